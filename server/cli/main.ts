@@ -1,0 +1,98 @@
+/**
+ * `signflow <command>`: exit 0 on success, 1 on a finding, 2 on misuse or unreadable input.
+ * Every command has `--help`; machine output with `--json`. Never a stack trace for bad input.
+ */
+import { Command, CommanderError, Option } from 'commander'
+import { runCatalog } from './catalog.js'
+import { runSchema } from './schema.js'
+import { runServe } from './serve.js'
+import { runValidate } from './validate.js'
+
+export const EXIT = { ok: 0, finding: 1, misuse: 2 } as const
+
+export interface Io {
+  out: (text: string) => void
+  err: (text: string) => void
+  readStdin: () => Promise<string>
+}
+
+const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  readStdin: async () => {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  },
+}
+
+/** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let code: number = EXIT.ok
+  const program = new Command('signflow')
+    .description('Signflow: design, check and run document-signing automation for sales pipelines.')
+    .version('0.1.0', '-v, --version')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+
+  program
+    .command('validate')
+    .description('Check rule graphs (JSON files, or - for standard input) against the schema and the semantic rules.')
+    .argument('<file...>', 'graph files')
+    .option('--json', 'print the findings as JSON')
+    .option('--allow-warnings', 'exit 0 when a graph has warnings but no errors')
+    .addHelpText(
+      'after',
+      '\nPrints one line per finding: FILE:PATH  code  message (hint).\nExit codes: 0 valid, 1 findings, 2 misuse or unreadable/non-JSON input.',
+    )
+    .action(async (files: string[], options: { json?: boolean; allowWarnings?: boolean }) => {
+      code = await runValidate(files, options, io)
+    })
+
+  program
+    .command('schema')
+    .description('Print the JSON Schema (draft 2020-12) of the rule graph format.')
+    .option('--out <file>', 'write it to a file instead')
+    .action(async (options: { out?: string }) => {
+      code = await runSchema(options, io)
+    })
+
+  program
+    .command('catalog')
+    .description('List the rule and trigger types, by category.')
+    .addOption(
+      new Option('--element-type <type>', 'the pipeline the palette is for')
+        .choices(['deal', 'lead', 'contact', 'signingDocument'])
+        .default('deal'),
+    )
+    .option('--json', 'print the catalog as JSON')
+    .action((options: { elementType: 'deal' | 'lead' | 'contact' | 'signingDocument'; json?: boolean }) => {
+      code = runCatalog(options, io)
+    })
+
+  program
+    .command('serve')
+    .description('Start the server: the API under /api and the designer at /.')
+    .option('--port <port>', 'port to listen on (default: $PORT or 8080)')
+    .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
+    .action(async (options: { port?: string; host?: string }) => {
+      code = await runServe(options, io)
+    })
+
+  if (argv.length === 0) {
+    io.err(program.helpInformation())
+    return EXIT.misuse
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return code
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exitCode 0; everything else is misuse.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.misuse
+    }
+    io.err(`signflow: ${error instanceof Error ? error.message : String(error)}\n`)
+    return EXIT.misuse
+  }
+}

@@ -1,0 +1,1064 @@
+/**
+ * Semantic checks: what JSON Schema cannot see. References, types, the order in which rules
+ * run, and the shape of the pipeline as automation moves elements through it.
+ *
+ * Runs on a graph whose skeleton passed the schema; nodes and declarations that failed the
+ * schema are listed in `broken` and skipped (their ids are known, so references to them do
+ * not produce a second, misleading finding).
+ */
+import type { TObject } from 'typebox'
+import { type AnyEntry, getCatalogEntry, type OutputDef, type RuleType } from '../catalog/index.js'
+import { checkFormula, createFormulaEnvironment } from '../expressions/formula.js'
+import { type FieldDef, fieldIndex } from '../graph/fields.js'
+import type { ConstantDecl, FlowNode, Graph, RuleNode, Stage, TriggerNode, VariableDecl } from '../graph/graph.js'
+import {
+  ANNOTATIONS,
+  type ConditionGroup,
+  type ConditionRow,
+  type Operator,
+  type Reference,
+  type RefKind,
+  type Scalar,
+  type Value,
+} from '../graph/schema-parts.js'
+import { isAssignable, type ValueType } from '../graph/vocabulary.js'
+import { type Finding, type FindingCode, pointer } from './finding.js'
+import { didYouMean } from './suggest.js'
+
+export interface Broken {
+  nodes: Set<string>
+  constants: Set<string>
+  variables: Set<string>
+  fields: Set<string>
+  /** Node objects whose schema check failed (by identity, since their id may be unusable). */
+  nodeObjects: Set<unknown>
+}
+
+interface NodeInfo {
+  node: FlowNode
+  kind: 'rule' | 'trigger'
+  stageIndex: number
+  index: number
+  path: string
+  entry: AnyEntry | undefined
+}
+
+/** Where a value is used: the rule or trigger it belongs to. */
+interface Site {
+  info: NodeInfo
+}
+
+type SlotType = ValueType | 'any'
+
+const TYPE_NAMES: Record<ValueType, string> = {
+  text: 'text',
+  number: 'number',
+  money: 'amount',
+  boolean: 'yes/no',
+  date: 'date',
+  datetime: 'date and time',
+  user: 'user',
+  file: 'file',
+  document: 'document',
+}
+const typeName = (t: SlotType) => (t === 'any' ? 'value' : TYPE_NAMES[t])
+const ARTICLES: Record<ValueType, string> = {
+  text: 'text',
+  number: 'a number',
+  money: 'an amount',
+  boolean: 'yes/no',
+  date: 'a date',
+  datetime: 'a date and time',
+  user: 'a user',
+  file: 'a file',
+  document: 'a document',
+}
+/** "an amount", "a date", "text": the type name as it reads in a sentence. */
+const a = (t: SlotType) => (t === 'any' ? 'a value' : ARTICLES[t])
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
+const DATETIME_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
+
+function literalFits(value: Scalar, type: ValueType): boolean {
+  switch (type) {
+    case 'text':
+      return true
+    case 'number':
+    case 'money':
+      return typeof value === 'number' && Number.isFinite(value)
+    case 'boolean':
+      return typeof value === 'boolean'
+    case 'date':
+      return typeof value === 'string' && DATE_RE.test(value)
+    case 'datetime':
+      return typeof value === 'string' && (DATETIME_RE.test(value) || DATE_RE.test(value))
+    case 'user':
+    case 'file':
+    case 'document':
+      return typeof value === 'string'
+  }
+}
+
+const LITERAL_EXAMPLES: Record<ValueType, string> = {
+  text: '"any text"',
+  number: '5000',
+  money: '5000',
+  boolean: 'true',
+  date: '"2026-12-31"',
+  datetime: '"2026-12-31T09:00:00Z"',
+  user: '"user id"',
+  file: '"file id"',
+  document: '"document id"',
+}
+
+const OPERATOR_ARITY: Record<Operator, [min: number, max: number]> = {
+  eq: [1, 1],
+  ne: [1, 1],
+  gt: [1, 1],
+  gte: [1, 1],
+  lt: [1, 1],
+  lte: [1, 1],
+  empty: [0, 0],
+  notEmpty: [0, 0],
+  contains: [1, 1],
+  notContains: [1, 1],
+  in: [1, 1000],
+  notIn: [1, 1000],
+  between: [2, 2],
+  withinLastDays: [1, 1],
+  withinNextDays: [1, 1],
+}
+const ORDERED: ReadonlySet<ValueType> = new Set(['number', 'money', 'date', 'datetime', 'text'])
+const DATES: ReadonlySet<ValueType> = new Set(['date', 'datetime'])
+
+function operatorFits(op: Operator, type: ValueType): boolean {
+  switch (op) {
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+    case 'between':
+      return ORDERED.has(type)
+    case 'contains':
+    case 'notContains':
+      return type === 'text'
+    case 'withinLastDays':
+    case 'withinNextDays':
+      return DATES.has(type)
+    case 'eq':
+    case 'ne':
+    case 'empty':
+    case 'notEmpty':
+    case 'in':
+    case 'notIn':
+      return true
+  }
+}
+
+export class SemanticChecker {
+  readonly findings: Finding[] = []
+  private readonly fields: Map<string, FieldDef>
+  private readonly constants = new Map<string, ConstantDecl>()
+  private readonly variables = new Map<string, VariableDecl>()
+  private readonly nodes = new Map<string, NodeInfo>()
+  private readonly stages = new Map<string, { stage: Stage; index: number }>()
+  private formulaEnv: ReturnType<typeof createFormulaEnvironment> | undefined
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly broken: Broken,
+  ) {
+    this.fields = fieldIndex(
+      graph.elementType,
+      graph.fields.filter((f) => !broken.fields.has(f.id)),
+    )
+  }
+
+  run(): Finding[] {
+    this.collectDeclarations()
+    this.collectStagesAndNodes()
+    this.checkDeclarations()
+    for (const info of this.nodes.values()) {
+      if (!this.broken.nodeObjects.has(info.node)) this.checkNode(info)
+    }
+    this.checkDesigner()
+    this.checkReachability()
+    this.checkCompetingTriggers()
+    this.checkLoops()
+    return this.findings
+  }
+
+  private add(
+    severity: Finding['severity'],
+    code: FindingCode,
+    path: string,
+    message: string,
+    hint: string,
+  ): void {
+    this.findings.push({ severity, code, path, message, hint })
+  }
+
+  // ------------------------------------------------------------ collection
+
+  private collectDeclarations(): void {
+    const declare = <T extends { id: string }>(
+      list: T[],
+      into: Map<string, T>,
+      what: string,
+      base: string,
+    ) => {
+      list.forEach((item, i) => {
+        if (typeof item.id !== 'string') return
+        if (into.has(item.id)) {
+          this.add(
+            'error',
+            'duplicate-id',
+            pointer(base, i, 'id'),
+            `Two ${what}s have the id "${item.id}".`,
+            `Give each ${what} its own id; references would not know which one is meant.`,
+          )
+        } else into.set(item.id, item)
+      })
+    }
+    declare(this.graph.constants, this.constants, 'constant', 'constants')
+    declare(this.graph.variables, this.variables, 'variable', 'variables')
+    declare(this.graph.fields, new Map(), 'custom field', 'fields')
+  }
+
+  private collectStagesAndNodes(): void {
+    this.graph.pipeline.stages.forEach((stage, stageIndex) => {
+      if (this.stages.has(stage.id)) {
+        this.add(
+          'error',
+          'duplicate-id',
+          pointer('pipeline', 'stages', stageIndex, 'id'),
+          `Two stages have the id "${stage.id}".`,
+          'Give each stage its own id; rules and triggers refer to stages by id.',
+        )
+      } else this.stages.set(stage.id, { stage, index: stageIndex })
+      const place = (list: FlowNode[], kind: 'rule' | 'trigger') => {
+        list.forEach((node, index) => {
+          const path = pointer('pipeline', 'stages', stageIndex, kind === 'rule' ? 'rules' : 'triggers', index)
+          if (typeof node.id !== 'string') return
+          const existing = this.nodes.get(node.id)
+          if (existing) {
+            this.add(
+              'error',
+              'duplicate-id',
+              `${path}/id`,
+              `"${node.id}" is already the id of "${existing.node.title}" (${existing.path}).`,
+              'Node ids are unique in the whole graph: rename this one.',
+            )
+            return
+          }
+          this.nodes.set(node.id, {
+            node,
+            kind,
+            stageIndex,
+            index,
+            path,
+            entry: typeof node.type === 'string' ? getCatalogEntry(node.type) : undefined,
+          })
+        })
+      }
+      place(stage.triggers, 'trigger')
+      place(stage.rules, 'rule')
+    })
+  }
+
+  // ------------------------------------------------------------ declarations
+
+  private checkDeclarations(): void {
+    const check = (decl: ConstantDecl | VariableDecl, value: Scalar | Scalar[] | undefined, path: string) => {
+      if (value === undefined) return
+      const values = Array.isArray(value) ? value : [value]
+      if (Array.isArray(value) && !decl.multiple) {
+        this.add(
+          'error',
+          'type-mismatch',
+          path,
+          `"${decl.name}" holds one value (${typeName(decl.type)}), but a list is given.`,
+          'Give a single value, or set "multiple": true.',
+        )
+        return
+      }
+      values.forEach((v, i) => {
+        if (!literalFits(v, decl.type)) {
+          this.add(
+            'error',
+            'type-mismatch',
+            Array.isArray(value) ? `${path}/${i}` : path,
+            `${JSON.stringify(v)} is not ${a(decl.type)}, the type of "${decl.name}".`,
+            `Write ${a(decl.type)}, e.g. ${LITERAL_EXAMPLES[decl.type]}.`,
+          )
+        }
+      })
+    }
+    this.graph.constants.forEach((c, i) => {
+      if (!this.broken.constants.has(c.id)) check(c, c.value, pointer('constants', i, 'value'))
+    })
+    this.graph.variables.forEach((v, i) => {
+      if (!this.broken.variables.has(v.id)) check(v, v.default, pointer('variables', i, 'default'))
+    })
+  }
+
+  // ------------------------------------------------------------ nodes
+
+  private checkNode(info: NodeInfo): void {
+    const { node, entry, path } = info
+    if (!entry) return
+    if (!entry.allowedIn.includes(this.graph.elementType)) {
+      this.add(
+        'error',
+        'node-not-allowed',
+        `${path}/type`,
+        `"${entry.label}" cannot stand in a ${this.graph.elementType} pipeline.`,
+        entry.category === 'paperwork' && this.graph.elementType === 'signingDocument'
+          ? 'In the signing-document pipeline the Paperwork group holds only triggers: put this rule on a deal, lead or contact pipeline.'
+          : `It is allowed in: ${entry.allowedIn.join(', ')} pipelines.`,
+      )
+    }
+    const site: Site = { info }
+    if (node.condition) this.checkCondition(node.condition, `${path}/condition`, site)
+    if (info.kind === 'rule') {
+      const rule = node as RuleNode
+      this.checkTime(rule, `${path}/time`, site)
+    }
+    this.walkSettings(entry.settings, node.settings, `${path}/settings`, site, true, node.settings)
+    this.checkTypeSpecific(info)
+  }
+
+  private checkTime(rule: RuleNode, path: string, site: Site): void {
+    const time = rule.time
+    if (time.mode === 'relative') {
+      const field = this.resolveFieldPath(time.field, `${path}/field`)
+      if (field && !DATES.has(field.type)) {
+        this.add(
+          'error',
+          'date-offset-on-non-date',
+          `${path}/field`,
+          `"${field.label}" is ${a(field.type)}, not a date, so a time relative to it means nothing.`,
+          'Pick a date field (e.g. closeDate) or use a delay instead.',
+        )
+      }
+    } else if (time.mode === 'at') {
+      this.checkValue(time.at, 'datetime', `${path}/at`, site, true)
+    }
+  }
+
+  private checkCondition(group: ConditionGroup, path: string, site: Site, depth = 0): void {
+    group.items.forEach((item, i) => {
+      const itemPath = `${path}/items/${i}`
+      if ('match' in item) this.checkCondition(item, itemPath, site, depth + 1)
+      else this.checkRow(item, itemPath, site)
+    })
+  }
+
+  private checkRow(row: ConditionRow, path: string, site: Site): void {
+    const leftType = this.checkValue(row.left, 'any', `${path}/left`, site, false)
+    const [min, max] = OPERATOR_ARITY[row.op]
+    if (row.values.length < min || row.values.length > max) {
+      this.add(
+        'error',
+        'operand-count',
+        `${path}/values`,
+        `"${row.op}" takes ${min === max ? min : `${min} or more`} value${max === 1 ? '' : 's'}; ${row.values.length} given.`,
+        row.op === 'between' ? 'Give the lower and the upper bound.' : `Give ${min === max ? min : `at least ${min}`}.`,
+      )
+    }
+    if (!leftType) return
+    if (!operatorFits(row.op, leftType)) {
+      this.add(
+        'error',
+        'operator-not-applicable',
+        `${path}/op`,
+        `"${row.op}" does not apply to ${a(leftType)}.`,
+        DATES.has(leftType) || leftType === 'number' || leftType === 'money'
+          ? 'Use eq, ne, gt, gte, lt, lte, between, empty or notEmpty.'
+          : 'Use eq, ne, in, notIn, empty or notEmpty.',
+      )
+      return
+    }
+    const operandType: ValueType =
+      row.op === 'withinLastDays' || row.op === 'withinNextDays'
+        ? 'number'
+        : row.op === 'contains' || row.op === 'notContains'
+          ? 'text'
+          : leftType
+    row.values.forEach((value, i) => {
+      this.checkValue(value, operandType, `${path}/values/${i}`, site, true)
+    })
+  }
+
+  /**
+   * Walks a setting alongside its schema: value slots are type-checked, reference strings
+   * resolved, required settings checked for emptiness. Returns nothing; adds findings.
+   */
+  private walkSettings(
+    schema: unknown,
+    data: unknown,
+    path: string,
+    site: Site,
+    required: boolean,
+    parent: unknown,
+  ): void {
+    if (typeof schema !== 'object' || schema === null) return
+    const s = schema as Record<string, unknown>
+    if (s.$ref === '#/$defs/value') {
+      let expected: SlotType | undefined = s[ANNOTATIONS.type] as SlotType | undefined
+      const from = s[ANNOTATIONS.typeFrom]
+      if (from === 'field' || from === 'variable') expected = this.siblingType(parent, from)
+      this.checkValue(data as Value, expected ?? 'any', path, site, required)
+      return
+    }
+    if (s.$ref === '#/$defs/conditionGroup') {
+      this.checkCondition(data as ConditionGroup, path, site)
+      return
+    }
+    const refKind = s[ANNOTATIONS.ref] as RefKind | undefined
+    if (typeof data === 'string') {
+      if (data.trim() === '' && (required || s[ANNOTATIONS.required])) {
+        this.emptySetting(path, site)
+        return
+      }
+      if (refKind && data !== '') this.checkRefString(refKind, data, path)
+      return
+    }
+    if (Array.isArray(data)) {
+      if (data.length === 0 && s[ANNOTATIONS.required]) {
+        this.emptySetting(path, site)
+        return
+      }
+      data.forEach((item, i) => {
+        this.walkSettings(s.items, item, `${path}/${i}`, site, true, data)
+      })
+      return
+    }
+    if (typeof data === 'object' && data !== null) {
+      const record = data as Record<string, unknown>
+      let properties = s.properties as Record<string, unknown> | undefined
+      const requiredKeys = new Set((s.required as string[] | undefined) ?? [])
+      if (Array.isArray(s.allOf)) {
+        // a Discriminated union: find the variant the data chose
+        for (const branch of s.allOf as Array<{ if?: { properties?: Record<string, { const?: unknown }> }; then?: TObject }>) {
+          const cond = branch.if?.properties
+          if (!cond || !branch.then) continue
+          const matches = Object.entries(cond).every(([k, v]) => record[k] === v.const)
+          if (matches) {
+            properties = branch.then.properties as Record<string, unknown>
+            for (const r of (branch.then.required as string[] | undefined) ?? []) requiredKeys.add(r)
+          }
+        }
+      }
+      if (!properties) return
+      for (const [key, sub] of Object.entries(properties)) {
+        if (!Object.hasOwn(record, key)) continue
+        this.walkSettings(sub, record[key], `${path}/${key}`, site, requiredKeys.has(key), record)
+      }
+    }
+  }
+
+  private siblingType(parent: unknown, sibling: 'field' | 'variable'): SlotType | undefined {
+    if (typeof parent !== 'object' || parent === null) return undefined
+    const name = (parent as Record<string, unknown>)[sibling]
+    if (typeof name !== 'string') return undefined
+    if (sibling === 'variable') return this.variables.get(name)?.type
+    return this.fields.get(name)?.type
+  }
+
+  private emptySetting(path: string, site: Site): void {
+    const setting = path.split('/').pop() ?? ''
+    this.add(
+      'error',
+      'setting-empty',
+      path,
+      `"${site.info.node.title}" needs "${setting}", which is empty.`,
+      'Type a value, or pick a constant, variable, field or earlier output with "…".',
+    )
+  }
+
+  private checkRefString(kind: RefKind, value: string, path: string): void {
+    switch (kind) {
+      case 'stage':
+        if (!this.stages.has(value)) {
+          this.add(
+            'error',
+            'dangling-stage',
+            path,
+            `There is no stage "${value}" in the pipeline.`,
+            `${didYouMean(value, this.stages.keys())}Stages: ${[...this.stages.keys()].join(', ')}.`,
+          )
+        }
+        return
+      case 'variable':
+        if (!this.variables.has(value) && !this.broken.variables.has(value)) this.unknown('variable', value, path)
+        return
+      case 'field':
+      case 'dateField':
+        this.resolveFieldPath(value, path)
+        return
+      case 'template':
+      case 'user':
+      case 'node':
+        // Templates and users live on the server; the runtime checks them when the flow is published.
+        return
+    }
+  }
+
+  private unknown(kind: 'constant' | 'variable', id: string, path: string): void {
+    const pool = kind === 'constant' ? this.constants : this.variables
+    this.add(
+      'error',
+      kind === 'constant' ? 'unknown-constant' : 'unknown-variable',
+      path,
+      `No ${kind} "${id}" is declared.`,
+      `${didYouMean(id, pool.keys())}Declare it under "${kind}s", or pick an existing one.`,
+    )
+  }
+
+  private resolveFieldPath(path: string, at: string): FieldDef | undefined {
+    const field = this.fields.get(path)
+    if (field) return field
+    if (path.startsWith('custom.') && this.broken.fields.has(path.slice('custom.'.length))) return undefined
+    this.add(
+      'error',
+      'unknown-field',
+      at,
+      `A ${this.graph.elementType} has no field "${path}".`,
+      path.startsWith('custom.')
+        ? `Declare the custom field under "fields" (id "${path.slice(7)}") so the flow can rely on it.`
+        : `${didYouMean(path, this.fields.keys())}Custom fields are written "custom.<id>" and declared under "fields".`,
+    )
+    return undefined
+  }
+
+  /**
+   * Checks one value against the type its slot expects; returns the value's own type
+   * when it is known.
+   */
+  private checkValue(value: Value, expected: SlotType, path: string, site: Site, required: boolean): ValueType | undefined {
+    let actual: ValueType | undefined
+    switch (value.kind) {
+      case 'literal': {
+        const v = value.value
+        const empty = v === '' || (Array.isArray(v) && v.length === 0)
+        if (empty) {
+          if (required) this.emptySetting(path, site)
+          return undefined
+        }
+        if (expected === 'any') return undefined
+        const list = Array.isArray(v) ? v : [v]
+        const bad = list.find((item) => !literalFits(item, expected))
+        if (bad !== undefined) {
+          this.add(
+            'error',
+            'type-mismatch',
+            `${path}/value`,
+            `${JSON.stringify(bad)} is not ${a(expected)}.`,
+            `Write ${a(expected)}, e.g. ${LITERAL_EXAMPLES[expected]}, or pick one with "…".`,
+          )
+        }
+        return expected
+      }
+      case 'template': {
+        const text = value.parts.filter((p) => typeof p === 'string').join('')
+        const refs = value.parts.filter((p): p is Reference => typeof p !== 'string')
+        if (required && text.trim() === '' && refs.length === 0) this.emptySetting(path, site)
+        value.parts.forEach((part, i) => {
+          if (typeof part !== 'string') this.checkValue(part, 'any', `${path}/parts/${i}`, site, false)
+        })
+        actual = 'text'
+        break
+      }
+      case 'constant': {
+        const c = this.constants.get(value.id)
+        if (!c) {
+          if (!this.broken.constants.has(value.id)) this.unknown('constant', value.id, `${path}/id`)
+          return undefined
+        }
+        actual = c.type
+        break
+      }
+      case 'variable': {
+        const v = this.variables.get(value.id)
+        if (!v) {
+          if (!this.broken.variables.has(value.id)) this.unknown('variable', value.id, `${path}/id`)
+          return undefined
+        }
+        actual = v.type
+        break
+      }
+      case 'field': {
+        const f = this.resolveFieldPath(value.path, `${path}/path`)
+        if (!f) return undefined
+        actual = f.type
+        break
+      }
+      case 'output': {
+        const output = this.checkOutput(value, path, site)
+        if (!output) return undefined
+        actual = output.type
+        break
+      }
+    }
+    if (expected !== 'any' && actual !== undefined && !isAssignable(actual, expected)) {
+      this.add(
+        'error',
+        'type-mismatch',
+        path,
+        `${capital(a(actual))} cannot go into a setting that takes ${a(expected)}.`,
+        value.kind === 'template'
+          ? `A text template always makes text: pick ${a(expected)} with "…" instead.`
+          : `Pick ${a(expected)} instead, or convert it first with "Calculate a value".`,
+      )
+    }
+    return actual
+  }
+
+  private checkOutput(ref: Extract<Reference, { kind: 'output' }>, path: string, site: Site): OutputDef | undefined {
+    const source = this.nodes.get(ref.node)
+    if (!source) {
+      if (!this.broken.nodes.has(ref.node)) {
+        this.add(
+          'error',
+          'unknown-node',
+          `${path}/node`,
+          `No rule has the id "${ref.node}".`,
+          `${didYouMean(ref.node, [...this.nodes.values()].filter((n) => n.kind === 'rule').map((n) => n.node.id))}Pick the output with "…" so that the id is right.`,
+        )
+      }
+      return undefined
+    }
+    if (this.broken.nodeObjects.has(source.node) || !source.entry) return undefined
+    if (source.entry.kind !== 'rule') {
+      this.add(
+        'error',
+        'unknown-output',
+        `${path}/node`,
+        `"${source.node.title}" is a trigger; triggers have no outputs.`,
+        'Pick an output of a rule.',
+      )
+      return undefined
+    }
+    const outputs = source.entry.outputs((source.node as RuleNode).settings as never)
+    const output = outputs.find((o) => o.name === ref.output)
+    if (!output) {
+      this.add(
+        'error',
+        'unknown-output',
+        `${path}/output`,
+        `"${source.node.title}" has no output "${ref.output}".`,
+        outputs.length
+          ? `${didYouMean(ref.output, outputs.map((o) => o.name))}Its outputs: ${outputs.map((o) => o.name).join(', ')}.`
+          : `"${source.entry.label}" produces no outputs.`,
+      )
+      return undefined
+    }
+    const user = site.info
+    const before = user.kind === 'rule' ? this.certainlyBefore(user) : []
+    if (!before.includes(source)) {
+      const why =
+        user.kind === 'trigger'
+          ? 'a trigger is checked before any rule of its stage runs'
+          : source.stageIndex !== user.stageIndex
+            ? `it stands on another stage ("${this.graph.pipeline.stages[source.stageIndex]?.name}"), and the element may enter this one without passing there`
+            : source.index > user.index
+              ? 'it comes later in the stage'
+              : source.node.disabled
+                ? 'it is disabled'
+                : 'a rule between them runs in parallel, so the order is not certain'
+      this.add(
+        'error',
+        'output-not-before',
+        path,
+        `"${user.node.title}" uses "${ref.output}" of "${source.node.title}", but ${why}.`,
+        'Put the producing rule earlier on the same stage and set the rules between them to "after the previous rule".',
+      )
+      return output
+    }
+    if (source.node.condition && JSON.stringify(source.node.condition) !== JSON.stringify(user.node.condition)) {
+      this.add(
+        'warning',
+        'output-conditional',
+        path,
+        `"${source.node.title}" runs only when its condition holds; when it is skipped, "${ref.output}" is empty.`,
+        'Give this rule the same condition, or make sure the value may be empty.',
+      )
+    }
+    if (ref.output === 'pdf' && source.node.type === 'createDocument' && !source.node.settings.waitForPdf) {
+      this.add(
+        'warning',
+        'pdf-not-awaited',
+        path,
+        `"${source.node.title}" does not wait for the PDF, so it may not exist yet when "${user.node.title}" runs.`,
+        'Turn on "wait for PDF" in the create-document rule.',
+      )
+    }
+    return output
+  }
+
+  /** The rules that have certainly finished when `info` starts: the unbroken "after previous" chain before it. */
+  private certainlyBefore(info: NodeInfo): NodeInfo[] {
+    const rules = this.graph.pipeline.stages[info.stageIndex]?.rules ?? []
+    const out: NodeInfo[] = []
+    for (let k = info.index; k > 0 && rules[k]?.execution === 'afterPrevious'; k--) {
+      const previous = rules[k - 1]
+      const prevInfo = previous ? this.nodes.get(previous.id) : undefined
+      if (!prevInfo || prevInfo.node !== previous) break
+      if (!previous?.disabled) out.push(prevInfo)
+    }
+    return out
+  }
+
+  private checkTypeSpecific(info: NodeInfo): void {
+    const node = info.node
+    const settingsPath = `${info.path}/settings`
+    switch (node.type) {
+      case 'calculate': {
+        if (node.settings.formula.trim() === '') return
+        this.formulaEnv ??= createFormulaEnvironment({
+          fields: [...this.fields.values()].map((f) => [f.path, f.type, f.multiple] as [string, ValueType, boolean]),
+          constants: [...this.constants.values()].map((c) => [c.id, c.type, c.multiple ?? false] as [string, ValueType, boolean]),
+          variables: [...this.variables.values()].map((v) => [v.id, v.type, v.multiple ?? false] as [string, ValueType, boolean]),
+        })
+        const problem = checkFormula(this.formulaEnv, node.settings.formula)
+        if (problem) {
+          this.add(
+            'error',
+            'formula-invalid',
+            `${settingsPath}/formula`,
+            `The formula does not work: ${problem.message}.`,
+            'Formulas are CEL: element.amount * 1.23, constants.vat, variables.total, outputs["rule-id"].result.',
+          )
+        }
+        if (node.settings.variable !== undefined) {
+          const target = this.variables.get(node.settings.variable)
+          if (target && !isAssignable(node.settings.resultType, target.type)) {
+            this.add(
+              'error',
+              'type-mismatch',
+              `${settingsPath}/variable`,
+              `The result is ${a(node.settings.resultType)}, but "${target.name}" holds ${a(target.type)}.`,
+              'Change the result type or store it in another variable.',
+            )
+          }
+        }
+        return
+      }
+      case 'modifyFields':
+        node.settings.values.forEach((row, i) => {
+          const field = this.fields.get(row.field)
+          if (field && !field.writable) {
+            this.add(
+              'error',
+              'field-read-only',
+              `${settingsPath}/values/${i}/field`,
+              `"${field.label}" cannot be changed by a rule.`,
+              field.group === 'myCompany'
+                ? 'My company is edited in the settings, not by rules.'
+                : field.path === 'stage'
+                  ? 'Use the "Change stage" rule to move the element.'
+                  : field.path === 'responsible'
+                    ? 'Use "Change responsible".'
+                    : 'Pick a field that people can edit.',
+            )
+          }
+          if (row.mode === 'append' && field && !field.multiple) {
+            this.add(
+              'error',
+              'type-mismatch',
+              `${settingsPath}/values/${i}/mode`,
+              `"${field.label}" holds one value; only multi-value fields can be appended to.`,
+              'Use "set".',
+            )
+          }
+        })
+        return
+      case 'changeStage':
+        if (node.settings.stage !== '' && node.settings.stage === this.graph.pipeline.stages[info.stageIndex]?.id) {
+          this.add(
+            'warning',
+            'possible-loop',
+            `${settingsPath}/stage`,
+            `"${node.title}" moves the element to the stage it is already on, which runs this stage's rules again.`,
+            'Pick another stage.',
+          )
+        }
+        return
+      case 'fieldChanged': {
+        const to = node.settings.to
+        if (!to) return
+        for (const path of node.settings.fields) {
+          const field = this.fields.get(path)
+          if (field) this.checkValue(to, field.type, `${settingsPath}/to`, { info }, false)
+        }
+        return
+      }
+      case 'createDocument':
+      case 'sendDocumentForSigning':
+      case 'changeRequisites':
+      case 'getRequisites':
+      case 'sendEmail':
+      case 'sendSms':
+      case 'sendDocumentLink':
+      case 'addNotification':
+      case 'createTask':
+      case 'notifySupervisor':
+      case 'changeResponsible':
+      case 'wait':
+      case 'setVariable':
+      case 'writeToLog':
+      case 'signedByCompany':
+      case 'signedByClient':
+      case 'signedByAll':
+      case 'documentViewed':
+      case 'signingRefused':
+      case 'signingExpired':
+      case 'documentCreated':
+      case 'responsibleChanged':
+      case 'webhook':
+      case 'invoicePaid':
+        // Their settings are fully covered by the schema-directed walk.
+        return
+      default: {
+        const exhaustive: never = node
+        return exhaustive
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ designer data
+
+  private checkDesigner(): void {
+    const designer = this.graph.designer
+    if (!designer) return
+    designer.nodes?.forEach((n, i) => {
+      if (!this.nodes.has(n.id) && !this.broken.nodes.has(n.id)) {
+        this.add(
+          'warning',
+          'designer-dangling',
+          pointer('designer', 'nodes', i, 'id'),
+          `The designer keeps layout for "${n.id}", which is no longer in the flow.`,
+          'Remove the entry; the designer drops it on the next save.',
+        )
+      }
+    })
+    designer.stages?.forEach((s, i) => {
+      if (!this.stages.has(s.id)) {
+        this.add(
+          'warning',
+          'designer-dangling',
+          pointer('designer', 'stages', i, 'id'),
+          `The designer keeps layout for stage "${s.id}", which is not in the pipeline.`,
+          'Remove the entry; the designer drops it on the next save.',
+        )
+      }
+    })
+  }
+
+  // ------------------------------------------------------------ pipeline shape
+
+  private activeRules(stage: Stage): RuleNode[] {
+    return stage.rules.filter((r) => !r.disabled && !this.broken.nodeObjects.has(r))
+  }
+  private activeTriggers(stage: Stage): TriggerNode[] {
+    return stage.triggers.filter((t) => !t.disabled && !this.broken.nodeObjects.has(t))
+  }
+
+  /**
+   * Reachability from the first stage. People move elements forward through the in-progress
+   * stages and close them in any final stage (not in the signing-document pipeline, where
+   * documents move only by automation); triggers and "change stage" rules add their moves.
+   */
+  private checkReachability(): void {
+    const stages = this.graph.pipeline.stages
+    if (stages.length === 0) return
+    const reachable = new Set<number>([0])
+    const manual = this.graph.elementType !== 'signingDocument'
+    let changed = true
+    while (changed) {
+      changed = false
+      const mark = (i: number) => {
+        if (i >= 0 && i < stages.length && !reachable.has(i)) {
+          reachable.add(i)
+          changed = true
+        }
+      }
+      for (const i of [...reachable]) {
+        const stage = stages[i]
+        if (!stage) continue
+        if (manual && stage.kind === 'inProgress') {
+          mark(i + 1)
+          stages.forEach((s, j) => {
+            if (s.kind !== 'inProgress') mark(j)
+          })
+        }
+        for (const rule of this.activeRules(stage)) {
+          if (rule.type === 'changeStage') {
+            const target = this.stages.get(rule.settings.stage)
+            if (target) mark(target.index)
+          }
+        }
+      }
+      stages.forEach((stage, j) => {
+        if (reachable.has(j)) return
+        for (const trigger of this.activeTriggers(stage)) {
+          if ([...reachable].some((i) => i < j || (trigger.allowReturn && i !== j))) mark(j)
+        }
+      })
+    }
+    stages.forEach((stage, i) => {
+      if (reachable.has(i)) return
+      this.add(
+        'warning',
+        'stage-unreachable',
+        pointer('pipeline', 'stages', i),
+        manual
+          ? `No element can reach "${stage.name}": it stands after final stages, and no trigger or "change stage" rule leads there.`
+          : `No document can reach "${stage.name}": no trigger or "change stage" rule leads there.`,
+        'Add a trigger on it, target it with a "change stage" rule, or move it before the final stages.',
+      )
+    })
+  }
+
+  private triggerEventLabel(t: TriggerNode): string {
+    const label = getCatalogEntry(t.type)?.label.toLowerCase() ?? t.type
+    if ('documentType' in t.settings) {
+      return `${label} (${t.settings.documentType === 'any' ? 'any document' : t.settings.documentType})`
+    }
+    if (t.type === 'fieldChanged') return `${label} (${t.settings.fields.join(', ')})`
+    return label
+  }
+
+  private overlaps(a: TriggerNode, b: TriggerNode): boolean {
+    if (a.type !== b.type) return false
+    if (JSON.stringify(a.condition ?? null) !== JSON.stringify(b.condition ?? null)) return false
+    if ('documentType' in a.settings && 'documentType' in b.settings) {
+      const x = a.settings.documentType
+      const y = b.settings.documentType
+      return x === 'any' || y === 'any' || x === y
+    }
+    if (a.type === 'fieldChanged' && b.type === 'fieldChanged') {
+      if (!a.settings.fields.some((f) => b.settings.fields.includes(f))) return false
+      const ta = a.settings.to
+      const tb = b.settings.to
+      return !ta || !tb || JSON.stringify(ta) === JSON.stringify(tb)
+    }
+    return true
+  }
+
+  private checkCompetingTriggers(): void {
+    const all: Array<{ t: TriggerNode; stageIndex: number; index: number }> = []
+    this.graph.pipeline.stages.forEach((stage, stageIndex) => {
+      stage.triggers.forEach((t, index) => {
+        if (!t.disabled && !this.broken.nodeObjects.has(t)) all.push({ t, stageIndex, index })
+      })
+    })
+    for (let i = 0; i < all.length; i++) {
+      for (let j = i + 1; j < all.length; j++) {
+        const a = all[i]
+        const b = all[j]
+        if (!a || !b || !this.overlaps(a.t, b.t)) continue
+        const stageA = this.graph.pipeline.stages[a.stageIndex]?.name
+        const stageB = this.graph.pipeline.stages[b.stageIndex]?.name
+        const event = this.triggerEventLabel(a.t)
+        this.add(
+          'warning',
+          'triggers-compete',
+          pointer('pipeline', 'stages', b.stageIndex, 'triggers', b.index),
+          a.stageIndex === b.stageIndex
+            ? `"${a.t.title}" and "${b.t.title}" on "${stageA}" both react to ${event}; one of them is redundant.`
+            : `"${a.t.title}" on "${stageA}" and "${b.t.title}" on "${stageB}" both react to ${event}; when both are ahead, the nearer stage wins, so "${b.t.title}" fires only for elements already past "${stageA}".`,
+          'Give one of them a condition or a specific document type, or remove one.',
+        )
+      }
+    }
+  }
+
+  /**
+   * Moves automation makes by itself: a "change stage" rule, or a rule that causes an event
+   * (a document created, a field changed) that a trigger reacts to. A cycle in these moves
+   * can bounce an element between stages for ever.
+   */
+  private checkLoops(): void {
+    const stages = this.graph.pipeline.stages
+    const edges = new Map<number, Set<number>>()
+    const addEdge = (from: number, to: number) => {
+      if (from === to) return
+      let set = edges.get(from)
+      if (!set) {
+        set = new Set()
+        edges.set(from, set)
+      }
+      set.add(to)
+    }
+    stages.forEach((stage, from) => {
+      for (const rule of this.activeRules(stage)) {
+        const entry = getCatalogEntry(rule.type)
+        if (rule.type === 'changeStage') {
+          const target = this.stages.get(rule.settings.stage)
+          if (target) addEdge(from, target.index)
+        }
+        if (entry?.kind !== 'rule') continue
+        for (const cause of entry.causes(rule.settings as never)) {
+          stages.forEach((other, to) => {
+            for (const trigger of this.activeTriggers(other)) {
+              if (trigger.type !== cause.trigger) continue
+              if (to < from && !trigger.allowReturn) continue
+              if (trigger.type === 'fieldChanged' && !trigger.settings.fields.some((f) => cause.fields?.includes(f)))
+                continue
+              addEdge(from, to)
+            }
+          })
+        }
+      }
+    })
+    // Tarjan's strongly connected components; each component of two or more stages is a loop.
+    let counter = 0
+    const index = new Map<number, number>()
+    const low = new Map<number, number>()
+    const onStack = new Set<number>()
+    const stack: number[] = []
+    const components: number[][] = []
+    const visit = (v: number) => {
+      index.set(v, counter)
+      low.set(v, counter)
+      counter++
+      stack.push(v)
+      onStack.add(v)
+      for (const w of edges.get(v) ?? []) {
+        if (!index.has(w)) {
+          visit(w)
+          low.set(v, Math.min(low.get(v) ?? 0, low.get(w) ?? 0))
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) ?? 0, index.get(w) ?? 0))
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: number[] = []
+        let w: number | undefined
+        do {
+          w = stack.pop()
+          if (w === undefined) break
+          onStack.delete(w)
+          component.push(w)
+        } while (w !== v)
+        if (component.length > 1) components.push(component.sort((a, b) => a - b))
+      }
+    }
+    for (let v = 0; v < stages.length; v++) if (!index.has(v)) visit(v)
+    for (const component of components) {
+      const names = component.map((i) => `"${stages[i]?.name}"`)
+      const first = component[0] ?? 0
+      this.add(
+        'warning',
+        'possible-loop',
+        pointer('pipeline', 'stages', first),
+        `Automation can move an element between ${names.join(', ')} and back again without anyone acting: a possible endless loop.`,
+        'Give one of the triggers or "change stage" rules a condition that becomes false after the first round, or turn off "allow return".',
+      )
+    }
+  }
+}
+
+/** The catalog types with rule semantics that the type-specific switch covers (for tests). */
+export type CheckedRuleType = RuleType

@@ -1,0 +1,163 @@
+/**
+ * `validate(graph)`: the JSON Schema pass plus the semantic checks, returning every finding
+ * and never throwing, whatever the input.
+ *
+ * @example
+ * const { valid, findings } = validate(JSON.parse(text))
+ * for (const f of findings) console.log(f.path, f.code, f.message, f.hint)
+ */
+import type { Graph } from '../graph/graph.js'
+import { upgradeGraph } from '../graph/migrate.js'
+import type { Finding } from './finding.js'
+import { schemaFindings } from './schema-pass.js'
+import { type Broken, SemanticChecker } from './semantic.js'
+
+export type { Finding, FindingCode, Severity } from './finding.js'
+export { FINDING_CODES } from './finding.js'
+
+/** Deeper than any real graph (conditions nest a few levels); protects the recursive passes. */
+export const MAX_DEPTH = 64
+/** A graph with more findings than this is mostly noise after the first ones. */
+export const MAX_FINDINGS = 500
+
+export interface ValidationResult {
+  /** No finding of severity `error`. */
+  valid: boolean
+  findings: Finding[]
+  /** The graph in the current format version (upgraded if it was older), when it passed the schema. */
+  graph?: Graph
+}
+
+/** The nesting depth of a JSON value, measured without recursion (stops counting past `limit`). */
+function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]]
+  while (stack.length > 0) {
+    const top = stack.pop()
+    if (!top) break
+    const [node, depth] = top
+    if (depth > limit) return true
+    if (typeof node === 'object' && node !== null) {
+      for (const child of Array.isArray(node) ? node : Object.values(node)) {
+        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1])
+      }
+    }
+  }
+  return false
+}
+
+const NODE_PATH = /^\/pipeline\/stages\/(\d+)\/(rules|triggers)\/(\d+)(\/|$)/
+const DECL_PATH = /^\/(constants|variables|fields)\/(\d+)(\/|$)/
+
+function at(list: unknown, i: string): unknown {
+  return Array.isArray(list) ? list[Number(i)] : undefined
+}
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const id = (value as { id?: unknown }).id
+  return typeof id === 'string' ? id : undefined
+}
+
+/**
+ * Sorts schema findings into the parts they break. Returns `undefined` when the skeleton
+ * itself (top level, flow, pipeline, stages) is broken: then the semantic pass cannot run.
+ */
+function brokenParts(graph: Record<string, unknown>, findings: Finding[]): Broken | undefined {
+  const broken: Broken = {
+    nodes: new Set(),
+    constants: new Set(),
+    variables: new Set(),
+    fields: new Set(),
+    nodeObjects: new Set(),
+  }
+  const pipeline = graph.pipeline as { stages?: unknown } | undefined
+  for (const f of findings) {
+    const node = NODE_PATH.exec(f.path)
+    if (node) {
+      const [, stageIndex = '', list = '', index = ''] = node
+      const stage = at(pipeline?.stages, stageIndex) as Record<string, unknown> | undefined
+      const item = at(stage?.[list], index)
+      broken.nodeObjects.add(item)
+      const id = idOf(item)
+      if (id !== undefined) broken.nodes.add(id)
+      continue
+    }
+    const decl = DECL_PATH.exec(f.path)
+    if (decl) {
+      const [, kind = '', index = ''] = decl
+      const id = idOf(at(graph[kind], index))
+      if (id === undefined) return undefined
+      const set = kind === 'constants' ? broken.constants : kind === 'variables' ? broken.variables : broken.fields
+      set.add(id)
+      continue
+    }
+    if (f.path.startsWith('/designer')) continue
+    return undefined
+  }
+  return broken
+}
+
+/**
+ * Validates a parsed rule graph (any JSON value). Older format versions are upgraded first;
+ * an unknown newer version is refused with one clear finding.
+ */
+export function validate(input: unknown): ValidationResult {
+  try {
+    if (depthExceeds(input, MAX_DEPTH)) {
+      return {
+        valid: false,
+        findings: [
+          {
+            severity: 'error',
+            code: 'graph-too-deep',
+            path: '',
+            message: `The document nests more than ${MAX_DEPTH} levels deep; no rule graph does.`,
+            hint: 'Flatten the condition groups, or check that the file is really a Signflow graph.',
+          },
+        ],
+      }
+    }
+    const upgraded = upgradeGraph(input)
+    if (!upgraded.ok) return { valid: false, findings: [upgraded.finding] }
+    const schema = schemaFindings(upgraded.graph)
+    const broken = schema.length === 0 ? emptyBroken() : brokenParts(upgraded.graph, schema)
+    const graph = upgraded.graph as unknown as Graph
+    const findings = broken ? [...schema, ...new SemanticChecker(graph, broken).run()] : schema
+    return finish(findings, schema.length === 0 ? graph : undefined)
+  } catch (error) {
+    // A bug of ours must not look like a crash to the user, but must not hide either.
+    return {
+      valid: false,
+      findings: [
+        {
+          severity: 'error',
+          code: 'internal-error',
+          path: '',
+          message: `The validator failed unexpectedly: ${error instanceof Error ? error.message : String(error)}.`,
+          hint: 'Please report this graph to the Signflow team.',
+        },
+      ],
+    }
+  }
+}
+
+function emptyBroken(): Broken {
+  return { nodes: new Set(), constants: new Set(), variables: new Set(), fields: new Set(), nodeObjects: new Set() }
+}
+
+function finish(findings: Finding[], graph: Graph | undefined): ValidationResult {
+  const valid = !findings.some((f) => f.severity === 'error')
+  let list = findings
+  if (list.length > MAX_FINDINGS) {
+    const total = list.length
+    list = list.slice(0, MAX_FINDINGS)
+    list.push({
+      severity: valid ? 'warning' : 'error',
+      code: 'too-many-findings',
+      path: '',
+      message: `${total} findings; only the first ${MAX_FINDINGS} are listed.`,
+      hint: 'Fix these first; the rest often follow from them.',
+    })
+  }
+  return { valid, findings: list, ...(graph ? { graph } : {}) }
+}
