@@ -5,7 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 
-type Json = any // biome-ignore lint/suspicious/noExplicitAny: fixtures are edited as raw JSON on purpose
+// Fixtures are edited as raw JSON on purpose.
+type Json = any
 
 const dir = new URL('../shared/fixtures/', import.meta.url)
 const load = (name: string): Json => JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8'))

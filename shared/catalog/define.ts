@@ -69,8 +69,7 @@ export interface TriggerEntry<S extends TObject = TObject> extends EntryBase<S> 
 }
 
 export function defineRule<S extends TObject>(
-  entry: Omit<RuleEntry<S>, 'kind' | 'outputs' | 'causes'> &
-    Partial<Pick<RuleEntry<S>, 'outputs' | 'causes'>>,
+  entry: Omit<RuleEntry<S>, 'kind' | 'outputs' | 'causes'> & Partial<Pick<RuleEntry<S>, 'outputs' | 'causes'>>,
 ): RuleEntry<S> {
   return { kind: 'rule', outputs: () => [], causes: () => [], ...entry }
 }

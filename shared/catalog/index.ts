@@ -44,6 +44,23 @@ export function isTriggerType(type: string): type is TriggerType {
   return entries.get(type)?.kind === 'trigger'
 }
 
+export const ELEMENT_TYPE_LABELS: Record<ElementType, string> = {
+  deal: 'deal',
+  lead: 'lead',
+  contact: 'contact',
+  signingDocument: 'signing-document',
+}
+
+/** Why a type cannot stand in a pipeline, in words for the palette and the validator. */
+export function notAllowedReason(entry: AnyEntry, elementType: ElementType): string {
+  if (entry.category === 'paperwork' && entry.kind === 'rule' && elementType === 'signingDocument') {
+    return 'In the signing-document pipeline the Paperwork group holds only triggers.'
+  }
+  const where = entry.allowedIn.map((t) => ELEMENT_TYPE_LABELS[t])
+  const list = where.length > 1 ? `${where.slice(0, -1).join(', ')} and ${where.at(-1)}` : where.join('')
+  return `Only in ${list} pipelines.`
+}
+
 export interface PaletteItem {
   type: NodeType
   kind: 'rule' | 'trigger'
@@ -68,9 +85,7 @@ export function paletteFor(elementType: ElementType): Array<{ category: Category
         description: e.description,
         icon: e.icon,
         tier: e.tier,
-        ...(e.allowedIn.includes(elementType)
-          ? {}
-          : { disabledReason: `Not available in ${elementType} pipelines` }),
+        ...(e.allowedIn.includes(elementType) ? {} : { disabledReason: notAllowedReason(e, elementType) }),
       })),
   })).filter((group) => group.items.length > 0)
 }

@@ -1,21 +1,7 @@
 /** The automation rules (actions) of the catalog, by category. */
 import Type from 'typebox'
-import {
-  ConditionRef,
-  Discriminated,
-  DurationDef,
-  RefString,
-  StringEnum,
-  V,
-  VFrom,
-} from '../graph/schema-parts.js'
-import {
-  ADDRESS_PARTS,
-  ADDRESS_TYPES,
-  CHANNELS,
-  REQUISITE_FIELDS,
-  REQUISITE_TEMPLATES,
-} from '../graph/vocabulary.js'
+import { ConditionRef, Discriminated, DurationDef, RefString, StringEnum, V, VFrom } from '../graph/schema-parts.js'
+import { ADDRESS_PARTS, ADDRESS_TYPES, CHANNELS, REQUISITE_FIELDS, REQUISITE_TEMPLATES } from '../graph/vocabulary.js'
 import { ALL_ELEMENT_TYPES, CRM_ELEMENT_TYPES, defineRule, type OutputDef } from './define.js'
 
 const obj = { additionalProperties: false } as const
@@ -129,10 +115,10 @@ export const ruleCatalog = {
     settings: Type.Object(
       {
         ...requisiteTarget,
-        values: Type.Array(
-          Type.Object({ field: StringEnum(REQUISITE_SETTING_FIELDS), value: V('text') }, obj),
-          { maxItems: 100, ...nonEmpty },
-        ),
+        values: Type.Array(Type.Object({ field: StringEnum(REQUISITE_SETTING_FIELDS), value: V('text') }, obj), {
+          maxItems: 100,
+          ...nonEmpty,
+        }),
       },
       obj,
     ),
@@ -144,8 +130,8 @@ export const ruleCatalog = {
           v.field === 'address'
             ? `client.requisites.address.${s.addressType}.full`
             : v.field.startsWith('address.')
-            ? `client.requisites.address.${s.addressType}${v.field.slice('address'.length)}`
-            : `client.requisites.${v.field}`,
+              ? `client.requisites.address.${s.addressType}${v.field.slice('address'.length)}`
+              : `client.requisites.${v.field}`,
         ),
       },
     ],

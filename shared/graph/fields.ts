@@ -3,13 +3,7 @@
  * client's contact data and requisites, my company's requisites, and the custom fields the
  * graph declares (`custom.<id>`). A graph is validated against this list without a server.
  */
-import {
-  ADDRESS_PARTS,
-  ADDRESS_TYPES,
-  type ElementType,
-  REQUISITE_FIELDS,
-  type ValueType,
-} from './vocabulary.js'
+import { ADDRESS_PARTS, ADDRESS_TYPES, type ElementType, REQUISITE_FIELDS, type ValueType } from './vocabulary.js'
 
 export interface FieldDef {
   path: string
@@ -104,12 +98,7 @@ const requisiteLabels: Record<(typeof REQUISITE_FIELDS)[number], string> = {
 }
 
 function requisiteRows(prefix: string, who: string, writable: boolean): Row[] {
-  const rows: Row[] = REQUISITE_FIELDS.map((f) => [
-    `${prefix}.${f}`,
-    `${who}: ${requisiteLabels[f]}`,
-    'text',
-    writable,
-  ])
+  const rows: Row[] = REQUISITE_FIELDS.map((f) => [`${prefix}.${f}`, `${who}: ${requisiteLabels[f]}`, 'text', writable])
   for (const type of ADDRESS_TYPES) {
     rows.push([`${prefix}.address.${type}.full`, `${who}: ${type} address`, 'text', writable])
     for (const part of ADDRESS_PARTS) {

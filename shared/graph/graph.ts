@@ -17,8 +17,8 @@ import {
 } from '../catalog/index.js'
 import type { CustomFieldDecl } from './fields.js'
 import {
-  ConditionGroupDef,
   type ConditionGroup,
+  ConditionGroupDef,
   ConditionRef,
   ConditionRowDef,
   Discriminated,
@@ -131,8 +131,7 @@ const ChangeAsDef = Discriminated('mode', [
 
 function nodeSchema(kind: 'rule' | 'trigger') {
   const types = kind === 'rule' ? RULE_TYPES : TRIGGER_TYPES
-  const catalog: Record<string, { settings: unknown; label: string }> =
-    kind === 'rule' ? ruleCatalog : triggerCatalog
+  const catalog: Record<string, { settings: unknown; label: string }> = kind === 'rule' ? ruleCatalog : triggerCatalog
   const standard: Record<string, TSchema> =
     kind === 'rule'
       ? {
@@ -185,11 +184,8 @@ const DesignerDef = Type.Object(
     ),
     nodes: Type.Optional(
       Type.Array(
-        Type.Object(
-          { id: Id(), collapsed: Type.Optional(Type.Boolean()), note: Type.Optional(Text(2000)) },
-          obj,
-        ),
-        { maxItems: 100000 },
+        Type.Object({ id: Id(), collapsed: Type.Optional(Type.Boolean()), note: Type.Optional(Text(2000)) }, obj),
+        { maxItems: 10000 },
       ),
     ),
     stages: Type.Optional(
@@ -269,8 +265,7 @@ export const graphSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: SCHEMA_ID,
   title: 'Signflow rule graph',
-  description:
-    'A pipeline with its automation rules and triggers, as designed in Signflow. See docs/format.md.',
+  description: 'A pipeline with its automation rules and triggers, as designed in Signflow. See docs/format.md.',
   ...GraphDef,
   $defs: {
     rule: nodeSchema('rule'),

@@ -1,16 +1,25 @@
 /**
- * Import and export of the JSON rule graph. Export is canonical (two-space JSON, a final
- * newline, the `$schema` hint first); import parses, upgrades and validates, and reports a
+ * Import and export of the JSON rule graph. Export is two-space JSON with a final newline; import parses, upgrades and validates, and reports a
  * JSON syntax error with its line and column.
  */
+import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser'
 import type { Finding } from '../validate/finding.js'
 import { type ValidationResult, validate } from '../validate/validate.js'
 import { type Graph, SCHEMA_ID } from './graph.js'
 
-/** Serializes a graph for files, the API and the designer's "Export". */
+/**
+ * Serializes a graph for files, the API and the designer's "Export": two-space JSON with a
+ * final newline, every property kept as it is (`importGraph(exportGraph(g)).graph` equals `g`).
+ * Use {@link withSchemaHint} first to let editors find the schema.
+ */
 export function exportGraph(graph: Graph): string {
-  const { $schema: _ignored, ...rest } = graph
-  return `${JSON.stringify({ $schema: SCHEMA_ID, ...rest }, null, 2)}\n`
+  return `${JSON.stringify(graph, null, 2)}\n`
+}
+
+/** The graph with `$schema` first, so that editors offer completion and checks. */
+export function withSchemaHint(graph: Graph): Graph {
+  const { $schema: _previous, ...rest } = graph
+  return { $schema: SCHEMA_ID, ...rest }
 }
 
 export interface JsonSyntaxError {
@@ -32,23 +41,39 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - lineStart + 1 }
 }
 
+const REASONS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'malformed number',
+  PropertyNameExpected: 'a property name in double quotes was expected',
+  ValueExpected: 'a value was expected',
+  ColonExpected: 'a colon was expected',
+  CommaExpected: 'a comma was expected',
+  CloseBraceExpected: 'a closing } was expected',
+  CloseBracketExpected: 'a closing ] was expected',
+  EndOfFileExpected: 'text continues after the end of the JSON value',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'comments are not allowed in JSON',
+  UnexpectedEndOfString: 'a text is not closed with "',
+  UnexpectedEndOfNumber: 'malformed number',
+  InvalidUnicode: 'invalid \\u escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'a control character inside a text',
+}
+
 /**
- * `JSON.parse` with a usable error: V8 reports a character offset (or, for text that ends too
- * early, nothing), which is turned into a line and a column.
+ * `JSON.parse`, and when it fails, the first error's line and column as jsonc-parser (the
+ * parser of VS Code, run in strict mode) locates it: V8's messages often carry no position.
  */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: JsonSyntaxError } {
   try {
     return { ok: true, value: JSON.parse(text) }
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    const position = /position (\d+)/.exec(message)
-    const lc = /line (\d+) column (\d+)/.exec(message)
-    let where: { line: number; column: number }
-    if (lc) where = { line: Number(lc[1]), column: Number(lc[2]) }
-    else if (position) where = lineColumn(text, Number(position[1]))
-    else where = lineColumn(text, text.length)
-    const reason = message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)$/, '')
-    return { ok: false, error: { message: reason, ...where } }
+  } catch {
+    const errors: ParseError[] = []
+    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false })
+    const first = errors[0]
+    const offset = first ? first.offset : text.length
+    const message = first ? (REASONS[printParseErrorCode(first.error)] ?? 'invalid JSON') : 'invalid JSON'
+    return { ok: false, error: { message, ...lineColumn(text, offset) } }
   }
 }
 

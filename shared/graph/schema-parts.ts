@@ -10,12 +10,7 @@
  * - `x-signflow-required`: the setting must not be left empty.
  */
 import Type, { type Static, type TObject, type TSchema, type TUnsafe } from 'typebox'
-import {
-  DURATION_UNITS,
-  type DurationUnit,
-  VALUE_TYPES,
-  type ValueType,
-} from './vocabulary.js'
+import { DURATION_UNITS, type DurationUnit, VALUE_TYPES, type ValueType } from './vocabulary.js'
 
 export const ANNOTATIONS = {
   type: 'x-signflow-type',
@@ -103,14 +98,8 @@ export type Value = LiteralValue | TemplateValue | Reference
 const ScalarSchema = Type.Union([Type.String(), Type.Number(), Type.Boolean()])
 
 const referenceVariants = [
-  Type.Object(
-    { kind: Type.Literal('constant'), id: Id('Constant id') },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    { kind: Type.Literal('variable'), id: Id('Variable id') },
-    { additionalProperties: false },
-  ),
+  Type.Object({ kind: Type.Literal('constant'), id: Id('Constant id') }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('variable'), id: Id('Variable id') }, { additionalProperties: false }),
   Type.Object(
     {
       kind: Type.Literal('field'),
@@ -142,10 +131,9 @@ export const ValueDef = Discriminated(
     Type.Object(
       {
         kind: Type.Literal('template'),
-        parts: Type.Array(
-          Type.Union([Type.String(), Type.Unsafe<Reference>({ $ref: '#/$defs/reference' })]),
-          { maxItems: 1000 },
-        ),
+        parts: Type.Array(Type.Union([Type.String(), Type.Unsafe<Reference>({ $ref: '#/$defs/reference' })]), {
+          maxItems: 1000,
+        }),
       },
       { additionalProperties: false },
     ),
@@ -263,10 +251,7 @@ export const TimeDef = Discriminated(
   'mode',
   [
     Type.Object({ mode: Type.Literal('immediately'), workingHours }, { additionalProperties: false }),
-    Type.Object(
-      { mode: Type.Literal('delay'), delay: DurationDef, workingHours },
-      { additionalProperties: false },
-    ),
+    Type.Object({ mode: Type.Literal('delay'), delay: DurationDef, workingHours }, { additionalProperties: false }),
     Type.Object(
       {
         mode: Type.Literal('relative'),
@@ -279,10 +264,7 @@ export const TimeDef = Discriminated(
       },
       { additionalProperties: false },
     ),
-    Type.Object(
-      { mode: Type.Literal('at'), at: V('datetime'), workingHours },
-      { additionalProperties: false },
-    ),
+    Type.Object({ mode: Type.Literal('at'), at: V('datetime'), workingHours }, { additionalProperties: false }),
   ],
   { title: 'Time', description: 'When a rule runs after the element enters the stage.' },
 )

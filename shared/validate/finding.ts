@@ -11,6 +11,7 @@ export const FINDING_CODES = {
   'format-version-invalid': 'formatVersion is not a positive whole number.',
   'format-version-unsupported': 'The graph was written by a newer Signflow.',
   'graph-too-deep': 'The document nests deeper than any graph needs.',
+  'graph-too-large': 'A list longer than any graph needs.',
   'too-many-findings': 'Only the first findings are listed.',
   'internal-error': 'The validator itself failed (a bug to report).',
   // JSON Schema

@@ -14,7 +14,13 @@ let compiled: ValidateFunction | undefined
 /** The compiled schema validator (compiled once, on first use). */
 export function schemaValidator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true })
+    const ajv = new Ajv2020({
+      allErrors: true,
+      strict: true,
+      strictTypes: false,
+      strictRequired: false,
+      allowUnionTypes: true,
+    })
     for (const keyword of Object.values(ANNOTATIONS)) ajv.addKeyword({ keyword })
     compiled = ajv.compile(graphSchema)
   }

@@ -7,7 +7,14 @@
  * not produce a second, misleading finding).
  */
 import type { TObject } from 'typebox'
-import { type AnyEntry, getCatalogEntry, type OutputDef, type RuleType } from '../catalog/index.js'
+import {
+  type AnyEntry,
+  ELEMENT_TYPE_LABELS,
+  getCatalogEntry,
+  notAllowedReason,
+  type OutputDef,
+  type RuleType,
+} from '../catalog/index.js'
 import { checkFormula, createFormulaEnvironment } from '../expressions/formula.js'
 import { type FieldDef, fieldIndex } from '../graph/fields.js'
 import type { ConstantDecl, FlowNode, Graph, RuleNode, Stage, TriggerNode, VariableDecl } from '../graph/graph.js'
@@ -78,7 +85,8 @@ const a = (t: SlotType) => (t === 'any' ? 'a value' : ARTICLES[t])
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
 const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
-const DATETIME_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
+const DATETIME_RE =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
 
 function literalFits(value: Scalar, type: ValueType): boolean {
   switch (type) {
@@ -156,6 +164,11 @@ function operatorFits(op: Operator, type: ValueType): boolean {
   }
 }
 
+/** Schema-invalid parts of a graph may be anything: nodes are checked to be objects first. */
+function isObject(value: unknown): value is Record<string, unknown> & FlowNode {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
 export class SemanticChecker {
   readonly findings: Finding[] = []
   private readonly fields: Map<string, FieldDef>
@@ -189,13 +202,7 @@ export class SemanticChecker {
     return this.findings
   }
 
-  private add(
-    severity: Finding['severity'],
-    code: FindingCode,
-    path: string,
-    message: string,
-    hint: string,
-  ): void {
+  private add(severity: Finding['severity'], code: FindingCode, path: string, message: string, hint: string): void {
     this.findings.push({ severity, code, path, message, hint })
   }
 
@@ -207,9 +214,11 @@ export class SemanticChecker {
       into: Map<string, T>,
       what: string,
       base: string,
+      broken: Set<string>,
     ) => {
       list.forEach((item, i) => {
-        if (typeof item.id !== 'string') return
+        // Declarations that failed the schema are left out: their type may be anything.
+        if (typeof item.id !== 'string' || broken.has(item.id)) return
         if (into.has(item.id)) {
           this.add(
             'error',
@@ -221,9 +230,9 @@ export class SemanticChecker {
         } else into.set(item.id, item)
       })
     }
-    declare(this.graph.constants, this.constants, 'constant', 'constants')
-    declare(this.graph.variables, this.variables, 'variable', 'variables')
-    declare(this.graph.fields, new Map(), 'custom field', 'fields')
+    declare(this.graph.constants, this.constants, 'constant', 'constants', this.broken.constants)
+    declare(this.graph.variables, this.variables, 'variable', 'variables', this.broken.variables)
+    declare(this.graph.fields, new Map(), 'custom field', 'fields', this.broken.fields)
   }
 
   private collectStagesAndNodes(): void {
@@ -240,7 +249,7 @@ export class SemanticChecker {
       const place = (list: FlowNode[], kind: 'rule' | 'trigger') => {
         list.forEach((node, index) => {
           const path = pointer('pipeline', 'stages', stageIndex, kind === 'rule' ? 'rules' : 'triggers', index)
-          if (typeof node.id !== 'string') return
+          if (!isObject(node) || typeof node.id !== 'string') return
           const existing = this.nodes.get(node.id)
           if (existing) {
             this.add(
@@ -313,10 +322,8 @@ export class SemanticChecker {
         'error',
         'node-not-allowed',
         `${path}/type`,
-        `"${entry.label}" cannot stand in a ${this.graph.elementType} pipeline.`,
-        entry.category === 'paperwork' && this.graph.elementType === 'signingDocument'
-          ? 'In the signing-document pipeline the Paperwork group holds only triggers: put this rule on a deal, lead or contact pipeline.'
-          : `It is allowed in: ${entry.allowedIn.join(', ')} pipelines.`,
+        `"${entry.label}" cannot stand in a ${ELEMENT_TYPE_LABELS[this.graph.elementType]} pipeline.`,
+        `${notAllowedReason(entry, this.graph.elementType)} Remove it, or use it in a pipeline that allows it.`,
       )
     }
     const site: Site = { info }
@@ -441,7 +448,10 @@ export class SemanticChecker {
       const requiredKeys = new Set((s.required as string[] | undefined) ?? [])
       if (Array.isArray(s.allOf)) {
         // a Discriminated union: find the variant the data chose
-        for (const branch of s.allOf as Array<{ if?: { properties?: Record<string, { const?: unknown }> }; then?: TObject }>) {
+        for (const branch of s.allOf as Array<{
+          if?: { properties?: Record<string, { const?: unknown }> }
+          then?: TObject
+        }>) {
           const cond = branch.if?.properties
           if (!cond || !branch.then) continue
           const matches = Object.entries(cond).every(([k, v]) => record[k] === v.const)
@@ -537,7 +547,13 @@ export class SemanticChecker {
    * Checks one value against the type its slot expects; returns the value's own type
    * when it is known.
    */
-  private checkValue(value: Value, expected: SlotType, path: string, site: Site, required: boolean): ValueType | undefined {
+  private checkValue(
+    value: Value,
+    expected: SlotType,
+    path: string,
+    site: Site,
+    required: boolean,
+  ): ValueType | undefined {
     let actual: ValueType | undefined
     switch (value.kind) {
       case 'literal': {
@@ -625,7 +641,10 @@ export class SemanticChecker {
           'unknown-node',
           `${path}/node`,
           `No rule has the id "${ref.node}".`,
-          `${didYouMean(ref.node, [...this.nodes.values()].filter((n) => n.kind === 'rule').map((n) => n.node.id))}Pick the output with "…" so that the id is right.`,
+          `${didYouMean(
+            ref.node,
+            [...this.nodes.values()].filter((n) => n.kind === 'rule').map((n) => n.node.id),
+          )}Pick the output with "…" so that the id is right.`,
         )
       }
       return undefined
@@ -650,7 +669,10 @@ export class SemanticChecker {
         `${path}/output`,
         `"${source.node.title}" has no output "${ref.output}".`,
         outputs.length
-          ? `${didYouMean(ref.output, outputs.map((o) => o.name))}Its outputs: ${outputs.map((o) => o.name).join(', ')}.`
+          ? `${didYouMean(
+              ref.output,
+              outputs.map((o) => o.name),
+            )}Its outputs: ${outputs.map((o) => o.name).join(', ')}.`
           : `"${source.entry.label}" produces no outputs.`,
       )
       return undefined
@@ -704,7 +726,7 @@ export class SemanticChecker {
     const out: NodeInfo[] = []
     for (let k = info.index; k > 0 && rules[k]?.execution === 'afterPrevious'; k--) {
       const previous = rules[k - 1]
-      const prevInfo = previous ? this.nodes.get(previous.id) : undefined
+      const prevInfo = isObject(previous) ? this.nodes.get(previous.id) : undefined
       if (!prevInfo || prevInfo.node !== previous) break
       if (!previous?.disabled) out.push(prevInfo)
     }
@@ -719,8 +741,12 @@ export class SemanticChecker {
         if (node.settings.formula.trim() === '') return
         this.formulaEnv ??= createFormulaEnvironment({
           fields: [...this.fields.values()].map((f) => [f.path, f.type, f.multiple] as [string, ValueType, boolean]),
-          constants: [...this.constants.values()].map((c) => [c.id, c.type, c.multiple ?? false] as [string, ValueType, boolean]),
-          variables: [...this.variables.values()].map((v) => [v.id, v.type, v.multiple ?? false] as [string, ValueType, boolean]),
+          constants: [...this.constants.values()].map(
+            (c) => [c.id, c.type, c.multiple ?? false] as [string, ValueType, boolean],
+          ),
+          variables: [...this.variables.values()].map(
+            (v) => [v.id, v.type, v.multiple ?? false] as [string, ValueType, boolean],
+          ),
         })
         const problem = checkFormula(this.formulaEnv, node.settings.formula)
         if (problem) {
@@ -822,48 +848,55 @@ export class SemanticChecker {
         // Their settings are fully covered by the schema-directed walk.
         return
       default: {
-        const exhaustive: never = node
-        return exhaustive
+        const unhandled: never = node
+        throw new Error(`no semantic check for ${JSON.stringify(unhandled)}`)
       }
     }
   }
 
   // ------------------------------------------------------------ designer data
 
+  /** Designer data may be schema-invalid here (it does not stop the semantic pass), so every part is checked. */
   private checkDesigner(): void {
-    const designer = this.graph.designer
-    if (!designer) return
-    designer.nodes?.forEach((n, i) => {
-      if (!this.nodes.has(n.id) && !this.broken.nodes.has(n.id)) {
+    const designer: unknown = this.graph.designer
+    if (!isObject(designer)) return
+    const entries = (list: unknown) =>
+      Array.isArray(list) ? list.map((item, i) => [i, isObject(item) ? item.id : undefined] as const) : []
+    for (const [i, id] of entries(designer.nodes)) {
+      if (typeof id === 'string' && !this.nodes.has(id) && !this.broken.nodes.has(id)) {
         this.add(
           'warning',
           'designer-dangling',
           pointer('designer', 'nodes', i, 'id'),
-          `The designer keeps layout for "${n.id}", which is no longer in the flow.`,
+          `The designer keeps layout for "${id}", which is no longer in the flow.`,
           'Remove the entry; the designer drops it on the next save.',
         )
       }
-    })
-    designer.stages?.forEach((s, i) => {
-      if (!this.stages.has(s.id)) {
+    }
+    for (const [i, id] of entries(designer.stages)) {
+      if (typeof id === 'string' && !this.stages.has(id)) {
         this.add(
           'warning',
           'designer-dangling',
           pointer('designer', 'stages', i, 'id'),
-          `The designer keeps layout for stage "${s.id}", which is not in the pipeline.`,
+          `The designer keeps layout for stage "${id}", which is not in the pipeline.`,
           'Remove the entry; the designer drops it on the next save.',
         )
       }
-    })
+    }
   }
 
   // ------------------------------------------------------------ pipeline shape
 
+  /** Nodes that take part in automation: schema-valid and not disabled. */
+  private live<T extends FlowNode>(node: T): boolean {
+    return isObject(node) && !this.broken.nodeObjects.has(node) && !node.disabled
+  }
   private activeRules(stage: Stage): RuleNode[] {
-    return stage.rules.filter((r) => !r.disabled && !this.broken.nodeObjects.has(r))
+    return stage.rules.filter((r) => this.live(r))
   }
   private activeTriggers(stage: Stage): TriggerNode[] {
-    return stage.triggers.filter((t) => !t.disabled && !this.broken.nodeObjects.has(t))
+    return stage.triggers.filter((t) => this.live(t))
   }
 
   /**
@@ -952,7 +985,7 @@ export class SemanticChecker {
     const all: Array<{ t: TriggerNode; stageIndex: number; index: number }> = []
     this.graph.pipeline.stages.forEach((stage, stageIndex) => {
       stage.triggers.forEach((t, index) => {
-        if (!t.disabled && !this.broken.nodeObjects.has(t)) all.push({ t, stageIndex, index })
+        if (this.live(t)) all.push({ t, stageIndex, index })
       })
     })
     for (let i = 0; i < all.length; i++) {

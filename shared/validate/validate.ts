@@ -8,7 +8,7 @@
  */
 import type { Graph } from '../graph/graph.js'
 import { upgradeGraph } from '../graph/migrate.js'
-import type { Finding } from './finding.js'
+import { type Finding, pointerSegment } from './finding.js'
 import { schemaFindings } from './schema-pass.js'
 import { type Broken, SemanticChecker } from './semantic.js'
 
@@ -28,24 +28,52 @@ export interface ValidationResult {
   graph?: Graph
 }
 
-/** The nesting depth of a JSON value, measured without recursion (stops counting past `limit`). */
-function depthExceeds(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]]
+/** No list in a rule graph may be this long (the schema's limits are lower). */
+export const MAX_LIST = 10_000
+
+/**
+ * Looks for what would make the recursive passes slow or deep, without recursion itself:
+ * nesting past `MAX_DEPTH`, or a list past `MAX_LIST` (ajv would report every item).
+ */
+function sizeProblem(value: unknown): Finding | undefined {
+  const stack: Array<[unknown, number, string]> = [[value, 0, '']]
   while (stack.length > 0) {
     const top = stack.pop()
     if (!top) break
-    const [node, depth] = top
-    if (depth > limit) return true
-    if (typeof node === 'object' && node !== null) {
-      for (const child of Array.isArray(node) ? node : Object.values(node)) {
-        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1])
+    const [node, depth, path] = top
+    if (depth > MAX_DEPTH) {
+      return {
+        severity: 'error',
+        code: 'graph-too-deep',
+        path: '',
+        message: `The document nests more than ${MAX_DEPTH} levels deep; no rule graph does.`,
+        hint: 'Flatten the condition groups, or check that the file is really a Signflow graph.',
       }
     }
+    if (typeof node !== 'object' || node === null) continue
+    if (Array.isArray(node) && node.length > MAX_LIST) {
+      return {
+        severity: 'error',
+        code: 'graph-too-large',
+        path,
+        message: `This list has ${node.length} items; no list in a rule graph may have more than ${MAX_LIST}.`,
+        hint: 'Split the flow, or check that the file is really a Signflow graph.',
+      }
+    }
+    const entries: Array<[string, unknown]> = Array.isArray(node)
+      ? node.map((child, i) => [String(i), child])
+      : Object.entries(node)
+    for (const [key, child] of entries) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1, `${path}/${pointerSegment(key)}`])
+    }
   }
-  return false
+  return undefined
 }
 
 const NODE_PATH = /^\/pipeline\/stages\/(\d+)\/(rules|triggers)\/(\d+)(\/|$)/
+/** Schema errors here are reported but do not stop the semantic pass: nothing it reads is there. */
+const HARMLESS_PATH =
+  /^\/(\$schema|designer(\/.*)?|flow\/(name|description)|pipeline\/name|pipeline\/stages\/\d+\/(name|color|kind))$/
 const DECL_PATH = /^\/(constants|variables|fields)\/(\d+)(\/|$)/
 
 function at(list: unknown, i: string): unknown {
@@ -91,7 +119,7 @@ function brokenParts(graph: Record<string, unknown>, findings: Finding[]): Broke
       set.add(id)
       continue
     }
-    if (f.path.startsWith('/designer')) continue
+    if (HARMLESS_PATH.test(f.path)) continue
     return undefined
   }
   return broken
@@ -103,20 +131,8 @@ function brokenParts(graph: Record<string, unknown>, findings: Finding[]): Broke
  */
 export function validate(input: unknown): ValidationResult {
   try {
-    if (depthExceeds(input, MAX_DEPTH)) {
-      return {
-        valid: false,
-        findings: [
-          {
-            severity: 'error',
-            code: 'graph-too-deep',
-            path: '',
-            message: `The document nests more than ${MAX_DEPTH} levels deep; no rule graph does.`,
-            hint: 'Flatten the condition groups, or check that the file is really a Signflow graph.',
-          },
-        ],
-      }
-    }
+    const tooBig = sizeProblem(input)
+    if (tooBig) return { valid: false, findings: [tooBig] }
     const upgraded = upgradeGraph(input)
     if (!upgraded.ok) return { valid: false, findings: [upgraded.finding] }
     const schema = schemaFindings(upgraded.graph)

@@ -1,0 +1,258 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { FORMAT_VERSION } from '../../shared/index.js'
+import { createApp, MAX_BODY_BYTES } from './app.js'
+import { openApiDocument } from './openapi.js'
+
+const app = createApp({})
+
+/** A minimal valid graph; `subject` is replaced to break it. */
+function demoGraph(subject: unknown = { kind: 'literal', value: 'Hello' }) {
+  return {
+    formatVersion: 1,
+    flow: { id: 'demo', name: 'Demo' },
+    elementType: 'deal',
+    pipeline: {
+      id: 'sales',
+      name: 'Sales',
+      stages: [
+        {
+          id: 'new',
+          name: 'New',
+          color: '#1976d2',
+          kind: 'inProgress',
+          triggers: [],
+          rules: [
+            {
+              id: 'mail-1',
+              type: 'sendEmail',
+              title: 'Welcome mail',
+              execution: 'afterPrevious',
+              time: { mode: 'immediately' },
+              settings: {
+                to: { kind: 'field', path: 'client.email' },
+                subject,
+                body: { kind: 'template', parts: ['Dear ', { kind: 'field', path: 'client.name' }] },
+                format: 'text',
+                attachments: [],
+              },
+            },
+          ],
+        },
+        { id: 'won', name: 'Won', color: '#2e7d32', kind: 'success', triggers: [], rules: [] },
+      ],
+    },
+    constants: [],
+    variables: [],
+    fields: [],
+  }
+}
+
+interface PaletteGroupJson {
+  category: string
+  items: Array<{ type: string; kind: string; label: string; disabledReason?: string }>
+}
+
+function post(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+  return app.request('/api/validate', { method: 'POST', body, headers })
+}
+
+describe('GET /api/health', () => {
+  it('reports ok, the version and the format version', async () => {
+    const res = await app.request('/api/health')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/application\/json/)
+    expect(await res.json()).toEqual({ status: 'ok', version: '0.1.0', formatVersion: FORMAT_VERSION })
+  })
+})
+
+describe('GET /api/catalog', () => {
+  it('defaults to the deal pipeline, with "Create document" under paperwork', async () => {
+    const res = await app.request('/api/catalog')
+    expect(res.status).toBe(200)
+    const groups = (await res.json()) as PaletteGroupJson[]
+    const paperwork = groups.find((g) => g.category === 'paperwork')
+    expect(paperwork).toBeDefined()
+    const create = paperwork?.items.find((i) => i.label === 'Create document')
+    expect(create).toMatchObject({ kind: 'rule' })
+    expect(create?.disabledReason).toBeUndefined()
+    expect(paperwork?.items.some((i) => i.kind === 'trigger')).toBe(true)
+  })
+
+  it('disables paperwork rules in the signing-document pipeline, with a reason', async () => {
+    const res = await app.request('/api/catalog?elementType=signingDocument')
+    expect(res.status).toBe(200)
+    const groups = (await res.json()) as PaletteGroupJson[]
+    const paperwork = groups.find((g) => g.category === 'paperwork')
+    const create = paperwork?.items.find((i) => i.label === 'Create document')
+    expect(create?.kind).toBe('rule')
+    expect(create?.disabledReason).toEqual(expect.any(String))
+    expect(create?.disabledReason?.length).toBeGreaterThan(0)
+  })
+
+  it('refuses an unknown element type with 400', async () => {
+    const res = await app.request('/api/catalog?elementType=spaceship')
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { error: { code: string; message: string } }
+    expect(body.error.code).toBe('bad-request')
+    expect(body.error.message).toContain('spaceship')
+  })
+})
+
+describe('GET /api/schema', () => {
+  it('serves the graph JSON Schema', async () => {
+    const res = await app.request('/api/schema')
+    expect(res.status).toBe(200)
+    const schema = (await res.json()) as Record<string, unknown>
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
+    expect(schema.title).toBe('Signflow rule graph')
+  })
+})
+
+describe('POST /api/validate', () => {
+  it('accepts a valid graph', async () => {
+    const res = await post(JSON.stringify(demoGraph()))
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ valid: true, findings: [] })
+  })
+
+  it('reports a broken graph with code and JSON path (still 200)', async () => {
+    const res = await post(JSON.stringify(demoGraph({ kind: 'constant', id: 'nope' })))
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { valid: boolean; findings: Array<Record<string, string>> }
+    expect(body.valid).toBe(false)
+    expect(body.findings).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        code: 'unknown-constant',
+        path: '/pipeline/stages/0/rules/0/settings/subject/id',
+        message: expect.any(String),
+        hint: expect.any(String),
+      }),
+    )
+    expect(Object.keys(body).sort()).toEqual(['findings', 'valid'])
+  })
+
+  it('answers 400 with line and column for text that is not JSON', async () => {
+    // A missing comma, the usual slip.
+    const res = await post('{\n  "formatVersion": 1\n  "flow": {}\n}')
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { error: { code: string; message: string; line: number; column: number } }
+    expect(body.error.code).toBe('not-json')
+    expect(body.error.message).toMatch(/line 3, column 3/)
+    expect(body.error).toMatchObject({ line: 3, column: 3 })
+  })
+
+  it('answers 400 for an empty body', async () => {
+    const res = await post('')
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not-json')
+  })
+
+  it('refuses a body over 5 MB with 413', async () => {
+    const big = JSON.stringify({ padding: 'x'.repeat(MAX_BODY_BYTES) })
+    const res = await post(big)
+    expect(res.status).toBe(413)
+    const body = (await res.json()) as { error: { code: string; message: string } }
+    expect(body.error.code).toBe('payload-too-large')
+  })
+
+  it('refuses a body over 5 MB announced by Content-Length with 413', async () => {
+    const big = 'x'.repeat(MAX_BODY_BYTES + 1)
+    const res = await post(big, { 'content-type': 'application/json', 'content-length': String(big.length) })
+    expect(res.status).toBe(413)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload-too-large')
+  })
+
+  it('answers 405 for GET', async () => {
+    const res = await app.request('/api/validate')
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe('POST')
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('method-not-allowed')
+  })
+})
+
+describe('errors', () => {
+  it('answers unknown API routes with 404 in the error shape', async () => {
+    const res = await app.request('/api/nope')
+    expect(res.status).toBe(404)
+    const body = (await res.json()) as { error: { code: string; message: string } }
+    expect(body).toEqual({ error: { code: 'not-found', message: expect.any(String) } })
+  })
+
+  it('turns an unexpected exception into 500 "internal" without leaking details', async () => {
+    const failing = createApp({})
+    failing.get('/api/boom', () => {
+      throw new Error('secret detail')
+    })
+    const spy = console.error
+    console.error = () => {}
+    try {
+      const res = await failing.request('/api/boom')
+      expect(res.status).toBe(500)
+      const body = (await res.json()) as { error: { code: string; message: string } }
+      expect(body.error.code).toBe('internal')
+      expect(body.error.message).not.toContain('secret')
+    } finally {
+      console.error = spy
+    }
+  })
+})
+
+describe('GET /api/openapi.json', () => {
+  it('is OpenAPI 3.1 and describes exactly the routes that answer', async () => {
+    const res = await app.request('/api/openapi.json')
+    expect(res.status).toBe(200)
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> }
+    expect(doc.openapi).toBe('3.1.0')
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      ['/api/catalog', '/api/health', '/api/openapi.json', '/api/schema', '/api/validate'].sort(),
+    )
+    expect(doc).toEqual(JSON.parse(JSON.stringify(openApiDocument)))
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(methods)) {
+        const res = await app.request(path, {
+          method: method.toUpperCase(),
+          ...(method === 'post' ? { body: JSON.stringify(demoGraph()) } : {}),
+        })
+        expect(res.status, `${method} ${path}`).toBe(200)
+      }
+    }
+  })
+})
+
+describe('static files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'signflow-static-'))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Designer</title><div id="root"></div>')
+  writeFileSync(join(dir, 'app.js'), 'console.log(1)')
+  const withStatic = createApp({ staticDir: dir })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('serves index.html at / and files by name', async () => {
+    const index = await withStatic.request('/')
+    expect(index.status).toBe(200)
+    expect(await index.text()).toContain('Designer')
+    const js = await withStatic.request('/app.js')
+    expect(js.status).toBe(200)
+    expect(js.headers.get('content-type')).toMatch(/javascript/)
+  })
+
+  it('falls back to index.html for unknown page paths, but not for missing assets or the API', async () => {
+    const page = await withStatic.request('/designer/flows/42')
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toMatch(/text\/html/)
+    expect(await page.text()).toContain('Designer')
+    expect((await withStatic.request('/assets/missing.js')).status).toBe(404)
+    const api = await withStatic.request('/api/missing')
+    expect(api.status).toBe(404)
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('not-found')
+  })
+
+  it('without a static dir, / says to build first', async () => {
+    const res = await app.request('/')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('npm run build')
+  })
+})

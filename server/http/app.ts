@@ -1,0 +1,169 @@
+/**
+ * The HTTP API (and, when built, the designer's static files) as a Hono app. The app is
+ * independent of the Node server so that tests drive it with `app.request()`.
+ *
+ * Every error under `/api` has the shape `{ "error": { "code", "message", "path"? } }`.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { extname, join } from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import {
+  ELEMENT_TYPES,
+  type ElementType,
+  FORMAT_VERSION,
+  graphSchema,
+  importGraph,
+  paletteFor,
+} from '../../shared/index.js'
+import { openApiDocument } from './openapi.js'
+import { VERSION } from './version.js'
+
+/** The largest graph `POST /api/validate` accepts. */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024
+
+export interface ApiError {
+  error: { code: string; message: string; path?: string; line?: number; column?: number }
+}
+
+export interface AppOptions {
+  /** A built designer (`dist/`); unknown non-API GET paths fall back to its `index.html`. */
+  staticDir?: string
+}
+
+function apiError(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  extra: Omit<ApiError['error'], 'code' | 'message'> = {},
+): Response {
+  const body: ApiError = { error: { code, message, ...extra } }
+  return c.json(body, status)
+}
+
+function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/')
+}
+
+function isElementType(value: string): value is ElementType {
+  return (ELEMENT_TYPES as readonly string[]).includes(value)
+}
+
+const NO_BUILD_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Signflow</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
+<h1>Signflow</h1>
+<p>The API is running, but the designer page has not been built yet.</p>
+<p>Run <code>npm run build</code> first (or use <code>npm start</code>, which builds and serves), then reload this page.</p>
+<p>The API answers under <a href="/api/health">/api/health</a>; its description is at <a href="/api/openapi.json">/api/openapi.json</a>.</p>
+</body>
+</html>
+`
+
+export function createApp(options: AppOptions = {}): Hono {
+  const app = new Hono()
+
+  app.get('/api/health', (c) => c.json({ status: 'ok', version: VERSION, formatVersion: FORMAT_VERSION }))
+
+  app.get('/api/catalog', (c) => {
+    const elementType = c.req.query('elementType') ?? 'deal'
+    if (!isElementType(elementType)) {
+      return apiError(
+        c,
+        400,
+        'bad-request',
+        `Unknown elementType "${elementType}"; use one of: ${ELEMENT_TYPES.join(', ')}.`,
+      )
+    }
+    return c.json(paletteFor(elementType))
+  })
+
+  app.get('/api/schema', (c) => c.json(graphSchema))
+
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument))
+
+  app.post(
+    '/api/validate',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        apiError(c, 413, 'payload-too-large', `The graph is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`),
+    }),
+    async (c) => {
+      const text = await c.req.text()
+      const result = importGraph(text)
+      if (result.syntaxError) {
+        const finding = result.findings[0]
+        return apiError(c, 400, 'not-json', finding?.message ?? result.syntaxError.message, {
+          line: result.syntaxError.line,
+          column: result.syntaxError.column,
+        })
+      }
+      return c.json({ valid: result.valid, findings: result.findings })
+    },
+  )
+
+  // A known endpoint asked with the wrong method.
+  const allowed: Record<string, string> = {
+    '/api/health': 'GET, HEAD',
+    '/api/catalog': 'GET, HEAD',
+    '/api/schema': 'GET, HEAD',
+    '/api/openapi.json': 'GET, HEAD',
+    '/api/validate': 'POST',
+  }
+  for (const [path, allow] of Object.entries(allowed)) {
+    app.all(path, (c) => {
+      c.header('Allow', allow)
+      return apiError(c, 405, 'method-not-allowed', `${c.req.method} is not allowed on ${path}; use ${allow}.`)
+    })
+  }
+
+  const staticDir = options.staticDir
+  if (staticDir !== undefined) {
+    app.use('*', async (c, next) => {
+      if (isApiPath(c.req.path)) return next()
+      return serveStatic({ root: staticDir })(c, next)
+    })
+  }
+
+  let indexHtml: string | undefined
+  app.notFound((c) => {
+    const path = c.req.path
+    if (isApiPath(path)) return apiError(c, 404, 'not-found', `No API endpoint ${c.req.method} ${path}.`)
+    const isPageRequest = (c.req.method === 'GET' || c.req.method === 'HEAD') && extname(path) === ''
+    if (staticDir === undefined) {
+      if (isPageRequest) return c.html(NO_BUILD_PAGE, path === '/' ? 200 : 404)
+      return c.text('Not found', 404)
+    }
+    // SPA fallback: page paths get the designer's index.html; missing assets stay 404.
+    if (isPageRequest) {
+      indexHtml ??= readIndexHtml(staticDir)
+      if (indexHtml !== undefined) return c.html(indexHtml)
+    }
+    return c.text('Not found', 404)
+  })
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const status = error.status
+      if (status === 413) return apiError(c, 413, 'payload-too-large', 'The request body is too large.')
+      if (status >= 400 && status < 500) {
+        return apiError(c, status, 'bad-request', error.message || 'The request could not be read.')
+      }
+    }
+    console.error(`signflow: ${c.req.method} ${c.req.path} failed:`, error)
+    return apiError(c, 500, 'internal', 'Something went wrong on the server; the details are in its log.')
+  })
+
+  return app
+}
+
+function readIndexHtml(staticDir: string): string | undefined {
+  const file = join(staticDir, 'index.html')
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startServer } from './serve.js'
+
+describe('startServer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'signflow-serve-'))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Built designer</title>')
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('listens on a free port with port 0 and reports the real one', async () => {
+    const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: dir })
+    try {
+      const url = new URL(server.url)
+      expect(url.hostname).toBe('127.0.0.1')
+      expect(Number(url.port)).toBeGreaterThan(0)
+      const health = await fetch(`${server.url}/api/health`)
+      expect(await health.json()).toMatchObject({ status: 'ok' })
+      expect(await (await fetch(`${server.url}/`)).text()).toContain('Built designer')
+    } finally {
+      await server.close()
+    }
+    await expect(fetch(`${server.url}/api/health`)).rejects.toThrow()
+  })
+
+  it('rejects when the port is taken', async () => {
+    const first = await startServer({ port: 0, host: '127.0.0.1', staticDir: dir })
+    try {
+      const port = Number(new URL(first.url).port)
+      await expect(startServer({ port, host: '127.0.0.1', staticDir: dir })).rejects.toThrow(/EADDRINUSE/)
+    } finally {
+      await first.close()
+    }
+  })
+
+  it('refuses a static dir without index.html', async () => {
+    await expect(startServer({ port: 0, staticDir: join(dir, 'missing') })).rejects.toThrow(/npm run build/)
+  })
+
+  it('closes promptly with a keep-alive connection open', async () => {
+    const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: dir })
+    await (await fetch(`${server.url}/api/health`, { headers: { connection: 'keep-alive' } })).text()
+    const started = Date.now()
+    await server.close()
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+})

@@ -1,0 +1,191 @@
+import Alert from '@mui/material/Alert'
+import Box from '@mui/material/Box'
+import Button from '@mui/material/Button'
+import Chip from '@mui/material/Chip'
+import LinearProgress from '@mui/material/LinearProgress'
+import MenuItem from '@mui/material/MenuItem'
+import Paper from '@mui/material/Paper'
+import Stack from '@mui/material/Stack'
+import TextField from '@mui/material/TextField'
+import Typography from '@mui/material/Typography'
+import { useEffect, useId, useState } from 'react'
+// From the module itself, not the index: the index would pull the whole catalog and its schemas into the page.
+import { CATEGORY_LABELS } from '../../shared/catalog/define.js'
+import type { ElementType, PaletteItem } from '../../shared/index.js'
+import { ApiError, fetchCatalog, type PaletteGroup } from './api.js'
+import { BlockIcon, BoltIcon, RuleIcon } from './icons.js'
+
+export const PIPELINE_TYPES: ReadonlyArray<{ value: ElementType; label: string }> = [
+  { value: 'deal', label: 'Deal' },
+  { value: 'lead', label: 'Lead' },
+  { value: 'contact', label: 'Contact' },
+  { value: 'signingDocument', label: 'Signing document' },
+]
+
+type State =
+  | { status: 'loading'; groups?: PaletteGroup[] }
+  | { status: 'ready'; groups: PaletteGroup[] }
+  | { status: 'failed'; message: string }
+
+export function Catalog() {
+  const [elementType, setElementType] = useState<ElementType>('deal')
+  const [state, setState] = useState<State>({ status: 'loading' })
+  const [attempt, setAttempt] = useState(0)
+  const headingId = useId()
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on "Try again".
+  useEffect(() => {
+    const controller = new AbortController()
+    setState((s) => ({ status: 'loading', ...(s.status === 'ready' ? { groups: s.groups } : {}) }))
+    fetchCatalog(elementType, controller.signal).then(
+      (groups) => setState({ status: 'ready', groups }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return
+        setState({
+          status: 'failed',
+          message: error instanceof ApiError ? error.message : 'The catalog could not be loaded.',
+        })
+      },
+    )
+    return () => controller.abort()
+  }, [elementType, attempt])
+
+  const groups = state.status === 'failed' ? undefined : state.groups
+  const pipelineLabel = PIPELINE_TYPES.find((p) => p.value === elementType)?.label ?? elementType
+
+  return (
+    <Paper variant="outlined" component="section" aria-labelledby={headingId} sx={{ p: { xs: 2, sm: 3 } }}>
+      <Stack
+        direction={{ xs: 'column', sm: 'row' }}
+        spacing={2}
+        sx={{ justifyContent: 'space-between', alignItems: { xs: 'stretch', sm: 'flex-start' }, mb: 2 }}
+      >
+        <Box>
+          <Typography variant="h2" id={headingId}>
+            Catalog
+          </Typography>
+          <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5, maxWidth: '34rem' }}>
+            <strong>Rules</strong> run when an element enters a stage. <strong>Triggers</strong> move an element to
+            their stage when something happens.
+          </Typography>
+        </Box>
+        <TextField
+          select
+          label="Pipeline type"
+          size="small"
+          value={elementType}
+          onChange={(event) => setElementType(event.target.value as ElementType)}
+          sx={{ minWidth: 200, flexShrink: 0 }}
+        >
+          {PIPELINE_TYPES.map((p) => (
+            <MenuItem key={p.value} value={p.value}>
+              {p.label}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Stack>
+
+      <Box sx={{ minHeight: 4, mb: 1 }}>{state.status === 'loading' && <LinearProgress aria-label="Loading" />}</Box>
+
+      {state.status === 'failed' && (
+        <Alert
+          severity="error"
+          action={
+            <Button color="inherit" size="small" onClick={() => setAttempt((n) => n + 1)}>
+              Try again
+            </Button>
+          }
+        >
+          {state.message}
+        </Alert>
+      )}
+
+      {groups && (
+        <Stack spacing={3} aria-label={`Catalog for ${pipelineLabel} pipelines`} aria-busy={state.status === 'loading'}>
+          {groups.map((group) => (
+            <CategorySection key={group.category} group={group} />
+          ))}
+        </Stack>
+      )}
+    </Paper>
+  )
+}
+
+function CategorySection({ group }: { group: PaletteGroup }) {
+  const headingId = useId()
+  const label = CATEGORY_LABELS[group.category] ?? group.category
+  return (
+    <Box component="section" aria-labelledby={headingId} data-category={group.category}>
+      <Typography variant="h3" id={headingId} color="text.secondary" sx={{ mb: 1 }}>
+        {label}
+      </Typography>
+      <Stack component="ul" spacing={1} sx={{ listStyle: 'none', m: 0, p: 0 }}>
+        {group.items.map((item) => (
+          <CatalogItem key={item.type} item={item} />
+        ))}
+      </Stack>
+    </Box>
+  )
+}
+
+function CatalogItem({ item }: { item: PaletteItem }) {
+  const disabled = item.disabledReason !== undefined
+  const isTrigger = item.kind === 'trigger'
+  return (
+    <Box
+      component="li"
+      aria-disabled={disabled || undefined}
+      data-type={item.type}
+      sx={{
+        border: 1,
+        borderColor: 'divider',
+        borderRadius: 2,
+        px: 1.75,
+        py: 1.25,
+        bgcolor: disabled ? 'action.hover' : 'background.paper',
+        borderLeftWidth: 4,
+        borderLeftColor: disabled ? 'action.disabled' : isTrigger ? 'secondary.light' : 'primary.light',
+      }}
+    >
+      <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) auto', columnGap: 1, alignItems: 'start' }}>
+        <Typography
+          component="span"
+          sx={{ fontWeight: 600, color: disabled ? 'text.disabled' : 'text.primary', pt: '1px' }}
+        >
+          {item.label}
+        </Typography>
+        <Stack direction="row" spacing={0.75} sx={{ justifyContent: 'flex-end' }}>
+          {item.tier === 'later' && (
+            <Chip
+              size="small"
+              variant="outlined"
+              label="Preview"
+              title="In the catalog, but not yet run by every runtime"
+              disabled={disabled}
+            />
+          )}
+          <Chip
+            size="small"
+            variant={isTrigger ? 'outlined' : 'filled'}
+            color={isTrigger ? 'secondary' : 'primary'}
+            icon={isTrigger ? <BoltIcon /> : <RuleIcon />}
+            label={isTrigger ? 'Trigger' : 'Rule'}
+            disabled={disabled}
+            sx={{ minWidth: 84 }}
+          />
+        </Stack>
+      </Box>
+      <Typography variant="body2" sx={{ mt: 0.5, color: disabled ? 'text.disabled' : 'text.secondary' }}>
+        {item.description}
+      </Typography>
+      {disabled && (
+        <Stack direction="row" spacing={0.75} sx={{ mt: 0.75, alignItems: 'center', color: 'text.secondary' }}>
+          <BlockIcon sx={{ fontSize: 16 }} aria-hidden />
+          <Typography variant="body2" component="span" sx={{ fontStyle: 'italic' }}>
+            {item.disabledReason}
+          </Typography>
+        </Stack>
+      )}
+    </Box>
+  )
+}
