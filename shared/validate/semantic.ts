@@ -964,9 +964,8 @@ export class SemanticChecker {
     return label
   }
 
+  /** Same type and condition is checked by the caller; here: do their settings pick the same events? */
   private overlaps(a: TriggerNode, b: TriggerNode): boolean {
-    if (a.type !== b.type) return false
-    if (JSON.stringify(a.condition ?? null) !== JSON.stringify(b.condition ?? null)) return false
     if ('documentType' in a.settings && 'documentType' in b.settings) {
       const x = a.settings.documentType
       const y = b.settings.documentType
@@ -982,29 +981,36 @@ export class SemanticChecker {
   }
 
   private checkCompetingTriggers(): void {
-    const all: Array<{ t: TriggerNode; stageIndex: number; index: number }> = []
+    // Only triggers of one type with one condition can compete: group them first.
+    const groups = new Map<string, Array<{ t: TriggerNode; stageIndex: number; index: number }>>()
     this.graph.pipeline.stages.forEach((stage, stageIndex) => {
       stage.triggers.forEach((t, index) => {
-        if (this.live(t)) all.push({ t, stageIndex, index })
+        if (!this.live(t)) return
+        const key = `${t.type}\u0000${JSON.stringify(t.condition ?? null)}`
+        const group = groups.get(key) ?? []
+        group.push({ t, stageIndex, index })
+        groups.set(key, group)
       })
     })
-    for (let i = 0; i < all.length; i++) {
-      for (let j = i + 1; j < all.length; j++) {
-        const a = all[i]
-        const b = all[j]
-        if (!a || !b || !this.overlaps(a.t, b.t)) continue
-        const stageA = this.graph.pipeline.stages[a.stageIndex]?.name
-        const stageB = this.graph.pipeline.stages[b.stageIndex]?.name
-        const event = this.triggerEventLabel(a.t)
-        this.add(
-          'warning',
-          'triggers-compete',
-          pointer('pipeline', 'stages', b.stageIndex, 'triggers', b.index),
-          a.stageIndex === b.stageIndex
-            ? `"${a.t.title}" and "${b.t.title}" on "${stageA}" both react to ${event}; one of them is redundant.`
-            : `"${a.t.title}" on "${stageA}" and "${b.t.title}" on "${stageB}" both react to ${event}; when both are ahead, the nearer stage wins, so "${b.t.title}" fires only for elements already past "${stageA}".`,
-          'Give one of them a condition or a specific document type, or remove one.',
-        )
+    for (const all of groups.values()) {
+      for (let i = 0; i < all.length; i++) {
+        for (let j = i + 1; j < all.length; j++) {
+          const a = all[i]
+          const b = all[j]
+          if (!a || !b || !this.overlaps(a.t, b.t)) continue
+          const stageA = this.graph.pipeline.stages[a.stageIndex]?.name
+          const stageB = this.graph.pipeline.stages[b.stageIndex]?.name
+          const event = this.triggerEventLabel(a.t)
+          this.add(
+            'warning',
+            'triggers-compete',
+            pointer('pipeline', 'stages', b.stageIndex, 'triggers', b.index),
+            a.stageIndex === b.stageIndex
+              ? `"${a.t.title}" and "${b.t.title}" on "${stageA}" both react to ${event}; one of them is redundant.`
+              : `"${a.t.title}" on "${stageA}" and "${b.t.title}" on "${stageB}" both react to ${event}; when both are ahead, the nearer stage wins, so "${b.t.title}" fires only for elements already past "${stageA}".`,
+            'Give one of them a condition or a specific document type, or remove one.',
+          )
+        }
       }
     }
   }

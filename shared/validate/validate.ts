@@ -36,11 +36,26 @@ export const MAX_LIST = 10_000
  * nesting past `MAX_DEPTH`, or a list past `MAX_LIST` (ajv would report every item).
  */
 function sizeProblem(value: unknown): Finding | undefined {
-  const stack: Array<[unknown, number, string]> = [[value, 0, '']]
+  // Paths are built only for the one finding, from parent links: most documents have none.
+  interface Frame {
+    node: unknown
+    depth: number
+    parent: Frame | undefined
+    key: string
+  }
+  const pathOf = (frame: Frame): string => {
+    const keys: string[] = []
+    for (let f: Frame | undefined = frame; f?.parent; f = f.parent) keys.push(pointerSegment(f.key))
+    return keys
+      .reverse()
+      .map((k) => `/${k}`)
+      .join('')
+  }
+  const stack: Frame[] = [{ node: value, depth: 0, parent: undefined, key: '' }]
   while (stack.length > 0) {
-    const top = stack.pop()
-    if (!top) break
-    const [node, depth, path] = top
+    const frame = stack.pop()
+    if (!frame) break
+    const { node, depth } = frame
     if (depth > MAX_DEPTH) {
       return {
         severity: 'error',
@@ -50,21 +65,28 @@ function sizeProblem(value: unknown): Finding | undefined {
         hint: 'Flatten the condition groups, or check that the file is really a Signflow graph.',
       }
     }
-    if (typeof node !== 'object' || node === null) continue
-    if (Array.isArray(node) && node.length > MAX_LIST) {
-      return {
-        severity: 'error',
-        code: 'graph-too-large',
-        path,
-        message: `This list has ${node.length} items; no list in a rule graph may have more than ${MAX_LIST}.`,
-        hint: 'Split the flow, or check that the file is really a Signflow graph.',
+    if (Array.isArray(node)) {
+      if (node.length > MAX_LIST) {
+        return {
+          severity: 'error',
+          code: 'graph-too-large',
+          path: pathOf(frame),
+          message: `This list has ${node.length} items; no list in a rule graph may have more than ${MAX_LIST}.`,
+          hint: 'Split the flow, or check that the file is really a Signflow graph.',
+        }
       }
-    }
-    const entries: Array<[string, unknown]> = Array.isArray(node)
-      ? node.map((child, i) => [String(i), child])
-      : Object.entries(node)
-    for (const [key, child] of entries) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1, `${path}/${pointerSegment(key)}`])
+      for (let i = 0; i < node.length; i++) {
+        const child = node[i]
+        if (typeof child === 'object' && child !== null)
+          stack.push({ node: child, depth: depth + 1, parent: frame, key: String(i) })
+      }
+    } else if (typeof node === 'object' && node !== null) {
+      for (const key in node) {
+        if (!Object.hasOwn(node, key)) continue
+        const child = (node as Record<string, unknown>)[key]
+        if (typeof child === 'object' && child !== null)
+          stack.push({ node: child, depth: depth + 1, parent: frame, key })
+      }
     }
   }
   return undefined
