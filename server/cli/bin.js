@@ -3,6 +3,12 @@
 // build step after `npm ci`.
 import { register } from 'tsx/esm/api'
 
+// `signflow validate … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw error
+})
+
 register()
 const { main } = await import('./main.ts')
 process.exitCode = await main(process.argv.slice(2))

@@ -134,6 +134,51 @@ describe('signflow validate', () => {
     }
   })
 
+  it('accepts a file saved with a byte order mark', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'signflow-'))
+    const file = join(dir, 'bom.json')
+    await writeFile(file, `\ufeff${readFileSync(join(fixtures, 'invoice-signing.json'), 'utf8')}`)
+    expect((await signflow(['validate', file])).code).toBe(0)
+  })
+
+  it('prints the root of the document as an empty path', async () => {
+    const run = await signflow(['validate', '-'], '{"flow": {}}')
+    expect(run.stdout.split('\n')[0]).toBe(
+      '-:/formatVersion  format-version-missing  The graph has no formatVersion. (Add "formatVersion": 1 at the top of the document.)',
+    )
+    const root = await signflow(['validate', '-'], '[]')
+    expect(root.stdout).toMatch(/^-: {2}not-an-object {2}A rule graph is a JSON object; this is an array\./)
+  })
+
+  it('reads standard input once, however often "-" is named', async () => {
+    const run = await signflow(['validate', '-', '-'], readFileSync(join(fixtures, 'invoice-signing.json'), 'utf8'))
+    expect(run.stdout).toBe('2 graphs checked: 2 valid, 0 errors, 0 warnings.\n')
+    expect(run.code).toBe(0)
+  })
+
+  it('lists unreadable files in the JSON report too', async () => {
+    const run = await signflow(['validate', '--json', '/no/such.json', join(fixtures, 'invoice-signing.json')])
+    expect(run.code).toBe(2)
+    const report = JSON.parse(run.stdout)
+    expect(report.valid).toBe(false)
+    expect(report.files[0]).toEqual({ file: '/no/such.json', valid: false, error: 'no such file', findings: [] })
+    expect(report.files[1].valid).toBe(true)
+  })
+
+  it('stops quietly when the reader closes the pipe early', async () => {
+    const files = brokenCases.map((c) => join(fixtures, 'broken', c.file)).join(' ')
+    const run = await new Promise<Run>((resolve) => {
+      execFile(
+        'sh',
+        ['-c', `"${process.execPath}" "${bin}" validate ${files} | head -c 10`],
+        { cwd: root },
+        (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
+      )
+    })
+    expect(run.stdout).toHaveLength(10)
+    expect(run.stderr).toBe('')
+  })
+
   it('does not crash on a hostile graph', async () => {
     const run = await signflow(
       ['validate', '-'],

@@ -5,6 +5,8 @@ import { EXIT, type Io } from './main.js'
 interface FileReport {
   file: string
   valid: boolean
+  /** Set when the file could not be read; it then has no findings. */
+  error?: string
   findings: Array<Finding & { line?: number; column?: number }>
 }
 
@@ -25,16 +27,23 @@ export async function runValidate(
   let misuse = false
   let findings = false
   const reports: FileReport[] = []
+  let stdin: Promise<string> | undefined // read once, however often "-" is named
   for (const file of files) {
     let text: string
     try {
-      text = file === '-' ? await io.readStdin() : await readFile(file, 'utf8')
+      if (file === '-') {
+        stdin ??= io.readStdin()
+        text = await stdin
+      } else text = await readFile(file, 'utf8')
     } catch (error) {
       misuse = true
-      io.err(`signflow: cannot read ${file}: ${describeReadError(error)}\n`)
+      const reason = describeReadError(error)
+      io.err(`signflow: cannot read ${file}: ${reason}\n`)
+      reports.push({ file, valid: false, error: reason, findings: [] })
       continue
     }
-    const result = importGraph(text)
+    // Editors on Windows save JSON with a byte order mark; it is not part of the document.
+    const result = importGraph(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
     if (result.syntaxError) misuse = true
     const counted = options.allowWarnings ? result.findings.filter((f) => f.severity === 'error') : result.findings
     if (counted.length > 0) findings = true
@@ -49,11 +58,11 @@ export async function runValidate(
     })
   }
   if (options.json) {
-    io.out(`${JSON.stringify({ valid: reports.every((r) => r.valid) && !misuse, files: reports }, null, 2)}\n`)
+    io.out(`${JSON.stringify({ valid: reports.every((r) => r.valid), files: reports }, null, 2)}\n`)
   } else {
     for (const report of reports) {
       for (const f of report.findings) {
-        const where = f.line !== undefined ? `${f.line}:${f.column}` : f.path || '(root)'
+        const where = f.line !== undefined ? `${f.line}:${f.column}` : f.path
         const message = f.severity === 'warning' ? `Warning: ${f.message}` : f.message
         io.out(`${report.file}:${where}  ${f.code}  ${message} (${f.hint})\n`)
       }
@@ -69,9 +78,10 @@ function plural(n: number, word: string): string {
 }
 
 function summary(reports: FileReport[]): string {
-  const errors = reports.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0)
-  const warnings = reports.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'warning').length, 0)
-  const valid = reports.filter((r) => r.valid).length
-  if (reports.length === 0) return 'No graph was read.'
-  return `${plural(reports.length, 'graph')} checked: ${valid} valid, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.`
+  const read = reports.filter((r) => !r.error)
+  if (read.length === 0) return 'No graph was read.'
+  const count = (severity: Finding['severity']) =>
+    read.reduce((n, r) => n + r.findings.filter((f) => f.severity === severity).length, 0)
+  const valid = read.filter((r) => r.valid).length
+  return `${plural(read.length, 'graph')} checked: ${valid} valid, ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}.`
 }

@@ -1,6 +1,15 @@
 /** The automation rules (actions) of the catalog, by category. */
 import Type from 'typebox'
-import { ConditionRef, Discriminated, DurationDef, RefString, StringEnum, V, VFrom } from '../graph/schema-parts.js'
+import {
+  ChangeAsDef,
+  ConditionRef,
+  Discriminated,
+  DurationDef,
+  RefString,
+  StringEnum,
+  V,
+  VFrom,
+} from '../graph/schema-parts.js'
 import { ADDRESS_PARTS, ADDRESS_TYPES, CHANNELS, REQUISITE_FIELDS, REQUISITE_TEMPLATES } from '../graph/vocabulary.js'
 import { ALL_ELEMENT_TYPES, CRM_ELEMENT_TYPES, defineRule, type OutputDef } from './define.js'
 
@@ -13,11 +22,6 @@ export const REQUISITE_SETTING_FIELDS = [
   'address',
   ...ADDRESS_PARTS.map((p) => `address.${p}` as const),
 ] as const
-
-const ChangeAsDef = Discriminated('mode', [
-  Type.Object({ mode: Type.Literal('responsible') }, obj),
-  Type.Object({ mode: Type.Literal('user'), user: RefString('user', 'User id') }, obj),
-])
 
 const requisiteTarget = {
   entity: StringEnum(['contact', 'company'] as const, { description: "The client's contact or company" }),
@@ -283,7 +287,7 @@ export const ruleCatalog = {
     ),
     defaults: { assign: { mode: 'user', user: { kind: 'literal', value: '' } } },
     outputs: () => [{ name: 'responsible', label: 'New responsible', type: 'user' }],
-    causes: () => [{ trigger: 'responsibleChanged' }],
+    causes: () => [{ trigger: 'responsibleChanged' }, { trigger: 'fieldChanged', fields: ['responsible'] }],
   }),
   modifyFields: defineRule({
     category: 'elementControl',
@@ -309,7 +313,10 @@ export const ruleCatalog = {
       obj,
     ),
     defaults: { values: [] },
-    causes: (s) => [{ trigger: 'fieldChanged', fields: s.values.map((v) => v.field) }],
+    causes: (s) => [
+      { trigger: 'fieldChanged', fields: s.values.map((v) => v.field) },
+      ...(s.values.some((v) => v.field === 'responsible') ? [{ trigger: 'responsibleChanged' as const }] : []),
+    ],
   }),
   wait: defineRule({
     category: 'elementControl',

@@ -82,13 +82,45 @@ export function createFormulaEnvironment(scope: FormulaScope): Environment {
   return registerMixedArithmetic(env)
 }
 
-/** Checks a formula; returns `undefined` when it is fine, else the library's message (first line). */
-export function checkFormula(env: Environment, formula: string): { message: string; detail: string } | undefined {
+/** Which CEL result types a formula may have for each declared result type (`dyn` always fits). */
+const RESULT_TYPES: Record<ValueType, readonly string[]> = {
+  number: ['double', 'int', 'uint'],
+  money: ['double', 'int', 'uint'],
+  boolean: ['bool'],
+  date: ['google.protobuf.Timestamp'],
+  datetime: ['google.protobuf.Timestamp'],
+  text: [],
+  user: ['string'],
+  file: ['string'],
+  document: ['string'],
+}
+
+function fits(celType: string | undefined, resultType: ValueType): boolean {
+  if (celType === undefined || celType === 'dyn' || resultType === 'text') return true
+  return RESULT_TYPES[resultType].includes(celType)
+}
+
+/**
+ * Checks a formula; returns `undefined` when it is fine, else the problem in words (the
+ * library's first line for syntax and type errors).
+ */
+export function checkFormula(
+  env: Environment,
+  formula: string,
+  resultType: ValueType,
+): { message: string; detail: string } | undefined {
   try {
     const result = env.check(formula)
-    if (result.valid) return undefined
-    const text = String(result.error?.message ?? 'invalid formula')
-    return { message: text.split('\n')[0] ?? text, detail: text }
+    if (!result.valid) {
+      const text = String(result.error?.message ?? 'invalid formula')
+      return { message: text.split('\n')[0] ?? text, detail: text }
+    }
+    const celType = typeof result.type === 'string' ? result.type : undefined
+    if (!fits(celType, resultType)) {
+      const message = `it gives a ${celType}, but the result type is ${resultType}`
+      return { message, detail: message }
+    }
+    return undefined
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error)
     return { message: text.split('\n')[0] ?? text, detail: text }

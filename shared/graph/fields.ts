@@ -135,6 +135,7 @@ export function fieldIndex(elementType: ElementType, custom: readonly CustomFiel
   const index = new Map<string, FieldDef>()
   for (const def of standardFields(elementType)) index.set(def.path, def)
   for (const c of custom) {
+    if (index.has(`custom.${c.id}`)) continue // a duplicate id is reported; the first declaration counts
     index.set(`custom.${c.id}`, {
       path: `custom.${c.id}`,
       label: c.label,

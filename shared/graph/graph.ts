@@ -17,14 +17,14 @@ import {
 } from '../catalog/index.js'
 import type { CustomFieldDecl } from './fields.js'
 import {
+  type ChangeAs,
+  ChangeAsDef,
   type ConditionGroup,
   ConditionGroupDef,
   ConditionRef,
   ConditionRowDef,
-  Discriminated,
   Id,
   ReferenceDef,
-  RefString,
   type Scalar,
   StringEnum,
   type Time,
@@ -40,7 +40,6 @@ export const SCHEMA_ID = 'https://signflow.dev/schema/graph-v1.schema.json'
 const obj = { additionalProperties: false } as const
 
 export type Execution = 'afterPrevious' | 'parallel'
-export type ChangeAs = { mode: 'responsible' } | { mode: 'user'; user: string }
 
 interface NodeBase {
   /** Stable across edits and versions: diffs, history and outputs refer to it. */
@@ -124,11 +123,6 @@ const ScalarOrList = Type.Unsafe<Scalar | Scalar[]>({
   ],
 })
 
-const ChangeAsDef = Discriminated('mode', [
-  Type.Object({ mode: Type.Literal('responsible') }, obj),
-  Type.Object({ mode: Type.Literal('user'), user: RefString('user', 'User id') }, obj),
-])
-
 function nodeSchema(kind: 'rule' | 'trigger') {
   const types = kind === 'rule' ? RULE_TYPES : TRIGGER_TYPES
   const catalog: Record<string, { settings: unknown; label: string }> = kind === 'rule' ? ruleCatalog : triggerCatalog
@@ -159,7 +153,7 @@ function nodeSchema(kind: 'rule' | 'trigger') {
   return {
     ...base,
     allOf: types.map((type) => ({
-      if: { properties: { type: { const: type } } },
+      if: { required: ['type'], properties: { type: { const: type } } },
       then: { properties: { settings: catalog[type]?.settings } },
     })),
   }

@@ -10,17 +10,16 @@
  * - `x-signflow-required`: the setting must not be left empty.
  */
 import Type, { type Static, type TObject, type TSchema, type TUnsafe } from 'typebox'
-import { DURATION_UNITS, type DurationUnit, VALUE_TYPES, type ValueType } from './vocabulary.js'
+import { DURATION_UNITS, VALUE_TYPES, type ValueType } from './vocabulary.js'
 
 export const ANNOTATIONS = {
   type: 'x-signflow-type',
   typeFrom: 'x-signflow-type-from',
   ref: 'x-signflow-ref',
   required: 'x-signflow-required',
-  label: 'x-signflow-label',
 } as const
 
-export type RefKind = 'stage' | 'variable' | 'field' | 'dateField' | 'template' | 'user' | 'node'
+export type RefKind = 'stage' | 'variable' | 'field' | 'dateField' | 'template' | 'user'
 
 /** An identifier chosen by the analyst: letters, digits, `_` and `-`, starting with a letter. */
 export const Id = (description = 'Stable identifier') =>
@@ -53,8 +52,9 @@ export function Discriminated<const K extends string, const V extends readonly T
     type: 'object',
     required: [key],
     properties: { [key]: { type: 'string', enum: names } },
+    // `required` in the `if`: without the key, no variant applies (and no variant's errors are reported).
     allOf: variants.map((variant, i) => ({
-      if: { properties: { [key]: { const: names[i] } } },
+      if: { required: [key], properties: { [key]: { const: names[i] } } },
       then: { ...variant, properties: { ...variant.properties } } as TSchema,
     })),
     ...options,
@@ -221,12 +221,17 @@ export const ConditionGroupDef = Type.Unsafe<ConditionGroup>({
 
 export const ConditionRef = Type.Unsafe<ConditionGroup>({ $ref: '#/$defs/conditionGroup' })
 
+// ---------------------------------------------------------------- who moves the element
+
+/** Which user is recorded as the author of a stage change: the responsible person, or a named user. */
+export const ChangeAsDef = Discriminated('mode', [
+  Type.Object({ mode: Type.Literal('responsible') }, { additionalProperties: false }),
+  Type.Object({ mode: Type.Literal('user'), user: RefString('user', 'User id') }, { additionalProperties: false }),
+])
+export type ChangeAs = Static<typeof ChangeAsDef>
+
 // ---------------------------------------------------------------- time
 
-export interface Duration {
-  amount: number
-  unit: DurationUnit
-}
 export const DurationDef = Type.Object(
   {
     amount: Type.Integer({ minimum: 0, maximum: 100000 }),

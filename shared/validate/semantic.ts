@@ -13,7 +13,6 @@ import {
   getCatalogEntry,
   notAllowedReason,
   type OutputDef,
-  type RuleType,
 } from '../catalog/index.js'
 import { checkFormula, createFormulaEnvironment } from '../expressions/formula.js'
 import { type FieldDef, fieldIndex } from '../graph/fields.js'
@@ -22,6 +21,7 @@ import {
   ANNOTATIONS,
   type ConditionGroup,
   type ConditionRow,
+  OPERATORS,
   type Operator,
   type Reference,
   type RefKind,
@@ -50,12 +50,11 @@ interface NodeInfo {
   entry: AnyEntry | undefined
 }
 
-/** Where a value is used: the rule or trigger it belongs to. */
-interface Site {
-  info: NodeInfo
-}
-
 type SlotType = ValueType | 'any'
+interface ValueInfo {
+  type: ValueType
+  multiple: boolean
+}
 
 const TYPE_NAMES: Record<ValueType, string> = {
   text: 'text',
@@ -140,20 +139,22 @@ const OPERATOR_ARITY: Record<Operator, [min: number, max: number]> = {
 const ORDERED: ReadonlySet<ValueType> = new Set(['number', 'money', 'date', 'datetime', 'text'])
 const DATES: ReadonlySet<ValueType> = new Set(['date', 'datetime'])
 
-function operatorFits(op: Operator, type: ValueType): boolean {
+/** Whether an operator means something for a field of this type (and multiplicity). */
+function operatorFits(op: Operator, left: ValueInfo): boolean {
   switch (op) {
     case 'gt':
     case 'gte':
     case 'lt':
     case 'lte':
     case 'between':
-      return ORDERED.has(type)
+      return ORDERED.has(left.type) && !left.multiple
     case 'contains':
     case 'notContains':
-      return type === 'text'
+      // text contains a part; a multi-value field contains one of its values
+      return left.type === 'text' || left.multiple
     case 'withinLastDays':
     case 'withinNextDays':
-      return DATES.has(type)
+      return DATES.has(left.type) && !left.multiple
     case 'eq':
     case 'ne':
     case 'empty':
@@ -326,17 +327,30 @@ export class SemanticChecker {
         `${notAllowedReason(entry, this.graph.elementType)} Remove it, or use it in a pipeline that allows it.`,
       )
     }
-    const site: Site = { info }
-    if (node.condition) this.checkCondition(node.condition, `${path}/condition`, site)
+    if (node.condition) this.checkCondition(node.condition, `${path}/condition`, info)
     if (info.kind === 'rule') {
       const rule = node as RuleNode
-      this.checkTime(rule, `${path}/time`, site)
+      this.checkTime(rule, `${path}/time`, info)
     }
-    this.walkSettings(entry.settings, node.settings, `${path}/settings`, site, true, node.settings)
+    this.walkSettings(entry.settings, node.settings, `${path}/settings`, info, true, node.settings)
+    if (info.kind === 'trigger') this.checkChangeStageAs(node as TriggerNode, path)
     this.checkTypeSpecific(info)
   }
 
-  private checkTime(rule: RuleNode, path: string, site: Site): void {
+  private checkChangeStageAs(trigger: TriggerNode, path: string): void {
+    const as = trigger.changeStageAs
+    if (as.mode === 'user' && as.user.trim() === '') {
+      this.add(
+        'error',
+        'setting-empty',
+        `${path}/changeStageAs/user`,
+        `"${trigger.title}" changes the stage as a user, but no user is chosen.`,
+        'Pick the user, or change the stage as the responsible person.',
+      )
+    }
+  }
+
+  private checkTime(rule: RuleNode, path: string, site: NodeInfo): void {
     const time = rule.time
     if (time.mode === 'relative') {
       const field = this.resolveFieldPath(time.field, `${path}/field`)
@@ -354,47 +368,51 @@ export class SemanticChecker {
     }
   }
 
-  private checkCondition(group: ConditionGroup, path: string, site: Site, depth = 0): void {
+  private checkCondition(group: ConditionGroup, path: string, site: NodeInfo): void {
     group.items.forEach((item, i) => {
       const itemPath = `${path}/items/${i}`
-      if ('match' in item) this.checkCondition(item, itemPath, site, depth + 1)
+      if ('match' in item) this.checkCondition(item, itemPath, site)
       else this.checkRow(item, itemPath, site)
     })
   }
 
-  private checkRow(row: ConditionRow, path: string, site: Site): void {
-    const leftType = this.checkValue(row.left, 'any', `${path}/left`, site, false)
+  private checkRow(row: ConditionRow, path: string, site: NodeInfo): void {
+    const left = this.checkValue(row.left, 'any', `${path}/left`, site, false)
     const [min, max] = OPERATOR_ARITY[row.op]
     if (row.values.length < min || row.values.length > max) {
+      const takes = min === max ? `${min}` : `${min} or more`
       this.add(
         'error',
         'operand-count',
         `${path}/values`,
-        `"${row.op}" takes ${min === max ? min : `${min} or more`} value${max === 1 ? '' : 's'}; ${row.values.length} given.`,
-        row.op === 'between' ? 'Give the lower and the upper bound.' : `Give ${min === max ? min : `at least ${min}`}.`,
+        `"${row.op}" takes ${takes} value${max === 1 ? '' : 's'}; ${row.values.length} given.`,
+        min === 0
+          ? `Remove the values: "${row.op}" compares with nothing.`
+          : row.op === 'between'
+            ? 'Give the lower and the upper bound.'
+            : `Give ${min === max ? 'exactly' : 'at least'} ${min}.`,
       )
     }
-    if (!leftType) return
-    if (!operatorFits(row.op, leftType)) {
+    if (!left) return
+    if (!operatorFits(row.op, left)) {
       this.add(
         'error',
         'operator-not-applicable',
         `${path}/op`,
-        `"${row.op}" does not apply to ${a(leftType)}.`,
-        DATES.has(leftType) || leftType === 'number' || leftType === 'money'
-          ? 'Use eq, ne, gt, gte, lt, lte, between, empty or notEmpty.'
-          : 'Use eq, ne, in, notIn, empty or notEmpty.',
+        `"${row.op}" does not apply to ${a(left.type)}.`,
+        `For ${a(left.type)} use: ${OPERATORS.filter((op) => operatorFits(op, left)).join(', ')}.`,
       )
       return
     }
     const operandType: ValueType =
       row.op === 'withinLastDays' || row.op === 'withinNextDays'
         ? 'number'
-        : row.op === 'contains' || row.op === 'notContains'
+        : (row.op === 'contains' || row.op === 'notContains') && !left.multiple
           ? 'text'
-          : leftType
+          : left.type
+    const lists = row.op === 'in' || row.op === 'notIn'
     row.values.forEach((value, i) => {
-      this.checkValue(value, operandType, `${path}/values/${i}`, site, true)
+      this.checkValue(value, operandType, `${path}/values/${i}`, site, true, lists)
     })
   }
 
@@ -406,17 +424,20 @@ export class SemanticChecker {
     schema: unknown,
     data: unknown,
     path: string,
-    site: Site,
+    site: NodeInfo,
     required: boolean,
     parent: unknown,
   ): void {
     if (typeof schema !== 'object' || schema === null) return
     const s = schema as Record<string, unknown>
     if (s.$ref === '#/$defs/value') {
-      let expected: SlotType | undefined = s[ANNOTATIONS.type] as SlotType | undefined
       const from = s[ANNOTATIONS.typeFrom]
-      if (from === 'field' || from === 'variable') expected = this.siblingType(parent, from)
-      this.checkValue(data as Value, expected ?? 'any', path, site, required)
+      if (from === 'field' || from === 'variable') {
+        const target = this.siblingType(parent, from)
+        this.checkValue(data as Value, target?.type ?? 'any', path, site, required, target?.multiple ?? true)
+      } else {
+        this.checkValue(data as Value, (s[ANNOTATIONS.type] as SlotType | undefined) ?? 'any', path, site, required)
+      }
       return
     }
     if (s.$ref === '#/$defs/conditionGroup') {
@@ -469,21 +490,24 @@ export class SemanticChecker {
     }
   }
 
-  private siblingType(parent: unknown, sibling: 'field' | 'variable'): SlotType | undefined {
+  private siblingType(parent: unknown, sibling: 'field' | 'variable'): ValueInfo | undefined {
     if (typeof parent !== 'object' || parent === null) return undefined
     const name = (parent as Record<string, unknown>)[sibling]
     if (typeof name !== 'string') return undefined
-    if (sibling === 'variable') return this.variables.get(name)?.type
-    return this.fields.get(name)?.type
+    const target = sibling === 'variable' ? this.variables.get(name) : this.fields.get(name)
+    return target ? { type: target.type, multiple: target.multiple ?? false } : undefined
   }
 
-  private emptySetting(path: string, site: Site): void {
-    const setting = path.split('/').pop() ?? ''
+  private emptySetting(path: string, site: NodeInfo): void {
+    // ".../settings/checklist/1" reads "item 2 of checklist"
+    const segments = path.split('/')
+    const last = segments.at(-1) ?? ''
+    const what = /^\d+$/.test(last) ? `item ${Number(last) + 1} of "${segments.at(-2)}"` : `"${last}"`
     this.add(
       'error',
       'setting-empty',
       path,
-      `"${site.info.node.title}" needs "${setting}", which is empty.`,
+      `"${site.node.title}" needs ${what}, which is empty.`,
       'Type a value, or pick a constant, variable, field or earlier output with "…".',
     )
   }
@@ -510,7 +534,6 @@ export class SemanticChecker {
         return
       case 'template':
       case 'user':
-      case 'node':
         // Templates and users live on the server; the runtime checks them when the flow is published.
         return
     }
@@ -547,35 +570,50 @@ export class SemanticChecker {
    * Checks one value against the type its slot expects; returns the value's own type
    * when it is known.
    */
+  /**
+   * Checks one value against the type its slot expects and returns what it is, when known.
+   * `list` says whether the slot takes a list (a multi-value field, the operands of "in").
+   */
   private checkValue(
     value: Value,
     expected: SlotType,
     path: string,
-    site: Site,
+    site: NodeInfo,
     required: boolean,
-  ): ValueType | undefined {
-    let actual: ValueType | undefined
+    list = expected === 'any',
+  ): ValueInfo | undefined {
+    let actual: ValueInfo | undefined
     switch (value.kind) {
       case 'literal': {
         const v = value.value
-        const empty = v === '' || (Array.isArray(v) && v.length === 0)
+        const empty = (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)
         if (empty) {
           if (required) this.emptySetting(path, site)
           return undefined
         }
-        if (expected === 'any') return undefined
-        const list = Array.isArray(v) ? v : [v]
-        const bad = list.find((item) => !literalFits(item, expected))
-        if (bad !== undefined) {
+        if (Array.isArray(v) && !list) {
           this.add(
             'error',
             'type-mismatch',
             `${path}/value`,
-            `${JSON.stringify(bad)} is not ${a(expected)}.`,
+            `A list of ${v.length} values cannot go into a setting that takes one value.`,
+            'Give a single value.',
+          )
+          return undefined
+        }
+        if (expected === 'any') return undefined
+        const items = Array.isArray(v) ? v : [v]
+        const badIndex = items.findIndex((item) => !literalFits(item, expected))
+        if (badIndex >= 0) {
+          this.add(
+            'error',
+            'type-mismatch',
+            Array.isArray(v) ? `${path}/value/${badIndex}` : `${path}/value`,
+            `${JSON.stringify(items[badIndex])} is not ${a(expected)}.`,
             `Write ${a(expected)}, e.g. ${LITERAL_EXAMPLES[expected]}, or pick one with "…".`,
           )
         }
-        return expected
+        return { type: expected, multiple: Array.isArray(v) }
       }
       case 'template': {
         const text = value.parts.filter((p) => typeof p === 'string').join('')
@@ -584,46 +622,39 @@ export class SemanticChecker {
         value.parts.forEach((part, i) => {
           if (typeof part !== 'string') this.checkValue(part, 'any', `${path}/parts/${i}`, site, false)
         })
-        actual = 'text'
+        actual = { type: 'text', multiple: false }
         break
       }
-      case 'constant': {
-        const c = this.constants.get(value.id)
-        if (!c) {
-          if (!this.broken.constants.has(value.id)) this.unknown('constant', value.id, `${path}/id`)
-          return undefined
-        }
-        actual = c.type
-        break
-      }
+      case 'constant':
       case 'variable': {
-        const v = this.variables.get(value.id)
-        if (!v) {
-          if (!this.broken.variables.has(value.id)) this.unknown('variable', value.id, `${path}/id`)
+        const decl = value.kind === 'constant' ? this.constants.get(value.id) : this.variables.get(value.id)
+        if (!decl) {
+          const broken = value.kind === 'constant' ? this.broken.constants : this.broken.variables
+          if (!broken.has(value.id)) this.unknown(value.kind, value.id, `${path}/id`)
           return undefined
         }
-        actual = v.type
+        actual = { type: decl.type, multiple: decl.multiple ?? false }
         break
       }
       case 'field': {
         const f = this.resolveFieldPath(value.path, `${path}/path`)
         if (!f) return undefined
-        actual = f.type
+        actual = { type: f.type, multiple: f.multiple }
         break
       }
       case 'output': {
         const output = this.checkOutput(value, path, site)
         if (!output) return undefined
-        actual = output.type
+        actual = { type: output.type, multiple: false }
         break
       }
     }
-    if (expected !== 'any' && actual !== undefined && !isAssignable(actual, expected)) {
+    if (expected !== 'any' && !isAssignable(actual.type, expected)) {
       this.add(
         'error',
         'type-mismatch',
         path,
-        `${capital(a(actual))} cannot go into a setting that takes ${a(expected)}.`,
+        `${capital(a(actual.type))} cannot go into a setting that takes ${a(expected)}.`,
         value.kind === 'template'
           ? `A text template always makes text: pick ${a(expected)} with "…" instead.`
           : `Pick ${a(expected)} instead, or convert it first with "Calculate a value".`,
@@ -632,7 +663,35 @@ export class SemanticChecker {
     return actual
   }
 
-  private checkOutput(ref: Extract<Reference, { kind: 'output' }>, path: string, site: Site): OutputDef | undefined {
+  /** The type of a value, without reporting anything (it is checked where it stands). */
+  private typeOf(value: Value): ValueInfo | undefined {
+    switch (value.kind) {
+      case 'literal':
+      case 'template':
+        return undefined
+      case 'constant':
+      case 'variable': {
+        const decl = value.kind === 'constant' ? this.constants.get(value.id) : this.variables.get(value.id)
+        return decl ? { type: decl.type, multiple: decl.multiple ?? false } : undefined
+      }
+      case 'field': {
+        const f = this.fields.get(value.path)
+        return f ? { type: f.type, multiple: f.multiple } : undefined
+      }
+      case 'output': {
+        const source = this.nodes.get(value.node)
+        if (source?.entry?.kind !== 'rule' || this.broken.nodeObjects.has(source.node)) return undefined
+        const output = source.entry.outputs(source.node.settings as never).find((o) => o.name === value.output)
+        return output ? { type: output.type, multiple: false } : undefined
+      }
+    }
+  }
+
+  private checkOutput(
+    ref: Extract<Reference, { kind: 'output' }>,
+    path: string,
+    site: NodeInfo,
+  ): OutputDef | undefined {
     const source = this.nodes.get(ref.node)
     if (!source) {
       if (!this.broken.nodes.has(ref.node)) {
@@ -677,25 +736,16 @@ export class SemanticChecker {
       )
       return undefined
     }
-    const user = site.info
+    const user = site
     const before = user.kind === 'rule' ? this.certainlyBefore(user) : []
     if (!before.includes(source)) {
-      const why =
-        user.kind === 'trigger'
-          ? 'a trigger is checked before any rule of its stage runs'
-          : source.stageIndex !== user.stageIndex
-            ? `it stands on another stage ("${this.graph.pipeline.stages[source.stageIndex]?.name}"), and the element may enter this one without passing there`
-            : source.index > user.index
-              ? 'it comes later in the stage'
-              : source.node.disabled
-                ? 'it is disabled'
-                : 'a rule between them runs in parallel, so the order is not certain'
+      const [why, hint] = this.whyNotBefore(user, source)
       this.add(
         'error',
         'output-not-before',
         path,
         `"${user.node.title}" uses "${ref.output}" of "${source.node.title}", but ${why}.`,
-        'Put the producing rule earlier on the same stage and set the rules between them to "after the previous rule".',
+        hint,
       )
       return output
     }
@@ -718,6 +768,35 @@ export class SemanticChecker {
       )
     }
     return output
+  }
+
+  /** Why `source` has not certainly finished when `user` runs, and what to do about it. */
+  private whyNotBefore(user: NodeInfo, source: NodeInfo): [string, string] {
+    const chain =
+      'Put the producing rule earlier on the same stage, with every rule from it to this one set to "after the previous rule".'
+    if (user.kind === 'trigger') {
+      return [
+        'triggers fire on events, before any rule of their stage runs',
+        'Use an element field in the trigger (e.g. lastDocument.type) instead of a rule output.',
+      ]
+    }
+    if (source === user) return ['a rule cannot use its own output', 'Use the output in a later rule.']
+    if (source.stageIndex !== user.stageIndex) {
+      const stage = this.graph.pipeline.stages[source.stageIndex]?.name
+      return [
+        `it stands on another stage ("${stage}"), and the element may enter this one without passing there`,
+        `${chain} To carry a value across stages, store it with "Set variable" or "Modify fields".`,
+      ]
+    }
+    if (source.index > user.index) return ['it comes later in the stage', chain]
+    if (source.node.disabled) return ['it is disabled', 'Enable it, or pick another value.']
+    if ((user.node as RuleNode).execution === 'parallel') {
+      return [
+        'this rule runs in parallel, at stage entry, without waiting for earlier rules',
+        'Set this rule to "after the previous rule".',
+      ]
+    }
+    return ['a rule between them runs in parallel, so the order is not certain', chain]
   }
 
   /** The rules that have certainly finished when `info` starts: the unbroken "after previous" chain before it. */
@@ -748,7 +827,7 @@ export class SemanticChecker {
             (v) => [v.id, v.type, v.multiple ?? false] as [string, ValueType, boolean],
           ),
         })
-        const problem = checkFormula(this.formulaEnv, node.settings.formula)
+        const problem = checkFormula(this.formulaEnv, node.settings.formula, node.settings.resultType)
         if (problem) {
           this.add(
             'error',
@@ -785,9 +864,7 @@ export class SemanticChecker {
                 ? 'My company is edited in the settings, not by rules.'
                 : field.path === 'stage'
                   ? 'Use the "Change stage" rule to move the element.'
-                  : field.path === 'responsible'
-                    ? 'Use "Change responsible".'
-                    : 'Pick a field that people can edit.',
+                  : 'Pick a field that people can edit.',
             )
           }
           if (row.mode === 'append' && field && !field.multiple) {
@@ -813,11 +890,29 @@ export class SemanticChecker {
         }
         return
       case 'fieldChanged': {
+        // `to` itself was checked by the settings walk; here only against the watched fields.
         const to = node.settings.to
         if (!to) return
+        const toType = this.typeOf(to)
         for (const path of node.settings.fields) {
           const field = this.fields.get(path)
-          if (field) this.checkValue(to, field.type, `${settingsPath}/to`, { info }, false)
+          if (!field) continue
+          const fits =
+            to.kind === 'literal'
+              ? (Array.isArray(to.value) ? to.value : [to.value]).every((v) => literalFits(v, field.type))
+              : to.kind === 'template'
+                ? field.type === 'text'
+                : !toType || isAssignable(toType.type, field.type)
+          if (!fits) {
+            this.add(
+              'error',
+              'type-mismatch',
+              `${settingsPath}/to`,
+              `"${field.label}" is ${a(field.type)}, so it can never change to this value.`,
+              `Give ${a(field.type)}, or watch another field.`,
+            )
+            return
+          }
         }
         return
       }
@@ -966,6 +1061,7 @@ export class SemanticChecker {
 
   /** Same type and condition is checked by the caller; here: do their settings pick the same events? */
   private overlaps(a: TriggerNode, b: TriggerNode): boolean {
+    if (a.type === 'webhook') return false // each webhook trigger has its own URL
     if ('documentType' in a.settings && 'documentType' in b.settings) {
       const x = a.settings.documentType
       const y = b.settings.documentType
@@ -980,8 +1076,12 @@ export class SemanticChecker {
     return true
   }
 
+  /**
+   * Triggers of one type and one condition whose settings pick the same events compete: one
+   * finding per trigger that an earlier one shadows. The pair comparisons are bounded, so a
+   * hostile graph with thousands of triggers costs no more than a real one.
+   */
   private checkCompetingTriggers(): void {
-    // Only triggers of one type with one condition can compete: group them first.
     const groups = new Map<string, Array<{ t: TriggerNode; stageIndex: number; index: number }>>()
     this.graph.pipeline.stages.forEach((stage, stageIndex) => {
       stage.triggers.forEach((t, index) => {
@@ -992,12 +1092,14 @@ export class SemanticChecker {
         groups.set(key, group)
       })
     })
+    let budget = 200_000
     for (const all of groups.values()) {
-      for (let i = 0; i < all.length; i++) {
-        for (let j = i + 1; j < all.length; j++) {
+      for (let j = 1; j < all.length && budget > 0; j++) {
+        const b = all[j]
+        if (!b) continue
+        for (let i = 0; i < j && budget > 0; i++, budget--) {
           const a = all[i]
-          const b = all[j]
-          if (!a || !b || !this.overlaps(a.t, b.t)) continue
+          if (!a || !this.overlaps(a.t, b.t)) continue
           const stageA = this.graph.pipeline.stages[a.stageIndex]?.name
           const stageB = this.graph.pipeline.stages[b.stageIndex]?.name
           const event = this.triggerEventLabel(a.t)
@@ -1010,6 +1112,7 @@ export class SemanticChecker {
               : `"${a.t.title}" on "${stageA}" and "${b.t.title}" on "${stageB}" both react to ${event}; when both are ahead, the nearer stage wins, so "${b.t.title}" fires only for elements already past "${stageA}".`,
             'Give one of them a condition or a specific document type, or remove one.',
           )
+          break
         }
       }
     }
@@ -1098,6 +1201,3 @@ export class SemanticChecker {
     }
   }
 }
-
-/** The catalog types with rule semantics that the type-specific switch covers (for tests). */
-export type CheckedRuleType = RuleType

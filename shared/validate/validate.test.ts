@@ -169,3 +169,171 @@ describe('validate', () => {
     expect(result.findings.at(-1)?.code).toBe('too-many-findings')
   })
 })
+
+describe('validate, edge cases found in review', () => {
+  const rule = (over: Record<string, unknown>) => ({
+    id: 'r-x',
+    type: 'sendSms',
+    title: 'Text the client',
+    execution: 'afterPrevious',
+    time: { mode: 'immediately' },
+    settings: { to: { kind: 'field', path: 'client.phone' }, text: { kind: 'literal', value: 'Hi' } },
+    ...over,
+  })
+  const trigger = (id: string, over: Record<string, unknown>) => ({
+    id,
+    type: 'responsibleChanged',
+    title: id,
+    changeStageAs: { mode: 'responsible' },
+    allowReturn: false,
+    settings: {},
+    ...over,
+  })
+
+  it('reports a rule without a type once, not once per rule type', () => {
+    const g = deal()
+    delete g.pipeline.stages[1].rules[0].type
+    expect(validate(g).findings.map((f) => `${f.code} ${f.path}`)).toEqual([
+      'schema-required /pipeline/stages/1/rules/0/type',
+    ])
+  })
+
+  it('stays bounded when thousands of triggers compete', () => {
+    const g = deal()
+    for (const stage of g.pipeline.stages) {
+      stage.triggers = Array.from({ length: 500 }, (_, i) => trigger(`${stage.id}-t${i}`, {}))
+    }
+    const result = validate(g)
+    expect(result.findings.length).toBeLessThanOrEqual(501)
+    expect(result.findings[0]?.code).toBe('triggers-compete')
+  })
+
+  it('does not call two webhook triggers competitors: each has its own URL', () => {
+    const g = deal()
+    g.pipeline.stages[1].triggers.push(trigger('hook-a', { type: 'webhook' }))
+    g.pipeline.stages[2].triggers.push(trigger('hook-b', { type: 'webhook' }))
+    expect(validate(g).findings).toEqual([])
+  })
+
+  it('reports an unknown constant in a "field changed to" value once', () => {
+    const g = deal()
+    g.pipeline.stages[2].triggers.push(
+      trigger('changed', {
+        type: 'fieldChanged',
+        settings: { fields: ['title', 'comments'], to: { kind: 'constant', id: 'nope' } },
+      }),
+    )
+    expect(validate(g).findings.map((f) => f.code)).toEqual(['unknown-constant'])
+  })
+
+  it('refuses a list where one value goes, and names the bad item of a list', () => {
+    const g = deal()
+    g.pipeline.stages[1].rules.push(
+      rule({
+        settings: { to: { kind: 'literal', value: ['+48 1', '+48 2'] }, text: { kind: 'literal', value: 'Hi' } },
+      }),
+    )
+    g.constants.push({ id: 'limits', name: 'Limits', type: 'number', multiple: true, value: [1, 'two'] })
+    const f = validate(g).findings.map((x) => `${x.code} ${x.path}`)
+    expect(f).toContain('type-mismatch /pipeline/stages/1/rules/1/settings/to/value')
+    expect(f).toContain('type-mismatch /constants/1/value/1')
+  })
+
+  it('treats a value of spaces as empty', () => {
+    const g = deal()
+    g.pipeline.stages[1].rules.push(
+      rule({ settings: { to: { kind: 'field', path: 'client.phone' }, text: { kind: 'literal', value: '   ' } } }),
+    )
+    expect(validate(g).findings).toEqual([
+      expect.objectContaining({ code: 'setting-empty', path: '/pipeline/stages/1/rules/1/settings/text' }),
+    ])
+  })
+
+  it('names the empty item of a list', () => {
+    const g = deal()
+    g.pipeline.stages[1].rules.push({
+      id: 'task',
+      type: 'createTask',
+      title: 'Call',
+      execution: 'afterPrevious',
+      time: { mode: 'immediately' },
+      settings: {
+        title: { kind: 'literal', value: 'Call' },
+        responsible: { kind: 'field', path: 'responsible' },
+        checklist: ['ok', ''],
+      },
+    })
+    expect(validate(g).findings[0]?.message).toBe('"Call" needs item 2 of "checklist", which is empty.')
+  })
+
+  it('wants a user when a trigger changes the stage as a named user', () => {
+    const g = deal()
+    g.pipeline.stages[2].triggers[0].changeStageAs = { mode: 'user', user: ' ' }
+    expect(validate(g).findings).toEqual([
+      expect.objectContaining({ code: 'setting-empty', path: '/pipeline/stages/2/triggers/0/changeStageAs/user' }),
+    ])
+  })
+
+  it('lets "contains" look into a multi-value field', () => {
+    const g = deal()
+    g.fields.push(
+      { id: 'tags', label: 'Tags', type: 'text', multiple: true },
+      { id: 'approvers', label: 'Approvers', type: 'user', multiple: true },
+    )
+    g.pipeline.stages[1].rules[0].condition = {
+      match: 'all',
+      items: [
+        {
+          left: { kind: 'field', path: 'custom.approvers' },
+          op: 'contains',
+          values: [{ kind: 'field', path: 'responsible' }],
+        },
+        { left: { kind: 'field', path: 'custom.tags' }, op: 'contains', values: [{ kind: 'literal', value: 'vip' }] },
+        { left: { kind: 'field', path: 'amount' }, op: 'in', values: [{ kind: 'literal', value: [100, 200] }] },
+      ],
+    }
+    expect(validate(g).findings).toEqual([])
+    g.pipeline.stages[1].rules[0].condition.items[0].op = 'gt'
+    expect(validate(g).findings.map((f) => f.code)).toEqual(['operator-not-applicable'])
+  })
+
+  it('checks that a formula gives the declared result type', () => {
+    const g = fixture('large-deals-only.json') as any
+    g.pipeline.stages[1].rules[3].settings.formula = '"net"'
+    const f = validate(g).findings
+    expect(f).toEqual([expect.objectContaining({ code: 'formula-invalid' })])
+    expect(f[0]?.message).toContain('gives a string, but the result type is money')
+  })
+
+  it('sees a loop through the responsible person', () => {
+    const g = deal()
+    g.pipeline.stages[1].rules.push({
+      id: 'reassign',
+      type: 'modifyFields',
+      title: 'Give it to the boss',
+      execution: 'afterPrevious',
+      time: { mode: 'immediately' },
+      settings: { values: [{ field: 'responsible', value: { kind: 'literal', value: 'u-boss' }, mode: 'set' }] },
+    })
+    g.pipeline.stages[2].triggers.push(trigger('boss-took-it', {}))
+    g.pipeline.stages[2].rules.push({
+      id: 'back',
+      type: 'changeStage',
+      title: 'Back to invoice',
+      execution: 'afterPrevious',
+      time: { mode: 'immediately' },
+      settings: { stage: 'invoice', changeAs: { mode: 'responsible' } },
+    })
+    expect(validate(g).findings).toContainEqual(
+      expect.objectContaining({ code: 'possible-loop', path: '/pipeline/stages/1' }),
+    )
+  })
+
+  it('explains why a parallel rule cannot use the output just before it', () => {
+    const g = fixture('delivery-courier.json') as any
+    g.pipeline.stages[1].rules[1].execution = 'parallel'
+    const f = validate(g).findings[0]
+    expect(f?.message).toContain('this rule runs in parallel, at stage entry')
+    expect(f?.hint).toBe('Set this rule to "after the previous rule".')
+  })
+})

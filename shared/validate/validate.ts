@@ -60,7 +60,7 @@ function sizeProblem(value: unknown): Finding | undefined {
       return {
         severity: 'error',
         code: 'graph-too-deep',
-        path: '',
+        path: pathOf(frame),
         message: `The document nests more than ${MAX_DEPTH} levels deep; no rule graph does.`,
         hint: 'Flatten the condition groups, or check that the file is really a Signflow graph.',
       }
@@ -95,7 +95,7 @@ function sizeProblem(value: unknown): Finding | undefined {
 const NODE_PATH = /^\/pipeline\/stages\/(\d+)\/(rules|triggers)\/(\d+)(\/|$)/
 /** Schema errors here are reported but do not stop the semantic pass: nothing it reads is there. */
 const HARMLESS_PATH =
-  /^\/(\$schema|designer(\/.*)?|flow\/(name|description)|pipeline\/name|pipeline\/stages\/\d+\/(name|color|kind))$/
+  /^\/(\$schema|designer(\/.*)?|flow\/(name|description)|pipeline\/name|pipeline\/stages\/\d+\/(name|color))$/
 const DECL_PATH = /^\/(constants|variables|fields)\/(\d+)(\/|$)/
 
 function at(list: unknown, i: string): unknown {
@@ -108,18 +108,16 @@ function idOf(value: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined
 }
 
+function emptyBroken(): Broken {
+  return { nodes: new Set(), constants: new Set(), variables: new Set(), fields: new Set(), nodeObjects: new Set() }
+}
+
 /**
  * Sorts schema findings into the parts they break. Returns `undefined` when the skeleton
  * itself (top level, flow, pipeline, stages) is broken: then the semantic pass cannot run.
  */
 function brokenParts(graph: Record<string, unknown>, findings: Finding[]): Broken | undefined {
-  const broken: Broken = {
-    nodes: new Set(),
-    constants: new Set(),
-    variables: new Set(),
-    fields: new Set(),
-    nodeObjects: new Set(),
-  }
+  const broken = emptyBroken()
   const pipeline = graph.pipeline as { stages?: unknown } | undefined
   for (const f of findings) {
     const node = NODE_PATH.exec(f.path)
@@ -177,10 +175,6 @@ export function validate(input: unknown): ValidationResult {
       ],
     }
   }
-}
-
-function emptyBroken(): Broken {
-  return { nodes: new Set(), constants: new Set(), variables: new Set(), fields: new Set(), nodeObjects: new Set() }
 }
 
 function finish(findings: Finding[], graph: Graph | undefined): ValidationResult {
