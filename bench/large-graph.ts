@@ -73,7 +73,7 @@ export function largeGraph(stages = 40, nodesPerStage = 15): Graph {
             title: 'Mail the document',
             execution: 'afterPrevious',
             condition: bigOrKnown,
-            time: { mode: 'delay', delay: { amount: 2, unit: 'hours' }, workingHours: true },
+            time: { mode: 'delay', delay: { amount: 2, unit: 'hours' }, workingHours: 'company' },
             settings: {
               to: { kind: 'field', path: 'client.email' },
               subject: {

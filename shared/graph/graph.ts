@@ -1,9 +1,11 @@
 /**
  * The JSON rule graph, format version 1: the single interchange format between the
  * designer, the simulator, the runtime and the CLI. `graphSchema` is its JSON Schema
- * (draft 2020-12); the TypeScript types below describe the same documents.
+ * (draft 2020-12). The types come from the same TypeBox declarations, except `Graph`, `Stage`
+ * and the node unions, which are written out so that node settings are typed by the catalog;
+ * a compile-time check at the end keeps the two in step.
  */
-import Type, { type Static, type TSchema } from 'typebox'
+import Type, { type Static } from 'typebox'
 import {
   type NodeType,
   RULE_TYPES,
@@ -17,9 +19,7 @@ import {
 } from '../catalog/index.js'
 import type { CustomFieldDecl } from './fields.js'
 import {
-  type ChangeAs,
   ChangeAsDef,
-  type ConditionGroup,
   ConditionGroupDef,
   ConditionRef,
   ConditionRowDef,
@@ -27,92 +27,16 @@ import {
   ReferenceDef,
   type Scalar,
   StringEnum,
-  type Time,
   TimeDef,
   VALUE_TYPE_SCHEMA,
   ValueDef,
 } from './schema-parts.js'
-import { ELEMENT_TYPES, type ElementType, STAGE_KINDS, type StageKind, type ValueType } from './vocabulary.js'
+import { ELEMENT_TYPES, type ElementType, STAGE_KINDS, type StageKind } from './vocabulary.js'
 
 export const FORMAT_VERSION = 1
 export const SCHEMA_ID = 'https://signflow.dev/schema/graph-v1.schema.json'
 
 const obj = { additionalProperties: false } as const
-
-export type Execution = 'afterPrevious' | 'parallel'
-
-interface NodeBase {
-  /** Stable across edits and versions: diffs, history and outputs refer to it. */
-  id: string
-  title: string
-  condition?: ConditionGroup
-  /** A disabled node stays in the design but never runs or fires. */
-  disabled?: boolean
-}
-interface RuleBase extends NodeBase {
-  execution: Execution
-  time: Time
-}
-interface TriggerBase extends NodeBase {
-  changeStageAs: ChangeAs
-  allowReturn: boolean
-}
-
-/** A rule on a stage; `settings` is typed by `type` (switch on `type` to narrow). */
-export type RuleNode = { [K in RuleType]: RuleBase & { type: K; settings: RuleSettings<K> } }[RuleType]
-/** A trigger on a stage; it moves the element to its stage when its event happens. */
-export type TriggerNode = {
-  [K in TriggerType]: TriggerBase & { type: K; settings: TriggerSettings<K> }
-}[TriggerType]
-export type FlowNode = RuleNode | TriggerNode
-
-export interface Stage {
-  id: string
-  name: string
-  /** `#rrggbb` */
-  color: string
-  kind: StageKind
-  triggers: TriggerNode[]
-  rules: RuleNode[]
-}
-
-export interface ConstantDecl {
-  id: string
-  name: string
-  type: ValueType
-  multiple?: boolean
-  value: Scalar | Scalar[]
-  description?: string
-}
-export interface VariableDecl {
-  id: string
-  name: string
-  type: ValueType
-  multiple?: boolean
-  default?: Scalar | Scalar[]
-  description?: string
-}
-
-/** Designer-only data: the engine never reads it. */
-export interface DesignerData {
-  viewport?: { x: number; y: number; zoom: number }
-  nodes?: Array<{ id: string; collapsed?: boolean; note?: string }>
-  stages?: Array<{ id: string; collapsed?: boolean; width?: number }>
-}
-
-export interface Graph {
-  $schema?: string
-  formatVersion: typeof FORMAT_VERSION
-  flow: { id: string; name: string; description?: string }
-  elementType: ElementType
-  pipeline: { id: string; name: string; stages: Stage[] }
-  constants: ConstantDecl[]
-  variables: VariableDecl[]
-  fields: CustomFieldDecl[]
-  designer?: DesignerData
-}
-
-// ---------------------------------------------------------------- schema
 
 const Text = (max: number, description?: string) =>
   Type.String({ maxLength: max, ...(description ? { description } : {}) })
@@ -123,40 +47,75 @@ const ScalarOrList = Type.Unsafe<Scalar | Scalar[]>({
   ],
 })
 
+// ---------------------------------------------------------------- nodes
+
+const EXECUTIONS = ['afterPrevious', 'parallel'] as const
+export type Execution = (typeof EXECUTIONS)[number]
+
+const nodeId = Id('Stable node id: diffs, history and outputs refer to it')
+const nodeCommon = {
+  condition: Type.Optional(ConditionRef),
+  disabled: Type.Optional(Type.Boolean({ description: 'Kept in the design, but never runs or fires' })),
+}
+/** The standard settings of every rule (SPEC §4). */
+const RuleBaseDef = Type.Object({
+  id: nodeId,
+  title: Text(200, 'Title shown on the node'),
+  ...nodeCommon,
+  execution: StringEnum(EXECUTIONS, {
+    description: 'Start after the previous rule of the stage has finished, or at stage entry on its own',
+  }),
+  time: TimeDef,
+})
+/** The standard settings of every trigger (SPEC §5). */
+const TriggerBaseDef = Type.Object({
+  id: nodeId,
+  title: Text(200, 'Name, to tell triggers apart'),
+  ...nodeCommon,
+  changeStageAs: ChangeAsDef,
+  allowReturn: Type.Boolean({ description: 'May move the element back to an earlier stage' }),
+})
+type RuleBase = Static<typeof RuleBaseDef>
+type TriggerBase = Static<typeof TriggerBaseDef>
+
+/** A rule on a stage; `settings` is typed by `type` (switch on `type` to narrow). */
+export type RuleNode = { [K in RuleType]: RuleBase & { type: K; settings: RuleSettings<K> } }[RuleType]
+/** A trigger on a stage; it moves the element to its stage when its event happens. */
+export type TriggerNode = {
+  [K in TriggerType]: TriggerBase & { type: K; settings: TriggerSettings<K> }
+}[TriggerType]
+export type FlowNode = RuleNode | TriggerNode
+
+/** A rule or trigger: its standard settings, the catalog type, and that type's own settings. */
 function nodeSchema(kind: 'rule' | 'trigger') {
   const types = kind === 'rule' ? RULE_TYPES : TRIGGER_TYPES
-  const catalog: Record<string, { settings: unknown; label: string }> = kind === 'rule' ? ruleCatalog : triggerCatalog
-  const standard: Record<string, TSchema> =
-    kind === 'rule'
-      ? {
-          execution: StringEnum(['afterPrevious', 'parallel'] as const, {
-            description: 'Start after the previous rule of the stage has finished, or at stage entry on its own',
-          }),
-          time: TimeDef,
-        }
-      : {
-          changeStageAs: ChangeAsDef,
-          allowReturn: Type.Boolean({ description: 'May move the element back to an earlier stage' }),
-        }
-  const base = Type.Object(
-    {
-      id: Id('Stable node id'),
-      type: StringEnum(types as readonly NodeType[]),
-      title: Text(200, kind === 'rule' ? 'Title shown on the node' : 'Name, to tell triggers apart'),
-      condition: Type.Optional(ConditionRef),
-      disabled: Type.Optional(Type.Boolean()),
-      ...standard,
-      settings: Type.Object({}),
-    },
-    { ...obj, title: kind === 'rule' ? 'Rule' : 'Trigger' },
-  )
+  const catalog: Record<string, { settings: unknown }> = kind === 'rule' ? ruleCatalog : triggerCatalog
+  const { id, ...rest } = (kind === 'rule' ? RuleBaseDef : TriggerBaseDef).properties
   return {
-    ...base,
+    ...Type.Object(
+      { id, type: StringEnum(types as readonly NodeType[]), ...rest, settings: Type.Object({}) },
+      { ...obj, title: kind === 'rule' ? 'Rule' : 'Trigger' },
+    ),
+    // `required` in the `if`: a node without a type gets one finding, not one per catalog type.
     allOf: types.map((type) => ({
       if: { required: ['type'], properties: { type: { const: type } } },
       then: { properties: { settings: catalog[type]?.settings } },
     })),
   }
+}
+
+// ---------------------------------------------------------------- stages and declarations
+
+export interface Stage {
+  id: string
+  name: string
+  /** `#rrggbb` */
+  color: string
+  kind: StageKind
+  /** Triggers move elements into this stage when their event happens. */
+  triggers: TriggerNode[]
+  /** Rules run, in this order, when an element enters this stage. */
+  rules: RuleNode[]
 }
 
 const StageDef = Type.Object(
@@ -167,6 +126,45 @@ const StageDef = Type.Object(
     kind: StringEnum(STAGE_KINDS),
     triggers: Type.Array(Type.Unsafe({ $ref: '#/$defs/trigger' }), { maxItems: 500 }),
     rules: Type.Array(Type.Unsafe({ $ref: '#/$defs/rule' }), { maxItems: 500 }),
+  },
+  obj,
+)
+
+/** A fixed value set by the analyst; rules read it, only people change it. */
+const ConstantDef = Type.Object(
+  {
+    id: Id('Constant id'),
+    name: Text(200),
+    type: VALUE_TYPE_SCHEMA,
+    multiple: Type.Optional(Type.Boolean()),
+    value: ScalarOrList,
+    description: Type.Optional(Text(2000)),
+  },
+  obj,
+)
+export type ConstantDecl = Static<typeof ConstantDef>
+
+/** A value rules read and write while the flow runs. */
+const VariableDef = Type.Object(
+  {
+    id: Id('Variable id'),
+    name: Text(200),
+    type: VALUE_TYPE_SCHEMA,
+    multiple: Type.Optional(Type.Boolean()),
+    default: Type.Optional(ScalarOrList),
+    description: Type.Optional(Text(2000)),
+  },
+  obj,
+)
+export type VariableDecl = Static<typeof VariableDef>
+
+/** A custom element field the flow relies on, referenced as `custom.<id>`. */
+const CustomFieldDef = Type.Object(
+  {
+    id: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }),
+    label: Text(200),
+    type: VALUE_TYPE_SCHEMA,
+    multiple: Type.Optional(Type.Boolean()),
   },
   obj,
 )
@@ -185,11 +183,7 @@ const DesignerDef = Type.Object(
     stages: Type.Optional(
       Type.Array(
         Type.Object(
-          {
-            id: Id(),
-            collapsed: Type.Optional(Type.Boolean()),
-            width: Type.Optional(Type.Number({ minimum: 0 })),
-          },
+          { id: Id(), collapsed: Type.Optional(Type.Boolean()), width: Type.Optional(Type.Number({ minimum: 0 })) },
           obj,
         ),
         { maxItems: 10000 },
@@ -198,6 +192,22 @@ const DesignerDef = Type.Object(
   },
   { ...obj, description: 'Designer-only data (viewport, collapsed nodes, notes); the engine ignores it.' },
 )
+/** Designer-only data: the engine never reads it. */
+export type DesignerData = Static<typeof DesignerDef>
+
+// ---------------------------------------------------------------- the graph
+
+export interface Graph {
+  $schema?: string
+  formatVersion: typeof FORMAT_VERSION
+  flow: { id: string; name: string; description?: string }
+  elementType: ElementType
+  pipeline: { id: string; name: string; stages: Stage[] }
+  constants: ConstantDecl[]
+  variables: VariableDecl[]
+  fields: CustomFieldDecl[]
+  designer?: DesignerData
+}
 
 const GraphDef = Type.Object(
   {
@@ -209,46 +219,9 @@ const GraphDef = Type.Object(
       { id: Id('Pipeline id'), name: Text(200), stages: Type.Array(StageDef, { minItems: 1, maxItems: 1000 }) },
       obj,
     ),
-    constants: Type.Array(
-      Type.Object(
-        {
-          id: Id('Constant id'),
-          name: Text(200),
-          type: VALUE_TYPE_SCHEMA,
-          multiple: Type.Optional(Type.Boolean()),
-          value: ScalarOrList,
-          description: Type.Optional(Text(2000)),
-        },
-        obj,
-      ),
-      { maxItems: 10000 },
-    ),
-    variables: Type.Array(
-      Type.Object(
-        {
-          id: Id('Variable id'),
-          name: Text(200),
-          type: VALUE_TYPE_SCHEMA,
-          multiple: Type.Optional(Type.Boolean()),
-          default: Type.Optional(ScalarOrList),
-          description: Type.Optional(Text(2000)),
-        },
-        obj,
-      ),
-      { maxItems: 10000 },
-    ),
-    fields: Type.Array(
-      Type.Object(
-        {
-          id: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }),
-          label: Text(200),
-          type: VALUE_TYPE_SCHEMA,
-          multiple: Type.Optional(Type.Boolean()),
-        },
-        obj,
-      ),
-      { maxItems: 10000 },
-    ),
+    constants: Type.Array(ConstantDef, { maxItems: 10000 }),
+    variables: Type.Array(VariableDef, { maxItems: 10000 }),
+    fields: Type.Array(CustomFieldDef, { maxItems: 10000 }),
     designer: Type.Optional(DesignerDef),
   },
   obj,
@@ -271,11 +244,12 @@ export const graphSchema = {
   },
 } as const
 
-// The TypeBox declaration and the hand-written `Graph` interface describe the same
-// documents; this line fails to compile if their skeletons drift apart.
-type _SameKeys = [keyof Static<typeof GraphDef>] extends [keyof Graph]
-  ? [keyof Graph] extends [keyof Static<typeof GraphDef>]
-    ? true
-    : never
-  : never
-export const _sameKeys: _SameKeys = true
+// These lines fail to compile if the written-out types and the schema drift apart.
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+type Skeleton = Omit<Graph, 'pipeline'> & {
+  pipeline: Omit<Graph['pipeline'], 'stages'> & {
+    stages: Array<Omit<Stage, 'triggers' | 'rules'> & { triggers: unknown[]; rules: unknown[] }>
+  }
+}
+export const _graphTypesAgree: MutuallyAssignable<Skeleton, Static<typeof GraphDef>> = true
+export const _customFieldTypesAgree: MutuallyAssignable<CustomFieldDecl, Static<typeof CustomFieldDef>> = true

@@ -55,7 +55,7 @@ const time = fc.oneof(
     {
       mode: fc.constant('delay'),
       delay: fc.record({ amount: fc.nat(1000), unit: fc.constantFrom('minutes', 'hours', 'days', 'workDays') }),
-      workingHours: fc.boolean(),
+      workingHours: fc.constantFrom('company', 'responsible'),
     },
     { requiredKeys: ['mode', 'delay'] },
   ),

@@ -248,8 +248,14 @@ export const OffsetDef = Type.Object(
   { additionalProperties: false },
 )
 
+/**
+ * Run only within working hours, waiting for them if needed: the company's calendar, or the
+ * responsible person's own hours (falling back to the company's).
+ */
 const workingHours = Type.Optional(
-  Type.Boolean({ description: 'Run only within the company working hours; wait for them if needed.' }),
+  StringEnum(['company', 'responsible'] as const, {
+    description: "Run only within working hours (the company's, or the responsible person's), waiting for them",
+  }),
 )
 
 export const TimeDef = Discriminated(
