@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../server/http/serve.js'
+import { demoGraph } from '../shared/test/graphs.js'
 import { launchBrowser } from './support/browser.js'
 import { startTestServer } from './support/server.js'
 
@@ -14,48 +15,6 @@ const screenshotPath = (name: string) => new URL(`${name}.png`, SCREENSHOTS).pat
 
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
-
-/** A minimal valid graph; `subject` is replaced to break it. */
-function demoGraph(subject: unknown = { kind: 'literal', value: 'Hello' }) {
-  return {
-    formatVersion: 1,
-    flow: { id: 'demo', name: 'Demo' },
-    elementType: 'deal',
-    pipeline: {
-      id: 'sales',
-      name: 'Sales',
-      stages: [
-        {
-          id: 'new',
-          name: 'New',
-          color: '#1976d2',
-          kind: 'inProgress',
-          triggers: [],
-          rules: [
-            {
-              id: 'mail-1',
-              type: 'sendEmail',
-              title: 'Welcome mail',
-              execution: 'afterPrevious',
-              time: { mode: 'immediately' },
-              settings: {
-                to: { kind: 'field', path: 'client.email' },
-                subject,
-                body: { kind: 'template', parts: ['Dear ', { kind: 'field', path: 'client.name' }] },
-                format: 'text',
-                attachments: [],
-              },
-            },
-          ],
-        },
-        { id: 'won', name: 'Won', color: '#2e7d32', kind: 'success', triggers: [], rules: [] },
-      ],
-    },
-    constants: [],
-    variables: [],
-    fields: [],
-  }
-}
 
 const VALID_GRAPH = JSON.stringify(demoGraph(), null, 2)
 const BROKEN_GRAPH = JSON.stringify(demoGraph({ kind: 'constant', id: 'nope' }), null, 2)

@@ -3,52 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FORMAT_VERSION } from '../../shared/index.js'
+import { demoGraph } from '../../shared/test/graphs.js'
 import { createApp, MAX_BODY_BYTES } from './app.js'
 import { openApiDocument } from './openapi.js'
 
 const app = createApp({})
-
-/** A minimal valid graph; `subject` is replaced to break it. */
-function demoGraph(subject: unknown = { kind: 'literal', value: 'Hello' }) {
-  return {
-    formatVersion: 1,
-    flow: { id: 'demo', name: 'Demo' },
-    elementType: 'deal',
-    pipeline: {
-      id: 'sales',
-      name: 'Sales',
-      stages: [
-        {
-          id: 'new',
-          name: 'New',
-          color: '#1976d2',
-          kind: 'inProgress',
-          triggers: [],
-          rules: [
-            {
-              id: 'mail-1',
-              type: 'sendEmail',
-              title: 'Welcome mail',
-              execution: 'afterPrevious',
-              time: { mode: 'immediately' },
-              settings: {
-                to: { kind: 'field', path: 'client.email' },
-                subject,
-                body: { kind: 'template', parts: ['Dear ', { kind: 'field', path: 'client.name' }] },
-                format: 'text',
-                attachments: [],
-              },
-            },
-          ],
-        },
-        { id: 'won', name: 'Won', color: '#2e7d32', kind: 'success', triggers: [], rules: [] },
-      ],
-    },
-    constants: [],
-    variables: [],
-    fields: [],
-  }
-}
 
 interface PaletteGroupJson {
   category: string

@@ -14,6 +14,10 @@ export const MIGRATIONS: ReadonlyMap<number, Migration> = new Map()
 
 export type UpgradeResult = { ok: true; graph: Json; from: number } | { ok: false; finding: Finding }
 
+function refuse(code: Finding['code'], path: string, message: string, hint: string): UpgradeResult {
+  return { ok: false, finding: { severity: 'error', code, path, message, hint } }
+}
+
 function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -43,55 +47,39 @@ export function upgradeGraph(
   }
   const version = raw.formatVersion
   if (version === undefined) {
-    return {
-      ok: false,
-      finding: {
-        severity: 'error',
-        code: 'format-version-missing',
-        path: '/formatVersion',
-        message: 'The graph has no formatVersion.',
-        hint: `Add "formatVersion": ${current} at the top of the document.`,
-      },
-    }
+    return refuse(
+      'format-version-missing',
+      '/formatVersion',
+      'The graph has no formatVersion.',
+      `Add "formatVersion": ${current} at the top of the document.`,
+    )
   }
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    return {
-      ok: false,
-      finding: {
-        severity: 'error',
-        code: 'format-version-invalid',
-        path: '/formatVersion',
-        message: `formatVersion must be a whole number from 1; it is ${JSON.stringify(version)}.`,
-        hint: `Use "formatVersion": ${current}.`,
-      },
-    }
+    return refuse(
+      'format-version-invalid',
+      '/formatVersion',
+      `formatVersion must be a whole number from 1; it is ${JSON.stringify(version)}.`,
+      `Use "formatVersion": ${current}.`,
+    )
   }
   if (version > current) {
-    return {
-      ok: false,
-      finding: {
-        severity: 'error',
-        code: 'format-version-unsupported',
-        path: '/formatVersion',
-        message: `This graph uses format version ${version}; this Signflow reads versions up to ${current}.`,
-        hint: 'Upgrade Signflow to open it, or export the flow again from the Signflow that made it.',
-      },
-    }
+    return refuse(
+      'format-version-unsupported',
+      '/formatVersion',
+      `This graph uses format version ${version}; this Signflow reads versions up to ${current}.`,
+      'Upgrade Signflow to open it, or export the flow again from the Signflow that made it.',
+    )
   }
   let graph = raw
   for (let v = version; v < current; v++) {
     const step = migrations.get(v)
     if (!step) {
-      return {
-        ok: false,
-        finding: {
-          severity: 'error',
-          code: 'format-version-unsupported',
-          path: '/formatVersion',
-          message: `No upgrade from format version ${v} to ${v + 1} is known.`,
-          hint: 'Export the flow again with a Signflow that knows this version.',
-        },
-      }
+      return refuse(
+        'format-version-unsupported',
+        '/formatVersion',
+        `No upgrade from format version ${v} to ${v + 1} is known.`,
+        'Export the flow again with a Signflow that knows this version.',
+      )
     }
     graph = { ...step(graph), formatVersion: v + 1 }
   }
