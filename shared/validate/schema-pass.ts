@@ -58,6 +58,8 @@ function jsonTypeOf(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`
 }
 
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
 function finding(code: FindingCode, path: string, message: string, hint: string): Finding {
   return { severity: 'error', code, path, message, hint }
 }
@@ -137,7 +139,7 @@ function toFinding(error: ErrorObject, data: unknown): Finding {
       return finding(
         'schema-pattern',
         path,
-        `${jsonTypeOf(value)} is not of the expected form.`,
+        `${capitalize(jsonTypeOf(value))} is not of the expected form.`,
         HINTS[String(params.pattern)] ?? `Match the pattern ${String(params.pattern)}.`,
       )
     case 'minimum':

@@ -39,6 +39,8 @@ export interface Broken {
   fields: Set<string>
   /** Node objects whose schema check failed (by identity, since their id may be unusable). */
   nodeObjects: Set<unknown>
+  /** Nodes of which only some parts (`time`, `settings`, `condition`, …) failed the schema. */
+  nodeParts: Map<object, Set<string>>
 }
 
 interface NodeInfo {
@@ -327,14 +329,19 @@ export class SemanticChecker {
         `${notAllowedReason(entry, this.graph.elementType)} Remove it, or use it in a pipeline that allows it.`,
       )
     }
-    if (node.condition) this.checkCondition(node.condition, `${path}/condition`, info)
-    if (info.kind === 'rule') {
-      const rule = node as RuleNode
-      this.checkTime(rule, `${path}/time`, info)
+    const ok = (part: string) => !this.broken.nodeParts.get(node)?.has(part)
+    if (node.condition && ok('condition')) this.checkCondition(node.condition, `${path}/condition`, info)
+    if (info.kind === 'rule' && ok('time')) this.checkTime(node as RuleNode, `${path}/time`, info)
+    if (info.kind === 'trigger' && ok('changeStageAs')) this.checkChangeStageAs(node as TriggerNode, path)
+    if (ok('settings')) {
+      this.walkSettings(entry.settings, node.settings, `${path}/settings`, info, true, node.settings)
+      this.checkTypeSpecific(info)
     }
-    this.walkSettings(entry.settings, node.settings, `${path}/settings`, info, true, node.settings)
-    if (info.kind === 'trigger') this.checkChangeStageAs(node as TriggerNode, path)
-    this.checkTypeSpecific(info)
+  }
+
+  /** Whether the settings of a node passed the schema, so that catalog functions may read them. */
+  private settingsOk(node: FlowNode): boolean {
+    return !this.broken.nodeObjects.has(node) && !this.broken.nodeParts.get(node)?.has('settings')
   }
 
   private checkChangeStageAs(trigger: TriggerNode, path: string): void {
@@ -680,7 +687,7 @@ export class SemanticChecker {
       }
       case 'output': {
         const source = this.nodes.get(value.node)
-        if (source?.entry?.kind !== 'rule' || this.broken.nodeObjects.has(source.node)) return undefined
+        if (source?.entry?.kind !== 'rule' || !this.settingsOk(source.node)) return undefined
         const output = source.entry.outputs(source.node.settings as never).find((o) => o.name === value.output)
         return output ? { type: output.type, multiple: false } : undefined
       }
@@ -708,7 +715,7 @@ export class SemanticChecker {
       }
       return undefined
     }
-    if (this.broken.nodeObjects.has(source.node) || !source.entry) return undefined
+    if (!this.settingsOk(source.node) || !source.entry) return undefined
     if (source.entry.kind !== 'rule') {
       this.add(
         'error',
@@ -985,7 +992,12 @@ export class SemanticChecker {
 
   /** Nodes that take part in automation: schema-valid and not disabled. */
   private live<T extends FlowNode>(node: T): boolean {
-    return isObject(node) && !this.broken.nodeObjects.has(node) && !node.disabled
+    if (!isObject(node) || this.broken.nodeObjects.has(node) || node.disabled === true) return false
+    // The pipeline-wide checks read settings, conditions and the standard settings.
+    const parts = this.broken.nodeParts.get(node)
+    return (
+      !parts || ![...parts].some((p) => ['settings', 'condition', 'execution', 'allowReturn', 'disabled'].includes(p))
+    )
   }
   private activeRules(stage: Stage): RuleNode[] {
     return stage.rules.filter((r) => this.live(r))

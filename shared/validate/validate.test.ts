@@ -337,3 +337,19 @@ describe('validate, edge cases found in review', () => {
     expect(f?.hint).toBe('Set this rule to "after the previous rule".')
   })
 })
+
+describe('validate, when one part of a node is broken', () => {
+  it('still checks the other parts of that node', () => {
+    const g = fixture('large-deals-only.json') as any
+    const offer = g.pipeline.stages[1].rules[0]
+    offer.time = { mode: 'delay', delay: { amount: 1, unit: 'day' } } // schema error in /time
+    offer.condition.items[0].left.path = 'ammount' // semantic error in /condition
+    offer.settings.template = '' // semantic error in /settings
+    const errors = validate(g).findings.filter((f) => f.severity === 'error')
+    expect(errors.map((f) => `${f.code} ${f.path}`)).toEqual([
+      'schema-enum /pipeline/stages/1/rules/0/time/delay/unit',
+      'unknown-field /pipeline/stages/1/rules/0/condition/items/0/left/path',
+      'setting-empty /pipeline/stages/1/rules/0/settings/template',
+    ])
+  })
+})

@@ -92,7 +92,7 @@ function sizeProblem(value: unknown): Finding | undefined {
   return undefined
 }
 
-const NODE_PATH = /^\/pipeline\/stages\/(\d+)\/(rules|triggers)\/(\d+)(\/|$)/
+const NODE_PATH = /^\/pipeline\/stages\/(\d+)\/(rules|triggers)\/(\d+)(?:\/([^/]*))?/
 /** Schema errors here are reported but do not stop the semantic pass: nothing it reads is there. */
 const HARMLESS_PATH =
   /^\/(\$schema|designer(\/.*)?|flow\/(name|description)|pipeline\/name|pipeline\/stages\/\d+\/(name|color))$/
@@ -109,7 +109,14 @@ function idOf(value: unknown): string | undefined {
 }
 
 function emptyBroken(): Broken {
-  return { nodes: new Set(), constants: new Set(), variables: new Set(), fields: new Set(), nodeObjects: new Set() }
+  return {
+    nodes: new Set(),
+    constants: new Set(),
+    variables: new Set(),
+    fields: new Set(),
+    nodeObjects: new Set(),
+    nodeParts: new Map(),
+  }
 }
 
 /**
@@ -122,9 +129,16 @@ function brokenParts(graph: Record<string, unknown>, findings: Finding[]): Broke
   for (const f of findings) {
     const node = NODE_PATH.exec(f.path)
     if (node) {
-      const [, stageIndex = '', list = '', index = ''] = node
+      const [, stageIndex = '', list = '', index = '', part = ''] = node
       const stage = at(pipeline?.stages, stageIndex) as Record<string, unknown> | undefined
       const item = at(stage?.[list], index)
+      if (typeof item === 'object' && item !== null && !['', 'id', 'type'].includes(part)) {
+        // Only this part of the node is broken: the rest is still checked.
+        const parts = broken.nodeParts.get(item) ?? new Set<string>()
+        parts.add(part)
+        broken.nodeParts.set(item, parts)
+        continue
+      }
       broken.nodeObjects.add(item)
       const id = idOf(item)
       if (id !== undefined) broken.nodes.add(id)
