@@ -6,6 +6,8 @@ import { Command, CommanderError, Option } from 'commander'
 import { runCatalog } from './catalog.js'
 import { runSchema } from './schema.js'
 import { runServe } from './serve.js'
+import { runSimulate } from './simulate.js'
+import { runTests } from './test.js'
 import { runValidate } from './validate.js'
 
 export const EXIT = { ok: 0, finding: 1, misuse: 2 } as const
@@ -14,11 +16,14 @@ export interface Io {
   out: (text: string) => void
   err: (text: string) => void
   readStdin: () => Promise<string>
+  /** Whether output goes to a terminal (progress bars only then). */
+  isTty?: boolean
 }
 
 const processIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+  isTty: process.stdout.isTTY === true,
   readStdin: async () => {
     const chunks: Buffer[] = []
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
@@ -52,10 +57,32 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   program
     .command('schema')
-    .description('Print the JSON Schema (draft 2020-12) of the rule graph format.')
+    .description(
+      'Print the JSON Schema (draft 2020-12) of the rule graph format (or, with --scenario, of scenario files).',
+    )
     .option('--out <file>', 'write it to a file instead')
-    .action(async (options: { out?: string }) => {
+    .option('--scenario', 'the schema of scenario files')
+    .action(async (options: { out?: string; scenario?: boolean }) => {
       code = await runSchema(options, io)
+    })
+
+  program
+    .command('simulate')
+    .description('Play a scenario on a graph with a virtual clock; nothing is sent. Prints the timeline.')
+    .argument('<graph>', 'the graph file')
+    .requiredOption('--scenario <file>', 'the scenario file (sample elements, steps, expectations)')
+    .option('--json', 'print the timeline, outbox and expectations as JSON')
+    .action(async (graph: string, options: { scenario: string; json?: boolean }) => {
+      code = await runSimulate(graph, options, io)
+    })
+
+  program
+    .command('test')
+    .description('Run scenario files as regression tests; prints one line per scenario and "N passed, N failed".')
+    .argument('[glob...]', 'scenario files or globs', [])
+    .option('--json', 'print the results as JSON')
+    .action(async (patterns: string[], options: { json?: boolean }) => {
+      code = await runTests(patterns, options, io)
     })
 
   program

@@ -239,6 +239,9 @@ export const DurationDef = Type.Object(
   },
   { additionalProperties: false },
 )
+/** A length of time: `{ "amount": 2, "unit": "days" }` (work days skip weekends and holidays). */
+export type Duration = Static<typeof DurationDef>
+
 /** Like a duration, but negative amounts mean "before". */
 export const OffsetDef = Type.Object(
   {
