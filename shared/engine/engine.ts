@@ -17,6 +17,7 @@ import { getCatalogEntry } from '../catalog/index.js'
 import { checkFormula, createFormulaEnvironment } from '../expressions/formula.js'
 import { type FieldDef, fieldIndex } from '../graph/fields.js'
 import type { Graph, RuleNode, Stage, TriggerNode } from '../graph/graph.js'
+import type { Reference } from '../graph/schema-parts.js'
 import type { ValueType } from '../graph/vocabulary.js'
 import { addDuration, momentOf, nextWorkingMoment } from './calendar.js'
 import { compileCondition, describeRow, isEmptyValue } from './conditions.js'
@@ -307,7 +308,9 @@ export class Engine {
     if (by.kind === 'rule' || by.kind === 'trigger') {
       this.movesThisInput.push(stage.id)
       if (this.movesThisInput.length > this.maxMoves) {
-        const loop = [...new Set(this.movesThisInput.slice(-20))]
+        const loop = [...new Set(this.movesThisInput.slice(-20))].sort(
+          (a, b) => (this.stageIndex.get(a) ?? 0) - (this.stageIndex.get(b) ?? 0),
+        )
         this.record(el.id, { type: 'loop.stopped', stages: loop, moves: this.movesThisInput.length - 1 })
         this.record(el.id, {
           type: 'error',
@@ -536,7 +539,23 @@ export class Engine {
       constant: (id) => this.constants.get(id) ?? null,
       variable: (id) => el.variables.get(id) ?? null,
       output: (node, name) => entry?.outputs.get(`${node}\u0000${name}`) ?? null,
-      fieldDef: (path) => this.fields.get(path),
+      typeOf: (ref) => this.typeOf(ref),
+    }
+  }
+
+  /** The declared type of what a reference points at (for formatting amounts in texts). */
+  private typeOf(ref: Reference): ValueType | undefined {
+    switch (ref.kind) {
+      case 'field':
+        return this.fields.get(ref.path)?.type
+      case 'constant':
+        return this.graph.constants.find((c) => c.id === ref.id)?.type
+      case 'variable':
+        return this.graph.variables.find((v) => v.id === ref.id)?.type
+      case 'output': {
+        const rule = this.stages.flatMap((s) => s.rules).find((r) => r.id === ref.node)
+        return rule ? ruleOutputs(rule).find((o) => o.name === ref.output)?.type : undefined
+      }
     }
   }
 

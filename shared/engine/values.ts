@@ -3,7 +3,6 @@
  * templates, resolved against an element's current state.
  */
 import Big from 'big.js'
-import type { FieldDef } from '../graph/fields.js'
 import type { Reference, Value } from '../graph/schema-parts.js'
 import type { Json } from './types.js'
 
@@ -13,7 +12,8 @@ export interface Scope {
   constant(id: string): Json
   variable(id: string): Json
   output(node: string, name: string): Json
-  fieldDef(path: string): FieldDef | undefined
+  /** The declared type of what a reference points at, if known. */
+  typeOf(ref: Reference): string | undefined
 }
 
 /** Money is kept exact to the minor unit: 0.1 + 0.2 is 0.3 here. */
@@ -50,14 +50,7 @@ export function resolveValue(value: Value, scope: Scope): Json {
       return value.value
     case 'template':
       return value.parts
-        .map((part) =>
-          typeof part === 'string'
-            ? part
-            : toText(
-                resolveReference(part, scope),
-                part.kind === 'field' ? scope.fieldDef(part.path)?.type : undefined,
-              ),
-        )
+        .map((part) => (typeof part === 'string' ? part : toText(resolveReference(part, scope), scope.typeOf(part))))
         .join('')
     default:
       return resolveReference(value, scope)
