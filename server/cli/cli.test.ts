@@ -190,6 +190,88 @@ describe('signflow validate', () => {
   })
 })
 
+describe('signflow simulate', () => {
+  const scenarios = join(fixtures, 'scenarios')
+
+  it('prints the timeline of a scenario and its expectations, exit 0 when they hold', async () => {
+    const run = await signflow([
+      'simulate',
+      join(fixtures, 'large-deals-only.json'),
+      '--scenario',
+      join(scenarios, 'large-deals-only.scenario.json'),
+    ])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(
+      'small    ⤼ "Create the commercial offer" skipped: condition false: amount 4200 > 5000',
+    )
+    expect(run.stdout).toContain('✉ would send email to achats@sg.fr: "Our offer for Big deal" + document-1.pdf')
+    expect(run.stdout).toContain('✓ variable netAmount = 3414.63')
+  })
+
+  it('prints JSON with --json', async () => {
+    const run = await signflow([
+      'simulate',
+      join(fixtures, 'invoice-signing.json'),
+      '--scenario',
+      join(scenarios, 'invoice-signing.scenario.json'),
+      '--json',
+    ])
+    const out = JSON.parse(run.stdout)
+    expect(out.passed).toBe(true)
+    expect(
+      out.timeline.some((r: { type: string; stage?: string }) => r.type === 'stage.entered' && r.stage === 'signed'),
+    ).toBe(true)
+    expect(out.outbox[0].request).toMatchObject({ kind: 'sendForSigning', companySigner: 'Anna Kowalska' })
+  })
+
+  it('refuses an invalid graph with exit 1 and a broken scenario file with exit 2', async () => {
+    const bad = await signflow([
+      'simulate',
+      join(fixtures, 'broken/setting-empty.json'),
+      '--scenario',
+      join(scenarios, 'invoice-signing.scenario.json'),
+    ])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain('is not a valid graph')
+    const dir = await mkdtemp(join(tmpdir(), 'signflow-'))
+    await writeFile(join(dir, 'x.scenario.json'), '{"formatVersion": 1, "name": "x"}')
+    const broken = await signflow([
+      'simulate',
+      join(fixtures, 'invoice-signing.json'),
+      '--scenario',
+      join(dir, 'x.scenario.json'),
+    ])
+    expect(broken.code).toBe(2)
+    expect(broken.stderr).toContain('is not a valid scenario')
+    noStackTrace(broken)
+    expect((await signflow(['simulate', join(fixtures, 'invoice-signing.json')])).code).toBe(2)
+  })
+})
+
+describe('signflow test', () => {
+  it('runs the seed scenarios: one line each and "N passed, N failed"', async () => {
+    const run = await signflow(['test', 'shared/fixtures/scenarios/*.scenario.json'])
+    expect(run.code).toBe(0)
+    expect(run.stdout.trim().split('\n').at(-1)).toBe('5 passed, 0 failed')
+    expect(run.stdout.match(/^✓ /gm)).toHaveLength(5)
+  })
+
+  it('fails with exit 1 and says which expectation did not hold', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'signflow-'))
+    const scenario = JSON.parse(readFileSync(join(fixtures, 'scenarios/invoice-signing.scenario.json'), 'utf8'))
+    scenario.graph = join(fixtures, 'invoice-signing.json')
+    scenario.steps.push({ expect: { element: 'deal-1', stage: 'lost' } })
+    await writeFile(join(dir, 'wrong.scenario.json'), JSON.stringify(scenario))
+    await writeFile(join(dir, 'bad.scenario.json'), '{')
+    const run = await signflow(['test', join(dir, '*.scenario.json')])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('step 11: expected deal-1 in "Lost"; but deal-1 is in "Signed", not "Lost"')
+    expect(run.stdout).toContain('bad.scenario.json:1:2: not JSON')
+    expect(run.stdout.trim().split('\n').at(-1)).toBe('0 passed, 2 failed')
+    expect((await signflow(['test', join(dir, 'nothing-*.json')])).code).toBe(2)
+  })
+})
+
 describe('signflow schema', () => {
   it('prints the JSON Schema that is committed in shared/schema/', async () => {
     const run = await signflow(['schema'])
