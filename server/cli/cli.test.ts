@@ -290,6 +290,12 @@ describe('signflow schema', () => {
       'conditionRow',
     ])
   })
+
+  it('prints the scenario schema committed in shared/schema/ with --scenario', async () => {
+    const run = await signflow(['schema', '--scenario'])
+    expect(run.stdout).toBe(readFileSync(join(root, 'shared/schema/scenario-v1.schema.json'), 'utf8'))
+    expect(JSON.parse(run.stdout).title).toBe('Signflow scenario')
+  })
 })
 
 describe('signflow catalog', () => {
