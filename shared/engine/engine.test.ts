@@ -247,6 +247,54 @@ describe('the engine: values', () => {
   })
 })
 
+describe('the engine: wait', () => {
+  const waitRule = (until: unknown): RuleNode =>
+    ({
+      id: 'wait',
+      type: 'wait',
+      title: 'Wait',
+      execution: 'afterPrevious',
+      time: { mode: 'immediately' },
+      settings: { until },
+    }) as RuleNode
+
+  it('holds the rules after it for a while', () => {
+    const s = sim(
+      graph([
+        { id: 'a' },
+        { id: 'b', rules: [waitRule({ mode: 'duration', duration: { amount: 3, unit: 'hours' } }), sms('after')] },
+      ]),
+    )
+    s.engine.moveToStage('d', 'b', { kind: 'user', id: 'u' })
+    s.advanceBy(3 * HOUR - 1)
+    expect(smsTexts(s)).toEqual([])
+    s.advanceBy(1)
+    expect(smsTexts(s)).toEqual(['text of after'])
+  })
+
+  it('holds them until a condition holds, or until the timeout', () => {
+    const rules = [
+      waitRule({ mode: 'condition', condition: bigOnly, timeout: { amount: 1, unit: 'days' } }),
+      sms('after'),
+    ]
+    const s = sim(graph([{ id: 'a' }, { id: 'b', rules }]), { amount: 100 })
+    s.engine.moveToStage('d', 'b', { kind: 'user', id: 'u' })
+    s.advanceBy(HOUR)
+    expect(smsTexts(s)).toEqual([])
+    s.engine.changeField('d', 'amount', 7000, { kind: 'user', id: 'u' })
+    expect(smsTexts(s)).toEqual(['text of after'])
+    expect(of(s, 'rule.finished')[0]).toMatchObject({ node: 'wait', outputs: { timedOut: false } })
+    const t = sim(graph([{ id: 'a' }, { id: 'b', rules }]), { amount: 100 })
+    t.engine.moveToStage('d', 'b', { kind: 'user', id: 'u' })
+    t.runToEnd()
+    expect(of(t, 'rule.finished')[0]).toMatchObject({
+      node: 'wait',
+      outputs: { timedOut: true },
+      at: '2026-11-24T09:00:00.000Z',
+    })
+  })
+})
+
 describe('the engine: triggers', () => {
   const pipeline = (over: { back?: boolean } = {}) =>
     graph([
