@@ -71,6 +71,7 @@ interface ElementState {
   fields: Map<string, Json>
   variables: Map<string, Json>
   entry: Entry | null
+  scope?: Scope
 }
 
 interface Job {
@@ -125,6 +126,8 @@ export class Engine {
   private epochSeq = 0
   private movesThisInput: Array<string> = []
   private draining = false
+  private isoFor = Number.NaN
+  private iso = ''
 
   constructor(options: EngineOptions) {
     this.graph = options.graph
@@ -285,14 +288,22 @@ export class Engine {
   }
 
   private record(element: string, entry: TimelineEntry): void {
-    const record = {
-      seq: ++this.seq,
-      at: new Date(this.ports.now()).toISOString(),
-      element,
-      ...entry,
-    } as TimelineRecord
+    // The hot path of a busy runtime: one ISO text per distinct moment, no copy of the entry.
+    const record = entry as TimelineRecord
+    record.seq = ++this.seq
+    record.at = this.isoAt(this.ports.now())
+    record.element = element
     this.timeline.push(record)
     this.onRecord?.(record)
+  }
+
+  /** ISO text of a moment, remembered for the last moment asked (most records share one). */
+  private isoAt(t: number): string {
+    if (t !== this.isoFor) {
+      this.isoFor = t
+      this.iso = new Date(t).toISOString()
+    }
+    return this.iso
   }
 
   private ruleAt(epoch: number, el: ElementState, index: number): RuleNode | undefined {
@@ -424,7 +435,7 @@ export class Engine {
       type: 'rule.scheduled',
       stage: stage.id,
       node: rule.id,
-      dueAt: new Date(due).toISOString(),
+      dueAt: this.isoAt(due),
       reason,
     })
     const job: Job = { id: ++this.jobSeq, dueAt: due, element: el.id, epoch: entry.epoch, rule: index, kind: 'start' }
@@ -529,18 +540,19 @@ export class Engine {
 
   // ------------------------------------------------------------ values
 
+  /** What values of this element resolve against; made once per element (it reads the current stay). */
   private scope(el: ElementState): Scope {
-    const entry = el.entry
-    return {
-      field: (path) => {
-        if (path === 'id') return el.id
-        return el.fields.get(path) ?? null
-      },
-      constant: (id) => this.constants.get(id) ?? null,
+    if (el.scope) return el.scope
+    const constants = this.constants
+    const typeOf = (ref: Reference) => this.typeOf(ref)
+    el.scope = {
+      field: (path) => (path === 'id' ? el.id : (el.fields.get(path) ?? null)),
+      constant: (id) => constants.get(id) ?? null,
       variable: (id) => el.variables.get(id) ?? null,
-      output: (node, name) => entry?.outputs.get(`${node}\u0000${name}`) ?? null,
-      typeOf: (ref) => this.typeOf(ref),
+      output: (node, name) => el.entry?.outputs.get(`${node}\u0000${name}`) ?? null,
+      typeOf,
     }
+    return el.scope
   }
 
   /** The declared type of what a reference points at (for formatting amounts in texts). */
@@ -747,29 +759,12 @@ export class Engine {
         })
         return { status: 'running' }
       }
-      case 'setVariable': {
-        const before = Object.fromEntries(el.variables)
-        el.variables.set(rule.settings.variable, resolve(rule.settings.value))
-        this.record(el.id, {
-          type: 'variables.changed',
-          node: rule.id,
-          before,
-          after: Object.fromEntries(el.variables),
-        })
+      case 'setVariable':
+        this.setVariable(el, rule.id, rule.settings.variable, resolve(rule.settings.value))
         return { status: 'done', outputs: {} }
-      }
       case 'calculate': {
         const result = this.calculate(el, entry, rule.settings.formula, rule.settings.resultType)
-        if (rule.settings.variable) {
-          const before = Object.fromEntries(el.variables)
-          el.variables.set(rule.settings.variable, result)
-          this.record(el.id, {
-            type: 'variables.changed',
-            node: rule.id,
-            before,
-            after: Object.fromEntries(el.variables),
-          })
-        }
+        if (rule.settings.variable) this.setVariable(el, rule.id, rule.settings.variable, result)
         return { status: 'done', outputs: { result } }
       }
       case 'writeToLog':
@@ -780,6 +775,13 @@ export class Engine {
         throw new Error(`the engine cannot run ${JSON.stringify(unhandled)}`)
       }
     }
+  }
+
+  /** Writes a variable and records it before and after (only the variable that changed). */
+  private setVariable(el: ElementState, node: string, id: string, value: Json): void {
+    const before = el.variables.get(id) ?? null
+    el.variables.set(id, value)
+    this.record(el.id, { type: 'variables.changed', node, before: { [id]: before }, after: { [id]: value } })
   }
 
   private calculate(el: ElementState, entry: Entry, formula: string, resultType: ValueType): Json {
