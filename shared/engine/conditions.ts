@@ -1,10 +1,10 @@
 /**
  * Conditions: the designer's structured tree (AND/OR groups of field-operator-value rows) is
- * compiled once into a CEL expression and evaluated by cel-js. Operands are resolved first and
- * passed in as `p[i]`, so no value ever becomes expression text.
+ * compiled once into a CEL expression and evaluated by cel-js. Rows are evaluated first, with
+ * operands resolved at that moment, and passed in as `r[i]`: no value ever becomes expression text.
  */
 import { Environment } from '@marcbachmann/cel-js'
-import type { ConditionGroup, ConditionRow, Operator } from '../graph/schema-parts.js'
+import type { ConditionGroup, ConditionRow, Operator, Value } from '../graph/schema-parts.js'
 import type { ConditionRowRecord, Json } from './types.js'
 import { describeReference, resolveReference, resolveValue, type Scope } from './values.js'
 
@@ -92,12 +92,7 @@ export function applyOperator(op: Operator, left: Json, values: Json[], now: num
   }
 }
 
-const env = new Environment({ limits: { maxAstNodes: 20_000, maxDepth: 200 } })
-  .registerVariable('p', 'list')
-  .registerVariable('now', 'double')
-  .registerFunction('row(string, dyn, list, double): bool', (op: string, left: Json, values: Json[], now: number) =>
-    applyOperator(op as Operator, left, values, now),
-  )
+const env = new Environment({ limits: { maxAstNodes: 20_000, maxDepth: 200 } }).registerVariable('r', 'list')
 
 export interface CompiledCondition {
   source: string
@@ -126,8 +121,10 @@ const OPERATOR_NAMES = new Set<string>([
 const cache = new WeakMap<ConditionGroup, CompiledCondition>()
 
 /**
- * Compiles a condition tree: `{all: [amount gt 5000, {any: [...]}]}` becomes
- * `row("gt", p[0], p[1], now) && (row(...) || row(...))`.
+ * Compiles a condition tree: `{all: [amount gt 5000, {any: [a, b]}]}` becomes the CEL
+ * expression `(r[0] && (r[1] || r[2]))` over the rows' results. Each row is evaluated once, by
+ * `applyOperator`, with its operands resolved at that moment; the same results go into the
+ * timeline, and CEL joins them with its short-circuit AND/OR.
  */
 export function compileCondition(group: ConditionGroup): CompiledCondition {
   const hit = cache.get(group)
@@ -135,39 +132,36 @@ export function compileCondition(group: ConditionGroup): CompiledCondition {
   const rows: ConditionRow[] = []
   const emit = (g: ConditionGroup): string => {
     if (g.items.length === 0) return 'true'
-    const joiner = g.match === 'all' ? ' && ' : ' || '
-    return `(${g.items
-      .map((item) => {
-        if ('match' in item) return emit(item)
+    const parts: string[] = []
+    for (const item of g.items) {
+      if ('match' in item) parts.push(emit(item))
+      else {
         if (!OPERATOR_NAMES.has(item.op)) throw new Error(`unknown operator ${String(item.op)}`)
-        const i = rows.length
+        parts.push(`r[${rows.length}]`)
         rows.push(item)
-        return `row("${item.op}", p[${2 * i}], p[${2 * i + 1}], now)`
-      })
-      .join(joiner)})`
+      }
+    }
+    return `(${parts.join(g.match === 'all' ? ' && ' : ' || ')})`
   }
   const source = emit(group)
   const program = env.parse(source)
+  const labels = rows.map((row) => describeReference(row.left))
   const compiled: CompiledCondition = {
     source,
     rows,
     evaluate(scope, now) {
-      const params: Json[] = []
-      const records: ConditionRowRecord[] = []
-      for (const row of rows) {
+      const results: boolean[] = new Array(rows.length)
+      const records: ConditionRowRecord[] = new Array(rows.length)
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as ConditionRow
         const left = resolveReference(row.left, scope) ?? null
-        const values = row.values.map((v) => resolveValue(v, scope) ?? null)
-        params.push(left, values)
-        records.push({
-          left: describeReference(row.left),
-          op: row.op,
-          leftValue: left,
-          values,
-          result: applyOperator(row.op, left, values, now),
-        })
+        const values: Json[] = new Array(row.values.length)
+        for (let j = 0; j < row.values.length; j++) values[j] = resolveValue(row.values[j] as Value, scope) ?? null
+        const result = applyOperator(row.op, left, values, now)
+        results[i] = result
+        records[i] = { left: labels[i] ?? '', op: row.op, leftValue: left, values, result }
       }
-      const result = program({ p: params, now }) === true
-      return { result, rows: records }
+      return { result: program({ r: results }) === true, rows: records }
     },
   }
   cache.set(group, compiled)
