@@ -4,7 +4,7 @@
  * operands resolved at that moment, and passed in as `r[i]`: no value ever becomes expression text.
  */
 import { Environment } from '@marcbachmann/cel-js'
-import type { ConditionGroup, ConditionRow, Operator, Value } from '../graph/schema-parts.js'
+import { type ConditionGroup, type ConditionRow, OPERATORS, type Operator, type Value } from '../graph/schema-parts.js'
 import type { ConditionRowRecord, Json } from './types.js'
 import { describeReference, resolveReference, resolveValue, type Scope } from './values.js'
 
@@ -100,23 +100,7 @@ export interface CompiledCondition {
   evaluate(scope: Scope, now: number): { result: boolean; rows: ConditionRowRecord[] }
 }
 
-const OPERATOR_NAMES = new Set<string>([
-  'eq',
-  'ne',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'empty',
-  'notEmpty',
-  'contains',
-  'notContains',
-  'in',
-  'notIn',
-  'between',
-  'withinLastDays',
-  'withinNextDays',
-])
+const OPERATOR_NAMES: ReadonlySet<string> = new Set(OPERATORS)
 
 const cache = new WeakMap<ConditionGroup, CompiledCondition>()
 

@@ -5,6 +5,7 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import Type, { type Static } from 'typebox'
+import { TRIGGER_TYPES } from '../catalog/index.js'
 import type { Graph } from '../graph/graph.js'
 import { DurationDef, StringEnum } from '../graph/schema-parts.js'
 import { DOCUMENT_TYPES, type DocumentType } from '../graph/vocabulary.js'
@@ -21,17 +22,8 @@ const DurationText = Type.Union([
   DurationDef,
 ])
 const ElementRef = Type.String({ minLength: 1, maxLength: 200 })
-const EVENT_TYPES = [
-  'signedByCompany',
-  'signedByClient',
-  'signedByAll',
-  'documentViewed',
-  'signingRefused',
-  'signingExpired',
-  'documentCreated',
-  'webhook',
-  'invoicePaid',
-] as const
+/** Events a scenario may fire: every trigger's event except field changes, which come from `set` steps. */
+const EVENT_TYPES = TRIGGER_TYPES.filter((t) => t !== 'fieldChanged' && t !== 'responsibleChanged')
 
 const ExpectationDef = Type.Object(
   {
