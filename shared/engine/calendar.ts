@@ -97,3 +97,16 @@ export function formatLocal(t: number, calendar: WorkingCalendar): string {
   const mi = String(d.getMinutes()).padStart(2, '0')
   return `${localDate(d)} ${hh}:${mi} (${calendar.timeZone})`
 }
+
+/**
+ * The company's local day around moment `t`: its date as the UTC midnight of that date (how
+ * plain dates compare), and the moments it starts and ends.
+ */
+export function localDay(t: number, calendar: WorkingCalendar): { date: number; from: number; to: number } {
+  const d = new TZDate(t, calendar.timeZone)
+  return {
+    date: Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()),
+    from: atTime(d, '00:00', calendar.timeZone).getTime(),
+    to: nextDay(d, calendar.timeZone).getTime(),
+  }
+}

@@ -11,17 +11,28 @@ import { describeReference, resolveReference, resolveValue, type Scope } from '.
 const DAY = 86_400_000
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/
 
+/**
+ * The moment a condition is evaluated at: `now`, and `today`, the company's local date (as the
+ * UTC midnight of that date, which is how a plain date like "2026-11-23" compares).
+ */
+export interface ConditionClock {
+  now: number
+  today(): number
+}
+
 /** Numbers as numbers, dates as moments, anything else as lower-case text. */
 function comparable(value: Json): number | string | null {
   if (value === null || value === undefined) return null
   if (typeof value === 'number') return value
   if (typeof value === 'boolean') return value ? 1 : 0
   if (typeof value === 'string') {
-    if (DATE_LIKE.test(value)) {
+    const first = value.charCodeAt(0)
+    if (value.length >= 10 && first >= 48 && first <= 57 && DATE_LIKE.test(value)) {
       const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value)
       if (!Number.isNaN(ms)) return ms
     }
-    return value.toLocaleLowerCase()
+    // Locale-independent, so the same graph gives the same answer on every machine.
+    return value.toLowerCase()
   }
   return JSON.stringify(value)
 }
@@ -38,6 +49,7 @@ export function isEmptyValue(value: Json): boolean {
 }
 
 function equals(a: Json, b: Json): boolean {
+  if (a === b) return true
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => equals(x, b[i] ?? null))
   if (isEmptyValue(a) && isEmptyValue(b)) return true
   return compare(a, b) === 0
@@ -46,11 +58,21 @@ function equals(a: Json, b: Json): boolean {
 function contains(haystack: Json, needle: Json): boolean {
   if (Array.isArray(haystack)) return haystack.some((h) => equals(h, needle))
   if (typeof haystack !== 'string') return false
-  return haystack.toLocaleLowerCase().includes(String(needle ?? '').toLocaleLowerCase())
+  return haystack.toLowerCase().includes(String(needle ?? '').toLowerCase())
+}
+
+/** Whether `left` equals one of `values` (a value may itself be a list). */
+function isAmong(left: Json, values: Json[]): boolean {
+  for (const v of values) {
+    if (Array.isArray(v)) {
+      for (const w of v) if (equals(left, w)) return true
+    } else if (equals(left, v)) return true
+  }
+  return false
 }
 
 /** The meaning of each operator, shared by the compiled expression and the timeline's row results. */
-export function applyOperator(op: Operator, left: Json, values: Json[], now: number): boolean {
+export function applyOperator(op: Operator, left: Json, values: Json[], clock: ConditionClock): boolean {
   const [a = null, b = null] = values
   const c = op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte' ? compare(left, a) : undefined
   switch (op) {
@@ -75,9 +97,9 @@ export function applyOperator(op: Operator, left: Json, values: Json[], now: num
     case 'notContains':
       return !contains(left, a)
     case 'in':
-      return values.flat().some((v) => equals(left, v))
+      return isAmong(left, values)
     case 'notIn':
-      return !values.flat().some((v) => equals(left, v))
+      return !isAmong(left, values)
     case 'between': {
       const lo = compare(left, a)
       const hi = compare(left, b)
@@ -87,7 +109,9 @@ export function applyOperator(op: Operator, left: Json, values: Json[], now: num
     case 'withinNextDays': {
       const t = comparable(left)
       if (typeof t !== 'number' || typeof a !== 'number') return false
-      return op === 'withinLastDays' ? t <= now && t >= now - a * DAY : t >= now && t <= now + a * DAY
+      // A plain date counts by whole local days, today included; a moment by the clock.
+      const from = typeof left === 'string' && left.length === 10 ? clock.today() : clock.now
+      return op === 'withinLastDays' ? t <= from && t >= from - a * DAY : t >= from && t <= from + a * DAY
     }
   }
 }
@@ -97,7 +121,9 @@ const env = new Environment({ limits: { maxAstNodes: 20_000, maxDepth: 200 } }).
 export interface CompiledCondition {
   source: string
   rows: ConditionRow[]
-  evaluate(scope: Scope, now: number): { result: boolean; rows: ConditionRowRecord[] }
+  evaluate(scope: Scope, clock: ConditionClock): { result: boolean; rows: ConditionRowRecord[] }
+  /** "amount 4200 > 5000; source "web" in "fair"": the rows of an evaluation that were false. */
+  whyFalse(rows: ConditionRowRecord[]): string
 }
 
 const OPERATOR_NAMES: ReadonlySet<string> = new Set(OPERATORS)
@@ -130,22 +156,48 @@ export function compileCondition(group: ConditionGroup): CompiledCondition {
   const source = emit(group)
   const program = env.parse(source)
   const labels = rows.map((row) => describeReference(row.left))
+  // Literal operands are the same every time: one frozen list per row, and their text made once.
+  const fixed = rows.map((row) =>
+    row.values.every((v) => v.kind === 'literal')
+      ? Object.freeze(row.values.map((v) => (v.kind === 'literal' ? v.value : null)))
+      : undefined,
+  )
+  const suffixes = rows.map((row, i) => {
+    const values = fixed[i]
+    return values ? operatorText(row.op, values) : undefined
+  })
   const compiled: CompiledCondition = {
     source,
     rows,
-    evaluate(scope, now) {
+    evaluate(scope, clock) {
       const results: boolean[] = new Array(rows.length)
       const records: ConditionRowRecord[] = new Array(rows.length)
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as ConditionRow
         const left = resolveReference(row.left, scope) ?? null
-        const values: Json[] = new Array(row.values.length)
-        for (let j = 0; j < row.values.length; j++) values[j] = resolveValue(row.values[j] as Value, scope) ?? null
-        const result = applyOperator(row.op, left, values, now)
+        let values = fixed[i] as Json[] | undefined
+        if (!values) {
+          values = new Array(row.values.length)
+          for (let j = 0; j < row.values.length; j++) values[j] = resolveValue(row.values[j] as Value, scope) ?? null
+        }
+        const result = applyOperator(row.op, left, values, clock)
         results[i] = result
         records[i] = { left: labels[i] ?? '', op: row.op, leftValue: left, values, result }
       }
-      return { result: program({ r: results }) === true, rows: records }
+      // A lone row needs no joining.
+      const result = rows.length === 1 ? results[0] === true : program({ r: results }) === true
+      return { result, rows: records }
+    },
+    whyFalse(records) {
+      let text = ''
+      for (let i = 0; i < records.length; i++) {
+        const row = records[i] as ConditionRowRecord
+        if (row.result) continue
+        const suffix = suffixes[i]
+        const said = suffix === undefined ? describeRow(row) : `${row.left} ${show(row.leftValue)}${suffix}`
+        text = text ? `${text}; ${said}` : said
+      }
+      return text
     },
   }
   cache.set(group, compiled)
@@ -154,8 +206,18 @@ export function compileCondition(group: ConditionGroup): CompiledCondition {
 
 /** "amount 4200 > 5000": a row as the timeline and "why not?" say it. */
 export function describeRow(row: ConditionRowRecord): string {
-  const symbols: Record<string, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤' }
-  const fmt = (v: Json) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v ?? null))
-  const op = symbols[row.op] ?? row.op
-  return `${row.left} ${fmt(row.leftValue)} ${op}${row.values.length ? ` ${row.values.map(fmt).join(' and ')}` : ''}`
+  return `${row.left} ${show(row.leftValue)}${operatorText(row.op, row.values)}`
+}
+
+/** " > 5000", " in "web" and "fair"": the operator and its operands as a row says them. */
+function operatorText(op: string, values: readonly Json[]): string {
+  let text = ` ${SYMBOLS[op] ?? op}`
+  for (let i = 0; i < values.length; i++) text += `${i === 0 ? ' ' : ' and '}${show(values[i] ?? null)}`
+  return text
+}
+
+const SYMBOLS: Readonly<Record<string, string>> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤' }
+
+function show(value: Json): string {
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)
 }

@@ -86,8 +86,8 @@ export function describeTimeline(
           return `    condition of ${n.node(r.node)}: ${r.result ? 'true' : 'false'} (${r.rows.map((row) => `${describeRow(row)} → ${row.result}`).join('; ')})`
         case 'settings.resolved':
           return `    settings of ${n.node(r.node)}: ${JSON.stringify(r.settings)}`
-        case 'variables.changed':
-          return `    variables: ${JSON.stringify(r.before)} → ${JSON.stringify(r.after)}`
+        case 'variable.changed':
+          return `    variable ${r.variable}: ${JSON.stringify(r.before)} → ${JSON.stringify(r.after)}`
         case 'field.changed':
           return `  field ${r.field}: ${JSON.stringify(r.before)} → ${JSON.stringify(r.after)} ${who(r.by)}`
         case 'effect.requested':

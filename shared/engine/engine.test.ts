@@ -242,7 +242,7 @@ describe('the engine: values', () => {
     const s = sim(g, { amount: 0.1 })
     s.engine.moveToStage('d', 'b', { kind: 'user', id: 'u' })
     expect(s.engine.variables('d')).toEqual({ total: 0.3 })
-    expect(of(s, 'variables.changed')[0]).toMatchObject({ before: { total: 0 }, after: { total: 0.3 } })
+    expect(of(s, 'variable.changed')[0]).toMatchObject({ variable: 'total', before: 0, after: 0.3 })
     expect(smsTexts(s)).toEqual(['Total 0.30 = 0.30 0.10'])
   })
 })

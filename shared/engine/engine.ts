@@ -17,10 +17,10 @@ import { getCatalogEntry } from '../catalog/index.js'
 import { checkFormula, createFormulaEnvironment } from '../expressions/formula.js'
 import { type FieldDef, fieldIndex } from '../graph/fields.js'
 import type { Graph, RuleNode, Stage, TriggerNode } from '../graph/graph.js'
-import type { Reference } from '../graph/schema-parts.js'
+import type { Reference, Value } from '../graph/schema-parts.js'
 import type { ValueType } from '../graph/vocabulary.js'
-import { addDuration, momentOf, nextWorkingMoment } from './calendar.js'
-import { compileCondition, describeRow, isEmptyValue } from './conditions.js'
+import { addDuration, localDay, momentOf, nextWorkingMoment } from './calendar.js'
+import { type ConditionClock, compileCondition, describeRow, isEmptyValue } from './conditions.js'
 import {
   type Author,
   DEFAULT_CALENDAR,
@@ -34,7 +34,7 @@ import {
   type TimelineRecord,
   type WorkingCalendar,
 } from './types.js'
-import { nestFields, resolveValue, roundMoney, type Scope, toText } from './values.js'
+import { describeReference, nestFields, resolveValue, roundMoney, type Scope, setNested, toText } from './values.js'
 
 export interface EngineOptions {
   graph: Graph
@@ -44,9 +44,14 @@ export interface EngineOptions {
   maxMovesPerInput?: number
   /** Called with every record as it is made (the runtime stores them). */
   onRecord?: (record: TimelineRecord) => void
+  /**
+   * Keep every record in `timeline` (the simulator reads it). A runtime that stores records as
+   * they come through `onRecord` turns this off, so a long-lived engine does not grow.
+   */
+  keepTimeline?: boolean
 }
 
-type RunState = 'pending' | 'scheduled' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled' | 'notRun'
+export type RunState = 'pending' | 'scheduled' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled' | 'notRun'
 
 interface RuleRun {
   state: RunState
@@ -57,21 +62,26 @@ interface RuleRun {
   dueAt?: number
 }
 
-/** One stay of an element in a stage: its rules' runs and their outputs. */
+/** One stay of an element in a stage: its rules' runs and their outputs (by rule id, then output name). */
 interface Entry {
   epoch: number
   stage: number
   runs: RuleRun[]
-  outputs: Map<string, Json>
+  outputs: Record<string, Record<string, Json>>
 }
 
 interface ElementState {
   id: string
   stage: number | null
-  fields: Map<string, Json>
-  variables: Map<string, Json>
+  /** Fields by path. Copied before a change once a snapshot shares it (copy on write). */
+  fields: Record<string, Json>
+  shared: boolean
+  variables: Record<string, Json>
   entry: Entry | null
-  scope?: Scope
+  scope: Scope
+  /** The nested, typed views formulas read (`element.client.email`), made on first use, then kept in step. */
+  celFields?: Record<string, Json>
+  celVariables?: Record<string, Json>
 }
 
 interface Job {
@@ -83,12 +93,33 @@ interface Job {
   kind: 'start' | 'waitEnd'
 }
 
+/** An effect that answered `pending`: which stay and rule it belongs to. */
+interface WaitingEffect {
+  element: string
+  epoch: number
+  stage: number
+  rule: number
+}
+
 type RuleOutcome =
   | { status: 'done'; outputs: Record<string, Json> }
   | { status: 'failed'; error: string }
   | { status: 'running' }
 
+/** A formula, parsed and type-checked once per engine. */
+type CompiledFormula = { run: (context: Record<string, unknown>) => unknown } | { error: string }
+
 const TERMINAL: ReadonlySet<RunState> = new Set(['done', 'skipped', 'failed', 'cancelled', 'notRun'])
+const DOCUMENT_FIELDS: ReadonlyArray<[string, string]> = [
+  ['documentId', 'lastDocument.id'],
+  ['documentNumber', 'lastDocument.number'],
+  ['documentType', 'lastDocument.type'],
+  ['publicLink', 'lastDocument.publicLink'],
+  ['clientSigningLink', 'lastDocument.clientSigningLink'],
+  ['pdf', 'lastDocument.pdf'],
+]
+const NO_OUTPUTS: Record<string, Json> = Object.freeze({}) as Record<string, Json>
+const NOTHING_LATER: ReadonlyArray<() => void> = Object.freeze([])
 
 /** Values for formulas: CEL sees plain objects; JSON has no bigints or dates. */
 function fromCel(value: unknown): Json {
@@ -104,6 +135,9 @@ function fromCel(value: unknown): Json {
   return value as Json
 }
 
+const isDocumentRule = (rule: RuleNode | undefined) =>
+  rule?.type === 'createDocument' || rule?.type === 'sendDocumentForSigning'
+
 export class Engine {
   readonly timeline: TimelineRecord[] = []
   private readonly graph: Graph
@@ -111,23 +145,39 @@ export class Engine {
   private readonly calendar: WorkingCalendar
   private readonly maxMoves: number
   private readonly onRecord: ((record: TimelineRecord) => void) | undefined
+  private readonly keepTimeline: boolean
   private readonly stages: Stage[]
   private readonly stageIndex = new Map<string, number>()
   private readonly fields: Map<string, FieldDef>
   private readonly constants = new Map<string, Json>()
+  private readonly types = new Map<string, ValueType>()
+  private readonly refTypes = new WeakMap<Reference, ValueType | typeof NO_TYPE>()
+  private readonly triggers = new Map<string, Array<{ trigger: TriggerNode; stage: number }>>()
   private readonly elements = new Map<string, ElementState>()
   private readonly queue = new TinyQueue<Job>([], (a, b) => a.dueAt - b.dueAt || a.id - b.id)
   private readonly ready: Job[] = []
-  private readonly waitingEffects = new Map<string, { element: string; epoch: number; rule: number }>()
+  private readonly waitingEffects = new Map<string, WaitingEffect>()
   private readonly roundRobin = new Map<string, number>()
+  private readonly formulas = new Map<string, CompiledFormula>()
+  private lastFormula: { formula: string; resultType: ValueType; compiled: CompiledFormula } | undefined
   private formulaEnv: ReturnType<typeof createFormulaEnvironment> | undefined
+  private celConstants: Record<string, Json> | undefined
   private seq = 0
   private jobSeq = 0
   private epochSeq = 0
-  private movesThisInput: Array<string> = []
+  private movesThisInput: string[] = []
   private draining = false
-  private isoFor = Number.NaN
+  /** The moment of the input being handled: every record of one input shares it. */
+  private now = 0
   private iso = ''
+  private readonly clock: ConditionClock
+  /** Today's local date, and the moments it lasts from and to. */
+  private todayAt = 0
+  private todayFrom = 0
+  private todayTo = 0
+  /** While a rule runs, what its changes set off (field-changed triggers, a stage move) waits until it has finished. */
+  private running = false
+  private deferred: Array<() => void> | null = null
 
   constructor(options: EngineOptions) {
     this.graph = options.graph
@@ -135,102 +185,131 @@ export class Engine {
     this.calendar = options.calendar ?? DEFAULT_CALENDAR
     this.maxMoves = options.maxMovesPerInput ?? 100
     this.onRecord = options.onRecord
+    this.keepTimeline = options.keepTimeline ?? true
     this.stages = options.graph.pipeline.stages
-    this.stages.forEach((s, i) => {
-      if (!this.stageIndex.has(s.id)) this.stageIndex.set(s.id, i)
+    this.stages.forEach((stage, s) => {
+      if (!this.stageIndex.has(stage.id)) this.stageIndex.set(stage.id, s)
+      for (const trigger of stage.triggers) {
+        const list = this.triggers.get(trigger.type) ?? []
+        list.push({ trigger, stage: s })
+        this.triggers.set(trigger.type, list)
+      }
     })
     this.fields = fieldIndex(options.graph.elementType, options.graph.fields)
     for (const c of options.graph.constants) if (!this.constants.has(c.id)) this.constants.set(c.id, c.value)
+    for (const [path, f] of this.fields) this.types.set(`f:${path}`, f.type)
+    for (const c of options.graph.constants) this.types.set(`c:${c.id}`, c.type)
+    for (const v of options.graph.variables) this.types.set(`v:${v.id}`, v.type)
+    for (const stage of this.stages) {
+      for (const rule of stage.rules) {
+        for (const o of ruleOutputs(rule)) this.types.set(`o:${rule.id}\u0000${o.name}`, o.type)
+      }
+    }
+    this.clock = { now: 0, today: () => this.localToday() }
+    this.setMoment(this.ports.now())
   }
 
   // ------------------------------------------------------------ inputs
 
   /** Registers an element standing in a stage. Its stage's rules do not run (they run on entry only). */
   addElement(element: ElementSnapshot): void {
-    const variables = new Map<string, Json>()
-    for (const v of this.graph.variables) variables.set(v.id, v.default ?? (v.multiple ? [] : null))
+    if (this.elements.has(element.id)) throw new Error(`element "${element.id}" is already here`)
+    this.begin()
+    const variables: Record<string, Json> = Object.create(null)
+    for (const v of this.graph.variables) variables[v.id] = v.default ?? (v.multiple ? [] : null)
     const stage = element.stage === null ? null : (this.stageIndex.get(element.stage) ?? null)
-    this.elements.set(element.id, {
-      id: element.id,
-      stage,
-      fields: new Map(Object.entries(element.fields)),
-      variables,
-      entry: null,
-    })
+    const fields: Record<string, Json> = Object.create(null)
+    Object.assign(fields, element.fields)
+    const el: ElementState = { id: element.id, stage, fields, shared: false, variables, entry: null, scope: NO_SCOPE }
+    el.scope = new ElementScope(this, el, this.constants)
+    this.elements.set(element.id, el)
     this.record(element.id, { type: 'element.added', stage: element.stage })
   }
 
   /** A person, an API call or the runtime moves an element: it enters the stage and the stage's rules start. */
   moveToStage(elementId: string, stageId: string, by: Author): void {
-    this.input(() => {
-      const el = this.element(elementId)
-      const target = this.stageIndex.get(stageId)
-      if (target === undefined) throw new Error(`no stage "${stageId}" in this flow`)
-      this.enter(el, target, by)
-    })
+    const el = this.element(elementId)
+    const target = this.stageIndex.get(stageId)
+    if (target === undefined) throw new Error(`no stage "${stageId}" in this flow`)
+    this.begin()
+    this.enter(el, target, by)
+    this.drain()
   }
 
   /** "Run for elements already here": starts the stage's rules for an element standing in it, recorded as such. */
   runForElementHere(elementId: string, by: Author): void {
-    this.input(() => {
-      const el = this.element(elementId)
-      if (el.stage === null) throw new Error(`element "${elementId}" stands in no stage`)
-      const stage = this.stages[el.stage]
-      this.record(el.id, { type: 'run.requested', stage: stage?.id ?? '', by })
-      this.startEntry(el, el.stage)
-    })
+    const el = this.element(elementId)
+    if (el.stage === null) throw new Error(`element "${elementId}" stands in no stage`)
+    this.begin()
+    const stage = this.stages[el.stage] as Stage
+    this.record(el.id, { type: 'run.requested', stage: stage.id, by })
+    this.cancelRuns(el, `the rules of "${stage.name}" were started again for the element`)
+    this.startEntry(el, el.stage)
+    this.drain()
   }
 
   /** Something happened to the element (signed, viewed, paid, a webhook): triggers may move it. */
   fireEvent(elementId: string, event: EngineEvent): void {
-    this.input(() => this.event(this.element(elementId), event))
+    const el = this.element(elementId)
+    this.begin()
+    this.event(el, event)
+    this.drain()
   }
 
   /** A field changed (by a person or the API). No rule starts; "field changed" triggers may move the element. */
   changeField(elementId: string, field: string, value: Json, by: Author): void {
-    this.input(() => this.setField(this.element(elementId), field, value, by))
+    const el = this.element(elementId)
+    this.begin()
+    this.setField(el, field, value, by)
+    this.drain()
   }
 
   /** Runs every rule that is due at `ports.now()`. */
   runDue(): void {
-    this.input(() => {
-      const now = this.ports.now()
-      while (this.queue.length > 0 && (this.queue.peek()?.dueAt ?? Number.POSITIVE_INFINITY) <= now) {
-        const job = this.queue.pop()
-        if (job) this.ready.push(job)
-      }
-    })
+    this.begin()
+    const now = this.now
+    for (let top = this.queue.peek(); top && top.dueAt <= now; top = this.queue.peek()) {
+      this.ready.push(this.queue.pop() as Job)
+    }
+    this.drain()
   }
 
-  /** When the next rule is due, if any is waiting (cancelled ones included; they are dropped when due). */
+  /** When the next rule is due, if any is waiting (jobs of stays that are over are dropped on the way). */
   nextDueAt(): number | undefined {
-    return this.queue.peek()?.dueAt
+    for (let top = this.queue.peek(); top; top = this.queue.peek()) {
+      if (this.isLive(top)) return top.dueAt
+      this.queue.pop()
+    }
+    return undefined
   }
 
   /** An effect that answered `pending` has finished (the runtime calls this). */
   completeEffect(effectId: string, result: EffectResult): void {
-    this.input(() => {
-      const waiting = this.waitingEffects.get(effectId)
-      if (!waiting) return
-      this.waitingEffects.delete(effectId)
-      const el = this.element(waiting.element)
-      const entry = el.entry
-      const rule = this.ruleAt(waiting.epoch, el, waiting.rule)
-      if (!entry || !rule) return
-      this.record(el.id, { type: 'effect.finished', node: rule.id, effect: effectId, result })
-      const run = entry.runs[waiting.rule]
-      if (!run) return
-      if (result.status === 'failed') {
-        if (run.state === 'running') this.fail(el, entry, waiting.rule, result.error)
-        return
-      }
-      if (result.status !== 'done') return
+    const waiting = this.waitingEffects.get(effectId)
+    if (!waiting) return
+    this.begin()
+    this.waitingEffects.delete(effectId)
+    const el = this.element(waiting.element)
+    const rule = this.stages[waiting.stage]?.rules[waiting.rule]
+    if (!rule) return
+    this.record(el.id, { type: 'effect.finished', node: rule.id, effect: effectId, result })
+    const entry = el.entry && el.entry.epoch === waiting.epoch ? el.entry : null
+    const run = entry?.runs[waiting.rule]
+    if (result.status === 'failed') {
+      if (entry && run?.state === 'running') this.fail(el, entry, waiting.rule, result.error)
+    } else if (result.status === 'done') {
       const outputs = result.outputs ?? {}
       this.rememberDocument(el, rule, outputs)
-      // A "create document" that did not wait for its PDF finished already; the document still counts.
-      if (run.state === 'running') this.finish(el, entry, waiting.rule, outputs)
-      this.announceDocument(el, rule, outputs)
-    })
+      const announce = isDocumentRule(rule) ? [() => this.announceDocument(el, outputs)] : []
+      if (entry && run?.state === 'running') this.finish(el, entry, waiting.rule, outputs, announce)
+      else {
+        // A "create document" that did not wait for its PDF finished already, or the element has
+        // moved on: the document exists all the same, and later rules of the stay can read it.
+        if (entry) this.keepOutputs(entry, rule.id, outputs)
+        for (const action of announce) action()
+      }
+    }
+    this.drain()
   }
 
   /** The element as it stands now (fields and stage), for the simulator and the runtime. */
@@ -239,12 +318,12 @@ export class Engine {
     return {
       id: el.id,
       stage: el.stage === null ? null : (this.stages[el.stage]?.id ?? null),
-      fields: Object.fromEntries(el.fields),
+      fields: { ...el.fields },
     }
   }
 
   variables(elementId: string): Record<string, Json> {
-    return Object.fromEntries(this.element(elementId).variables)
+    return { ...this.element(elementId).variables }
   }
 
   /** The state of each rule of the element's current stage ("waiting until …", "done", "skipped"). */
@@ -265,20 +344,43 @@ export class Engine {
 
   // ------------------------------------------------------------ the input loop
 
-  /** Every input runs to quiescence: its consequences (rules due now, moves, triggers) happen before it returns. */
-  private input(action: () => void): void {
-    if (this.draining) {
-      action()
-      return
-    }
-    this.draining = true
+  /**
+   * Every input runs to quiescence: its consequences (rules due now, moves, triggers) happen
+   * before it returns, all at the moment the input began.
+   */
+  private begin(): void {
+    if (this.draining) return
     this.movesThisInput = []
+    this.setMoment(this.ports.now())
+  }
+
+  private drain(): void {
+    if (this.draining) return
+    this.draining = true
     try {
-      action()
-      for (let job = this.ready.shift(); job; job = this.ready.shift()) this.runJob(job)
+      for (let i = 0; i < this.ready.length; i++) this.runJob(this.ready[i] as Job)
     } finally {
+      this.ready.length = 0
       this.draining = false
     }
+  }
+
+  private setMoment(t: number): void {
+    if (t === this.now && this.iso !== '') return
+    this.now = t
+    this.iso = new Date(t).toISOString()
+    this.clock.now = t
+  }
+
+  /** The company's local date now; worked out only when a condition asks (time zones are slow to compute). */
+  private localToday(): number {
+    if (this.now < this.todayFrom || this.now >= this.todayTo) {
+      const day = localDay(this.now, this.calendar)
+      this.todayAt = day.date
+      this.todayFrom = day.from
+      this.todayTo = day.to
+    }
+    return this.todayAt
   }
 
   private element(id: string): ElementState {
@@ -288,27 +390,20 @@ export class Engine {
   }
 
   private record(element: string, entry: TimelineEntry): void {
-    // The hot path of a busy runtime: one ISO text per distinct moment, no copy of the entry.
+    // The hot path of a busy runtime: no copy of the entry, one ISO text per input.
     const record = entry as TimelineRecord
     record.seq = ++this.seq
-    record.at = this.isoAt(this.ports.now())
+    record.at = this.iso
     record.element = element
-    this.timeline.push(record)
+    if (this.keepTimeline) this.timeline.push(record)
     this.onRecord?.(record)
   }
 
-  /** ISO text of a moment, remembered for the last moment asked (most records share one). */
-  private isoAt(t: number): string {
-    if (t !== this.isoFor) {
-      this.isoFor = t
-      this.iso = new Date(t).toISOString()
-    }
-    return this.iso
-  }
-
-  private ruleAt(epoch: number, el: ElementState, index: number): RuleNode | undefined {
-    if (!el.entry || el.entry.epoch !== epoch) return undefined
-    return this.stages[el.entry.stage]?.rules[index]
+  private isLive(job: Job): boolean {
+    const entry = this.elements.get(job.element)?.entry
+    if (!entry || entry.epoch !== job.epoch) return false
+    const state = entry.runs[job.rule]?.state
+    return job.kind === 'start' ? state === 'scheduled' : state === 'running'
   }
 
   // ------------------------------------------------------------ stages
@@ -331,62 +426,57 @@ export class Engine {
       }
     }
     const from = el.stage === null ? null : (this.stages[el.stage]?.id ?? null)
-    if (el.stage !== null && el.entry) this.leave(el, stage.id)
+    if (el.entry) {
+      this.cancelRuns(el, `the element left "${this.stages[el.entry.stage]?.name}" for "${stage.name}"`)
+      this.record(el.id, { type: 'stage.left', stage: this.stages[el.entry.stage]?.id ?? '', to: stage.id })
+      el.entry = null
+    }
     el.stage = target
-    el.fields.set('stage', stage.id)
+    if (el.celFields) el.celFields.stage = stage.id
     this.record(el.id, { type: 'stage.entered', stage: stage.id, from, by })
     this.startEntry(el, target)
   }
 
-  private leave(el: ElementState, to: string): void {
+  /** Cancels (and records) every rule of the current stay that has not finished. */
+  private cancelRuns(el: ElementState, reason: string): void {
     const entry = el.entry
     const stage = entry ? this.stages[entry.stage] : undefined
     if (!entry || !stage) return
-    stage.rules.forEach((rule, i) => {
-      const run = entry.runs[i]
-      if (run && !TERMINAL.has(run.state)) {
-        run.state = 'cancelled'
-        if (run.effect) this.waitingEffects.delete(run.effect)
-        this.record(el.id, {
-          type: 'rule.cancelled',
-          stage: stage.id,
-          node: rule.id,
-          reason: `the element left "${stage.name}" for "${this.stages[this.stageIndex.get(to) ?? -1]?.name ?? to}"`,
-        })
-      }
-    })
-    this.record(el.id, { type: 'stage.left', stage: stage.id, to })
-    el.entry = null
+    for (let i = 0; i < entry.runs.length; i++) {
+      const run = entry.runs[i] as RuleRun
+      if (TERMINAL.has(run.state)) continue
+      run.state = 'cancelled'
+      this.record(el.id, { type: 'rule.cancelled', stage: stage.id, node: stage.rules[i]?.id ?? '', reason })
+    }
   }
 
   private startEntry(el: ElementState, stageIdx: number): void {
     const stage = this.stages[stageIdx]
     if (!stage) return
-    if (el.entry) this.leave(el, stage.id)
-    const entry: Entry = {
-      epoch: ++this.epochSeq,
-      stage: stageIdx,
-      runs: stage.rules.map(() => ({ state: 'pending' as RunState })),
-      outputs: new Map(),
-    }
+    const rules = stage.rules
+    const runs: RuleRun[] = new Array(rules.length)
+    for (let i = 0; i < rules.length; i++) runs[i] = { state: 'pending' }
+    const entry: Entry = { epoch: ++this.epochSeq, stage: stageIdx, runs, outputs: Object.create(null) }
     el.entry = entry
-    stage.rules.forEach((rule, i) => {
-      if (i === 0 || rule.execution === 'parallel') this.schedule(el, entry, i)
-    })
+    for (let i = 0; i < rules.length; i++) {
+      // A rule skipped on scheduling may have started the next one already.
+      if ((i === 0 || rules[i]?.execution === 'parallel') && runs[i]?.state === 'pending') this.schedule(el, entry, i)
+    }
   }
 
   // ------------------------------------------------------------ scheduling
 
-  /** Works out when a rule is due (its time setting, working hours, a moment already passed) and queues it. */
+  /** Works out when a rule is due (its time setting, a moment already passed, working hours) and queues it. */
   private schedule(el: ElementState, entry: Entry, index: number): void {
     const stage = this.stages[entry.stage]
     const rule = stage?.rules[index]
     const run = entry.runs[index]
     if (!stage || !rule || !run) return
-    const now = this.ports.now()
+    const now = this.now
     const time = rule.time
     let due = now
     let reason = 'immediately'
+    let unknown: string | undefined
     switch (time.mode) {
       case 'immediately':
         break
@@ -395,39 +485,40 @@ export class Engine {
         reason = `after ${amountOf(time.delay)}`
         break
       case 'relative': {
-        const base = momentOf(el.fields.get(time.field), this.calendar, time.at)
+        const base = momentOf(el.fields[time.field], this.calendar, time.at)
         if (base === undefined) {
-          run.state = 'skipped'
-          this.record(el.id, {
-            type: 'rule.skipped',
-            stage: stage.id,
-            node: rule.id,
-            reason: `"${time.field}" is empty, so the time relative to it is unknown`,
-          })
-          this.next(el, entry, index)
-          return
+          unknown = `"${time.field}" is empty, so the time relative to it is unknown`
+          break
         }
         due = addDuration(base, time.offset, this.calendar)
         reason = `${amountOf({ ...time.offset, amount: Math.abs(time.offset.amount) })} ${time.offset.amount < 0 ? 'before' : 'after'} ${time.field}`
         break
       }
       case 'at': {
-        const at = momentOf(resolveValue(time.at, this.scope(el)), this.calendar)
-        if (at !== undefined) {
-          due = at
-          reason = 'at a set moment'
+        const at = momentOf(resolveValue(time.at, el.scope), this.calendar)
+        if (at === undefined) {
+          unknown = `the moment it should run at is empty or not a date (${describeValue(time.at)})`
+          break
         }
+        due = at
+        reason = 'at a set moment'
         break
       }
+    }
+    if (unknown !== undefined) {
+      run.state = 'skipped'
+      this.record(el.id, { type: 'rule.skipped', stage: stage.id, node: rule.id, reason: unknown })
+      this.next(el, entry, index)
+      return
+    }
+    if (due < now) {
+      reason += '; that moment has passed, so at once'
+      due = now
     }
     if (time.workingHours) {
       const adjusted = nextWorkingMoment(due, this.calendar)
       if (adjusted !== due) reason += ', moved into working hours'
       due = adjusted
-    }
-    if (due < now) {
-      reason += '; that moment has passed, so at once'
-      due = now
     }
     run.state = 'scheduled'
     run.dueAt = due
@@ -435,7 +526,7 @@ export class Engine {
       type: 'rule.scheduled',
       stage: stage.id,
       node: rule.id,
-      dueAt: this.isoAt(due),
+      dueAt: due === now ? this.iso : new Date(due).toISOString(),
       reason,
     })
     const job: Job = { id: ++this.jobSeq, dueAt: due, element: el.id, epoch: entry.epoch, rule: index, kind: 'start' }
@@ -445,8 +536,7 @@ export class Engine {
 
   /** After rule `index` finished or was skipped, the next rule starts if it runs "after the previous". */
   private next(el: ElementState, entry: Entry, index: number): void {
-    const stage = this.stages[entry.stage]
-    const following = stage?.rules[index + 1]
+    const following = this.stages[entry.stage]?.rules[index + 1]
     if (following && following.execution === 'afterPrevious' && entry.runs[index + 1]?.state === 'pending') {
       this.schedule(el, entry, index + 1)
     }
@@ -463,7 +553,7 @@ export class Engine {
     if (job.kind === 'waitEnd') {
       if (run.state === 'running') {
         const timedOut = rule.type === 'wait' && rule.settings.until.mode === 'condition'
-        this.finish(el, entry, job.rule, timedOut ? { timedOut: true } : {})
+        this.finish(el, entry, job.rule, timedOut ? { timedOut: true } : NO_OUTPUTS, [])
       }
       return
     }
@@ -475,16 +565,17 @@ export class Engine {
       return
     }
     if (rule.condition) {
-      const { result, rows } = compileCondition(rule.condition).evaluate(this.scope(el), this.ports.now())
+      const condition = compileCondition(rule.condition)
+      const { result, rows } = condition.evaluate(el.scope, this.clock)
       this.record(el.id, { type: 'condition.evaluated', node: rule.id, result, rows })
       if (!result) {
         run.state = 'skipped'
-        const failed = rows.filter((r) => !r.result).map(describeRow)
+        const why = condition.whyFalse(rows)
         this.record(el.id, {
           type: 'rule.skipped',
           stage: stage.id,
           node: rule.id,
-          reason: `condition false: ${failed.join('; ') || 'no row holds'}`,
+          reason: `condition false: ${why || 'no row holds'}`,
         })
         this.next(el, entry, job.rule)
         return
@@ -492,32 +583,59 @@ export class Engine {
     }
     run.state = 'running'
     this.record(el.id, { type: 'rule.started', stage: stage.id, node: rule.id })
+    this.running = true
     let outcome: RuleOutcome
     try {
       outcome = this.execute(el, entry, job.rule, rule)
     } catch (error) {
       outcome = { status: 'failed', error: error instanceof Error ? error.message : String(error) }
     }
-    if (el.entry !== entry) return // the rule moved the element: this stay is over
-    if (outcome.status === 'done') {
-      this.finish(el, entry, job.rule, outcome.outputs)
-      this.announceDocument(el, rule, outcome.outputs)
-    } else if (outcome.status === 'failed') this.fail(el, entry, job.rule, outcome.error)
+    const deferred = this.deferred ?? NOTHING_LATER
+    this.running = false
+    this.deferred = null
+    if (outcome.status === 'done') this.finish(el, entry, job.rule, outcome.outputs, deferred)
+    else if (outcome.status === 'failed') this.fail(el, entry, job.rule, outcome.error, deferred)
+    else for (const action of deferred) action()
   }
 
-  private finish(el: ElementState, entry: Entry, index: number, outputs: Record<string, Json>): void {
+  /**
+   * A rule has finished: it is recorded, then what its changes set off happens (a trigger or a
+   * "change stage" may move the element), then, if the element is still here, the next rule starts.
+   */
+  private finish(
+    el: ElementState,
+    entry: Entry,
+    index: number,
+    outputs: Record<string, Json>,
+    after: ReadonlyArray<() => void>,
+  ): void {
     const run = entry.runs[index]
     const stage = this.stages[entry.stage]
     const rule = stage?.rules[index]
     if (!run || !stage || !rule) return
     run.state = 'done'
-    for (const [name, value] of Object.entries(outputs)) entry.outputs.set(`${rule.id}\u0000${name}`, value)
+    this.keepOutputs(entry, rule.id, outputs)
     this.record(el.id, { type: 'rule.finished', stage: stage.id, node: rule.id, outputs })
-    this.next(el, entry, index)
+    for (const action of after) action()
+    if (el.entry === entry) this.next(el, entry, index)
+  }
+
+  private keepOutputs(entry: Entry, node: string, outputs: Record<string, Json>): void {
+    if (outputs === NO_OUTPUTS) return
+    for (const name in outputs) {
+      entry.outputs[node] ??= Object.create(null)
+      ;(entry.outputs[node] as Record<string, Json>)[name] = outputs[name] as Json
+    }
   }
 
   /** A failed rule stops its "after previous" chain; parallel rules go on. */
-  private fail(el: ElementState, entry: Entry, index: number, error: string): void {
+  private fail(
+    el: ElementState,
+    entry: Entry,
+    index: number,
+    error: string,
+    after: ReadonlyArray<() => void> = NOTHING_LATER,
+  ): void {
     const run = entry.runs[index]
     const stage = this.stages[entry.stage]
     const rule = stage?.rules[index]
@@ -536,55 +654,54 @@ export class Engine {
         reason: `"${rule.title}" before it failed`,
       })
     }
+    for (const action of after) action()
   }
 
   // ------------------------------------------------------------ values
 
-  /** What values of this element resolve against; made once per element (it reads the current stay). */
-  private scope(el: ElementState): Scope {
-    if (el.scope) return el.scope
-    const constants = this.constants
-    const typeOf = (ref: Reference) => this.typeOf(ref)
-    el.scope = {
-      field: (path) => (path === 'id' ? el.id : (el.fields.get(path) ?? null)),
-      constant: (id) => constants.get(id) ?? null,
-      variable: (id) => el.variables.get(id) ?? null,
-      output: (node, name) => el.entry?.outputs.get(`${node}\u0000${name}`) ?? null,
-      typeOf,
-    }
-    return el.scope
+  /** The declared type of what a reference points at (for amounts in texts); remembered per reference. */
+  typeOf(ref: Reference): ValueType | undefined {
+    const known = this.refTypes.get(ref)
+    if (known !== undefined) return known === NO_TYPE ? undefined : known
+    const type = this.types.get(typeKey(ref))
+    this.refTypes.set(ref, type ?? NO_TYPE)
+    return type
   }
 
-  /** The declared type of what a reference points at (for formatting amounts in texts). */
-  private typeOf(ref: Reference): ValueType | undefined {
-    switch (ref.kind) {
-      case 'field':
-        return this.fields.get(ref.path)?.type
-      case 'constant':
-        return this.graph.constants.find((c) => c.id === ref.id)?.type
-      case 'variable':
-        return this.graph.variables.find((v) => v.id === ref.id)?.type
-      case 'output': {
-        const rule = this.stages.flatMap((s) => s.rules).find((r) => r.id === ref.node)
-        return rule ? ruleOutputs(rule).find((o) => o.name === ref.output)?.type : undefined
-      }
-    }
+  /** The id of a stage by its place in the pipeline. */
+  stageId(index: number | null): string | null {
+    return index === null ? null : (this.stages[index]?.id ?? null)
   }
 
   private text(el: ElementState, value: Parameters<typeof resolveValue>[0] | undefined): string {
-    return value === undefined ? '' : toText(resolveValue(value, this.scope(el)))
+    return value === undefined ? '' : toText(resolveValue(value, el.scope))
   }
 
+  /** Writes a field without telling anyone (no record, no trigger): the copy-on-write and the formula view. */
+  private writeField(el: ElementState, path: string, value: Json): void {
+    if (el.shared) {
+      const copy: Record<string, Json> = Object.create(null)
+      el.fields = Object.assign(copy, el.fields)
+      el.shared = false
+    }
+    el.fields[path] = value
+    if (el.celFields) setNested(el.celFields, path, this.forFormula(`f:${path}`, value))
+  }
+
+  /** A date or date-time value becomes a timestamp for formulas; anything else stays as it is. */
+  private forFormula(typeKey: string, value: Json): Json {
+    const type = this.types.get(typeKey)
+    return type === 'date' || type === 'datetime' ? toTimestamp(value) : value
+  }
   // ------------------------------------------------------------ rules
 
   private execute(el: ElementState, entry: Entry, index: number, rule: RuleNode): RuleOutcome {
-    const scope = this.scope(el)
-    const resolve = (v: Parameters<typeof resolveValue>[0]) => resolveValue(v, scope)
+    const scope = el.scope
     switch (rule.type) {
       case 'createDocument': {
         const s = rule.settings
         const fields: Record<string, Json> = {}
-        for (const f of s.fields) fields[f.name] = resolve(f.value)
+        for (const f of s.fields) fields[f.name] = resolveValue(f.value, scope)
         return this.effect(el, entry, index, rule, {
           kind: 'createDocument',
           template: s.template,
@@ -620,10 +737,9 @@ export class Engine {
               : row.field.startsWith('address.')
                 ? `client.requisites.address.${s.addressType}.${row.field.slice('address.'.length)}`
                 : `client.requisites.${row.field}`
-          const value = resolve(row.value)
+          const value = resolveValue(row.value, scope)
           changed[path] = value
           this.setField(el, path, value, { kind: 'rule', node: rule.id })
-          if (el.entry !== entry) return { status: 'done', outputs: {} }
         }
         this.record(el.id, { type: 'settings.resolved', node: rule.id, settings: changed })
         return { status: 'done', outputs: {} }
@@ -631,7 +747,7 @@ export class Engine {
       case 'getRequisites': {
         const s = rule.settings
         const outputs: Record<string, Json> = {}
-        for (const output of getCatalogEntry(rule.type)?.kind === 'rule' ? ruleOutputs(rule) : []) {
+        for (const output of ruleOutputs(rule)) {
           const name = output.name
           const path = name.startsWith('address')
             ? `client.requisites.address.${s.addressType}.${name === 'address' ? 'full' : name.charAt(7).toLowerCase() + name.slice(8)}`
@@ -643,7 +759,7 @@ export class Engine {
       case 'sendEmail': {
         const s = rule.settings
         const attachments = s.attachments
-          .flatMap((a) => resolve(a))
+          .flatMap((a) => resolveValue(a, scope))
           .filter((a): a is string => typeof a === 'string' && a !== '')
         return this.effect(el, entry, index, rule, {
           kind: 'email',
@@ -674,7 +790,7 @@ export class Engine {
       case 'addNotification':
         return this.effect(el, entry, index, rule, {
           kind: 'notification',
-          to: rule.settings.to.flatMap((v) => resolve(v)).filter((v): v is string => typeof v === 'string' && v !== ''),
+          to: rule.settings.to.flatMap((v) => resolveValue(v, scope)).filter((v): v is string => typeof v === 'string' && v !== ''),
           text: this.text(el, rule.settings.text),
         })
       case 'notifySupervisor':
@@ -691,7 +807,7 @@ export class Engine {
           ...(s.description ? { description: this.text(el, s.description) } : {}),
           responsible: this.text(el, s.responsible),
           ...(s.deadline
-            ? { deadline: new Date(addDuration(this.ports.now(), s.deadline, this.calendar)).toISOString() }
+            ? { deadline: new Date(addDuration(this.now, s.deadline, this.calendar)).toISOString() }
             : {}),
           checklist: s.checklist,
         })
@@ -699,16 +815,9 @@ export class Engine {
       case 'changeStage': {
         const target = this.stageIndex.get(rule.settings.stage)
         if (target === undefined) return { status: 'failed', error: `no stage "${rule.settings.stage}"` }
-        const run = entry.runs[index]
-        if (run) run.state = 'done'
-        this.record(el.id, {
-          type: 'rule.finished',
-          stage: this.stages[entry.stage]?.id ?? '',
-          node: rule.id,
-          outputs: {},
-        })
-        this.enter(el, target, { kind: 'rule', node: rule.id })
-        return { status: 'running' }
+        // The move happens once the rule has finished (and is recorded as finished).
+        this.later(() => this.enter(el, target, { kind: 'rule', node: rule.id }))
+        return { status: 'done', outputs: NO_OUTPUTS }
       }
       case 'changeResponsible': {
         const assign = rule.settings.assign
@@ -725,14 +834,13 @@ export class Engine {
       }
       case 'modifyFields': {
         for (const row of rule.settings.values) {
-          const value = resolve(row.value)
-          const before = el.fields.get(row.field) ?? null
+          const value = resolveValue(row.value, scope)
+          const before = el.fields[row.field] ?? null
           const next =
             row.mode === 'append'
               ? [...(Array.isArray(before) ? before : before === null ? [] : [before]), value]
               : value
           this.setField(el, row.field, next as Json, { kind: 'rule', node: rule.id })
-          if (el.entry !== entry) return { status: 'done', outputs: {} }
         }
         return { status: 'done', outputs: {} }
       }
@@ -740,11 +848,11 @@ export class Engine {
         const until = rule.settings.until
         const run = entry.runs[index]
         if (!run) return { status: 'failed', error: 'internal: no run' }
-        if (until.mode === 'condition' && compileCondition(until.condition).evaluate(scope, this.ports.now()).result) {
+        if (until.mode === 'condition' && compileCondition(until.condition).evaluate(scope, this.clock).result) {
           return { status: 'done', outputs: { timedOut: false } }
         }
         const end = addDuration(
-          this.ports.now(),
+          this.now,
           until.mode === 'duration' ? until.duration : until.timeout,
           this.calendar,
         )
@@ -760,8 +868,8 @@ export class Engine {
         return { status: 'running' }
       }
       case 'setVariable':
-        this.setVariable(el, rule.id, rule.settings.variable, resolve(rule.settings.value))
-        return { status: 'done', outputs: {} }
+        this.setVariable(el, rule.id, rule.settings.variable, resolveValue(rule.settings.value, scope))
+        return { status: 'done', outputs: NO_OUTPUTS }
       case 'calculate': {
         const result = this.calculate(el, entry, rule.settings.formula, rule.settings.resultType)
         if (rule.settings.variable) this.setVariable(el, rule.id, rule.settings.variable, result)
@@ -777,45 +885,32 @@ export class Engine {
     }
   }
 
-  /** Writes a variable and records it before and after (only the variable that changed). */
+  /** Writes a variable and records its value before and after. */
   private setVariable(el: ElementState, node: string, id: string, value: Json): void {
-    const before = el.variables.get(id) ?? null
-    el.variables.set(id, value)
-    this.record(el.id, { type: 'variables.changed', node, before: { [id]: before }, after: { [id]: value } })
+    const before = el.variables[id] ?? null
+    el.variables[id] = value
+    if (el.celVariables) setNested(el.celVariables, id, this.forFormula(`v:${id}`, value))
+    this.record(el.id, { type: 'variable.changed', node, variable: id, before, after: value })
   }
 
   private calculate(el: ElementState, entry: Entry, formula: string, resultType: ValueType): Json {
-    this.formulaEnv ??= createFormulaEnvironment({
-      fields: [...this.fields.values()].map((f) => [f.path, f.type, f.multiple] as [string, ValueType, boolean]),
-      constants: this.graph.constants.map((c) => [c.id, c.type, c.multiple ?? false] as [string, ValueType, boolean]),
-      variables: this.graph.variables.map((v) => [v.id, v.type, v.multiple ?? false] as [string, ValueType, boolean]),
-    })
-    const problem = checkFormula(this.formulaEnv, formula, resultType)
-    if (problem) throw new Error(`formula: ${problem.message}`)
-    const outputs: Record<string, Record<string, Json>> = {}
-    for (const [key, value] of entry.outputs) {
-      const [node = '', name = ''] = key.split('\u0000')
-      outputs[node] ??= {}
-      ;(outputs[node] as Record<string, Json>)[name] = value
+    const compiled = this.lastFormula?.formula === formula && this.lastFormula.resultType === resultType
+      ? this.lastFormula.compiled
+      : this.formula(formula, resultType)
+    if ('error' in compiled) throw new Error(`formula: ${compiled.error}`)
+    if (!el.celFields) {
+      el.celFields = this.nestedView(Object.entries(el.fields), 'f:')
+      el.celFields.id = el.id
+      if (el.stage !== null) el.celFields.stage = this.stages[el.stage]?.id ?? null
     }
-    const typed = (entries: Iterable<[string, Json]>, types: Map<string, ValueType>) =>
-      nestFields(
-        [...entries]
-          .filter(([, v]) => v !== null)
-          .map(
-            ([k, v]) =>
-              [k, types.get(k) === 'date' || types.get(k) === 'datetime' ? toTimestamp(v) : v] as [string, Json],
-          ),
-      )
-    const fieldTypes = new Map([...this.fields.values()].map((f) => [f.path, f.type]))
-    const constTypes = new Map(this.graph.constants.map((c) => [c.id, c.type]))
-    const varTypes = new Map(this.graph.variables.map((v) => [v.id, v.type]))
+    if (!el.celVariables) el.celVariables = this.nestedView(Object.entries(el.variables), 'v:')
+    this.celConstants ??= this.nestedView(this.constants, 'c:')
     const value = fromCel(
-      this.formulaEnv.evaluate(formula, {
-        element: typed(el.fields, fieldTypes),
-        constants: typed(this.constants, constTypes),
-        variables: typed(el.variables, varTypes),
-        outputs,
+      compiled.run({
+        element: el.celFields,
+        constants: this.celConstants,
+        variables: el.celVariables,
+        outputs: entry.outputs,
       }),
     )
     if (resultType === 'money' && typeof value === 'number') return roundMoney(value)
@@ -823,46 +918,71 @@ export class Engine {
     return value
   }
 
+  /** A formula parsed and type-checked on first use; its verdict is kept for the engine's life. */
+  private formula(formula: string, resultType: ValueType): CompiledFormula {
+    const key = `${resultType}\u0000${formula}`
+    const known = this.formulas.get(key)
+    if (known) return known
+    this.formulaEnv ??= createFormulaEnvironment({
+      fields: [...this.fields.values()].map((f) => [f.path, f.type, f.multiple] as [string, ValueType, boolean]),
+      constants: this.graph.constants.map((c) => [c.id, c.type, c.multiple ?? false] as [string, ValueType, boolean]),
+      variables: this.graph.variables.map((v) => [v.id, v.type, v.multiple ?? false] as [string, ValueType, boolean]),
+    })
+    const problem = checkFormula(this.formulaEnv, formula, resultType)
+    const compiled: CompiledFormula = problem ? { error: problem.message } : { run: this.formulaEnv.parse(formula) }
+    this.formulas.set(key, compiled)
+    this.lastFormula = { formula, resultType, compiled }
+    return compiled
+  }
+
+  /** Flat values by path as the nested, typed object formulas read; empty values are left out. */
+  private nestedView(entries: Iterable<[string, Json]>, prefix: string): Record<string, Json> {
+    const present: Array<[string, Json]> = []
+    for (const [path, value] of entries) if (value !== null) present.push([path, this.forFormula(prefix + path, value)])
+    return nestFields(present)
+  }
+
   /** Asks the outside world to act, records the request, and turns its answer into the rule's outcome. */
   private effect(el: ElementState, entry: Entry, index: number, rule: RuleNode, request: EffectRequest): RuleOutcome {
     const effectId = this.ports.newId('effect')
     this.record(el.id, { type: 'effect.requested', node: rule.id, effect: effectId, request })
-    const result = this.ports.perform(this.snapshot(el.id), request, effectId)
+    el.shared = true
+    const stage = el.stage === null ? null : (this.stages[el.stage]?.id ?? null)
+    const result = this.ports.perform({ id: el.id, stage, fields: el.fields }, request, effectId)
     if (result.status === 'pending') {
       const run = entry.runs[index]
       if (run) run.effect = effectId
-      this.waitingEffects.set(effectId, { element: el.id, epoch: entry.epoch, rule: index })
-      // "create document" without "wait for PDF" lets the next rule start before the PDF exists.
-      if (rule.type === 'createDocument' && !rule.settings.waitForPdf) return { status: 'done', outputs: {} }
+      this.waitingEffects.set(effectId, { element: el.id, epoch: entry.epoch, stage: entry.stage, rule: index })
+      // "create document" without "wait for PDF" lets the next rule start before the PDF exists;
+      // "document created" triggers hear of it when it does.
+      if (rule.type === 'createDocument' && !rule.settings.waitForPdf) return { status: 'done', outputs: NO_OUTPUTS }
       return { status: 'running' }
     }
     this.record(el.id, { type: 'effect.finished', node: rule.id, effect: effectId, result })
     if (result.status === 'failed') return { status: 'failed', error: result.error }
-    const outputs = result.outputs ?? {}
+    const outputs = result.outputs ?? NO_OUTPUTS
     this.rememberDocument(el, rule, outputs)
+    if (isDocumentRule(rule)) this.later(() => this.announceDocument(el, outputs))
     return { status: 'done', outputs }
+  }
+
+  /** While a rule runs, `action` waits until the rule has finished; otherwise it happens now. */
+  private later(action: () => void): void {
+    if (!this.running) action()
+    else (this.deferred ??= []).push(action)
   }
 
   /** A document made by a rule becomes the element's last document (fields `lastDocument.*`). */
   private rememberDocument(el: ElementState, rule: RuleNode, outputs: Record<string, Json>): void {
-    if (rule.type !== 'createDocument' && rule.type !== 'sendDocumentForSigning') return
-    const fields: Record<string, string> = {
-      documentId: 'lastDocument.id',
-      documentNumber: 'lastDocument.number',
-      documentType: 'lastDocument.type',
-      publicLink: 'lastDocument.publicLink',
-      clientSigningLink: 'lastDocument.clientSigningLink',
-      pdf: 'lastDocument.pdf',
-    }
-    for (const [name, path] of Object.entries(fields)) {
+    if (!isDocumentRule(rule)) return
+    for (const [name, path] of DOCUMENT_FIELDS) {
       const value = outputs[name]
-      if (value !== undefined) el.fields.set(path, value)
+      if (value !== undefined) this.writeField(el, path, value)
     }
   }
 
-  /** After the rule has finished, "document created" triggers hear of the new document. */
-  private announceDocument(el: ElementState, rule: RuleNode, outputs: Record<string, Json>): void {
-    if (rule.type !== 'createDocument' && rule.type !== 'sendDocumentForSigning') return
+  /** "Document created" triggers hear of a new document. */
+  private announceDocument(el: ElementState, outputs: Record<string, Json>): void {
     const type = outputs.documentType
     this.event(el, {
       type: 'documentCreated',
@@ -873,13 +993,15 @@ export class Engine {
   // ------------------------------------------------------------ fields and events
 
   private setField(el: ElementState, field: string, value: Json, by: Author): void {
-    const before = el.fields.get(field) ?? null
-    if (JSON.stringify(before) === JSON.stringify(value)) return
-    el.fields.set(field, value)
+    const before = el.fields[field] ?? null
+    if (before === value || JSON.stringify(before) === JSON.stringify(value)) return
+    this.writeField(el, field, value)
     this.record(el.id, { type: 'field.changed', field, before, after: value, by })
-    this.checkWaits(el)
-    this.event(el, { type: 'fieldChanged', field, value })
-    if (field === 'responsible') this.event(el, { type: 'responsibleChanged' })
+    this.later(() => {
+      this.checkWaits(el)
+      this.event(el, { type: 'fieldChanged', field, value })
+      if (field === 'responsible') this.event(el, { type: 'responsibleChanged' })
+    })
   }
 
   /** "Wait until a condition" rules check their condition whenever the element changes. */
@@ -890,8 +1012,9 @@ export class Engine {
     stage.rules.forEach((rule, i) => {
       const run = entry.runs[i]
       if (rule.type !== 'wait' || run?.state !== 'running' || rule.settings.until.mode !== 'condition') return
-      if (compileCondition(rule.settings.until.condition).evaluate(this.scope(el), this.ports.now()).result) {
-        this.finish(el, entry, i, { timedOut: false })
+      if (el.entry !== entry) return
+      if (compileCondition(rule.settings.until.condition).evaluate(el.scope, this.clock).result) {
+        this.finish(el, entry, i, { timedOut: false }, [])
       }
     })
   }
@@ -908,16 +1031,16 @@ export class Engine {
     let ahead: { trigger: TriggerNode; stage: number } | undefined
     let behind: { trigger: TriggerNode; stage: number } | undefined
     const considered: Array<{ trigger: TriggerNode; stage: number; reason: string; candidate: boolean }> = []
-    this.stages.forEach((stage, s) => {
-      for (const trigger of stage.triggers) {
-        if (trigger.type !== event.type || trigger.disabled) continue
+    for (const { trigger, stage: s } of this.triggers.get(event.type) ?? []) {
+      {
+        if (trigger.disabled) continue
         const mismatch = triggerMismatch(trigger, event)
         if (mismatch) {
           considered.push({ trigger, stage: s, reason: mismatch, candidate: false })
           continue
         }
         if (trigger.condition) {
-          const { result, rows } = compileCondition(trigger.condition).evaluate(this.scope(el), this.ports.now())
+          const { result, rows } = compileCondition(trigger.condition).evaluate(el.scope, this.clock)
           this.record(el.id, { type: 'condition.evaluated', node: trigger.id, result, rows })
           if (!result) {
             const failed = rows.filter((r) => !r.result).map(describeRow)
@@ -935,7 +1058,7 @@ export class Engine {
           if (s < current && (!behind || s > behind.stage)) behind = { trigger, stage: s }
         }
       }
-    })
+    }
     const winner = ahead ?? behind
     for (const c of considered) {
       const stage = this.stages[c.stage]
@@ -978,6 +1101,68 @@ function triggerMismatch(trigger: TriggerNode, event: EngineEvent): string | und
     return 'another webhook was called'
   }
   return undefined
+}
+
+/** Where a value's declared type is kept: `f:` fields, `c:` constants, `v:` variables, `o:` rule outputs. */
+function typeKey(ref: Reference): string {
+  switch (ref.kind) {
+    case 'field':
+      return `f:${ref.path}`
+    case 'constant':
+      return `c:${ref.id}`
+    case 'variable':
+      return `v:${ref.id}`
+    case 'output':
+      return `o:${ref.node}\u0000${ref.output}`
+  }
+}
+
+function describeValue(value: Value): string {
+  if (value.kind === 'literal') return JSON.stringify(value.value)
+  if (value.kind === 'template') return 'a text'
+  return describeReference(value)
+}
+
+const NO_TYPE = '-' as const
+
+/** What values of an element resolve against: its fields, variables and current stay, and the constants. */
+class ElementScope implements Scope {
+  constructor(
+    private readonly engine: Engine,
+    private readonly el: ElementState,
+    private readonly constants: ReadonlyMap<string, Json>,
+  ) {}
+
+  field(path: string): Json {
+    if (path === 'id') return this.el.id
+    if (path === 'stage') return this.engine.stageId(this.el.stage)
+    return this.el.fields[path] ?? null
+  }
+
+  constant(id: string): Json {
+    return this.constants.get(id) ?? null
+  }
+
+  variable(id: string): Json {
+    return this.el.variables[id] ?? null
+  }
+
+  output(node: string, name: string): Json {
+    return this.el.entry?.outputs[node]?.[name] ?? null
+  }
+
+  typeOf(ref: Reference): string | undefined {
+    return this.engine.typeOf(ref)
+  }
+}
+
+/** Placeholder until an element's own scope is made. */
+const NO_SCOPE: Scope = {
+  field: () => null,
+  constant: () => null,
+  variable: () => null,
+  output: () => null,
+  typeOf: () => undefined,
 }
 
 function ruleOutputs(rule: RuleNode) {

@@ -317,11 +317,10 @@ export function checkExpectation(e: Expectation, sim: Simulation, graph: Graph):
           (el === undefined || r.element === el) &&
           'node' in r &&
           r.node === e.rule &&
-          r.type.startsWith('rule.') &&
-          r.type !== 'rule.started',
+          r.type.startsWith('rule.'),
       )
     const suffix = last ? last.type.slice('rule.'.length) : 'never considered'
-    const state = suffix === 'finished' ? 'done' : suffix
+    const state = suffix === 'finished' ? 'done' : suffix === 'started' ? 'running' : suffix
     said.push(`rule ${e.rule} ${e.state ?? ''}`.trim())
     if (e.state && state !== e.state) problems.push(`rule ${e.rule} is ${state}`)
   }

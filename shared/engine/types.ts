@@ -138,7 +138,7 @@ export type TimelineEntry =
   | { type: 'rule.notRun'; stage: string; node: string; reason: string }
   | { type: 'condition.evaluated'; node: string; result: boolean; rows: ConditionRowRecord[] }
   | { type: 'settings.resolved'; node: string; settings: Record<string, Json> }
-  | { type: 'variables.changed'; node: string; before: Record<string, Json>; after: Record<string, Json> }
+  | { type: 'variable.changed'; node: string; variable: string; before: Json; after: Json }
   | { type: 'field.changed'; field: string; before: Json; after: Json; by: Author }
   | { type: 'effect.requested'; node: string; effect: string; request: EffectRequest }
   | { type: 'effect.finished'; node: string; effect: string; result: EffectResult }

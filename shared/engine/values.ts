@@ -18,14 +18,26 @@ export interface Scope {
 
 /** Money is kept exact to the minor unit: 0.1 + 0.2 is 0.3 here. */
 export function roundMoney(value: number): number {
+  const cents = value * 100
+  const whole = Math.trunc(cents)
+  // Far from a half cent, binary rounding cannot go the wrong way; near one, decimals decide.
+  if (Math.abs(cents) < 2 ** 52 && Math.abs(Math.abs(cents - whole) - 0.5) > 1e-6) return Math.round(cents) / 100
   return Number(new Big(value).round(2, Big.roundHalfUp).toString())
+}
+
+/** An amount with exactly two decimals, rounded half up on its decimal digits (1.005 → "1.01"). */
+export function moneyText(value: number): string {
+  if (!Number.isFinite(value)) return String(value)
+  if (Math.abs(value) >= 2 ** 52 / 100) return new Big(value).toFixed(2)
+  // The double nearest a whole number of cents always prints as those cents.
+  return roundMoney(value).toFixed(2)
 }
 
 /** A value as it reads inside a text: amounts with two decimals, lists joined, nothing for empty. */
 export function toText(value: Json, type?: string): string {
   if (value === null) return ''
   if (Array.isArray(value)) return value.map((v) => toText(v, type)).join(', ')
-  if (typeof value === 'number') return type === 'money' ? new Big(value).toFixed(2) : String(value)
+  if (typeof value === 'number') return type === 'money' ? moneyText(value) : String(value)
   if (typeof value === 'object') return JSON.stringify(value)
   return String(value)
 }
@@ -48,10 +60,13 @@ export function resolveValue(value: Value, scope: Scope): Json {
   switch (value.kind) {
     case 'literal':
       return value.value
-    case 'template':
-      return value.parts
-        .map((part) => (typeof part === 'string' ? part : toText(resolveReference(part, scope), scope.typeOf(part))))
-        .join('')
+    case 'template': {
+      let text = ''
+      for (const part of value.parts) {
+        text += typeof part === 'string' ? part : toText(resolveReference(part, scope), scope.typeOf(part))
+      }
+      return text
+    }
     default:
       return resolveReference(value, scope)
   }
@@ -90,6 +105,35 @@ export function nestFields(flat: Iterable<[string, Json]>): Record<string, Json>
     if (leaf !== undefined && !(typeof node[leaf] === 'object' && node[leaf] !== null)) node[leaf] = value
   }
   return root
+}
+
+/**
+ * Sets (or, for `null`, removes) one field path inside a nested object made by `nestFields`,
+ * so the nested view can follow each change instead of being rebuilt.
+ */
+export function setNested(root: Record<string, Json>, path: string, value: Json): void {
+  if (!path.includes('.')) {
+    if (value === null) delete root[path]
+    else if (!(typeof root[path] === 'object' && root[path] !== null && !Array.isArray(root[path]))) root[path] = value
+    return
+  }
+  const parts = path.split('.')
+  let node = root
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i] as string
+    const next = node[part]
+    if (typeof next === 'object' && next !== null && !Array.isArray(next)) node = next as Record<string, Json>
+    else {
+      if (value === null) return
+      const child: Record<string, Json> = Object.create(null)
+      node[part] = child
+      node = child
+    }
+  }
+  const leaf = parts[parts.length - 1] as string
+  if (typeof node[leaf] === 'object' && node[leaf] !== null && !Array.isArray(node[leaf])) return
+  if (value === null) delete node[leaf]
+  else node[leaf] = value
 }
 
 /** Turns nested sample data into field paths, the other way round (scenario files are nested). */
