@@ -20,6 +20,21 @@ export interface ConditionClock {
   today(): number
 }
 
+/** Recently read date texts and their moments: the same few dates come up again and again. */
+const moments = new Map<string, number | undefined>()
+
+function momentOfText(value: string): number | undefined {
+  if (moments.has(value)) return moments.get(value)
+  let ms: number | undefined
+  if (DATE_LIKE.test(value)) {
+    ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value)
+    if (Number.isNaN(ms)) ms = undefined
+  }
+  if (moments.size >= 4096) moments.clear()
+  moments.set(value, ms)
+  return ms
+}
+
 /** Numbers as numbers, dates as moments, anything else as lower-case text. */
 function comparable(value: Json): number | string | null {
   if (value === null || value === undefined) return null
@@ -27,9 +42,9 @@ function comparable(value: Json): number | string | null {
   if (typeof value === 'boolean') return value ? 1 : 0
   if (typeof value === 'string') {
     const first = value.charCodeAt(0)
-    if (value.length >= 10 && first >= 48 && first <= 57 && DATE_LIKE.test(value)) {
-      const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value)
-      if (!Number.isNaN(ms)) return ms
+    if (value.length >= 10 && first >= 48 && first <= 57) {
+      const ms = momentOfText(value)
+      if (ms !== undefined) return ms
     }
     // Locale-independent, so the same graph gives the same answer on every machine.
     return value.toLowerCase()
@@ -126,6 +141,7 @@ export interface CompiledCondition {
   whyFalse(rows: ConditionRowRecord[]): string
 }
 
+const NO_RESULTS: boolean[] = []
 const OPERATOR_NAMES: ReadonlySet<string> = new Set(OPERATORS)
 
 const cache = new WeakMap<ConditionGroup, CompiledCondition>()
@@ -155,6 +171,8 @@ export function compileCondition(group: ConditionGroup): CompiledCondition {
   }
   const source = emit(group)
   const program = env.parse(source)
+  /** A condition of one row is that row: nothing to join. */
+  const direct = source === '(r[0])'
   const labels = rows.map((row) => describeReference(row.left))
   // Literal operands are the same every time: one frozen list per row, and their text made once.
   const fixed = rows.map((row) =>
@@ -162,6 +180,7 @@ export function compileCondition(group: ConditionGroup): CompiledCondition {
       ? Object.freeze(row.values.map((v) => (v.kind === 'literal' ? v.value : null)))
       : undefined,
   )
+  const tests = rows.map((row, i) => fastTest(row.op, fixed[i]))
   const suffixes = rows.map((row, i) => {
     const values = fixed[i]
     return values ? operatorText(row.op, values) : undefined
@@ -170,8 +189,9 @@ export function compileCondition(group: ConditionGroup): CompiledCondition {
     source,
     rows,
     evaluate(scope, clock) {
-      const results: boolean[] = new Array(rows.length)
-      const records: ConditionRowRecord[] = new Array(rows.length)
+      const joined = !direct
+      const results: boolean[] = joined ? new Array(rows.length) : NO_RESULTS
+      const records: ConditionRowRecord[] = []
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as ConditionRow
         const left = resolveReference(row.left, scope) ?? null
@@ -180,12 +200,12 @@ export function compileCondition(group: ConditionGroup): CompiledCondition {
           values = new Array(row.values.length)
           for (let j = 0; j < row.values.length; j++) values[j] = resolveValue(row.values[j] as Value, scope) ?? null
         }
-        const result = applyOperator(row.op, left, values, clock)
-        results[i] = result
-        records[i] = { left: labels[i] ?? '', op: row.op, leftValue: left, values, result }
+        const result = tests[i]?.(left) ?? applyOperator(row.op, left, values, clock)
+        if (joined) results[i] = result
+        records.push({ left: labels[i] ?? '', op: row.op, leftValue: left, values, result })
       }
       // A lone row needs no joining.
-      const result = rows.length === 1 ? results[0] === true : program({ r: results }) === true
+      const result = joined ? program({ r: results }) === true : records[0]?.result === true
       return { result, rows: records }
     },
     whyFalse(records) {
@@ -202,6 +222,52 @@ export function compileCondition(group: ConditionGroup): CompiledCondition {
   }
   cache.set(group, compiled)
   return compiled
+}
+
+/** Plain text that no operator would read as a date. */
+function isPlainText(value: Json): value is string {
+  return typeof value === 'string' && !(value.length >= 10 && DATE_LIKE.test(value))
+}
+
+/**
+ * A shortcut for the common rows (a number against a number literal, text against text
+ * literals): it answers `undefined` when it does not apply, and `applyOperator` decides. It
+ * gives exactly `applyOperator`'s answer where it applies (a property test holds it to that).
+ */
+export function fastTest(
+  op: Operator,
+  values: readonly Json[] | undefined,
+): ((left: Json) => boolean | undefined) | undefined {
+  if (!values) return undefined
+  const [a] = values
+  if (values.length === 1 && typeof a === 'number') {
+    switch (op) {
+      case 'gt':
+        return (left) => (typeof left === 'number' ? left > a : undefined)
+      case 'gte':
+        return (left) => (typeof left === 'number' ? left >= a : undefined)
+      case 'lt':
+        return (left) => (typeof left === 'number' ? left < a : undefined)
+      case 'lte':
+        return (left) => (typeof left === 'number' ? left <= a : undefined)
+      case 'eq':
+        return (left) => (typeof left === 'number' ? left === a : undefined)
+      case 'ne':
+        return (left) => (typeof left === 'number' ? left !== a : undefined)
+      default:
+        return undefined
+    }
+  }
+  if ((op === 'in' || op === 'notIn' || op === 'eq' || op === 'ne') && values.length > 0 && values.every(isPlainText)) {
+    if ((op === 'eq' || op === 'ne') && values.length !== 1) return undefined
+    const set = new Set(values.map((v) => (v as string).toLowerCase()))
+    const negate = op === 'notIn' || op === 'ne'
+    return (left) => {
+      if (!isPlainText(left) || left === '') return undefined
+      return set.has(left.toLowerCase()) !== negate
+    }
+  }
+  return undefined
 }
 
 /** "amount 4200 > 5000": a row as the timeline and "why not?" say it. */

@@ -14,13 +14,19 @@
  */
 import TinyQueue from 'tinyqueue'
 import { getCatalogEntry } from '../catalog/index.js'
-import { checkFormula, createFormulaEnvironment } from '../expressions/formula.js'
+import { checkFormula, createFormulaEnvironment, createFormulaRunner } from '../expressions/formula.js'
 import { type FieldDef, fieldIndex } from '../graph/fields.js'
 import type { Graph, RuleNode, Stage, TriggerNode } from '../graph/graph.js'
 import type { Reference, Value } from '../graph/schema-parts.js'
 import type { ValueType } from '../graph/vocabulary.js'
 import { addDuration, localDay, momentOf, nextWorkingMoment } from './calendar.js'
-import { type ConditionClock, compileCondition, describeRow, isEmptyValue } from './conditions.js'
+import {
+  type CompiledCondition,
+  type ConditionClock,
+  compileCondition,
+  describeRow,
+  isEmptyValue,
+} from './conditions.js'
 import {
   type Author,
   DEFAULT_CALENDAR,
@@ -84,10 +90,39 @@ interface ElementState {
   celVariables?: Record<string, Json>
 }
 
+/** A stage as the engine runs it: its rules read once into one shape (the graph's nodes vary by type). */
+interface StagePlan {
+  id: string
+  name: string
+  rules: RulePlan[]
+}
+
+class RulePlan {
+  readonly id: string
+  readonly parallel: boolean
+  readonly disabled: boolean
+  /** "Immediately" and no working hours: due the moment it is scheduled. */
+  readonly immediate: boolean
+  private compiled: CompiledCondition | null | undefined
+
+  constructor(readonly rule: RuleNode) {
+    this.id = rule.id
+    this.parallel = rule.execution === 'parallel'
+    this.disabled = rule.disabled === true
+    this.immediate = rule.time.mode === 'immediately' && !rule.time.workingHours
+  }
+
+  /** The rule's condition, compiled on first use. */
+  get condition(): CompiledCondition | null {
+    if (this.compiled === undefined) this.compiled = this.rule.condition ? compileCondition(this.rule.condition) : null
+    return this.compiled
+  }
+}
+
 interface Job {
   id: number
   dueAt: number
-  element: string
+  el: ElementState
   epoch: number
   rule: number
   kind: 'start' | 'waitEnd'
@@ -119,6 +154,8 @@ const DOCUMENT_FIELDS: ReadonlyArray<[string, string]> = [
   ['pdf', 'lastDocument.pdf'],
 ]
 const NO_OUTPUTS: Record<string, Json> = Object.freeze({}) as Record<string, Json>
+/** The outputs of a stay before any rule has given one (most stays never do). */
+const NO_STAY_OUTPUTS: Record<string, Record<string, Json>> = Object.freeze(Object.create(null))
 const NOTHING_LATER: ReadonlyArray<() => void> = Object.freeze([])
 
 /** Values for formulas: CEL sees plain objects; JSON has no bigints or dates. */
@@ -147,20 +184,30 @@ export class Engine {
   private readonly onRecord: ((record: TimelineRecord) => void) | undefined
   private readonly keepTimeline: boolean
   private readonly stages: Stage[]
+  private readonly plans: StagePlan[]
   private readonly stageIndex = new Map<string, number>()
   private readonly fields: Map<string, FieldDef>
   private readonly constants = new Map<string, Json>()
   private readonly types = new Map<string, ValueType>()
+  /** Fields, constants and variables holding a date or a moment: formulas see them as timestamps. */
+  private readonly timeFields = new Set<string>()
+  private readonly timeConstants = new Set<string>()
+  private readonly timeVariables = new Set<string>()
   private readonly refTypes = new WeakMap<Reference, ValueType | typeof NO_TYPE>()
   private readonly triggers = new Map<string, Array<{ trigger: TriggerNode; stage: number }>>()
   private readonly elements = new Map<string, ElementState>()
   private readonly queue = new TinyQueue<Job>([], (a, b) => a.dueAt - b.dueAt || a.id - b.id)
-  private readonly ready: Job[] = []
+  /** Jobs due now, run before the input returns: side by side arrays, as they come and go by the million. */
+  private readonly readyEl: ElementState[] = []
+  private readonly readyEpoch: number[] = []
+  private readonly readyRule: number[] = []
+  private readonly readyKind: Array<Job['kind']> = []
   private readonly waitingEffects = new Map<string, WaitingEffect>()
   private readonly roundRobin = new Map<string, number>()
   private readonly formulas = new Map<string, CompiledFormula>()
   private lastFormula: { formula: string; resultType: ValueType; compiled: CompiledFormula } | undefined
   private formulaEnv: ReturnType<typeof createFormulaEnvironment> | undefined
+  private formulaRunner: ReturnType<typeof createFormulaRunner> | undefined
   private celConstants: Record<string, Json> | undefined
   private seq = 0
   private jobSeq = 0
@@ -187,6 +234,11 @@ export class Engine {
     this.onRecord = options.onRecord
     this.keepTimeline = options.keepTimeline ?? true
     this.stages = options.graph.pipeline.stages
+    this.plans = this.stages.map((stage) => ({
+      id: stage.id,
+      name: stage.name,
+      rules: stage.rules.map((rule) => new RulePlan(rule)),
+    }))
     this.stages.forEach((stage, s) => {
       if (!this.stageIndex.has(stage.id)) this.stageIndex.set(stage.id, s)
       for (const trigger of stage.triggers) {
@@ -200,6 +252,10 @@ export class Engine {
     for (const [path, f] of this.fields) this.types.set(`f:${path}`, f.type)
     for (const c of options.graph.constants) this.types.set(`c:${c.id}`, c.type)
     for (const v of options.graph.variables) this.types.set(`v:${v.id}`, v.type)
+    const isTime = (type: ValueType) => type === 'date' || type === 'datetime'
+    for (const [path, f] of this.fields) if (isTime(f.type)) this.timeFields.add(path)
+    for (const c of options.graph.constants) if (isTime(c.type)) this.timeConstants.add(c.id)
+    for (const v of options.graph.variables) if (isTime(v.type)) this.timeVariables.add(v.id)
     for (const stage of this.stages) {
       for (const rule of stage.rules) {
         for (const o of ruleOutputs(rule)) this.types.set(`o:${rule.id}\u0000${o.name}`, o.type)
@@ -243,7 +299,7 @@ export class Engine {
     this.begin()
     const stage = this.stages[el.stage] as Stage
     this.record(el.id, { type: 'run.requested', stage: stage.id, by })
-    this.cancelRuns(el, `the rules of "${stage.name}" were started again for the element`)
+    this.cancelRuns(el, 'started again', stage.name)
     this.startEntry(el, el.stage)
     this.drain()
   }
@@ -268,8 +324,9 @@ export class Engine {
   runDue(): void {
     this.begin()
     const now = this.now
-    for (let top = this.queue.peek(); top && top.dueAt <= now; top = this.queue.peek()) {
-      this.ready.push(this.queue.pop() as Job)
+    for (let top = this.queue.peek(); top !== undefined && top.dueAt <= now; top = this.queue.peek()) {
+      const job = this.queue.pop() as Job
+      this.makeReady(job.el, job.epoch, job.rule, job.kind)
     }
     this.drain()
   }
@@ -358,9 +415,20 @@ export class Engine {
     if (this.draining) return
     this.draining = true
     try {
-      for (let i = 0; i < this.ready.length; i++) this.runJob(this.ready[i] as Job)
+      const { readyEl, readyEpoch, readyRule, readyKind } = this
+      for (let i = 0; i < readyEl.length; i++) {
+        this.runJob(
+          readyEl[i] as ElementState,
+          readyEpoch[i] as number,
+          readyRule[i] as number,
+          readyKind[i] as Job['kind'],
+        )
+      }
     } finally {
-      this.ready.length = 0
+      this.readyEl.length = 0
+      this.readyEpoch.length = 0
+      this.readyRule.length = 0
+      this.readyKind.length = 0
       this.draining = false
     }
   }
@@ -400,7 +468,7 @@ export class Engine {
   }
 
   private isLive(job: Job): boolean {
-    const entry = this.elements.get(job.element)?.entry
+    const entry = job.el.entry
     if (!entry || entry.epoch !== job.epoch) return false
     const state = entry.runs[job.rule]?.state
     return job.kind === 'start' ? state === 'scheduled' : state === 'running'
@@ -427,8 +495,9 @@ export class Engine {
     }
     const from = el.stage === null ? null : (this.stages[el.stage]?.id ?? null)
     if (el.entry) {
-      this.cancelRuns(el, `the element left "${this.stages[el.entry.stage]?.name}" for "${stage.name}"`)
-      this.record(el.id, { type: 'stage.left', stage: this.stages[el.entry.stage]?.id ?? '', to: stage.id })
+      const left = this.plans[el.entry.stage] as StagePlan
+      this.cancelRuns(el, 'the element left', left.name, stage.name)
+      this.record(el.id, { type: 'stage.left', stage: left.id, to: stage.id })
       el.entry = null
     }
     el.stage = target
@@ -437,30 +506,40 @@ export class Engine {
     this.startEntry(el, target)
   }
 
-  /** Cancels (and records) every rule of the current stay that has not finished. */
-  private cancelRuns(el: ElementState, reason: string): void {
+  /**
+   * Cancels (and records) every rule of the current stay that has not finished: "the element
+   * left "A" for "B"", or "the rules of "A" were started again for the element".
+   */
+  private cancelRuns(el: ElementState, why: 'the element left' | 'started again', from: string, to = ''): void {
     const entry = el.entry
-    const stage = entry ? this.stages[entry.stage] : undefined
+    const stage = entry ? this.plans[entry.stage] : undefined
     if (!entry || !stage) return
+    let reason = ''
     for (let i = 0; i < entry.runs.length; i++) {
       const run = entry.runs[i] as RuleRun
       if (TERMINAL.has(run.state)) continue
       run.state = 'cancelled'
+      reason ||=
+        why === 'the element left'
+          ? `the element left "${from}" for "${to}"`
+          : `the rules of "${from}" were started again for the element`
       this.record(el.id, { type: 'rule.cancelled', stage: stage.id, node: stage.rules[i]?.id ?? '', reason })
     }
   }
 
   private startEntry(el: ElementState, stageIdx: number): void {
-    const stage = this.stages[stageIdx]
+    const stage = this.plans[stageIdx]
     if (!stage) return
     const rules = stage.rules
-    const runs: RuleRun[] = new Array(rules.length)
-    for (let i = 0; i < rules.length; i++) runs[i] = { state: 'pending' }
-    const entry: Entry = { epoch: ++this.epochSeq, stage: stageIdx, runs, outputs: Object.create(null) }
+    const runs: RuleRun[] = []
+    for (let i = 0; i < rules.length; i++) runs.push({ state: 'pending' })
+    const entry: Entry = { epoch: ++this.epochSeq, stage: stageIdx, runs, outputs: NO_STAY_OUTPUTS }
     el.entry = entry
     for (let i = 0; i < rules.length; i++) {
       // A rule skipped on scheduling may have started the next one already.
-      if ((i === 0 || rules[i]?.execution === 'parallel') && runs[i]?.state === 'pending') this.schedule(el, entry, i)
+      if ((i === 0 || (rules[i] as RulePlan).parallel) && (runs[i] as RuleRun).state === 'pending') {
+        this.schedule(el, entry, i)
+      }
     }
   }
 
@@ -468,11 +547,25 @@ export class Engine {
 
   /** Works out when a rule is due (its time setting, a moment already passed, working hours) and queues it. */
   private schedule(el: ElementState, entry: Entry, index: number): void {
-    const stage = this.stages[entry.stage]
-    const rule = stage?.rules[index]
+    const stage = this.plans[entry.stage]
+    const plan = stage?.rules[index]
     const run = entry.runs[index]
-    if (!stage || !rule || !run) return
+    if (!stage || !plan || !run) return
     const now = this.now
+    if (plan.immediate) {
+      run.state = 'scheduled'
+      run.dueAt = now
+      this.record(el.id, {
+        type: 'rule.scheduled',
+        stage: stage.id,
+        node: plan.id,
+        dueAt: this.iso,
+        reason: 'immediately',
+      })
+      this.makeReady(el, entry.epoch, index, 'start')
+      return
+    }
+    const rule = plan.rule
     const time = rule.time
     let due = now
     let reason = 'immediately'
@@ -529,43 +622,49 @@ export class Engine {
       dueAt: due === now ? this.iso : new Date(due).toISOString(),
       reason,
     })
-    const job: Job = { id: ++this.jobSeq, dueAt: due, element: el.id, epoch: entry.epoch, rule: index, kind: 'start' }
-    if (due <= now) this.ready.push(job)
-    else this.queue.push(job)
+    if (due <= now) this.makeReady(el, entry.epoch, index, 'start')
+    else this.queue.push({ id: ++this.jobSeq, dueAt: due, el, epoch: entry.epoch, rule: index, kind: 'start' })
   }
 
   /** After rule `index` finished or was skipped, the next rule starts if it runs "after the previous". */
   private next(el: ElementState, entry: Entry, index: number): void {
-    const following = this.stages[entry.stage]?.rules[index + 1]
-    if (following && following.execution === 'afterPrevious' && entry.runs[index + 1]?.state === 'pending') {
+    const following = this.plans[entry.stage]?.rules[index + 1]
+    if (following !== undefined && !following.parallel && entry.runs[index + 1]?.state === 'pending') {
       this.schedule(el, entry, index + 1)
     }
   }
 
-  private runJob(job: Job): void {
-    const el = this.elements.get(job.element)
-    const entry = el?.entry
-    if (!el || !entry || entry.epoch !== job.epoch) return // cancelled: it was recorded when the element left
-    const run = entry.runs[job.rule]
-    const stage = this.stages[entry.stage]
-    const rule = stage?.rules[job.rule]
-    if (!run || !rule || !stage) return
-    if (job.kind === 'waitEnd') {
+  private makeReady(el: ElementState, epoch: number, rule: number, kind: Job['kind']): void {
+    this.readyEl.push(el)
+    this.readyEpoch.push(epoch)
+    this.readyRule.push(rule)
+    this.readyKind.push(kind)
+  }
+
+  private runJob(el: ElementState, epoch: number, index: number, kind: Job['kind']): void {
+    const entry = el.entry
+    if (entry === null || entry.epoch !== epoch) return // cancelled: it was recorded when the element left
+    const run = entry.runs[index]
+    const stage = this.plans[entry.stage]
+    const plan = stage?.rules[index]
+    if (!run || !plan || !stage) return
+    const rule = plan.rule
+    if (kind === 'waitEnd') {
       if (run.state === 'running') {
         const timedOut = rule.type === 'wait' && rule.settings.until.mode === 'condition'
-        this.finish(el, entry, job.rule, timedOut ? { timedOut: true } : NO_OUTPUTS, [])
+        this.finish(el, entry, index, timedOut ? { timedOut: true } : NO_OUTPUTS, [])
       }
       return
     }
     if (run.state !== 'scheduled') return
-    if (rule.disabled) {
+    if (plan.disabled) {
       run.state = 'skipped'
       this.record(el.id, { type: 'rule.skipped', stage: stage.id, node: rule.id, reason: 'the rule is disabled' })
-      this.next(el, entry, job.rule)
+      this.next(el, entry, index)
       return
     }
-    if (rule.condition) {
-      const condition = compileCondition(rule.condition)
+    const condition = plan.condition
+    if (condition !== null) {
       const { result, rows } = condition.evaluate(el.scope, this.clock)
       this.record(el.id, { type: 'condition.evaluated', node: rule.id, result, rows })
       if (!result) {
@@ -577,7 +676,7 @@ export class Engine {
           node: rule.id,
           reason: `condition false: ${why || 'no row holds'}`,
         })
-        this.next(el, entry, job.rule)
+        this.next(el, entry, index)
         return
       }
     }
@@ -586,15 +685,15 @@ export class Engine {
     this.running = true
     let outcome: RuleOutcome
     try {
-      outcome = this.execute(el, entry, job.rule, rule)
+      outcome = this.execute(el, entry, index, rule)
     } catch (error) {
       outcome = { status: 'failed', error: error instanceof Error ? error.message : String(error) }
     }
     const deferred = this.deferred ?? NOTHING_LATER
     this.running = false
     this.deferred = null
-    if (outcome.status === 'done') this.finish(el, entry, job.rule, outcome.outputs, deferred)
-    else if (outcome.status === 'failed') this.fail(el, entry, job.rule, outcome.error, deferred)
+    if (outcome.status === 'done') this.finish(el, entry, index, outcome.outputs, deferred)
+    else if (outcome.status === 'failed') this.fail(el, entry, index, outcome.error, deferred)
     else for (const action of deferred) action()
   }
 
@@ -623,6 +722,7 @@ export class Engine {
   private keepOutputs(entry: Entry, node: string, outputs: Record<string, Json>): void {
     if (outputs === NO_OUTPUTS) return
     for (const name in outputs) {
+      if (entry.outputs === NO_STAY_OUTPUTS) entry.outputs = Object.create(null)
       entry.outputs[node] ??= Object.create(null)
       ;(entry.outputs[node] as Record<string, Json>)[name] = outputs[name] as Json
     }
@@ -685,14 +785,9 @@ export class Engine {
       el.shared = false
     }
     el.fields[path] = value
-    if (el.celFields) setNested(el.celFields, path, this.forFormula(`f:${path}`, value))
+    if (el.celFields) setNested(el.celFields, path, forFormula(this.timeFields, path, value))
   }
 
-  /** A date or date-time value becomes a timestamp for formulas; anything else stays as it is. */
-  private forFormula(typeKey: string, value: Json): Json {
-    const type = this.types.get(typeKey)
-    return type === 'date' || type === 'datetime' ? toTimestamp(value) : value
-  }
   // ------------------------------------------------------------ rules
 
   private execute(el: ElementState, entry: Entry, index: number, rule: RuleNode): RuleOutcome {
@@ -790,7 +885,9 @@ export class Engine {
       case 'addNotification':
         return this.effect(el, entry, index, rule, {
           kind: 'notification',
-          to: rule.settings.to.flatMap((v) => resolveValue(v, scope)).filter((v): v is string => typeof v === 'string' && v !== ''),
+          to: rule.settings.to
+            .flatMap((v) => resolveValue(v, scope))
+            .filter((v): v is string => typeof v === 'string' && v !== ''),
           text: this.text(el, rule.settings.text),
         })
       case 'notifySupervisor':
@@ -806,9 +903,7 @@ export class Engine {
           title: this.text(el, s.title),
           ...(s.description ? { description: this.text(el, s.description) } : {}),
           responsible: this.text(el, s.responsible),
-          ...(s.deadline
-            ? { deadline: new Date(addDuration(this.now, s.deadline, this.calendar)).toISOString() }
-            : {}),
+          ...(s.deadline ? { deadline: new Date(addDuration(this.now, s.deadline, this.calendar)).toISOString() } : {}),
           checklist: s.checklist,
         })
       }
@@ -851,16 +946,12 @@ export class Engine {
         if (until.mode === 'condition' && compileCondition(until.condition).evaluate(scope, this.clock).result) {
           return { status: 'done', outputs: { timedOut: false } }
         }
-        const end = addDuration(
-          this.now,
-          until.mode === 'duration' ? until.duration : until.timeout,
-          this.calendar,
-        )
+        const end = addDuration(this.now, until.mode === 'duration' ? until.duration : until.timeout, this.calendar)
         run.waitDeadline = end
         this.queue.push({
           id: ++this.jobSeq,
           dueAt: end,
-          element: el.id,
+          el,
           epoch: entry.epoch,
           rule: index,
           kind: 'waitEnd',
@@ -889,22 +980,23 @@ export class Engine {
   private setVariable(el: ElementState, node: string, id: string, value: Json): void {
     const before = el.variables[id] ?? null
     el.variables[id] = value
-    if (el.celVariables) setNested(el.celVariables, id, this.forFormula(`v:${id}`, value))
+    if (el.celVariables) setNested(el.celVariables, id, forFormula(this.timeVariables, id, value))
     this.record(el.id, { type: 'variable.changed', node, variable: id, before, after: value })
   }
 
   private calculate(el: ElementState, entry: Entry, formula: string, resultType: ValueType): Json {
-    const compiled = this.lastFormula?.formula === formula && this.lastFormula.resultType === resultType
-      ? this.lastFormula.compiled
-      : this.formula(formula, resultType)
+    const compiled =
+      this.lastFormula?.formula === formula && this.lastFormula.resultType === resultType
+        ? this.lastFormula.compiled
+        : this.formula(formula, resultType)
     if ('error' in compiled) throw new Error(`formula: ${compiled.error}`)
     if (!el.celFields) {
-      el.celFields = this.nestedView(Object.entries(el.fields), 'f:')
+      el.celFields = nestedView(Object.entries(el.fields), this.timeFields)
       el.celFields.id = el.id
       if (el.stage !== null) el.celFields.stage = this.stages[el.stage]?.id ?? null
     }
-    if (!el.celVariables) el.celVariables = this.nestedView(Object.entries(el.variables), 'v:')
-    this.celConstants ??= this.nestedView(this.constants, 'c:')
+    if (!el.celVariables) el.celVariables = nestedView(Object.entries(el.variables), this.timeVariables)
+    this.celConstants ??= nestedView(this.constants, this.timeConstants)
     const value = fromCel(
       compiled.run({
         element: el.celFields,
@@ -929,17 +1021,11 @@ export class Engine {
       variables: this.graph.variables.map((v) => [v.id, v.type, v.multiple ?? false] as [string, ValueType, boolean]),
     })
     const problem = checkFormula(this.formulaEnv, formula, resultType)
-    const compiled: CompiledFormula = problem ? { error: problem.message } : { run: this.formulaEnv.parse(formula) }
+    this.formulaRunner ??= createFormulaRunner()
+    const compiled: CompiledFormula = problem ? { error: problem.message } : { run: this.formulaRunner.parse(formula) }
     this.formulas.set(key, compiled)
     this.lastFormula = { formula, resultType, compiled }
     return compiled
-  }
-
-  /** Flat values by path as the nested, typed object formulas read; empty values are left out. */
-  private nestedView(entries: Iterable<[string, Json]>, prefix: string): Record<string, Json> {
-    const present: Array<[string, Json]> = []
-    for (const [path, value] of entries) if (value !== null) present.push([path, this.forFormula(prefix + path, value)])
-    return nestFields(present)
   }
 
   /** Asks the outside world to act, records the request, and turns its answer into the rule's outcome. */
@@ -969,7 +1055,8 @@ export class Engine {
   /** While a rule runs, `action` waits until the rule has finished; otherwise it happens now. */
   private later(action: () => void): void {
     if (!this.running) action()
-    else (this.deferred ??= []).push(action)
+    else if (this.deferred) this.deferred.push(action)
+    else this.deferred = [action]
   }
 
   /** A document made by a rule becomes the element's last document (fields `lastDocument.*`). */
@@ -1174,6 +1261,18 @@ function ruleOutputs(rule: RuleNode) {
 function amountOf(d: { amount: number; unit: string }): string {
   const unit = d.unit === 'workDays' ? 'work day' : d.unit.replace(/s$/, '')
   return `${d.amount} ${unit}${d.amount === 1 ? '' : 's'}`
+}
+
+/** Flat values by path as the nested, typed object formulas read; empty values are left out. */
+function nestedView(entries: Iterable<[string, Json]>, times: ReadonlySet<string>): Record<string, Json> {
+  const present: Array<[string, Json]> = []
+  for (const [path, value] of entries) if (value !== null) present.push([path, forFormula(times, path, value)])
+  return nestFields(present)
+}
+
+/** A date or date-time value becomes a timestamp for formulas; anything else stays as it is. */
+function forFormula(times: ReadonlySet<string>, path: string, value: Json): Json {
+  return times.has(path) ? toTimestamp(value) : value
 }
 
 function toTimestamp(value: Json): Json {

@@ -313,11 +313,7 @@ export function checkExpectation(e: Expectation, sim: Simulation, graph: Graph):
     const last = [...sim.engine.timeline]
       .reverse()
       .find(
-        (r) =>
-          (el === undefined || r.element === el) &&
-          'node' in r &&
-          r.node === e.rule &&
-          r.type.startsWith('rule.'),
+        (r) => (el === undefined || r.element === el) && 'node' in r && r.node === e.rule && r.type.startsWith('rule.'),
       )
     const suffix = last ? last.type.slice('rule.'.length) : 'never considered'
     const state = suffix === 'finished' ? 'done' : suffix === 'started' ? 'running' : suffix

@@ -21,8 +21,10 @@ export function roundMoney(value: number): number {
   const cents = value * 100
   const whole = Math.trunc(cents)
   // Far from a half cent, binary rounding cannot go the wrong way; near one, decimals decide.
-  if (Math.abs(cents) < 2 ** 52 && Math.abs(Math.abs(cents - whole) - 0.5) > 1e-6) return Math.round(cents) / 100
-  return Number(new Big(value).round(2, Big.roundHalfUp).toString())
+  // `cents` is within |cents| × 2.3e-16 of the decimal amount × 100; the margin is 40 times that.
+  const margin = Math.abs(cents) * 1e-14 + 1e-9
+  if (Math.abs(cents) < 2 ** 52 && Math.abs(Math.abs(cents - whole) - 0.5) > margin) return Math.round(cents) / 100 || 0
+  return Number(new Big(value).round(2, Big.roundHalfUp).toString()) || 0
 }
 
 /** An amount with exactly two decimals, rounded half up on its decimal digits (1.005 → "1.01"). */

@@ -82,6 +82,22 @@ export function createFormulaEnvironment(scope: FormulaScope): Environment {
   return registerMixedArithmetic(env)
 }
 
+/**
+ * Where the engine runs formulas that passed `checkFormula` in the typed environment: the same
+ * variables, functions and operators, declared as maps, so values are read as they are instead
+ * of being converted field by field on every run (the check already proved the types).
+ */
+export function createFormulaRunner(): Environment {
+  const env = new Environment({
+    limits: { maxAstNodes: 2000, maxDepth: 40, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 16 },
+  })
+  env.registerVariable('element', 'map')
+  env.registerVariable('constants', 'map')
+  env.registerVariable('variables', 'map')
+  env.registerVariable('outputs', 'map')
+  return registerMixedArithmetic(env)
+}
+
 /** Which CEL result types a formula may have for each declared result type (`dyn` always fits). */
 const RESULT_TYPES: Record<ValueType, readonly string[]> = {
   number: ['double', 'int', 'uint'],
