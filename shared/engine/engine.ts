@@ -158,6 +158,28 @@ const NO_OUTPUTS: Record<string, Json> = Object.freeze({}) as Record<string, Jso
 const NO_STAY_OUTPUTS: Record<string, Record<string, Json>> = Object.freeze(Object.create(null))
 const NOTHING_LATER: ReadonlyArray<() => void> = Object.freeze([])
 
+const byDueMoment = (a: Job, b: Job) => a.dueAt - b.dueAt || a.id - b.id
+
+/**
+ * One element as the runtime stores it between inputs: fields, variables, its current stay
+ * (each rule's state and the outputs so far), the rules it waits to run and the effects it
+ * waits for. Plain JSON; stages by id, rules by their place in the stage of the pinned version.
+ */
+export interface SavedElement {
+  id: string
+  stage: string | null
+  fields: Record<string, Json>
+  variables: Record<string, Json>
+  stay: {
+    epoch: number
+    stage: string
+    runs: Array<{ state: RunState; dueAt?: number; effect?: string }>
+    outputs: Record<string, Record<string, Json>>
+  } | null
+  jobs: Array<{ dueAt: number; epoch: number; rule: number; kind: 'start' | 'waitEnd' }>
+  effects: Array<{ effect: string; epoch: number; stage: string; rule: number }>
+}
+
 /** Values for formulas: CEL sees plain objects; JSON has no bigints or dates. */
 function fromCel(value: unknown): Json {
   if (typeof value === 'bigint') return Number(value)
@@ -196,7 +218,7 @@ export class Engine {
   private readonly refTypes = new WeakMap<Reference, ValueType | typeof NO_TYPE>()
   private readonly triggers = new Map<string, Array<{ trigger: TriggerNode; stage: number }>>()
   private readonly elements = new Map<string, ElementState>()
-  private readonly queue = new TinyQueue<Job>([], (a, b) => a.dueAt - b.dueAt || a.id - b.id)
+  private queue = new TinyQueue<Job>([], byDueMoment)
   /** Jobs due now, run before the input returns: side by side arrays, as they come and go by the million. */
   private readonly readyEl: ElementState[] = []
   private readonly readyEpoch: number[] = []
@@ -280,6 +302,112 @@ export class Engine {
     el.scope = new ElementScope(this, el, this.constants)
     this.elements.set(element.id, el)
     this.record(element.id, { type: 'element.added', stage: element.stage })
+  }
+
+  /**
+   * The element as the runtime stores it: call after an input, then `removeElement` if the
+   * engine serves other elements next. The next due moment is `jobs`' earliest `dueAt`.
+   */
+  saveElement(elementId: string): SavedElement {
+    const el = this.element(elementId)
+    const entry = el.entry
+    const jobs: SavedElement['jobs'] = []
+    for (const job of this.queue.data) {
+      if (job.el === el && this.isLive(job))
+        jobs.push({ dueAt: job.dueAt, epoch: job.epoch, rule: job.rule, kind: job.kind })
+    }
+    jobs.sort((a, b) => a.dueAt - b.dueAt)
+    const effects: SavedElement['effects'] = []
+    for (const [effect, w] of this.waitingEffects) {
+      if (w.element === el.id)
+        effects.push({ effect, epoch: w.epoch, stage: this.plans[w.stage]?.id ?? '', rule: w.rule })
+    }
+    return clone({
+      id: el.id,
+      stage: this.stageId(el.stage),
+      fields: { ...el.fields },
+      variables: { ...el.variables },
+      stay: entry
+        ? {
+            epoch: entry.epoch,
+            stage: this.plans[entry.stage]?.id ?? '',
+            runs: entry.runs.map((r) => ({
+              state: r.state,
+              ...(r.dueAt !== undefined ? { dueAt: r.dueAt } : {}),
+              ...(r.effect !== undefined ? { effect: r.effect } : {}),
+            })),
+            outputs: { ...entry.outputs },
+          }
+        : null,
+      jobs,
+      effects,
+    })
+  }
+
+  /**
+   * Takes an element back as `saveElement` gave it (no record is made: nothing happened to it).
+   * Refuses, naming the part, a saved element that does not fit this flow version.
+   */
+  loadElement(saved: SavedElement): void {
+    if (this.elements.has(saved.id)) throw new Error(`element "${saved.id}" is already here`)
+    const stageOf = (id: string, where: string) => {
+      const index = this.stageIndex.get(id)
+      if (index === undefined)
+        throw new Error(
+          `saved element "${saved.id}": ${where} names stage "${id}", which this flow version does not have`,
+        )
+      return index
+    }
+    const fields: Record<string, Json> = Object.create(null)
+    Object.assign(fields, saved.fields)
+    const variables: Record<string, Json> = Object.create(null)
+    for (const v of this.graph.variables) variables[v.id] = v.default ?? (v.multiple ? [] : null)
+    Object.assign(variables, saved.variables)
+    const stage = saved.stage === null ? null : stageOf(saved.stage, 'stage')
+    let entry: Entry | null = null
+    if (saved.stay) {
+      const index = stageOf(saved.stay.stage, 'stay.stage')
+      const rules = this.plans[index]?.rules.length ?? 0
+      if (saved.stay.runs.length !== rules) {
+        throw new Error(
+          `saved element "${saved.id}": stay.runs has ${saved.stay.runs.length} rules, stage "${saved.stay.stage}" has ${rules}`,
+        )
+      }
+      const outputs: Record<string, Record<string, Json>> = Object.create(null)
+      for (const [node, values] of Object.entries(saved.stay.outputs))
+        outputs[node] = Object.assign(Object.create(null), values)
+      entry = {
+        epoch: saved.stay.epoch,
+        stage: index,
+        runs: saved.stay.runs.map((r) => ({ ...r })),
+        outputs: Object.keys(outputs).length ? outputs : NO_STAY_OUTPUTS,
+      }
+      this.epochSeq = Math.max(this.epochSeq, saved.stay.epoch)
+    }
+    const el: ElementState = { id: saved.id, stage, fields, shared: false, variables, entry, scope: NO_SCOPE }
+    el.scope = new ElementScope(this, el, this.constants)
+    this.elements.set(saved.id, el)
+    for (const job of saved.jobs)
+      this.queue.push({ id: ++this.jobSeq, dueAt: job.dueAt, el, epoch: job.epoch, rule: job.rule, kind: job.kind })
+    for (const w of saved.effects) {
+      this.waitingEffects.set(w.effect, {
+        element: saved.id,
+        epoch: w.epoch,
+        stage: stageOf(w.stage, 'effects'),
+        rule: w.rule,
+      })
+    }
+  }
+
+  /** Forgets an element: its state, the rules it waits to run and the effects it waits for. */
+  removeElement(elementId: string): void {
+    const el = this.element(elementId)
+    this.elements.delete(elementId)
+    this.queue = new TinyQueue(
+      this.queue.data.filter((job) => job.el !== el),
+      byDueMoment,
+    )
+    for (const [effect, w] of this.waitingEffects) if (w.element === elementId) this.waitingEffects.delete(effect)
   }
 
   /** A person, an API call or the runtime moves an element: it enters the stage and the stage's rules start. */
@@ -1273,6 +1401,11 @@ function nestedView(entries: Iterable<[string, Json]>, times: ReadonlySet<string
 /** A date or date-time value becomes a timestamp for formulas; anything else stays as it is. */
 function forFormula(times: ReadonlySet<string>, path: string, value: Json): Json {
   return times.has(path) ? toTimestamp(value) : value
+}
+
+/** A deep copy through JSON: what is saved shares nothing with the engine. */
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T
 }
 
 function toTimestamp(value: Json): Json {
