@@ -896,6 +896,11 @@ export class Engine {
     return type
   }
 
+  /** Whether the flow has a stage with this id. */
+  hasStage(stageId: string): boolean {
+    return this.stageIndex.has(stageId)
+  }
+
   /** The id of a stage by its place in the pipeline. */
   stageId(index: number | null): string | null {
     return index === null ? null : (this.stages[index]?.id ?? null)

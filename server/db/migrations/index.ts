@@ -1,0 +1,15 @@
+// Every migration, listed by hand (no folder scanning, so bundles and `tsx` see the same list).
+// Add a new migration as a new timestamp-named file and a new line here; never edit or rename old ones.
+// Kysely runs them in the alphabetical order of these names.
+import type { Migration, MigrationProvider } from 'kysely'
+import * as initial from './2026_11_23_0001_initial.js'
+
+/** The migrations by name, as Kysely's `Migrator` records them in `kysely_migration`. */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '2026_11_23_0001_initial': initial,
+}
+
+/** A `MigrationProvider` for Kysely's `Migrator` that serves {@link migrations}. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...migrations }),
+}

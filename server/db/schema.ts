@@ -1,0 +1,236 @@
+// The runtime server's tables as Kysely sees them. Column names are the database's (snake_case).
+//
+// Conventions, the same in SQLite and PostgreSQL:
+// - JSON is stored as TEXT (`JsonText`): write `JSON.stringify(value)`, read `JSON.parse(row.col)`.
+// - Moments are ISO 8601 text (`IsoTime`, e.g. "2026-11-23T10:00:00.000Z") in `*_at` columns, except the
+//   scheduling columns `due_at`, `next_attempt_at` and `claimed_until`, which are integer milliseconds since
+//   the epoch (`EpochMs`; BIGINT in PostgreSQL, returned as a JS number) so they compare and sort as numbers.
+// - No column defaults to "now": times come from the caller's clock.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/** JSON text: `JSON.stringify` on the way in, `JSON.parse` on the way out. */
+export type JsonText = string
+/** An ISO 8601 moment, as `new Date().toISOString()` writes it. */
+export type IsoTime = string
+/** Milliseconds since the epoch (`Date.now()`). */
+export type EpochMs = number
+/** An autoincrement id: set by the database, never written or changed. */
+export type AutoId = ColumnType<number, never, never>
+
+export type ContactTemplate = 'organization' | 'soleProprietor' | 'individual'
+export type OutboxStatus = 'pending' | 'sending' | 'done' | 'failed'
+export type MessageChannel = 'email' | 'sms'
+
+export interface UsersTable {
+  id: string
+  name: string
+  email: string
+  role: string
+  created_at: IsoTime
+}
+
+/** Our own legal entities: requisites, bank details, image refs in `data`. */
+export interface MyCompaniesTable {
+  id: string
+  name: string
+  data: JsonText
+  created_at: IsoTime
+}
+
+/** Counterparties; `data` holds requisites and addresses by type. */
+export interface CompaniesTable {
+  id: string
+  name: string
+  template: ContactTemplate
+  data: JsonText
+  created_at: IsoTime
+}
+
+export interface ContactsTable {
+  id: string
+  name: string
+  email: string
+  phone: string
+  company_id: string | null
+  data: JsonText
+  created_at: IsoTime
+}
+
+export interface PipelinesTable {
+  id: string
+  name: string
+  element_type: string
+  stages: JsonText
+  created_at: IsoTime
+}
+
+/** A flow's editable draft graph; published versions live in `flow_versions`. */
+export interface FlowsTable {
+  id: string
+  pipeline_id: string
+  name: string
+  draft: JsonText
+  updated_at: IsoTime
+  created_at: IsoTime
+}
+
+/** An immutable published graph; `number` counts up per flow. */
+export interface FlowVersionsTable {
+  id: string
+  flow_id: string
+  number: number
+  graph: JsonText
+  hash: string
+  published_at: IsoTime
+  published_by: string
+}
+
+/** A deal, document, …; `state` is the engine's saved state, `revision` counts saves (optimistic checks). */
+export interface ElementsTable {
+  id: string
+  pipeline_id: string
+  type: string
+  title: string
+  stage: string | null
+  fields: JsonText
+  responsible: string | null
+  contact_id: string | null
+  company_id: string | null
+  flow_version_id: string | null
+  state: JsonText | null
+  revision: Generated<number>
+  created_at: IsoTime
+  updated_at: IsoTime
+}
+
+/** Timed work of the engine (delays, deadlines); a worker claims a job until `claimed_until`. */
+export interface DueJobsTable {
+  id: AutoId
+  element_id: string
+  due_at: EpochMs
+  job: JsonText
+  claimed_by: string | null
+  claimed_until: EpochMs | null
+  created_at: IsoTime
+}
+
+/** Effects to perform outside the database (mail, SMS, documents); `effect_id` makes them idempotent. */
+export interface OutboxTable {
+  id: AutoId
+  effect_id: string
+  element_id: string
+  kind: string
+  request: JsonText
+  status: Generated<OutboxStatus>
+  attempts: Generated<number>
+  next_attempt_at: EpochMs
+  claimed_by: string | null
+  claimed_until: EpochMs | null
+  last_error: string | null
+  result: JsonText | null
+  created_at: IsoTime
+  updated_at: IsoTime
+}
+
+export interface OutboxAttemptsTable {
+  id: AutoId
+  outbox_id: number
+  at: IsoTime
+  ok: 0 | 1
+  error: string | null
+}
+
+/** Each element's history, numbered by `seq` from the element's first record. */
+export interface HistoryTable {
+  element_id: string
+  seq: number
+  at: IsoTime
+  type: string
+  record: JsonText
+}
+
+/** What the demo mail and SMS catcher received. */
+export interface MessagesTable {
+  id: AutoId
+  channel: MessageChannel
+  to_address: string
+  subject: string | null
+  body: string
+  raw: string | null
+  received_at: IsoTime
+}
+
+export interface NotificationsTable {
+  id: AutoId
+  user_id: string
+  element_id: string | null
+  text: string
+  created_at: IsoTime
+  read_at: IsoTime | null
+}
+
+export interface TasksTable {
+  id: string
+  element_id: string
+  title: string
+  description: string | null
+  responsible: string
+  deadline: IsoTime | null
+  checklist: JsonText
+  done_at: IsoTime | null
+  created_at: IsoTime
+}
+
+export interface AuditLogTable {
+  id: AutoId
+  at: IsoTime
+  actor: string
+  action: string
+  target: string
+  detail: JsonText
+}
+
+/** All tables, for `Kysely<Database>`. */
+export interface Database {
+  users: UsersTable
+  my_companies: MyCompaniesTable
+  companies: CompaniesTable
+  contacts: ContactsTable
+  pipelines: PipelinesTable
+  flows: FlowsTable
+  flow_versions: FlowVersionsTable
+  elements: ElementsTable
+  due_jobs: DueJobsTable
+  outbox: OutboxTable
+  outbox_attempts: OutboxAttemptsTable
+  history: HistoryTable
+  messages: MessagesTable
+  notifications: NotificationsTable
+  tasks: TasksTable
+  audit_log: AuditLogTable
+}
+
+export type TableName = keyof Database
+/** A row as read from table `T`, e.g. `Row<'elements'>`. */
+export type Row<T extends TableName> = Selectable<Database[T]>
+/** A row to insert into table `T` (generated columns optional, autoincrement ids absent). */
+export type NewRow<T extends TableName> = Insertable<Database[T]>
+/** A change to rows of table `T` (every column optional). */
+export type RowUpdate<T extends TableName> = Updateable<Database[T]>
+
+export type UserRow = Row<'users'>
+export type MyCompanyRow = Row<'my_companies'>
+export type CompanyRow = Row<'companies'>
+export type ContactRow = Row<'contacts'>
+export type PipelineRow = Row<'pipelines'>
+export type FlowRow = Row<'flows'>
+export type FlowVersionRow = Row<'flow_versions'>
+export type ElementRow = Row<'elements'>
+export type DueJobRow = Row<'due_jobs'>
+export type OutboxRow = Row<'outbox'>
+export type OutboxAttemptRow = Row<'outbox_attempts'>
+export type HistoryRow = Row<'history'>
+export type MessageRow = Row<'messages'>
+export type NotificationRow = Row<'notifications'>
+export type TaskRow = Row<'tasks'>
+export type AuditLogRow = Row<'audit_log'>

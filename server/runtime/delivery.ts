@@ -1,0 +1,137 @@
+/**
+ * How each kind of effect reaches the world: email through nodemailer to any SMTP server, SMS
+ * through an HTTP adapter in a common provider's REST shape, notifications and tasks as rows
+ * people see in the app. Documents (PDF, signing) come with the documents issue: until then
+ * such an effect fails with a clear reason, and its rule fails, as any failed effect does.
+ */
+import type { Kysely } from 'kysely'
+import nodemailer from 'nodemailer'
+import type { EffectRequest, Json } from '../../shared/engine/types.js'
+import type { Database } from '../db/schema.js'
+import type { Deliver } from './outbox.js'
+
+export interface DeliveryOptions {
+  db: Kysely<Database>
+  /** `smtp://user:pass@host:port`; the demo points it at the embedded catcher. */
+  smtpUrl: string
+  /** The sender when a rule names none. */
+  from: string
+  /**
+   * An SMS provider's "create message" endpoint (form-encoded `To`, `From`, `Body`, basic auth
+   * in the URL, answers JSON with `sid`), the shape most providers share. Without it, SMS are
+   * kept in the demo outbox (the `messages` table).
+   */
+  smsUrl?: string
+  smsFrom?: string
+  now?: () => number
+}
+
+export function createDelivery(options: DeliveryOptions): Deliver {
+  const transport = nodemailer.createTransport(options.smtpUrl)
+  const now = options.now ?? Date.now
+  const { db } = options
+
+  const email = async (
+    to: string,
+    subject: string,
+    body: string,
+    format: 'text' | 'html',
+    effectId: string,
+    from?: string,
+  ) => {
+    if (to.trim() === '') throw new Error('no recipient: the email address is empty')
+    const info = await transport.sendMail({
+      from: from || options.from,
+      to,
+      subject,
+      ...(format === 'html' ? { html: body } : { text: body }),
+      // The effect id is the idempotency key: a re-sent copy carries the same Message-ID.
+      messageId: `<${effectId}@signflow>`,
+    })
+    return { messageId: String(info.messageId ?? '') }
+  }
+
+  const sms = async (to: string, text: string) => {
+    if (to.trim() === '') throw new Error('no recipient: the phone number is empty')
+    if (!options.smsUrl) {
+      const [row] = await db
+        .insertInto('messages')
+        .values({
+          channel: 'sms',
+          to_address: to,
+          subject: null,
+          body: text,
+          raw: null,
+          received_at: new Date(now()).toISOString(),
+        })
+        .returning('id')
+        .execute()
+      return { messageId: `sms-${row?.id ?? ''}` }
+    }
+    const url = new URL(options.smsUrl)
+    const auth = url.username
+      ? `Basic ${btoa(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`)}`
+      : ''
+    url.username = ''
+    url.password = ''
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) },
+      body: new URLSearchParams({ To: to, From: options.smsFrom ?? 'Signflow', Body: text }),
+      signal: AbortSignal.timeout(10_000),
+    })
+    if (!response.ok) throw new Error(`the SMS provider answered ${response.status}`)
+    const answer = (await response.json().catch(() => ({}))) as { sid?: string }
+    return { messageId: String(answer.sid ?? '') }
+  }
+
+  return async (request: EffectRequest, effectId: string, elementId: string): Promise<Record<string, Json>> => {
+    switch (request.kind) {
+      case 'email':
+        return email(request.to, request.subject, request.body, request.format, effectId, request.from)
+      case 'sms':
+        return sms(request.to, request.text)
+      case 'documentLink':
+        return request.channel === 'email'
+          ? email(
+              request.to,
+              'Your document',
+              `${request.message ?? ''}\n\n${request.document}`.trim(),
+              'text',
+              effectId,
+            )
+          : sms(request.to, `${request.message ?? ''} ${request.document}`.trim())
+      case 'notification': {
+        const at = new Date(now()).toISOString()
+        for (const user of request.to) {
+          await db
+            .insertInto('notifications')
+            .values({ user_id: user, element_id: elementId, text: request.text, created_at: at })
+            .execute()
+        }
+        return {}
+      }
+      case 'task': {
+        const id = `task-${effectId}`
+        await db
+          .insertInto('tasks')
+          .values({
+            id,
+            element_id: elementId,
+            title: request.title,
+            description: request.description ?? null,
+            responsible: request.responsible,
+            deadline: request.deadline ?? null,
+            checklist: JSON.stringify(request.checklist),
+            created_at: new Date(now()).toISOString(),
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute()
+        return { taskId: id }
+      }
+      case 'createDocument':
+      case 'sendForSigning':
+        throw new Error('documents are not generated yet: PDF generation and signing come with the documents issue')
+    }
+  }
+}

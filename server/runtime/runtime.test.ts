@@ -1,0 +1,312 @@
+import type { Kysely } from 'kysely'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Graph, RuleNode } from '../../shared/graph/graph.js'
+import type { Database } from '../db/schema.js'
+import { describeEachDatabase } from '../db/test-support.js'
+import { type Catcher, startCatcher } from './catcher.js'
+import { createDelivery } from './delivery.js'
+import { OutboxWorker } from './outbox.js'
+import { Runtime, RuntimeError } from './runtime.js'
+
+const START = Date.parse('2026-11-23T09:00:00Z')
+
+function email(id: string, subject: string, over: Partial<RuleNode> = {}): RuleNode {
+  return {
+    id,
+    type: 'sendEmail',
+    title: id,
+    execution: 'afterPrevious',
+    time: { mode: 'immediately' },
+    settings: {
+      to: { kind: 'field', path: 'client.email' },
+      subject: { kind: 'template', parts: [subject, { kind: 'field', path: 'title' }] },
+      body: { kind: 'template', parts: ['Dear ', { kind: 'field', path: 'client.name' }, '.'] },
+      format: 'text',
+      attachments: [],
+    },
+    ...over,
+  } as RuleNode
+}
+
+/** New → Offer (an email now, a reminder 2 s later) → Won (when the client signs). */
+const graph: Graph = {
+  formatVersion: 1,
+  flow: { id: 'sales-flow', name: 'Sales' },
+  elementType: 'deal',
+  pipeline: {
+    id: 'sales',
+    name: 'Sales',
+    stages: [
+      { id: 'new', name: 'New', color: '#1976d2', kind: 'inProgress', triggers: [], rules: [] },
+      {
+        id: 'offer',
+        name: 'Offer',
+        color: '#1976d2',
+        kind: 'inProgress',
+        triggers: [],
+        rules: [
+          email('offer-mail', 'Our offer: '),
+          email('reminder', 'Reminder: ', {
+            execution: 'parallel',
+            time: { mode: 'delay', delay: { amount: 2, unit: 'minutes' } },
+          } as Partial<RuleNode>),
+        ],
+      },
+      {
+        id: 'won',
+        name: 'Won',
+        color: '#2e7d32',
+        kind: 'success',
+        triggers: [
+          {
+            id: 'signed',
+            type: 'signedByClient',
+            title: 'Client signed',
+            changeStageAs: { mode: 'responsible' },
+            allowReturn: false,
+            settings: { documentType: 'any' },
+          },
+        ],
+        rules: [],
+      },
+    ],
+  },
+  constants: [],
+  variables: [],
+  fields: [],
+} as Graph
+
+async function seed(db: Kysely<Database>, elements = 1) {
+  const at = new Date(START).toISOString()
+  await db
+    .insertInto('pipelines')
+    .values({ id: 'sales', name: 'Sales', element_type: 'deal', stages: '[]', created_at: at })
+    .execute()
+  await db
+    .insertInto('flows')
+    .values({
+      id: 'sales-flow',
+      pipeline_id: 'sales',
+      name: 'Sales',
+      draft: JSON.stringify(graph),
+      updated_at: at,
+      created_at: at,
+    })
+    .execute()
+  for (let i = 1; i <= elements; i++) {
+    await db
+      .insertInto('elements')
+      .values({
+        id: `deal-${i}`,
+        pipeline_id: 'sales',
+        type: 'deal',
+        title: `Deal ${i}`,
+        stage: 'new',
+        fields: JSON.stringify({
+          title: `Big deal ${i}`,
+          'client.email': `buyer${i}@client.test`,
+          'client.name': 'Łucja Żak',
+        }),
+        responsible: null,
+        contact_id: null,
+        company_id: null,
+        flow_version_id: null,
+        state: null,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute()
+  }
+}
+
+const history = (db: Kysely<Database>, id: string) =>
+  db.selectFrom('history').selectAll().where('element_id', '=', id).orderBy('seq').execute()
+
+describeEachDatabase('the runtime', (getDb) => {
+  let db: Kysely<Database>
+  let now = START
+  let catcher: Catcher
+  let runtime: Runtime
+  let outbox: OutboxWorker
+  let failNext = 0
+
+  beforeAll(async () => {
+    db = getDb()
+    catcher = await startCatcher(db)
+  })
+  afterAll(async () => {
+    await catcher.close()
+  })
+  beforeEach(async () => {
+    for (const table of [
+      'history',
+      'outbox_attempts',
+      'outbox',
+      'due_jobs',
+      'messages',
+      'elements',
+      'flow_versions',
+      'flows',
+      'pipelines',
+    ] as const) {
+      await db.deleteFrom(table).execute()
+    }
+    now = START
+    failNext = 0
+    runtime = new Runtime({ db, now: () => now })
+    const deliver = createDelivery({ db, smtpUrl: catcher.url, from: 'sales@signflow.test', now: () => now })
+    outbox = new OutboxWorker({
+      db,
+      runtime,
+      worker: 'w1',
+      now: () => now,
+      deliver: async (request, effect, element) => {
+        if (failNext > 0) {
+          failNext--
+          throw new Error('SMTP is down (connection refused)')
+        }
+        return deliver(request, effect, element)
+      },
+    })
+    await seed(db, 3)
+    await runtime.publish('sales-flow', graph, 'u-anna')
+  })
+
+  it('publishes numbered versions with a content hash, and the same content once', async () => {
+    const again = await runtime.publish('sales-flow', graph, 'u-anna')
+    expect(again.number).toBe(1)
+    const changed = { ...graph, flow: { ...graph.flow, name: 'Sales, v2' } }
+    const second = await runtime.publish('sales-flow', changed, 'u-anna')
+    expect(second.number).toBe(2)
+    expect(second.hash).not.toBe(again.hash)
+    await expect(
+      runtime.publish('sales-flow', { ...graph, pipeline: { ...graph.pipeline, stages: [] } }, 'u'),
+    ).rejects.toThrow(RuntimeError)
+  })
+
+  it('moves a deal, sends the email through real SMTP, and keeps the history', async () => {
+    await runtime.moveElement('deal-1', 'offer', { kind: 'user', id: 'u-anna' })
+    const row = await db.selectFrom('elements').selectAll().where('id', '=', 'deal-1').executeTakeFirstOrThrow()
+    expect(row.stage).toBe('offer')
+    expect(row.flow_version_id).toBe('sales-flow@1')
+    const queued = await db.selectFrom('outbox').selectAll().execute()
+    expect(queued.map((q) => q.kind)).toEqual(['email'])
+    expect(await db.selectFrom('messages').selectAll().execute()).toEqual([]) // not before the worker
+
+    expect(await outbox.runOnce()).toBe(1)
+    const messages = await db.selectFrom('messages').selectAll().execute()
+    expect(messages).toHaveLength(1)
+    expect(messages[0]).toMatchObject({
+      channel: 'email',
+      to_address: 'buyer1@client.test',
+      subject: 'Our offer: Big deal 1',
+    })
+    expect(messages[0]?.body).toContain('Dear Łucja Żak.')
+    const types = (await history(db, 'deal-1')).map((h) => h.type)
+    expect(types).toContain('stage.entered')
+    expect(types.slice(-2)).toEqual(['effect.finished', 'rule.finished'])
+    const seqs = (await history(db, 'deal-1')).map((h) => h.seq)
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1))
+  })
+
+  it('runs a delayed rule when it falls due, once, and cancels it when the deal moves on', async () => {
+    await runtime.moveElement('deal-1', 'offer', { kind: 'user', id: 'u-anna' })
+    await runtime.moveElement('deal-2', 'offer', { kind: 'user', id: 'u-anna' })
+    expect(await db.selectFrom('due_jobs').select('element_id').orderBy('element_id').execute()).toEqual([
+      { element_id: 'deal-1' },
+      { element_id: 'deal-2' },
+    ])
+    await runtime.fireEvent('deal-2', { type: 'signedByClient' })
+    expect(
+      (await db.selectFrom('elements').select('stage').where('id', '=', 'deal-2').executeTakeFirstOrThrow()).stage,
+    ).toBe('won')
+
+    now += 60_000
+    expect(await runtime.runDueJobs()).toBe(0)
+    now += 60_000
+    expect(await runtime.runDueJobs()).toBe(1)
+    expect(await runtime.runDueJobs()).toBe(0)
+    while ((await outbox.runOnce()) > 0) {}
+    const subjects = (await db.selectFrom('messages').select('subject').orderBy('id').execute()).map((m) => m.subject)
+    expect(subjects.sort()).toEqual(['Our offer: Big deal 1', 'Our offer: Big deal 2', 'Reminder: Big deal 1'])
+    const cancelled = (await history(db, 'deal-2'))
+      .filter((h) => h.type === 'rule.cancelled')
+      .map((h) => JSON.parse(h.record) as { node: string; reason: string })
+    expect(cancelled).toContainEqual({
+      type: 'rule.cancelled',
+      stage: 'offer',
+      node: 'reminder',
+      reason: 'the element left "Offer" for "Won"',
+    })
+  })
+
+  it('retries a failed delivery with growing waits, records each attempt, and sends once', async () => {
+    await runtime.moveElement('deal-1', 'offer', { kind: 'user', id: 'u-anna' })
+    failNext = 2
+    expect(await outbox.runOnce()).toBe(1)
+    let row = await db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, last_error: 'SMTP is down (connection refused)' })
+    expect(row.next_attempt_at).toBe(now + 1000)
+    expect(await outbox.runOnce()).toBe(0) // not yet
+    now += 1000
+    expect(await outbox.runOnce()).toBe(1)
+    row = await db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow()
+    expect(row.next_attempt_at).toBe(now + 2000)
+    now += 2000
+    expect(await outbox.runOnce()).toBe(1)
+    row = await db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ status: 'done', attempts: 3 })
+    const attempts = await db.selectFrom('outbox_attempts').select(['ok', 'error']).orderBy('id').execute()
+    expect(attempts.map((a) => Number(a.ok))).toEqual([0, 0, 1])
+    expect(await db.selectFrom('messages').selectAll().execute()).toHaveLength(1)
+    expect(await outbox.runOnce()).toBe(0)
+  })
+
+  it('gives up after the last attempt: the rule fails, and the history says why', async () => {
+    await runtime.moveElement('deal-1', 'offer', { kind: 'user', id: 'u-anna' })
+    failNext = 100
+    for (let i = 0; i < 8; i++) {
+      await outbox.runOnce()
+      now += 10 * 60_000
+    }
+    const row = await db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ status: 'failed', attempts: 8 })
+    const failed = (await history(db, 'deal-1')).find((h) => h.type === 'rule.failed')
+    expect(JSON.parse(failed?.record ?? '{}').error).toContain('gave up after 8 attempts')
+  })
+
+  it('writes nothing when an input fails', async () => {
+    const before = await db.selectFrom('elements').selectAll().where('id', '=', 'deal-1').executeTakeFirstOrThrow()
+    await expect(runtime.moveElement('deal-1', 'nowhere', { kind: 'user', id: 'u' })).rejects.toThrow(
+      'no stage "nowhere"',
+    )
+    await expect(runtime.moveElement('deal-404', 'offer', { kind: 'user', id: 'u' })).rejects.toThrow(
+      'no element "deal-404"',
+    )
+    const after = await db.selectFrom('elements').selectAll().where('id', '=', 'deal-1').executeTakeFirstOrThrow()
+    expect(after).toEqual(before)
+    expect(await history(db, 'deal-1')).toEqual([])
+    expect(await db.selectFrom('outbox').selectAll().execute()).toEqual([])
+  })
+
+  it('applies 200 simultaneous changes to one deal one after another, losing none', async () => {
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => runtime.changeField('deal-3', `custom.n${i}`, i, { kind: 'api' })),
+    )
+    const row = await db.selectFrom('elements').selectAll().where('id', '=', 'deal-3').executeTakeFirstOrThrow()
+    expect(row.revision).toBe(200)
+    const fields = JSON.parse(row.fields) as Record<string, number>
+    expect(Array.from({ length: 200 }, (_, i) => fields[`custom.n${i}`])).toEqual(
+      Array.from({ length: 200 }, (_, i) => i),
+    )
+    const seqs = (await history(db, 'deal-3')).map((h) => h.seq)
+    expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
+  }, 60_000)
+})
+
+describe('graph hashes', () => {
+  it('do not depend on key order', async () => {
+    const { graphHash } = await import('./runtime.js')
+    expect(graphHash({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(graphHash({ b: [1, { d: 3, c: 2 }], a: 1 }))
+  })
+})

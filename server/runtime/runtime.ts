@@ -1,0 +1,330 @@
+/**
+ * The runtime: published flows executed against stored elements, durably.
+ *
+ * Every input (a move, a field change, an event, a due rule, an effect's answer) is one
+ * transaction: the element's row is locked, its saved engine state is loaded into the engine of
+ * its pinned flow version, the input runs, and the new state, the timeline records (history),
+ * the effects asked for (outbox) and the rules it now waits to run (due jobs) are written
+ * together. Nothing is half-written: a failure rolls all of it back.
+ *
+ * @example
+ * const runtime = new Runtime({ db })
+ * await runtime.moveElement('deal-1', 'invoice', { kind: 'user', id: 'u-anna' })
+ * await runtime.runDueJobs('worker-1') // what fell due
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import type { Kysely, Transaction } from 'kysely'
+import { Engine, type SavedElement } from '../../shared/engine/engine.js'
+import type {
+  Author,
+  EffectRequest,
+  EffectResult,
+  EngineEvent,
+  Json,
+  TimelineRecord,
+  WorkingCalendar,
+} from '../../shared/engine/types.js'
+import type { Graph } from '../../shared/graph/graph.js'
+import { validate } from '../../shared/validate/validate.js'
+import { dialectOf } from '../db/dialect.js'
+import { lockElement } from '../db/locks.js'
+import type { Database } from '../db/schema.js'
+
+export interface RuntimeOptions {
+  db: Kysely<Database>
+  /** Milliseconds since the epoch; tests pass a clock of their own. */
+  now?: () => number
+  calendar?: WorkingCalendar
+}
+
+/** A problem the caller caused (unknown element, stage, invalid graph): the API answers 4xx. */
+export class RuntimeError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid' | 'conflict',
+    message: string,
+    readonly path?: string,
+  ) {
+    super(message)
+  }
+}
+
+interface Pending {
+  effect: string
+  element: string
+  request: EffectRequest
+}
+
+type Db = Kysely<Database> | Transaction<Database>
+
+/** A stable hash of a graph: the same content gives the same hash, whatever the key order. */
+export function graphHash(graph: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(graph)))
+    .digest('hex')
+}
+
+export class Runtime {
+  readonly db: Kysely<Database>
+  private readonly now: () => number
+  private readonly calendar: WorkingCalendar | undefined
+  private readonly engines = new Map<string, Engine>()
+  /** What the input being run asked for; filled by the engine's ports during the synchronous part. */
+  private records: TimelineRecord[] = []
+  private pending: Pending[] = []
+
+  constructor(options: RuntimeOptions) {
+    this.db = options.db
+    this.now = options.now ?? Date.now
+    this.calendar = options.calendar
+  }
+
+  // ------------------------------------------------------------ flows
+
+  /**
+   * Publishes a graph as the next immutable version of a flow. Refuses an invalid graph with
+   * the first error's path. Publishing the content of the latest version again returns it.
+   */
+  async publish(flowId: string, graph: Graph, by: string): Promise<{ id: string; number: number; hash: string }> {
+    const check = validate(graph)
+    const error = check.findings.find((f) => f.severity === 'error')
+    if (!check.valid || error) {
+      throw new RuntimeError('invalid', `the graph is not valid: ${error?.message ?? 'see validate'}`, error?.path)
+    }
+    const hash = graphHash(graph)
+    return this.db.transaction().execute(async (trx) => {
+      let flowQuery = trx.selectFrom('flows').select('id').where('id', '=', flowId)
+      // Two publishes of one flow take turns (SQLite runs one transaction at a time anyway).
+      if (dialectOf(trx) === 'postgres') flowQuery = flowQuery.forUpdate()
+      const flow = await flowQuery.executeTakeFirst()
+      if (!flow) throw new RuntimeError('not_found', `no flow "${flowId}"`)
+      const latest = await trx
+        .selectFrom('flow_versions')
+        .select(['id', 'number', 'hash'])
+        .where('flow_id', '=', flowId)
+        .orderBy('number', 'desc')
+        .executeTakeFirst()
+      if (latest && latest.hash === hash) return { id: latest.id, number: latest.number, hash }
+      const number = (latest?.number ?? 0) + 1
+      const id = `${flowId}@${number}`
+      await trx
+        .insertInto('flow_versions')
+        .values({
+          id,
+          flow_id: flowId,
+          number,
+          graph: JSON.stringify(graph),
+          hash,
+          published_at: new Date(this.now()).toISOString(),
+          published_by: by,
+        })
+        .execute()
+      return { id, number, hash }
+    })
+  }
+
+  // ------------------------------------------------------------ inputs
+
+  /** A person or the API moves an element: it enters the stage and the stage's rules start. */
+  moveElement(elementId: string, stage: string, by: Author): Promise<void> {
+    return this.input(elementId, (engine) => {
+      if (!engine.hasStage(stage)) throw new RuntimeError('invalid', `no stage "${stage}" in this pipeline`, '/stage')
+      engine.moveToStage(elementId, stage, by)
+    })
+  }
+
+  /** A field changed: no rule starts, but "field changed" triggers may move the element. */
+  changeField(elementId: string, field: string, value: Json, by: Author): Promise<void> {
+    return this.input(elementId, (engine) => engine.changeField(elementId, field, value, by))
+  }
+
+  /** Something happened to the element (signed, viewed, paid, a webhook): triggers may move it. */
+  fireEvent(elementId: string, event: EngineEvent): Promise<void> {
+    return this.input(elementId, (engine) => engine.fireEvent(elementId, event))
+  }
+
+  /**
+   * An effect from the outbox has been delivered (or given up): the rule waiting for it goes on.
+   * `also` writes in the same transaction (the outbox marks its row done there).
+   */
+  completeEffect(
+    elementId: string,
+    effectId: string,
+    result: EffectResult,
+    also?: (trx: Transaction<Database>) => Promise<void>,
+  ): Promise<void> {
+    return this.input(elementId, (engine) => engine.completeEffect(effectId, result), also)
+  }
+
+  /**
+   * Runs the rules that have fallen due, element by element, each in its own transaction.
+   * With PostgreSQL several workers share the work: a due row is claimed by one of them
+   * (`FOR UPDATE SKIP LOCKED`) and deleted in the same transaction that runs it.
+   */
+  async runDueJobs(limit = 100): Promise<number> {
+    const now = this.now()
+    const due = await this.db
+      .selectFrom('due_jobs')
+      .select(['element_id'])
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .limit(limit)
+      .execute()
+    const elements = [...new Set(due.map((d) => d.element_id))]
+    for (const id of elements) await this.input(id, (engine) => engine.runDue())
+    return elements.length
+  }
+
+  // ------------------------------------------------------------ the input transaction
+
+  private async input(
+    elementId: string,
+    action: (engine: Engine) => void,
+    also?: (trx: Transaction<Database>) => Promise<void>,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await lockElement(trx, elementId)
+      if (!row) throw new RuntimeError('not_found', `no element "${elementId}"`)
+      const versionId = row.flow_version_id ?? (await this.latestVersionFor(trx, row.pipeline_id))
+      if (!versionId) throw new RuntimeError('conflict', `the pipeline "${row.pipeline_id}" has no published flow`)
+      const engine = await this.engineFor(trx, versionId)
+      const saved: SavedElement = row.state
+        ? (JSON.parse(row.state) as SavedElement)
+        : {
+            id: row.id,
+            stage: row.stage,
+            fields: JSON.parse(row.fields) as Record<string, Json>,
+            variables: {},
+            stay: null,
+            jobs: [],
+            effects: [],
+          }
+      // The synchronous part: the engine is shared by every element of this version.
+      this.records = []
+      this.pending = []
+      let next: SavedElement
+      engine.loadElement(saved)
+      try {
+        action(engine)
+        next = engine.saveElement(elementId)
+      } finally {
+        engine.removeElement(elementId)
+      }
+      const records = this.records
+      const pending = this.pending
+      this.records = []
+      this.pending = []
+
+      const at = new Date(this.now()).toISOString()
+      await trx
+        .updateTable('elements')
+        .set({
+          stage: next.stage,
+          fields: JSON.stringify(next.fields),
+          state: JSON.stringify(next),
+          flow_version_id: versionId,
+          revision: row.revision + 1,
+          updated_at: at,
+        })
+        .where('id', '=', elementId)
+        .execute()
+      if (records.length > 0) {
+        const last = await trx
+          .selectFrom('history')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .where('element_id', '=', elementId)
+          .executeTakeFirst()
+        let seq = Number(last?.seq ?? 0)
+        for (let i = 0; i < records.length; i += 200) {
+          await trx
+            .insertInto('history')
+            .values(
+              records.slice(i, i + 200).map((r) => {
+                const { seq: _engineSeq, element: _element, at: recordAt, ...rest } = r
+                return {
+                  element_id: elementId,
+                  seq: ++seq,
+                  at: recordAt,
+                  type: r.type,
+                  record: JSON.stringify(rest),
+                }
+              }),
+            )
+            .execute()
+        }
+      }
+      const now = this.now()
+      for (const p of pending) {
+        await trx
+          .insertInto('outbox')
+          .values({
+            effect_id: p.effect,
+            element_id: p.element,
+            kind: p.request.kind,
+            request: JSON.stringify(p.request),
+            status: 'pending',
+            attempts: 0,
+            next_attempt_at: now,
+            created_at: at,
+            updated_at: at,
+          })
+          .execute()
+      }
+      await trx.deleteFrom('due_jobs').where('element_id', '=', elementId).execute()
+      const firstDue = next.jobs[0]?.dueAt
+      if (firstDue !== undefined) {
+        await trx
+          .insertInto('due_jobs')
+          .values({ element_id: elementId, due_at: firstDue, job: JSON.stringify(next.jobs[0]), created_at: at })
+          .execute()
+      }
+      if (also) await also(trx)
+    })
+  }
+
+  private async latestVersionFor(trx: Db, pipelineId: string): Promise<string | undefined> {
+    const row = await trx
+      .selectFrom('flow_versions')
+      .innerJoin('flows', 'flows.id', 'flow_versions.flow_id')
+      .select('flow_versions.id')
+      .where('flows.pipeline_id', '=', pipelineId)
+      .orderBy('flow_versions.published_at', 'desc')
+      .orderBy('flow_versions.number', 'desc')
+      .executeTakeFirst()
+    return row?.id
+  }
+
+  /** One engine per flow version, made on first use and kept (versions never change). */
+  private async engineFor(trx: Db, versionId: string): Promise<Engine> {
+    const known = this.engines.get(versionId)
+    if (known) return known
+    const row = await trx.selectFrom('flow_versions').select('graph').where('id', '=', versionId).executeTakeFirst()
+    if (!row) throw new RuntimeError('not_found', `no flow version "${versionId}"`)
+    const engine = new Engine({
+      graph: JSON.parse(row.graph) as Graph,
+      keepTimeline: false,
+      ...(this.calendar ? { calendar: this.calendar } : {}),
+      onRecord: (r) => this.records.push(r),
+      ports: {
+        now: () => this.now(),
+        newId: () => randomUUID(),
+        // Effects are delivered by the outbox worker after the transaction commits.
+        perform: (element, request, effect) => {
+          this.pending.push({ effect, element: element.id, request })
+          return { status: 'pending' }
+        },
+      },
+    })
+    this.engines.set(versionId, engine)
+    return engine
+  }
+}
