@@ -545,7 +545,10 @@ describe('the engine: determinism and bookkeeping (property tests)', () => {
   })
 
   it('refuses a saved element that does not fit the flow version, naming the part', () => {
-    const engine = new Engine({ graph: g, ports: { now: () => 0, newId: (k) => k, perform: () => ({ status: 'done' }) } })
+    const engine = new Engine({
+      graph: g,
+      ports: { now: () => 0, newId: (k) => k, perform: () => ({ status: 'done' }) },
+    })
     const saved = { id: 'x', stage: 'gone', fields: {}, variables: {}, stay: null, jobs: [], effects: [] }
     expect(() => engine.loadElement(saved)).toThrow('stage names stage "gone"')
     const wrongRuns = { ...saved, stage: 'work', stay: { epoch: 1, stage: 'work', runs: [], outputs: {} } }
