@@ -9,6 +9,7 @@ import { runServe } from './serve.js'
 import { runSimulate } from './simulate.js'
 import { runTests } from './test.js'
 import { runValidate } from './validate.js'
+import { runWorker } from './worker.js'
 
 export const EXIT = { ok: 0, finding: 1, misuse: 2 } as const
 
@@ -105,6 +106,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
     .action(async (options: { port?: string; host?: string }) => {
       code = await runServe(options, io)
+    })
+
+  program
+    .command('worker')
+    .description('Run due rules and deliver effects (email, SMS, …) without HTTP; several may share one PostgreSQL.')
+    .option('--database <url>', 'postgres://… or a SQLite file (default: $DATABASE_URL or data/signflow.sqlite)')
+    .action(async (options: { database?: string }) => {
+      code = await runWorker(options, io)
     })
 
   if (argv.length === 0) {

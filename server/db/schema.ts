@@ -158,6 +158,8 @@ export interface MessagesTable {
   body: string
   raw: string | null
   received_at: IsoTime
+  /** The effect's idempotency key (the email's Message-ID): a message delivered twice is kept once. */
+  effect_id: string | null
 }
 
 export interface NotificationsTable {

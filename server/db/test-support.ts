@@ -36,10 +36,13 @@ export function databasesUnderTest(): Promise<DialectName[]> {
  * Opens a fresh database of the given dialect for tests, migrated unless `migrate: false`. Its `close()` also
  * removes it: deletes the SQLite folder, or terminates the PostgreSQL database's connections and drops it.
  */
+/** A test database, and where another process finds it (a SQLite file path or a `postgres://` URL). */
+export type TestDatabase = OpenDatabase & { target: string }
+
 export async function openTestDatabase(
   dialect: DialectName,
   options: { migrate?: boolean } = {},
-): Promise<OpenDatabase> {
+): Promise<TestDatabase> {
   const handle = dialect === 'sqlite' ? await openSqliteForTest() : await openPostgresForTest()
   if (options.migrate ?? true) {
     try {
@@ -73,22 +76,27 @@ export async function withTestDatabase<T>(
  */
 export function describeEachDatabase(
   name: string,
-  fn: (getDb: () => Kysely<Database>, dialect: DialectName) => void,
+  fn: (getDb: () => Kysely<Database>, dialect: DialectName, getTarget: () => string) => void,
 ): void {
   describe(name, async () => {
     for (const dialect of await databasesUnderTest()) {
       describe(dialect, () => {
-        let handle: OpenDatabase | undefined
+        let handle: TestDatabase | undefined
         beforeAll(async () => {
           handle = await openTestDatabase(dialect)
         }, 60_000)
         afterAll(async () => {
           await handle?.close()
         }, 60_000)
-        fn(() => {
+        const get = () => {
           if (!handle) throw new Error('getDb() is available inside tests and hooks, not while declaring them')
-          return handle.db
-        }, dialect)
+          return handle
+        }
+        fn(
+          () => get().db,
+          dialect,
+          () => get().target,
+        )
       })
     }
   })
@@ -129,11 +137,13 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-async function openSqliteForTest(): Promise<OpenDatabase> {
+async function openSqliteForTest(): Promise<TestDatabase> {
   const folder = mkdtempSync(join(tmpdir(), 'signflow-db-test-'))
-  const handle = await openDatabase({ file: join(folder, 'test.sqlite') })
+  const file = join(folder, 'test.sqlite')
+  const handle = await openDatabase({ file })
   return {
     ...handle,
+    target: file,
     close: async () => {
       await handle.close()
       rmSync(folder, { recursive: true, force: true })
@@ -141,7 +151,7 @@ async function openSqliteForTest(): Promise<OpenDatabase> {
   }
 }
 
-async function openPostgresForTest(): Promise<OpenDatabase> {
+async function openPostgresForTest(): Promise<TestDatabase> {
   const name = `signflow_t_${randomBytes(6).toString('hex')}` // letters, digits, underscore: safe unquoted
   try {
     await withAdmin((client) => client.query(`create database ${name}`))
@@ -162,6 +172,7 @@ async function openPostgresForTest(): Promise<OpenDatabase> {
   }
   return {
     ...handle,
+    target: url.toString(),
     close: async () => {
       await handle.close()
       await dropDatabase(name)

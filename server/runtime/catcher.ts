@@ -18,6 +18,13 @@ export interface Catcher {
 /** The largest message the catcher takes (attachments included). */
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 
+/** `<effect-id@signflow>` → `effect-id`; other Message-IDs are kept whole. */
+function effectOf(messageId: string | undefined): string | null {
+  if (!messageId) return null
+  const m = /^<?([^@>]+)@signflow>?$/.exec(messageId)
+  return m?.[1] ?? messageId
+}
+
 export async function startCatcher(db: Kysely<Database>, port = 0): Promise<Catcher> {
   const server = new SMTPServer({
     authOptional: true,
@@ -45,7 +52,10 @@ export async function startCatcher(db: Kysely<Database>, port = 0): Promise<Catc
                 })),
               }),
               received_at: new Date().toISOString(),
+              effect_id: effectOf(mail.messageId),
             })
+            // The same Message-ID again: a re-sent copy, kept once.
+            .onConflict((oc) => oc.column('effect_id').doNothing())
             .execute()
           callback()
         })

@@ -51,10 +51,10 @@ export function createDelivery(options: DeliveryOptions): Deliver {
     return { messageId: String(info.messageId ?? '') }
   }
 
-  const sms = async (to: string, text: string) => {
+  const sms = async (to: string, text: string, effectId: string) => {
     if (to.trim() === '') throw new Error('no recipient: the phone number is empty')
     if (!options.smsUrl) {
-      const [row] = await db
+      await db
         .insertInto('messages')
         .values({
           channel: 'sms',
@@ -63,10 +63,12 @@ export function createDelivery(options: DeliveryOptions): Deliver {
           body: text,
           raw: null,
           received_at: new Date(now()).toISOString(),
+          effect_id: effectId,
         })
-        .returning('id')
+        // Delivered again after a crash: kept once.
+        .onConflict((oc) => oc.column('effect_id').doNothing())
         .execute()
-      return { messageId: `sms-${row?.id ?? ''}` }
+      return { messageId: `sms-${effectId}` }
     }
     const url = new URL(options.smsUrl)
     const auth = url.username
@@ -76,7 +78,11 @@ export function createDelivery(options: DeliveryOptions): Deliver {
     url.password = ''
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'idempotency-key': effectId,
+        ...(auth ? { authorization: auth } : {}),
+      },
       body: new URLSearchParams({ To: to, From: options.smsFrom ?? 'Signflow', Body: text }),
       signal: AbortSignal.timeout(10_000),
     })
@@ -90,7 +96,7 @@ export function createDelivery(options: DeliveryOptions): Deliver {
       case 'email':
         return email(request.to, request.subject, request.body, request.format, effectId, request.from)
       case 'sms':
-        return sms(request.to, request.text)
+        return sms(request.to, request.text, effectId)
       case 'documentLink':
         return request.channel === 'email'
           ? email(
@@ -100,7 +106,7 @@ export function createDelivery(options: DeliveryOptions): Deliver {
               'text',
               effectId,
             )
-          : sms(request.to, `${request.message ?? ''} ${request.document}`.trim())
+          : sms(request.to, `${request.message ?? ''} ${request.document}`.trim(), effectId)
       case 'notification': {
         const at = new Date(now()).toISOString()
         for (const user of request.to) {

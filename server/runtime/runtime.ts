@@ -35,6 +35,10 @@ export interface RuntimeOptions {
   /** Milliseconds since the epoch; tests pass a clock of their own. */
   now?: () => number
   calendar?: WorkingCalendar
+  /** Who claims due elements (a process id), so several processes share the work. */
+  worker?: string
+  /** How long a claim lasts if its process dies before finishing. Default 60 s. */
+  claimMs?: number
 }
 
 /** A problem the caller caused (unknown element, stage, invalid graph): the API answers 4xx. */
@@ -77,6 +81,8 @@ export class Runtime {
   readonly db: Kysely<Database>
   private readonly now: () => number
   private readonly calendar: WorkingCalendar | undefined
+  private readonly worker: string
+  private readonly claimMs: number
   private readonly engines = new Map<string, Engine>()
   /** What the input being run asked for; filled by the engine's ports during the synchronous part. */
   private records: TimelineRecord[] = []
@@ -86,6 +92,8 @@ export class Runtime {
     this.db = options.db
     this.now = options.now ?? Date.now
     this.calendar = options.calendar
+    this.worker = options.worker ?? `worker-${process.pid}`
+    this.claimMs = options.claimMs ?? 60_000
   }
 
   // ------------------------------------------------------------ flows
@@ -172,14 +180,31 @@ export class Runtime {
    */
   async runDueJobs(limit = 100): Promise<number> {
     const now = this.now()
-    const due = await this.db
-      .selectFrom('due_jobs')
-      .select(['element_id'])
-      .where('due_at', '<=', now)
-      .orderBy('due_at')
-      .limit(limit)
-      .execute()
-    const elements = [...new Set(due.map((d) => d.element_id))]
+    // Claim: rows due and not claimed by a live worker. A worker that dies leaves its claim to expire.
+    const claimed = await this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .selectFrom('due_jobs')
+        .select(['id', 'element_id'])
+        .where('due_at', '<=', now)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+        .orderBy('due_at')
+        .limit(limit)
+      if (dialectOf(trx) === 'postgres') query = query.forUpdate().skipLocked()
+      const rows = await query.execute()
+      if (rows.length === 0) return []
+      await trx
+        .updateTable('due_jobs')
+        .set({ claimed_by: this.worker, claimed_until: now + this.claimMs })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute()
+      return rows
+    })
+    const elements = [...new Set(claimed.map((d) => d.element_id))]
+    // The element's saved state says what already ran: a job seen twice runs once.
     for (const id of elements) await this.input(id, (engine) => engine.runDue())
     return elements.length
   }

@@ -1,0 +1,98 @@
+/**
+ * The runtime as a process runs it: the database (SQLite file by default, PostgreSQL with
+ * `DATABASE_URL`), migrated; the demo seeded on first start; the SMTP catcher when no
+ * `SMTP_URL` is given; and two loops, one running the rules that fell due and one delivering
+ * the outbox. Several processes may share one PostgreSQL: each due element and each effect is
+ * claimed by one of them.
+ */
+import { hostname } from 'node:os'
+import { migrateToLatest, type OpenDatabase, openDatabase } from '../db/database.js'
+import { type Catcher, startCatcher } from './catcher.js'
+import { createDelivery } from './delivery.js'
+import { OutboxWorker } from './outbox.js'
+import { Runtime } from './runtime.js'
+import { seedDemo } from './seed.js'
+
+export interface RuntimeProcessOptions {
+  /** `postgres://…`, or a SQLite file path; default `DATABASE_URL`, else `data/signflow.sqlite`. */
+  database?: string
+  /** Seed the demo on an empty database. Default true. */
+  seed?: boolean
+  /** `smtp://…`; default `SMTP_URL`, else the embedded catcher. */
+  smtpUrl?: string
+  /** How often the loops look for work. Default 250 ms. */
+  pollMs?: number
+  /** Run the loops (a web-only process may not). Default true. */
+  work?: boolean
+  /** How long a claim lasts if its process dies. Default `SIGNFLOW_CLAIM_MS`, else 60 s. */
+  claimMs?: number
+  log?: (line: string) => void
+}
+
+export interface RuntimeProcess {
+  database: OpenDatabase
+  runtime: Runtime
+  outbox: OutboxWorker
+  smtpUrl: string
+  worker: string
+  close(): Promise<void>
+}
+
+export async function startRuntime(options: RuntimeProcessOptions = {}): Promise<RuntimeProcess> {
+  const log = options.log ?? (() => {})
+  const target = options.database ?? process.env.DATABASE_URL ?? undefined
+  const database = await openDatabase(target?.startsWith('postgres') ? { url: target } : target ? { file: target } : {})
+  await migrateToLatest(database.db)
+  const worker = `${hostname()}:${process.pid}`
+  const claimMs = options.claimMs ?? (Number(process.env.SIGNFLOW_CLAIM_MS) || 60_000)
+  const runtime = new Runtime({ db: database.db, worker, claimMs })
+  if (options.seed ?? true) {
+    if (await seedDemo(database.db, runtime))
+      log('seeded the demo: 5 pipelines with their flows, deals, clients, users')
+  }
+  let catcher: Catcher | undefined
+  let smtpUrl = options.smtpUrl ?? process.env.SMTP_URL ?? ''
+  if (!smtpUrl) {
+    catcher = await startCatcher(database.db)
+    smtpUrl = catcher.url
+    log(`email goes to the demo catcher at ${smtpUrl} (set SMTP_URL for a real server)`)
+  }
+  const deliver = createDelivery({
+    db: database.db,
+    smtpUrl,
+    from: process.env.MAIL_FROM ?? 'Signflow <no-reply@signflow.local>',
+  })
+  const outbox = new OutboxWorker({ db: database.db, runtime, deliver, worker, claimMs })
+
+  let stopped = false
+  const loops: Array<Promise<void>> = []
+  const loop = (name: string, step: () => Promise<number>) =>
+    (async () => {
+      while (!stopped) {
+        let did = 0
+        try {
+          did = await step()
+        } catch (error) {
+          log(`${name}: ${error instanceof Error ? error.message : String(error)}`)
+        }
+        if (did === 0 && !stopped) await new Promise((r) => setTimeout(r, options.pollMs ?? 250))
+      }
+    })()
+  if (options.work ?? true) {
+    loops.push(loop('due rules', () => runtime.runDueJobs()))
+    loops.push(loop('outbox', () => outbox.runOnce()))
+  }
+  return {
+    database,
+    runtime,
+    outbox,
+    smtpUrl,
+    worker,
+    close: async () => {
+      stopped = true
+      await Promise.all(loops)
+      await catcher?.close()
+      await database.close()
+    },
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Demo data for a newcomer's first start: users, my company (with stamp and signature image
+ * references), client companies with requisites and addresses, one pipeline per seed flow
+ * (published as version 1), and the sample deals of the seed scenarios. Only on an empty
+ * database; a database with any pipeline is left as it is.
+ */
+import { readFileSync } from 'node:fs'
+import type { Kysely } from 'kysely'
+import type { Json } from '../../shared/engine/types.js'
+import { flattenFields } from '../../shared/engine/values.js'
+import type { Graph } from '../../shared/graph/graph.js'
+import type { Database } from '../db/schema.js'
+import type { Runtime } from './runtime.js'
+
+const FLOWS = [
+  'large-deals-only',
+  'director-then-client',
+  'invoice-signing',
+  'requisites-from-field',
+  'delivery-courier',
+] as const
+
+const fixture = (path: string) => new URL(`../../shared/fixtures/${path}`, import.meta.url)
+
+interface ScenarioElement {
+  id: string
+  stage?: string | null
+  fields?: Record<string, unknown>
+}
+
+/** Seeds the demo when the database holds no pipeline yet. Returns whether it did. */
+export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Date.now()): Promise<boolean> {
+  const any = await db.selectFrom('pipelines').select('id').limit(1).executeTakeFirst()
+  if (any) return false
+  const at = new Date(now).toISOString()
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('users')
+      .values([
+        { id: 'u-anna', name: 'Anna Kowalska', email: 'anna@signflow.test', role: 'admin', created_at: at },
+        { id: 'u-jean', name: 'Jean Dupont', email: 'jean@signflow.test', role: 'manager', created_at: at },
+        { id: 'u-director', name: 'Ayşe Yılmaz', email: 'director@signflow.test', role: 'signer', created_at: at },
+      ])
+      .execute()
+    await trx
+      .insertInto('my_companies')
+      .values({
+        id: 'my-company',
+        name: 'Signflow Demo Sp. z o.o.',
+        data: JSON.stringify({
+          requisites: { taxId: 'PL5250001009', registrationNumber: 'KRS 0000123456' },
+          bankDetails: { bank: 'Bank Demo S.A.', iban: 'PL61109010140000071219812874', swift: 'WBKPPLPP' },
+          addresses: { legal: 'ul. Marszałkowska 1, 00-001 Warszawa' },
+          images: { stamp: 'demo/stamp.png', signature: 'demo/signature.png' },
+        }),
+        created_at: at,
+      })
+      .execute()
+    await trx
+      .insertInto('companies')
+      .values([
+        {
+          id: 'c-acme',
+          name: 'Société Générale des Achats',
+          template: 'organization',
+          data: JSON.stringify({
+            requisites: { taxId: 'FR40303265045', registrationNumber: '552 120 222' },
+            addresses: { legal: '29 boulevard Haussmann, 75009 Paris', actual: '17 cours Valmy, 92800 Puteaux' },
+          }),
+          created_at: at,
+        },
+        {
+          id: 'c-igdir',
+          name: 'İğdır Şirketi',
+          template: 'organization',
+          data: JSON.stringify({ requisites: { taxId: '1234567890' }, addresses: { legal: 'Atatürk Cd. 1, Iğdır' } }),
+          created_at: at,
+        },
+      ])
+      .execute()
+    await trx
+      .insertInto('contacts')
+      .values([
+        {
+          id: 'p-claire',
+          name: 'Claire Martin',
+          email: 'achats@sg.fr',
+          phone: '+33 1 00 00 00 00',
+          company_id: 'c-acme',
+          data: '{}',
+          created_at: at,
+        },
+        {
+          id: 'p-mehmet',
+          name: 'Mehmet Öztürk',
+          email: 'info@igdir.com.tr',
+          phone: '+90 555 000 00 00',
+          company_id: 'c-igdir',
+          data: '{}',
+          created_at: at,
+        },
+      ])
+      .execute()
+    for (const flow of FLOWS) {
+      const graph = JSON.parse(readFileSync(fixture(`${flow}.json`), 'utf8')) as Graph
+      await trx
+        .insertInto('pipelines')
+        .values({
+          id: flow,
+          name: graph.flow.name,
+          element_type: graph.elementType,
+          stages: JSON.stringify(
+            graph.pipeline.stages.map((s) => ({ id: s.id, name: s.name, color: s.color, kind: s.kind })),
+          ),
+          created_at: at,
+        })
+        .execute()
+      await trx
+        .insertInto('flows')
+        .values({
+          id: flow,
+          pipeline_id: flow,
+          name: graph.flow.name,
+          draft: JSON.stringify(graph),
+          updated_at: at,
+          created_at: at,
+        })
+        .execute()
+    }
+  })
+  for (const flow of FLOWS) {
+    const graph = JSON.parse(readFileSync(fixture(`${flow}.json`), 'utf8')) as Graph
+    await runtime.publish(flow, graph, 'u-anna')
+    const scenario = JSON.parse(readFileSync(fixture(`scenarios/${flow}.scenario.json`), 'utf8')) as {
+      elements?: ScenarioElement[]
+    }
+    for (const element of scenario.elements ?? []) {
+      const fields = Object.fromEntries(flattenFields(element.fields ?? {})) as Record<string, Json>
+      await db
+        .insertInto('elements')
+        .values({
+          id: `${flow}:${element.id}`,
+          pipeline_id: flow,
+          type: graph.elementType,
+          title: typeof fields.title === 'string' ? fields.title : element.id,
+          stage: element.stage ?? graph.pipeline.stages[0]?.id ?? null,
+          fields: JSON.stringify(fields),
+          responsible: typeof fields.responsible === 'string' ? fields.responsible : null,
+          contact_id: null,
+          company_id: null,
+          flow_version_id: null,
+          state: null,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute()
+    }
+  }
+  return true
+}
