@@ -8,8 +8,18 @@ export async function runServe(options: { port?: string; host?: string }, io: Io
     return EXIT.misuse
   }
   const { startServer } = await import('../http/serve.js')
-  const server = await startServer({ port: Number(port), host: options.host ?? process.env.HOST ?? '127.0.0.1' })
-  io.out(`Signflow is running at ${server.url}  (API: ${server.url}/api/health; stop with Ctrl+C)\n`)
+  const { startRuntime } = await import('../runtime/process.js')
+  // Storage, the demo on first start, the SMTP catcher unless SMTP_URL is set, and the workers.
+  const runtime = await startRuntime({ log: (line) => io.err(`signflow: ${line}\n`) })
+  const server = await startServer({
+    port: Number(port),
+    host: options.host ?? process.env.HOST ?? '127.0.0.1',
+    services: { db: runtime.database.db, runtime: runtime.runtime },
+  })
+  io.out(
+    `Signflow is running at ${server.url}  (API: ${server.url}/api/health; ` +
+      `data: ${runtime.database.dialect === 'sqlite' ? runtime.databaseTarget : 'PostgreSQL'}; stop with Ctrl+C)\n`,
+  )
   await new Promise<void>((resolve) => {
     const stop = () => {
       server.close().then(resolve, resolve)
@@ -17,5 +27,6 @@ export async function runServe(options: { port?: string; host?: string }, io: Io
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
+  await runtime.close()
   return EXIT.ok
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FORMAT_VERSION } from '../../shared/index.js'
 import { demoGraph } from '../../shared/test/graphs.js'
+import { OPERATIONS } from './api-spec.js'
 import { createApp, MAX_BODY_BYTES } from './app.js'
 import { openApiDocument } from './openapi.js'
 
@@ -161,13 +162,20 @@ describe('errors', () => {
 })
 
 describe('GET /api/openapi.json', () => {
+  const PUBLIC = ['/api/catalog', '/api/health', '/api/openapi.json', '/api/schema', '/api/validate']
+
   it('is OpenAPI 3.1 and describes exactly the routes that answer', async () => {
     const res = await app.request('/api/openapi.json')
     expect(res.status).toBe(200)
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> }
     expect(doc.openapi).toBe('3.1.0')
+    expect(
+      Object.keys(doc.paths)
+        .filter((p) => PUBLIC.includes(p))
+        .sort(),
+    ).toEqual(PUBLIC)
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/api/catalog', '/api/health', '/api/openapi.json', '/api/schema', '/api/validate'].sort(),
+      [...PUBLIC, ...Object.values(OPERATIONS).map((op) => op.path)].filter((p, i, all) => all.indexOf(p) === i).sort(),
     )
     expect(doc).toEqual(JSON.parse(JSON.stringify(openApiDocument)))
     for (const [path, methods] of Object.entries(doc.paths)) {
@@ -176,9 +184,80 @@ describe('GET /api/openapi.json', () => {
           method: method.toUpperCase(),
           ...(method === 'post' ? { body: JSON.stringify(demoGraph()) } : {}),
         })
-        expect(res.status, `${method} ${path}`).toBe(200)
+        // Without storage the runtime's routes answer 503; api.test.ts runs them with storage.
+        if (PUBLIC.includes(path)) expect(res.status, `${method} ${path}`).toBe(200)
+        else {
+          expect(res.status, `${method} ${path}`).toBe(503)
+          expect(await res.json()).toEqual({ error: { code: 'no-storage', message: expect.any(String) } })
+        }
       }
     }
+  })
+
+  it('lists every route the app registers under /api, and nothing else', () => {
+    const doc = openApiDocument as unknown as { paths: Record<string, Record<string, unknown>> }
+    const registered = new Set(
+      createApp({})
+        .routes.filter((r) => r.path.startsWith('/api/') && !r.path.includes('*') && r.method !== 'ALL')
+        .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
+    )
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`)),
+    )
+    expect(registered.size).toBeGreaterThan(20)
+    expect([...registered].sort()).toEqual([...documented].sort())
+  })
+})
+
+describe('the runtime routes without storage', () => {
+  it('answer 503 no-storage, after checking nothing else, while the public routes work', async () => {
+    const res = await app.request('/api/elements/deal-1/move', { method: 'POST', body: 'not json' })
+    expect(res.status).toBe(503)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('no-storage')
+    expect((await app.request('/api/health')).status).toBe(200)
+    expect((await app.request('/api/nope')).status).toBe(404)
+  })
+
+  it('answer 405 with Allow for a method a path does not have', async () => {
+    const res = await app.request('/api/elements/deal-1', { method: 'DELETE' })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe('GET, HEAD')
+  })
+})
+
+describe('the guard', () => {
+  const denied: string[] = []
+  let passed = 0
+  const guarded = createApp({
+    guard: async (c, next) => {
+      if (c.req.header('authorization') === 'Bearer ok') {
+        passed++
+        return next()
+      }
+      denied.push(`${c.req.method} ${c.req.path}`)
+      return c.json({ error: { code: 'unauthorized', message: 'Sign in first.' } }, 401)
+    },
+  })
+
+  it('stands in front of every runtime route and unknown /api paths, not the public ones', async () => {
+    for (const op of Object.values(OPERATIONS)) {
+      const path = op.path.replace(/\{[^}]+\}/g, 'x1')
+      const res = await guarded.request(path, { method: op.method.toUpperCase() })
+      expect(res.status, `${op.method} ${path}`).toBe(401)
+    }
+    expect((await guarded.request('/api/nope')).status).toBe(401)
+    expect((await guarded.request('/api')).status).toBe(401)
+    expect(denied).toHaveLength(Object.keys(OPERATIONS).length + 2)
+    for (const path of ['/api/health', '/api/catalog', '/api/schema', '/api/openapi.json']) {
+      expect((await guarded.request(path)).status, path).toBe(200)
+    }
+    expect((await guarded.request('/api/validate', { method: 'POST', body: JSON.stringify(demoGraph()) })).status).toBe(
+      200,
+    )
+    const through = await guarded.request('/api/pipelines', { headers: { authorization: 'Bearer ok' } })
+    expect(through.status).toBe(503) // past the guard, no storage
+    expect((await guarded.request('/api', { headers: { authorization: 'Bearer ok' } })).status).toBe(404)
+    expect(passed).toBe(2) // once per request
   })
 })
 

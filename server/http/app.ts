@@ -3,14 +3,18 @@
  * independent of the Node server so that tests drive it with `app.request()`.
  *
  * Every error under `/api` has the shape `{ "error": { "code", "message", "path"? } }`.
+ *
+ * Two kinds of routes: the public ones ({@link PUBLIC_API_PATHS}: health, catalog, schema,
+ * validate, this API's description) and everything else under `/api`, which passes ONE place
+ * first, the `guard` middleware, where authentication goes. A route added later is guarded
+ * unless its path is added to the public list.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
-import { type Context, Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import {
   ELEMENT_TYPES,
   type ElementType,
@@ -19,30 +23,40 @@ import {
   importGraph,
   paletteFor,
 } from '../../shared/index.js'
+import { type ApiErrorBody, apiError, knownErrorResponse } from './errors.js'
 import { openApiDocument } from './openapi.js'
+import { registerRuntimeApi, type Services } from './runtime-api.js'
 import { VERSION } from './version.js'
+
+export type { Services } from './runtime-api.js'
 
 /** The largest graph `POST /api/validate` accepts. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024
 
-export interface ApiError {
-  error: { code: string; message: string; path?: string; line?: number; column?: number }
-}
+export type ApiError = ApiErrorBody
+
+/** The routes under `/api` that answer without passing the guard. */
+export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set([
+  '/api/health',
+  '/api/catalog',
+  '/api/schema',
+  '/api/openapi.json',
+  '/api/validate',
+])
 
 export interface AppOptions {
   /** A built designer (`dist/`); unknown non-API GET paths fall back to its `index.html`. */
   staticDir?: string
-}
-
-function apiError(
-  c: Context,
-  status: ContentfulStatusCode,
-  code: string,
-  message: string,
-  extra: Omit<ApiError['error'], 'code' | 'message'> = {},
-): Response {
-  const body: ApiError = { error: { code, message, ...extra } }
-  return c.json(body, status)
+  /**
+   * Storage and the runtime on it. Without them the runtime routes (pipelines, flows, elements,
+   * outbox, …) answer 503 `no-storage`; the public routes work either way.
+   */
+  services?: Services
+  /**
+   * Runs before every `/api` route except the public ones ({@link PUBLIC_API_PATHS}), including
+   * unknown paths: the place for authentication. Default: lets everything through.
+   */
+  guard?: MiddlewareHandler
 }
 
 function isApiPath(path: string): boolean {
@@ -123,6 +137,15 @@ export function createApp(options: AppOptions = {}): Hono {
     })
   }
 
+  // The ONE place in front of every other /api route (and unknown /api paths, and /api itself):
+  // authentication goes here.
+  const guard = options.guard
+  app.use('/api/*', async (c, next) => {
+    if (PUBLIC_API_PATHS.has(c.req.path) || guard === undefined) return next()
+    return guard(c, next)
+  })
+  registerRuntimeApi(app, options.services)
+
   const staticDir = options.staticDir
   if (staticDir !== undefined) {
     app.use('*', async (c, next) => {
@@ -149,6 +172,8 @@ export function createApp(options: AppOptions = {}): Hono {
   })
 
   app.onError((error, c) => {
+    const known = knownErrorResponse(c, error)
+    if (known) return known
     if (error instanceof HTTPException) {
       const status = error.status
       if (status === 413) return apiError(c, 413, 'payload-too-large', 'The request body is too large.')

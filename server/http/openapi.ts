@@ -1,13 +1,114 @@
 /**
- * A hand-written OpenAPI 3.1 description of the HTTP API. The enums come from the shared
- * vocabulary so that they cannot drift; `app.test.ts` checks that every path here answers.
+ * The OpenAPI 3.1 description of the HTTP API. The public routes are written here by hand; the
+ * runtime's routes are described from the operations in `api-spec.ts`, the same objects the
+ * routes are served and checked from. The enums come from the shared vocabulary so that they
+ * cannot drift; `app.test.ts` checks that every path here answers and every route is here.
  */
-import { CATEGORIES, ELEMENT_TYPES, FINDING_CODES, FORMAT_VERSION } from '../../shared/index.js'
+import type { TSchema } from 'typebox'
+import { CATEGORIES, ELEMENT_TYPES, FINDING_CODES, FORMAT_VERSION, SCHEMA_ID } from '../../shared/index.js'
+import { formatBytes, GRAPH_KEYWORD, OPERATIONS, type Operation, responseSchemas } from './api-spec.js'
 import { VERSION } from './version.js'
 
 const json = (schema: object) => ({ 'application/json': { schema } })
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const errorResponse = (description: string) => ({ description, content: json(ref('Error')) })
+
+/**
+ * A request or answer schema as plain JSON for the document: TypeBox's hidden markers dropped,
+ * and each place that holds a rule graph a `$ref` to the `Graph` component.
+ */
+function documented(schema: TSchema | object): object {
+  const withRefs = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(withRefs)
+    if (typeof value !== 'object' || value === null) return value
+    const record = value as Record<string, unknown>
+    if (record[GRAPH_KEYWORD] === true) {
+      return typeof record.description === 'string'
+        ? { ...ref('Graph'), description: record.description }
+        : ref('Graph')
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, withRefs(v)]))
+  }
+  return withRefs(JSON.parse(JSON.stringify(schema))) as object
+}
+
+function queryParameters(query: TSchema | undefined): object[] {
+  if (!query) return []
+  const { properties = {}, required = [] } = documented(query) as {
+    properties?: Record<string, { description?: string }>
+    required?: string[]
+  }
+  return Object.entries(properties).map(([name, schema]) => {
+    const { description, ...rest } = schema
+    return {
+      name,
+      in: 'query',
+      required: required.includes(name),
+      ...(description ? { description } : {}),
+      schema: rest,
+    }
+  })
+}
+
+/** The runtime's routes, from `api-spec.ts`, with the answers every such route can give. */
+function runtimePaths(): Record<string, Record<string, object>> {
+  const paths: Record<string, Record<string, object>> = {}
+  for (const [operationId, op] of Object.entries(OPERATIONS) as Array<[string, Operation]>) {
+    const parameters = [
+      ...Object.entries(op.params ?? {}).map(([name, p]) => ({
+        name,
+        in: 'path',
+        required: true,
+        description: p.description,
+        schema: p.integer ? { type: 'integer', minimum: 1 } : { type: 'string' },
+      })),
+      ...queryParameters(op.query),
+    ]
+    const responses: Record<string, object> = {}
+    for (const [status, r] of Object.entries(op.responses)) {
+      responses[status] = r.schema
+        ? { description: r.description, content: json(documented(r.schema)) }
+        : errorResponse(r.description)
+    }
+    const bad = [
+      op.query
+        ? 'a query parameter is unknown, given twice or of the wrong form'
+        : 'a query parameter is given (this endpoint takes none)',
+      ...(op.body ? ['the body is not JSON (code "not-json", with line and column) or does not fit the schema'] : []),
+    ]
+    responses['400'] = errorResponse(
+      `Bad request (code "bad-request" or "not-json"): ${bad.join('; ')}. "path" points at the offending key or value.`,
+    )
+    if (op.params) responses['404'] = errorResponse('Nothing with that id (code "not-found").')
+    if (op.body) {
+      responses['413'] = errorResponse(
+        `The body is larger than ${formatBytes(op.body.maxBytes)} (code "payload-too-large").`,
+      )
+      responses['415'] = errorResponse('The body is not declared as JSON (code "unsupported-media-type").')
+    }
+    responses['503'] = errorResponse('The server runs without storage (code "no-storage").')
+    paths[op.path] = {
+      ...paths[op.path],
+      [op.method]: {
+        operationId,
+        summary: op.summary,
+        ...(op.description ? { description: op.description } : {}),
+        ...(parameters.length ? { parameters } : {}),
+        ...(op.body
+          ? {
+              requestBody: {
+                required: true,
+                description: op.body.description,
+                content: json(documented(op.body.schema)),
+              },
+            }
+          : {}),
+        responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b))),
+      },
+    }
+  }
+  return paths
+}
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -16,8 +117,10 @@ export const openApiDocument = {
     version: VERSION,
     description:
       'Signflow automates document signing in a sales pipeline. This API lists the rule and trigger ' +
-      'catalog, serves the rule graph JSON Schema and validates rule graphs. Every error has the shape ' +
-      '{"error":{"code","message","path"?}}.',
+      'catalog, serves the rule graph JSON Schema and validates rule graphs, and runs published flows: ' +
+      'pipelines, flow drafts and versions, elements and what the runtime did for them. Every error has ' +
+      'the shape {"error":{"code","message","path"?}}; "path" is a JSON Pointer to the offending part of ' +
+      'the request body (or of the query parameters taken as an object).',
   },
   paths: {
     '/api/health': {
@@ -104,6 +207,7 @@ export const openApiDocument = {
         responses: { '200': { description: 'An OpenAPI 3.1 document.', content: json({ type: 'object' }) } },
       },
     },
+    ...runtimePaths(),
   },
   components: {
     schemas: {
@@ -122,13 +226,22 @@ export const openApiDocument = {
                   'not-found',
                   'bad-request',
                   'not-json',
+                  'invalid',
+                  'conflict',
                   'payload-too-large',
+                  'unsupported-media-type',
                   'method-not-allowed',
+                  'no-storage',
                   'internal',
                 ],
               },
               message: { type: 'string', description: 'What went wrong, for people.' },
-              path: { type: 'string', description: 'A JSON Pointer to the offending part of the request, if any.' },
+              path: {
+                type: 'string',
+                description:
+                  'A JSON Pointer (RFC 6901) to the offending part of the request body, or of the query parameters ' +
+                  'taken as an object; for an invalid graph, into the graph.',
+              },
               line: { type: 'integer', description: 'For "not-json": the 1-based line of the syntax error.' },
               column: { type: 'integer', description: 'For "not-json": the 1-based column of the syntax error.' },
             },
@@ -171,6 +284,12 @@ export const openApiDocument = {
           hint: { type: 'string' },
         },
       },
+      Graph: {
+        type: 'object',
+        description: `A rule graph, format ${FORMAT_VERSION}. Its JSON Schema (draft 2020-12, ${SCHEMA_ID}) is served at /api/schema.`,
+        externalDocs: { description: 'The JSON Schema of the rule graph', url: '/api/schema' },
+      },
+      ...Object.fromEntries(Object.entries(responseSchemas).map(([name, schema]) => [name, documented(schema)])),
       ValidationResult: {
         type: 'object',
         required: ['valid', 'findings'],

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { openTestDatabase } from '../db/test-support.js'
+import { Runtime } from '../runtime/runtime.js'
 import { startServer } from './serve.js'
 
 describe('startServer', () => {
@@ -44,5 +46,24 @@ describe('startServer', () => {
     const started = Date.now()
     await server.close()
     expect(Date.now() - started).toBeLessThan(2000)
+  })
+
+  it('serves the runtime routes with the services it is given, and 503 without', async () => {
+    const storage = await openTestDatabase('sqlite')
+    const services = { db: storage.db, runtime: new Runtime({ db: storage.db }) }
+    const withStorage = await startServer({ port: 0, host: '127.0.0.1', staticDir: dir, services })
+    const without = await startServer({ port: 0, host: '127.0.0.1', staticDir: dir })
+    try {
+      const res = await fetch(`${withStorage.url}/api/pipelines`)
+      expect(res.status).toBe(200)
+      expect(await res.json()).toEqual({ items: [] })
+      const no = await fetch(`${without.url}/api/pipelines`)
+      expect(no.status).toBe(503)
+      expect(((await no.json()) as { error: { code: string } }).error.code).toBe('no-storage')
+    } finally {
+      await withStorage.close()
+      await without.close()
+      await storage.close()
+    }
   })
 })

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
-import { createApp } from './app.js'
+import { type AppOptions, createApp, type Services } from './app.js'
 
 export const DEFAULT_PORT = 8080
 export const DEFAULT_HOST = '127.0.0.1'
@@ -26,6 +26,13 @@ export interface StartOptions {
   host?: string
   /** The built designer. Default: `dist/` at the repository root, if it has been built. */
   staticDir?: string
+  /**
+   * Storage and the runtime on it, for the runtime's routes; without them those answer 503
+   * `no-storage`. The caller owns them: `close()` stops the HTTP server only.
+   */
+  services?: Services
+  /** Runs before every non-public `/api` route: the place for authentication (see `createApp`). */
+  guard?: AppOptions['guard']
 }
 
 export interface RunningServer {
@@ -61,7 +68,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     staticDir = DEFAULT_STATIC_DIR
   }
 
-  const app = createApp(staticDir === undefined ? {} : { staticDir })
+  const app = createApp({
+    ...(staticDir === undefined ? {} : { staticDir }),
+    ...(options.services ? { services: options.services } : {}),
+    ...(options.guard ? { guard: options.guard } : {}),
+  })
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => {
       s.off('error', reject)

@@ -6,7 +6,7 @@
  * claimed by one of them.
  */
 import { hostname } from 'node:os'
-import { migrateToLatest, type OpenDatabase, openDatabase } from '../db/database.js'
+import { DEFAULT_SQLITE_FILE, migrateToLatest, type OpenDatabase, openDatabase, redact } from '../db/database.js'
 import { type Catcher, startCatcher } from './catcher.js'
 import { createDelivery } from './delivery.js'
 import { OutboxWorker } from './outbox.js'
@@ -31,6 +31,8 @@ export interface RuntimeProcessOptions {
 
 export interface RuntimeProcess {
   database: OpenDatabase
+  /** Where the data is: the SQLite file, or the PostgreSQL URL without its password. */
+  databaseTarget: string
   runtime: Runtime
   outbox: OutboxWorker
   smtpUrl: string
@@ -84,6 +86,7 @@ export async function startRuntime(options: RuntimeProcessOptions = {}): Promise
   }
   return {
     database,
+    databaseTarget: target?.startsWith('postgres') ? redact(target) : (target ?? DEFAULT_SQLITE_FILE),
     runtime,
     outbox,
     smtpUrl,

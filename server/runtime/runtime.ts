@@ -155,6 +155,13 @@ export class Runtime {
     return this.input(elementId, (engine) => engine.changeField(elementId, field, value, by))
   }
 
+  /** Several fields change at once (one request): one transaction, in order; all or none. */
+  changeFields(elementId: string, fields: ReadonlyArray<[string, Json]>, by: Author): Promise<void> {
+    return this.input(elementId, (engine) => {
+      for (const [field, value] of fields) engine.changeField(elementId, field, value, by)
+    })
+  }
+
   /** Something happened to the element (signed, viewed, paid, a webhook): triggers may move it. */
   fireEvent(elementId: string, event: EngineEvent): Promise<void> {
     return this.input(elementId, (engine) => engine.fireEvent(elementId, event))
@@ -254,6 +261,9 @@ export class Runtime {
         .updateTable('elements')
         .set({
           stage: next.stage,
+          // The list shows title and responsible from their columns: kept in step with the fields.
+          ...(typeof next.fields.title === 'string' ? { title: next.fields.title } : {}),
+          responsible: typeof next.fields.responsible === 'string' ? next.fields.responsible : row.responsible,
           fields: JSON.stringify(next.fields),
           state: JSON.stringify(next),
           flow_version_id: versionId,

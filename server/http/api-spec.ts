@@ -1,0 +1,571 @@
+/**
+ * The runtime's HTTP API as data: each operation's method, path, parameters, request schema and
+ * answers. `runtime-api.ts` serves exactly these (its handlers are keyed by operation id, and the
+ * compiler checks every operation has one) and checks requests with these schemas; `openapi.ts`
+ * describes them from the same objects, so the schema a route enforces is the one it documents.
+ *
+ * Request schemas are strict: an unknown key is refused, with its path.
+ */
+import Type, { type TSchema } from 'typebox'
+import type { EngineEvent, Json } from '../../shared/engine/types.js'
+import type { Graph } from '../../shared/graph/graph.js'
+import { DOCUMENT_TYPES, ELEMENT_TYPES } from '../../shared/index.js'
+
+/** The largest graph (`PUT …/draft`, `POST …/versions`) a request may carry, as for `POST /api/validate`. */
+export const MAX_GRAPH_BODY_BYTES = 5 * 1024 * 1024
+/** The largest body of any other request. */
+export const MAX_BODY_BYTES_SMALL = 256 * 1024
+/** At most this many items per page of a list. */
+export const MAX_PAGE = 200
+export const DEFAULT_PAGE = 50
+export const MAX_HISTORY_PAGE = 1000
+export const DEFAULT_HISTORY_PAGE = 100
+
+/**
+ * Marks where a request holds a rule graph: ajv checks only that it is an object; `validate()`
+ * then checks it fully and reports findings by path. The OpenAPI document shows a `$ref` to the
+ * `Graph` component there.
+ */
+export const GRAPH_KEYWORD = 'x-signflow-graph'
+
+const strict = { additionalProperties: false } as const
+
+const StringEnum = <const T extends readonly string[]>(values: T, description?: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) })
+const Nullable = (type: 'string' | 'integer', description?: string) =>
+  Type.Unsafe<string | number | null>({ type: [type, 'null'], ...(description ? { description } : {}) })
+const AnyJson = (description: string) => Type.Unsafe<Json>({ description })
+
+const GraphSlot = (description: string) => Type.Unsafe<Graph>({ type: 'object', [GRAPH_KEYWORD]: true, description })
+
+const FIELD_PATH_RULE =
+  'field paths are names of letters, digits and "_" joined by ".", such as "client.email" or "custom.budget"'
+const FIELD_PATH_PATTERN = '^[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)*$'
+const FieldPath = Type.String({
+  maxLength: 200,
+  pattern: FIELD_PATH_PATTERN,
+  description: FIELD_PATH_RULE,
+})
+const FieldValues = (minProperties: number) =>
+  Type.Unsafe<Record<string, Json>>({
+    type: 'object',
+    propertyNames: { maxLength: 200, pattern: FIELD_PATH_PATTERN, description: FIELD_PATH_RULE },
+    maxProperties: 500,
+    ...(minProperties > 0 ? { minProperties } : {}),
+    description: 'Field values by field path; a value is any JSON.',
+  })
+
+/** Element ids appear in URLs: letters, digits and a few URL-safe marks. */
+export const ELEMENT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$'
+const NewElementId = Type.String({
+  pattern: ELEMENT_ID_PATTERN,
+  description: 'up to 128 letters, digits, "_", ".", ":" or "-", starting with a letter or digit',
+})
+const RefId = (description: string) => Type.String({ minLength: 1, maxLength: 200, description })
+const StageId = Type.String({ minLength: 1, maxLength: 64, description: 'A stage id of the pipeline' })
+
+/**
+ * What `POST /api/elements/{id}/events` may fire: the engine's events, except `webhook`, which
+ * comes only through the webhook endpoint with its secret (a webhook event without a trigger id
+ * would fire every webhook trigger of the stage).
+ */
+export const API_EVENT_TYPES = [
+  'signedByCompany',
+  'signedByClient',
+  'signedByAll',
+  'documentViewed',
+  'signingRefused',
+  'signingExpired',
+  'documentCreated',
+  'fieldChanged',
+  'responsibleChanged',
+  'invoicePaid',
+] as const
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+/** Fails to compile when the engine's event types change and this list does not follow. */
+export const _eventTypesAgree: Same<(typeof API_EVENT_TYPES)[number], Exclude<EngineEvent['type'], 'webhook'>> = true
+
+// ------------------------------------------------------------ request bodies
+
+export const PublishBody = Type.Object(
+  {
+    graph: Type.Optional(GraphSlot("The graph to publish. Without it, the flow's saved draft is published.")),
+  },
+  strict,
+)
+export const RollbackBody = Type.Object(
+  { number: Type.Integer({ minimum: 1, description: 'The version whose graph is published again' }) },
+  strict,
+)
+export const DraftBody = GraphSlot('The draft rule graph (format 1).')
+export const CreateElementBody = Type.Object(
+  {
+    id: Type.Optional(NewElementId),
+    pipelineId: RefId('The pipeline the element moves through'),
+    type: StringEnum(ELEMENT_TYPES, "What the element is; must be the pipeline's element type"),
+    title: Type.String({ minLength: 1, maxLength: 500 }),
+    stage: Type.Optional(StageId),
+    fields: Type.Optional(FieldValues(0)),
+    responsible: Type.Optional(RefId('The responsible user id')),
+    contactId: Type.Optional(RefId('An existing contact')),
+    companyId: Type.Optional(RefId('An existing company')),
+  },
+  strict,
+)
+export const MoveBody = Type.Object({ stage: StageId }, strict)
+export const FieldsBody = Type.Object({ fields: FieldValues(1) }, strict)
+export const EventBody = Type.Object(
+  {
+    type: StringEnum(API_EVENT_TYPES, 'What happened'),
+    documentType: Type.Optional(StringEnum(DOCUMENT_TYPES, 'For document events: which kind of document')),
+    field: Type.Optional(FieldPath),
+    value: Type.Optional(AnyJson('For fieldChanged: the new value')),
+  },
+  strict,
+)
+
+// ------------------------------------------------------------ query parameters
+
+const Limit = (max: number, byDefault: number) =>
+  Type.Optional(Type.Integer({ minimum: 1, maximum: max, default: byDefault, description: 'Items per page' }))
+
+export const ElementsQuery = Type.Object(
+  {
+    pipeline: Type.Optional(Type.String({ description: 'Only elements of this pipeline' })),
+    stage: Type.Optional(Type.String({ description: 'Only elements standing in this stage' })),
+    limit: Limit(MAX_PAGE, DEFAULT_PAGE),
+    offset: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0, description: 'Items to skip' }),
+    ),
+  },
+  strict,
+)
+export const DiffQuery = Type.Object(
+  {
+    from: Type.Integer({ minimum: 1, description: 'The older version number' }),
+    to: Type.Integer({ minimum: 1, description: 'The newer version number' }),
+  },
+  strict,
+)
+export const HistoryQuery = Type.Object(
+  {
+    after: Type.Optional(
+      Type.Integer({ minimum: 0, default: 0, description: 'Only records after this sequence number' }),
+    ),
+    limit: Limit(MAX_HISTORY_PAGE, DEFAULT_HISTORY_PAGE),
+  },
+  strict,
+)
+export const LimitQuery = Type.Object({ limit: Limit(MAX_PAGE, DEFAULT_PAGE) }, strict)
+export const NotificationsQuery = Type.Object(
+  {
+    user: Type.Optional(Type.String({ description: "Only this user's notifications" })),
+    limit: Limit(MAX_PAGE, DEFAULT_PAGE),
+  },
+  strict,
+)
+export const TasksQuery = Type.Object(
+  {
+    element: Type.Optional(Type.String({ description: "Only this element's tasks" })),
+    limit: Limit(MAX_PAGE, DEFAULT_PAGE),
+  },
+  strict,
+)
+
+// ------------------------------------------------------------ answers (documentation only)
+
+const ref = (name: string) => Type.Unsafe<unknown>({ $ref: `#/components/schemas/${name}` })
+const Iso = (description: string) => Type.String({ description: `${description} (ISO 8601)` })
+const list = (item: string, extra: Record<string, TSchema> = {}) =>
+  Type.Object({ items: Type.Array(ref(item)), ...extra })
+
+export const responseSchemas = {
+  StageSummary: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    color: Type.String(),
+    kind: Type.String({ enum: ['inProgress', 'success', 'failure'] }),
+  }),
+  Pipeline: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    elementType: Type.String(),
+    flows: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+    version: Type.Union(
+      [Type.Object({ flowId: Type.String(), number: Type.Integer(), id: Type.String() }), Type.Null()],
+      { description: 'The published version elements that are not pinned yet run; null before the first publish' },
+    ),
+    stages: Type.Array(ref('StageSummary'), {
+      description: "The stages of that version's graph (without a published version: the pipeline's own list)",
+    }),
+  }),
+  Flow: Type.Object({
+    id: Type.String(),
+    pipelineId: Type.String(),
+    name: Type.String(),
+    draft: ref('Graph'),
+    latestVersion: Nullable('integer', 'The newest version number; null before the first publish'),
+    createdAt: Iso('Created'),
+    updatedAt: Iso('The draft last saved'),
+  }),
+  DraftSaved: Type.Object({
+    id: Type.String(),
+    updatedAt: Iso('Saved'),
+    findings: Type.Array(Type.Unsafe<unknown>({ $ref: '#/components/schemas/Finding' }), {
+      description: 'Warnings about the saved draft (errors are refused with 422)',
+    }),
+  }),
+  Published: Type.Object({
+    id: Type.String({ description: 'The version id, "<flow>@<number>"' }),
+    number: Type.Integer(),
+    hash: Type.String({ description: 'SHA-256 of the graph, independent of key order' }),
+  }),
+  Version: Type.Object({
+    id: Type.String(),
+    number: Type.Integer(),
+    hash: Type.String(),
+    publishedAt: Iso('Published'),
+    publishedBy: Type.String(),
+  }),
+  DiffEntry: Type.Object({
+    kind: Type.String({ enum: ['stage', 'rule', 'trigger'] }),
+    id: Type.String(),
+    stage: Type.String({ description: 'The stage it stands in (for a stage, its own id)' }),
+    fromStage: Type.Optional(Type.String({ description: 'For a node that moved: the stage it stood in before' })),
+  }),
+  Diff: Type.Object({
+    from: Type.Integer(),
+    to: Type.Integer(),
+    added: Type.Array(ref('DiffEntry')),
+    removed: Type.Array(ref('DiffEntry')),
+    changed: Type.Array(ref('DiffEntry'), {
+      description:
+        'Same id, different JSON (a stage counts as changed when its own settings or the order of its rules and triggers differ)',
+    }),
+    other: Type.Array(Type.String(), {
+      description:
+        'Other parts of the graph that differ: flow, elementType, pipeline, constants, variables, fields, designer',
+    }),
+  }),
+  ElementSummary: Type.Object({
+    id: Type.String(),
+    pipelineId: Type.String(),
+    type: Type.String(),
+    title: Type.String(),
+    stage: Nullable('string'),
+    responsible: Nullable('string'),
+    revision: Type.Integer({ description: 'Counts the saves of the element' }),
+    updatedAt: Iso('Last changed'),
+  }),
+  RuleState: Type.Object({
+    id: Type.String({ description: 'The rule id in the graph' }),
+    type: Type.String(),
+    title: Type.String(),
+    state: Type.String({
+      enum: ['pending', 'scheduled', 'running', 'done', 'skipped', 'failed', 'cancelled', 'notRun'],
+    }),
+    dueAt: Type.Optional(Iso('For a scheduled rule: when it runs')),
+  }),
+  Element: Type.Object({
+    id: Type.String(),
+    pipelineId: Type.String(),
+    type: Type.String(),
+    title: Type.String(),
+    stage: Nullable('string'),
+    fields: Type.Record(Type.String(), Type.Unknown()),
+    variables: Type.Record(Type.String(), Type.Unknown()),
+    responsible: Nullable('string'),
+    contactId: Nullable('string'),
+    companyId: Nullable('string'),
+    flowVersionId: Nullable('string', 'The flow version the element runs (pinned at its first input)'),
+    revision: Type.Integer(),
+    createdAt: Iso('Created'),
+    updatedAt: Iso('Last changed'),
+    rules: Type.Array(ref('RuleState'), { description: "The rules of the element's current stay, in stage order" }),
+  }),
+  HistoryRecord: Type.Object({
+    seq: Type.Integer(),
+    at: Iso('When'),
+    type: Type.String({ description: 'The timeline record type, e.g. "stage.entered"' }),
+    record: Type.Record(Type.String(), Type.Unknown(), { description: 'The timeline record (see docs/engine.md)' }),
+  }),
+  OutboxItem: Type.Object({
+    id: Type.Integer(),
+    kind: Type.String(),
+    status: Type.String({ enum: ['pending', 'sending', 'done', 'failed'] }),
+    attempts: Type.Integer(),
+    lastError: Nullable('string'),
+    nextAttemptAt: Iso('The next attempt'),
+    elementId: Type.String(),
+    createdAt: Iso('Queued'),
+  }),
+  Message: Type.Object({
+    id: Type.Integer(),
+    channel: Type.String({ enum: ['email', 'sms'] }),
+    to: Type.String(),
+    subject: Nullable('string'),
+    body: Type.String(),
+    receivedAt: Iso('Received'),
+  }),
+  Notification: Type.Object({
+    id: Type.Integer(),
+    userId: Type.String(),
+    elementId: Nullable('string'),
+    text: Type.String(),
+    createdAt: Iso('Created'),
+    readAt: Nullable('string'),
+  }),
+  Task: Type.Object({
+    id: Type.String(),
+    elementId: Type.String(),
+    title: Type.String(),
+    description: Nullable('string'),
+    responsible: Type.String(),
+    deadline: Nullable('string'),
+    checklist: Type.Array(Type.String()),
+    doneAt: Nullable('string'),
+    createdAt: Iso('Created'),
+  }),
+} as const
+
+// ------------------------------------------------------------ operations
+
+export type Method = 'get' | 'post' | 'put' | 'patch'
+
+export interface Operation {
+  method: Method
+  /** OpenAPI form: `/api/flows/{id}`. */
+  path: string
+  summary: string
+  description?: string
+  /** Path parameters, in order. */
+  params?: Readonly<Record<string, { description: string; integer?: boolean }>>
+  query?: TSchema
+  body?: { schema: TSchema; maxBytes: number; description: string }
+  /** Answers besides the common ones (400, 404, 413, 415, 503 are added from the above). */
+  responses: Readonly<Record<string, { description: string; schema?: TSchema }>>
+}
+
+const flowId = { id: { description: 'The flow id' } }
+const elementId = { id: { description: 'The element id' } }
+const graphBody = <S extends TSchema>(description: string, schema: S) => ({
+  schema,
+  maxBytes: MAX_GRAPH_BODY_BYTES,
+  description,
+})
+const smallBody = <S extends TSchema>(description: string, schema: S) => ({
+  schema,
+  maxBytes: MAX_BODY_BYTES_SMALL,
+  description,
+})
+const ok = (description: string, schema: TSchema) => ({ '200': { description, schema } })
+const elementAnswer = ok('The element as GET /api/elements/{id} shows it.', ref('Element'))
+
+export const OPERATIONS = {
+  listPipelines: {
+    method: 'get',
+    path: '/api/pipelines',
+    summary: 'Pipelines with the stages of their published flow',
+    responses: ok('Every pipeline.', list('Pipeline')),
+  },
+  getPipeline: {
+    method: 'get',
+    path: '/api/pipelines/{id}',
+    summary: 'One pipeline',
+    params: { id: { description: 'The pipeline id' } },
+    responses: ok('The pipeline.', ref('Pipeline')),
+  },
+  getFlow: {
+    method: 'get',
+    path: '/api/flows/{id}',
+    summary: 'A flow: its draft graph and latest version number',
+    params: flowId,
+    responses: ok('The flow.', ref('Flow')),
+  },
+  saveDraft: {
+    method: 'put',
+    path: '/api/flows/{id}/draft',
+    summary: "Save the flow's draft graph",
+    description:
+      'Validates the graph as POST /api/validate does. A graph with errors is refused (422, the first ' +
+      "error's path and message); one with only warnings is saved, and the warnings are returned.",
+    params: flowId,
+    body: graphBody('A rule graph (at most 5 MB).', DraftBody),
+    responses: {
+      ...ok('Saved.', ref('DraftSaved')),
+      '422': { description: 'The graph has errors (code "invalid"; path points into the graph).' },
+    },
+  },
+  publishVersion: {
+    method: 'post',
+    path: '/api/flows/{id}/versions',
+    summary: 'Publish a graph (or the saved draft) as the next immutable version',
+    description:
+      'Elements that have not run yet take the newest version; running elements stay on theirs. ' +
+      'Publishing the content of the latest version again answers that version (200) instead of a new one.',
+    params: flowId,
+    body: graphBody('`{}` publishes the saved draft; `{"graph": …}` publishes that graph.', PublishBody),
+    responses: {
+      '201': { description: 'Published.', schema: ref('Published') },
+      '200': { description: 'The content is that of the latest version, which is answered.', schema: ref('Published') },
+      '422': {
+        description:
+          'The graph has errors (code "invalid"; the path points into the body, or into the draft when it was published).',
+      },
+    },
+  },
+  listVersions: {
+    method: 'get',
+    path: '/api/flows/{id}/versions',
+    summary: "The flow's published versions, oldest first",
+    params: flowId,
+    responses: ok('The versions.', list('Version')),
+  },
+  getVersion: {
+    method: 'get',
+    path: '/api/flows/{id}/versions/{number}',
+    summary: 'The graph of one published version',
+    params: { ...flowId, number: { description: 'The version number', integer: true } },
+    responses: ok('The graph, as published.', ref('Graph')),
+  },
+  diffVersions: {
+    method: 'get',
+    path: '/api/flows/{id}/diff',
+    summary: 'What changed between two versions, by stable id',
+    params: flowId,
+    query: DiffQuery,
+    responses: ok('Stages, rules and triggers added, removed and changed.', ref('Diff')),
+  },
+  rollback: {
+    method: 'post',
+    path: '/api/flows/{id}/rollback',
+    summary: "Publish an old version's graph again, as a new version",
+    params: flowId,
+    body: smallBody('The version to go back to.', RollbackBody),
+    responses: {
+      '201': { description: 'Published as a new version.', schema: ref('Published') },
+      '200': { description: 'That graph is already the latest version, which is answered.', schema: ref('Published') },
+      '422': { description: 'No such version (path "/number"), or its graph no longer validates.' },
+    },
+  },
+  listElements: {
+    method: 'get',
+    path: '/api/elements',
+    summary: 'Elements, newest first',
+    query: ElementsQuery,
+    responses: ok(
+      'A page of elements.',
+      list('ElementSummary', { total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }),
+    ),
+  },
+  createElement: {
+    method: 'post',
+    path: '/api/elements',
+    summary: 'Create an element',
+    description:
+      "The element stands in `stage` (or in no stage) without running that stage's rules, as the engine " +
+      'adds elements; move it to run them. `title` (and `responsible`) also fill the fields of those names ' +
+      'unless `fields` gives them.',
+    body: smallBody('The new element.', CreateElementBody),
+    responses: {
+      '201': { description: 'Created; the element as GET shows it.', schema: ref('Element') },
+      '409': { description: 'The id is taken (code "conflict", path "/id").' },
+      '422': {
+        description:
+          'Something the body names does not exist or does not fit: the pipeline, its element type, the stage, ' +
+          'the contact, the company, or a system field: id, stage, createdAt, updatedAt (code "invalid" with its path).',
+      },
+    },
+  },
+  getElement: {
+    method: 'get',
+    path: '/api/elements/{id}',
+    summary: 'An element with its fields and the state of its rules',
+    params: elementId,
+    responses: ok('The element.', ref('Element')),
+  },
+  moveElement: {
+    method: 'post',
+    path: '/api/elements/{id}/move',
+    summary: "Move an element to a stage; the stage's rules start",
+    params: elementId,
+    body: smallBody('The stage to move to.', MoveBody),
+    responses: {
+      ...elementAnswer,
+      '409': { description: 'The pipeline has no published flow yet (code "conflict").' },
+      '422': { description: 'No such stage in the flow version the element runs (path "/stage").' },
+    },
+  },
+  changeFields: {
+    method: 'patch',
+    path: '/api/elements/{id}/fields',
+    summary: 'Change fields, one after another, in the order given',
+    description: '"Field changed" triggers may move the element. Each field is its own change in the history.',
+    params: elementId,
+    body: smallBody('The new values by field path.', FieldsBody),
+    responses: {
+      ...elementAnswer,
+      '409': { description: 'The pipeline has no published flow yet (code "conflict").' },
+      '422': { description: 'A system field: id, stage, createdAt, updatedAt (path "/fields/<path>").' },
+    },
+  },
+  fireEvent: {
+    method: 'post',
+    path: '/api/elements/{id}/events',
+    summary: 'Tell the runtime something happened to an element (signed, viewed, paid, …)',
+    params: elementId,
+    body: smallBody('The event.', EventBody),
+    responses: {
+      ...elementAnswer,
+      '409': { description: 'The pipeline has no published flow yet (code "conflict").' },
+    },
+  },
+  elementHistory: {
+    method: 'get',
+    path: '/api/elements/{id}/history',
+    summary: "The element's timeline, oldest first",
+    params: elementId,
+    query: HistoryQuery,
+    responses: ok('A page of history records.', list('HistoryRecord')),
+  },
+  listOutbox: {
+    method: 'get',
+    path: '/api/outbox',
+    summary: 'Effects waiting for, or done by, the outbox worker; newest first',
+    query: LimitQuery,
+    responses: ok('The newest outbox rows.', list('OutboxItem')),
+  },
+  listMessages: {
+    method: 'get',
+    path: '/api/messages',
+    summary: 'What the demo mail and SMS catcher received; newest first',
+    query: LimitQuery,
+    responses: ok('The newest messages.', list('Message')),
+  },
+  listNotifications: {
+    method: 'get',
+    path: '/api/notifications',
+    summary: 'Notifications for people; newest first',
+    query: NotificationsQuery,
+    responses: ok('The newest notifications.', list('Notification')),
+  },
+  listTasks: {
+    method: 'get',
+    path: '/api/tasks',
+    summary: 'Tasks rules created; newest first',
+    query: TasksQuery,
+    responses: ok('The newest tasks.', list('Task')),
+  },
+} as const satisfies Record<string, Operation>
+
+export type OperationId = keyof typeof OPERATIONS
+
+/** "5 MB", "256 KB": a body limit as messages and the document say it. */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} KB`
+}
+
+/** `/api/flows/{id}` → `/api/flows/:id`, as Hono writes it. */
+export function honoPath(path: string): string {
+  return path.replace(/\{([^}]+)\}/g, ':$1')
+}

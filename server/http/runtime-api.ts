@@ -1,0 +1,669 @@
+/**
+ * The runtime's routes (pipelines, flows and versions, elements, outbox, messages, notifications,
+ * tasks), served from the operations in `api-spec.ts`: each request's query and body are checked
+ * against the operation's schema before its handler runs, and a handler answers with data or
+ * throws an `HttpError` / `RuntimeError` that `app.ts` turns into the error shape.
+ *
+ * Without storage every one of these routes answers 503 `no-storage`.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Context, Hono, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { Kysely } from 'kysely'
+import type { Static, TSchema } from 'typebox'
+import type { SavedElement } from '../../shared/engine/engine.js'
+import type { EngineEvent, Json } from '../../shared/engine/types.js'
+import type { Graph } from '../../shared/graph/graph.js'
+import { validate } from '../../shared/index.js'
+import type { Database, ElementRow, PipelineRow } from '../db/schema.js'
+import { type Runtime, RuntimeError } from '../runtime/runtime.js'
+import {
+  DEFAULT_HISTORY_PAGE,
+  DEFAULT_PAGE,
+  formatBytes,
+  honoPath,
+  OPERATIONS,
+  type Operation,
+  type OperationId,
+} from './api-spec.js'
+import { diffGraphs } from './diff.js'
+import { apiError, HttpError, sentence } from './errors.js'
+import { compileSchema, readJsonBody, readQuery } from './input.js'
+
+/** What the runtime routes need: the database and the runtime on it. */
+export interface Services {
+  db: Kysely<Database>
+  runtime: Runtime
+}
+
+type Db = Kysely<Database>
+type Op<K extends OperationId> = (typeof OPERATIONS)[K]
+type BodyOf<K extends OperationId> = Op<K> extends { body: { schema: infer S extends TSchema } } ? Static<S> : undefined
+type QueryOf<K extends OperationId> =
+  Op<K> extends { query: infer Q extends TSchema } ? Static<Q> : Record<string, never>
+
+interface Input<K extends OperationId> {
+  c: Context
+  params: Record<string, string>
+  query: QueryOf<K>
+  body: BodyOf<K>
+}
+type Handler<K extends OperationId> = (input: Input<K>) => Promise<Response>
+
+const NoQuery = { type: 'object', properties: {}, additionalProperties: false } as unknown as TSchema
+
+/**
+ * Registers every operation of `api-spec.ts` on `app`, and a 405 for the other methods of their
+ * paths. The caller puts whatever guards these routes (authentication) in front of them.
+ */
+export function registerRuntimeApi(app: Hono, services: Services | undefined): void {
+  const handlers = services ? makeHandlers(services) : undefined
+  const methods = new Map<string, string[]>()
+  for (const [id, op] of Object.entries(OPERATIONS) as Array<[OperationId, Operation]>) {
+    const path = honoPath(op.path)
+    methods.set(path, [...(methods.get(path) ?? []), op.method.toUpperCase()])
+    const chain: MiddlewareHandler[] = []
+    if (!handlers) {
+      chain.push((c) =>
+        Promise.resolve(
+          apiError(
+            c,
+            503,
+            'no-storage',
+            'This server was started without storage, so pipelines, flows, elements and what the ' +
+              'runtime did are not available here.',
+          ),
+        ),
+      )
+    } else {
+      const handler = handlers[id] as Handler<OperationId>
+      const checkQuery = compileSchema(op.query ?? NoQuery)
+      const checkBody = op.body ? compileSchema(op.body.schema) : undefined
+      if (op.body) {
+        const maxBytes = op.body.maxBytes
+        chain.push(
+          bodyLimit({
+            maxSize: maxBytes,
+            onError: (c) => apiError(c, 413, 'payload-too-large', `The body is larger than ${formatBytes(maxBytes)}.`),
+          }),
+        )
+      }
+      chain.push(async (c) => {
+        const query = checkQuery(readQuery(c, op.query ?? NoQuery), 'query') as QueryOf<OperationId>
+        const body = (checkBody ? checkBody(await readJsonBody(c), 'body') : undefined) as BodyOf<OperationId>
+        return handler({ c, params: c.req.param() as Record<string, string>, query, body })
+      })
+    }
+    app.on(op.method.toUpperCase(), path, ...(chain as [MiddlewareHandler]))
+  }
+  for (const [path, list] of methods) {
+    const allow = list.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ')
+    app.all(path, (c) => {
+      c.header('Allow', allow)
+      return apiError(c, 405, 'method-not-allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allow}.`)
+    })
+  }
+}
+
+// ------------------------------------------------------------ helpers
+
+const nowIso = () => new Date().toISOString()
+const iso = (ms: number) => new Date(ms).toISOString()
+
+function notFound(message: string): HttpError {
+  return new HttpError(404, 'not-found', message)
+}
+
+function invalid(path: string, message: string): HttpError {
+  return new HttpError(422, 'invalid', message, { path })
+}
+
+/** A positive whole number from a URL segment, or `undefined`. */
+function versionNumber(text: string | undefined): number | undefined {
+  return text !== undefined && /^[1-9]\d{0,8}$/.test(text) ? Number(text) : undefined
+}
+
+/**
+ * Fields that mirror the element's own record or the engine's bookkeeping: setting them as data
+ * would make the field and the truth disagree (a "stage" field that is not the stage).
+ */
+const SYSTEM_FIELDS: ReadonlySet<string> = new Set(['id', 'stage', 'createdAt', 'updatedAt'])
+
+/** Refuses (422) setting a system field, naming the first. */
+function refuseSystemFields(fields: Record<string, unknown>, at: string): void {
+  for (const path of Object.keys(fields)) {
+    if (SYSTEM_FIELDS.has(path)) {
+      const hint = path === 'stage' ? ' Move the element instead.' : ''
+      throw invalid(`${at}/${path}`, `The field "${path}" is kept by the system and cannot be set.${hint}`)
+    }
+  }
+}
+
+function makeHandlers(services: Services): { [K in OperationId]: Handler<K> } {
+  const { db, runtime } = services
+  /** Published graphs never change: each is parsed once. */
+  const graphs = new Map<string, Graph>()
+
+  async function versionGraph(tx: Db, versionId: string): Promise<Graph | undefined> {
+    const known = graphs.get(versionId)
+    if (known) return known
+    const row = await tx.selectFrom('flow_versions').select('graph').where('id', '=', versionId).executeTakeFirst()
+    if (!row) return undefined
+    const graph = JSON.parse(row.graph) as Graph
+    if (graphs.size >= 200) graphs.clear()
+    graphs.set(versionId, graph)
+    return graph
+  }
+
+  /** The version elements of the pipeline that are not pinned yet run: the newest published of its flows. */
+  function latestPipelineVersion(tx: Db, pipelineId: string) {
+    return tx
+      .selectFrom('flow_versions')
+      .innerJoin('flows', 'flows.id', 'flow_versions.flow_id')
+      .select(['flow_versions.id', 'flow_versions.flow_id', 'flow_versions.number'])
+      .where('flows.pipeline_id', '=', pipelineId)
+      .orderBy('flow_versions.published_at', 'desc')
+      .orderBy('flow_versions.number', 'desc')
+      .executeTakeFirst()
+  }
+
+  interface StageSummary {
+    id: string
+    name: string
+    color: string
+    kind: string
+  }
+
+  /** The pipeline's stages: from its latest published version, else its own stored list. */
+  async function stagesOf(tx: Db, pipeline: PipelineRow) {
+    const version = await latestPipelineVersion(tx, pipeline.id)
+    const graph = version ? await versionGraph(tx, version.id) : undefined
+    let stages: StageSummary[]
+    if (graph) {
+      stages = graph.pipeline.stages.map((s) => ({ id: s.id, name: s.name, color: s.color, kind: s.kind }))
+    } else {
+      const stored = JSON.parse(pipeline.stages) as unknown
+      stages = (Array.isArray(stored) ? stored : [])
+        .filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null && typeof s.id === 'string')
+        .map((s) => ({
+          id: String(s.id),
+          name: String(s.name ?? s.id),
+          color: String(s.color ?? ''),
+          kind: String(s.kind ?? 'inProgress'),
+        }))
+    }
+    return { version, stages }
+  }
+
+  async function pipelineView(pipeline: PipelineRow) {
+    const flows = await db
+      .selectFrom('flows')
+      .select(['id', 'name'])
+      .where('pipeline_id', '=', pipeline.id)
+      .orderBy('id')
+      .execute()
+    const { version, stages } = await stagesOf(db, pipeline)
+    return {
+      id: pipeline.id,
+      name: pipeline.name,
+      elementType: pipeline.element_type,
+      flows,
+      version: version ? { flowId: version.flow_id, number: version.number, id: version.id } : null,
+      stages,
+    }
+  }
+
+  async function flowRow(id: string | undefined) {
+    const row =
+      id === undefined ? undefined : await db.selectFrom('flows').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!row) throw notFound(`No flow "${id}".`)
+    return row
+  }
+
+  async function latestNumber(flowId: string): Promise<number | undefined> {
+    const row = await db
+      .selectFrom('flow_versions')
+      .select('number')
+      .where('flow_id', '=', flowId)
+      .orderBy('number', 'desc')
+      .executeTakeFirst()
+    return row?.number
+  }
+
+  async function versionRow(flowId: string, number: number | undefined) {
+    if (number === undefined) return undefined
+    return db
+      .selectFrom('flow_versions')
+      .selectAll()
+      .where('flow_id', '=', flowId)
+      .where('number', '=', number)
+      .executeTakeFirst()
+  }
+
+  /** Publishes, answering 201 with the new version or 200 when the content is the latest version's. */
+  async function publish(c: Context, flowId: string, graph: Graph, problemAt: (e: RuntimeError) => HttpError) {
+    const before = await latestNumber(flowId)
+    let published: { id: string; number: number; hash: string }
+    try {
+      published = await runtime.publish(flowId, graph, 'api')
+    } catch (error) {
+      if (error instanceof RuntimeError && error.code === 'invalid') throw problemAt(error)
+      throw error
+    }
+    const isNew = before === undefined || published.number > before
+    if (isNew) c.header('Location', `/api/flows/${encodeURIComponent(flowId)}/versions/${published.number}`)
+    return c.json(published, isNew ? 201 : 200)
+  }
+
+  async function elementRow(tx: Db, id: string | undefined): Promise<ElementRow> {
+    const row =
+      id === undefined ? undefined : await tx.selectFrom('elements').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!row) throw notFound(`No element "${id}".`)
+    return row
+  }
+
+  /** The element as the API shows it: the row, its fields, variables and the state of its stay's rules. */
+  async function elementView(row: ElementRow) {
+    const state = row.state ? (JSON.parse(row.state) as SavedElement) : null
+    const rules: Array<{ id: string; type: string; title: string; state: string; dueAt?: string }> = []
+    if (state?.stay && row.flow_version_id) {
+      const stay = state.stay
+      const graph = await versionGraph(db, row.flow_version_id)
+      const stage = graph?.pipeline.stages.find((s) => s.id === stay.stage)
+      stay.runs.forEach((run, i) => {
+        const rule = stage?.rules[i]
+        if (!rule) return
+        rules.push({
+          id: rule.id,
+          type: rule.type,
+          title: rule.title,
+          state: run.state,
+          ...(run.state === 'scheduled' && run.dueAt !== undefined ? { dueAt: iso(run.dueAt) } : {}),
+        })
+      })
+    }
+    return {
+      id: row.id,
+      pipelineId: row.pipeline_id,
+      type: row.type,
+      title: row.title,
+      stage: row.stage,
+      fields: JSON.parse(row.fields) as Record<string, Json>,
+      variables: state?.variables ?? {},
+      responsible: row.responsible,
+      contactId: row.contact_id,
+      companyId: row.company_id,
+      flowVersionId: row.flow_version_id,
+      revision: row.revision,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      rules,
+    }
+  }
+
+  /** After an input: the element as GET shows it. */
+  async function answerElement(c: Context, id: string) {
+    return c.json(await elementView(await elementRow(db, id)))
+  }
+
+  return {
+    // ---------------------------------------------------------- pipelines
+    listPipelines: async ({ c }) => {
+      const rows = await db.selectFrom('pipelines').selectAll().orderBy('id').execute()
+      const items = []
+      for (const row of rows) items.push(await pipelineView(row))
+      return c.json({ items })
+    },
+
+    getPipeline: async ({ c, params }) => {
+      const row = await db
+        .selectFrom('pipelines')
+        .selectAll()
+        .where('id', '=', params.id ?? '')
+        .executeTakeFirst()
+      if (!row) throw notFound(`No pipeline "${params.id}".`)
+      return c.json(await pipelineView(row))
+    },
+
+    // ---------------------------------------------------------- flows and versions
+    getFlow: async ({ c, params }) => {
+      const flow = await flowRow(params.id)
+      return c.json({
+        id: flow.id,
+        pipelineId: flow.pipeline_id,
+        name: flow.name,
+        draft: JSON.parse(flow.draft) as Graph,
+        latestVersion: (await latestNumber(flow.id)) ?? null,
+        createdAt: flow.created_at,
+        updatedAt: flow.updated_at,
+      })
+    },
+
+    saveDraft: async ({ c, params, body }) => {
+      const flow = await flowRow(params.id)
+      const result = validate(body)
+      const error = result.findings.find((f) => f.severity === 'error')
+      if (error || !result.valid) {
+        throw invalid(error?.path ?? '', `The graph is not valid: ${error?.message ?? 'see POST /api/validate.'}`)
+      }
+      const updatedAt = nowIso()
+      await db
+        .updateTable('flows')
+        .set({ draft: JSON.stringify(body), updated_at: updatedAt })
+        .where('id', '=', flow.id)
+        .execute()
+      return c.json({ id: flow.id, updatedAt, findings: result.findings })
+    },
+
+    publishVersion: async ({ c, params, body }) => {
+      const flow = await flowRow(params.id)
+      if (body.graph !== undefined) {
+        return publish(c, flow.id, body.graph, (e) => invalid(`/graph${e.path ?? ''}`, sentence(e.message)))
+      }
+      const draft = JSON.parse(flow.draft) as Graph
+      return publish(c, flow.id, draft, (e) =>
+        invalid(e.path ?? '', `The saved draft cannot be published: ${e.message}. The path points into the draft.`),
+      )
+    },
+
+    listVersions: async ({ c, params }) => {
+      const flow = await flowRow(params.id)
+      const rows = await db
+        .selectFrom('flow_versions')
+        .select(['id', 'number', 'hash', 'published_at', 'published_by'])
+        .where('flow_id', '=', flow.id)
+        .orderBy('number')
+        .execute()
+      return c.json({
+        items: rows.map((r) => ({
+          id: r.id,
+          number: r.number,
+          hash: r.hash,
+          publishedAt: r.published_at,
+          publishedBy: r.published_by,
+        })),
+      })
+    },
+
+    getVersion: async ({ c, params }) => {
+      const flow = await flowRow(params.id)
+      const row = await versionRow(flow.id, versionNumber(params.number))
+      if (!row) throw notFound(`No version ${params.number} of flow "${flow.id}".`)
+      return c.json(JSON.parse(row.graph) as Graph)
+    },
+
+    diffVersions: async ({ c, params, query }) => {
+      const flow = await flowRow(params.id)
+      const [from, to] = [await versionRow(flow.id, query.from), await versionRow(flow.id, query.to)]
+      if (!from)
+        throw new HttpError(404, 'not-found', `No version ${query.from} of flow "${flow.id}".`, { path: '/from' })
+      if (!to) throw new HttpError(404, 'not-found', `No version ${query.to} of flow "${flow.id}".`, { path: '/to' })
+      const diff = diffGraphs(JSON.parse(from.graph) as Graph, JSON.parse(to.graph) as Graph)
+      return c.json({ from: from.number, to: to.number, ...diff })
+    },
+
+    rollback: async ({ c, params, body }) => {
+      const flow = await flowRow(params.id)
+      const row = await versionRow(flow.id, body.number)
+      if (!row) {
+        const latest = await latestNumber(flow.id)
+        const known = latest === undefined ? 'it has none yet' : `its versions are 1 to ${latest}`
+        throw invalid('/number', `Flow "${flow.id}" has no version ${body.number}; ${known}.`)
+      }
+      return publish(c, flow.id, JSON.parse(row.graph) as Graph, (e) =>
+        invalid(
+          e.path ?? '',
+          `Version ${body.number} no longer validates: ${e.message}. The path points into its graph.`,
+        ),
+      )
+    },
+
+    // ---------------------------------------------------------- elements
+    listElements: async ({ c, query }) => {
+      const limit = query.limit ?? DEFAULT_PAGE
+      const offset = query.offset ?? 0
+      let select = db.selectFrom('elements')
+      if (query.pipeline !== undefined) select = select.where('pipeline_id', '=', query.pipeline)
+      if (query.stage !== undefined) select = select.where('stage', '=', query.stage)
+      const count = await select.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
+      const rows = await select
+        .select(['id', 'pipeline_id', 'type', 'title', 'stage', 'responsible', 'revision', 'updated_at'])
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute()
+      return c.json({
+        items: rows.map((r) => ({
+          id: r.id,
+          pipelineId: r.pipeline_id,
+          type: r.type,
+          title: r.title,
+          stage: r.stage,
+          responsible: r.responsible,
+          revision: r.revision,
+          updatedAt: r.updated_at,
+        })),
+        total: Number(count?.n ?? 0),
+        limit,
+        offset,
+      })
+    },
+
+    createElement: async ({ c, body }) => {
+      const id = body.id ?? randomUUID()
+      const at = nowIso()
+      const taken = () =>
+        new HttpError(409, 'conflict', `An element "${id}" exists already; choose another id or leave it out.`, {
+          path: '/id',
+        })
+      try {
+        await db.transaction().execute(async (trx) => {
+          if (await trx.selectFrom('elements').select('id').where('id', '=', id).executeTakeFirst()) throw taken()
+          const pipeline = await trx
+            .selectFrom('pipelines')
+            .selectAll()
+            .where('id', '=', body.pipelineId)
+            .executeTakeFirst()
+          if (!pipeline) throw invalid('/pipelineId', `No pipeline "${body.pipelineId}".`)
+          if (pipeline.element_type !== body.type) {
+            throw invalid(
+              '/type',
+              `The pipeline "${pipeline.id}" moves elements of type "${pipeline.element_type}", not "${body.type}".`,
+            )
+          }
+          if (body.stage !== undefined) {
+            const { stages } = await stagesOf(trx, pipeline)
+            if (stages.length > 0 && !stages.some((s) => s.id === body.stage)) {
+              throw invalid(
+                '/stage',
+                `No stage "${body.stage}" in the pipeline "${pipeline.id}"; its stages are ${stages.map((s) => s.id).join(', ')}.`,
+              )
+            }
+          }
+          if (body.contactId !== undefined) {
+            const contact = await trx
+              .selectFrom('contacts')
+              .select('id')
+              .where('id', '=', body.contactId)
+              .executeTakeFirst()
+            if (!contact) throw invalid('/contactId', `No contact "${body.contactId}".`)
+          }
+          if (body.companyId !== undefined) {
+            const company = await trx
+              .selectFrom('companies')
+              .select('id')
+              .where('id', '=', body.companyId)
+              .executeTakeFirst()
+            if (!company) throw invalid('/companyId', `No company "${body.companyId}".`)
+          }
+          const given = body.fields ?? {}
+          refuseSystemFields(given, '/fields')
+          const fields: Record<string, Json> = {
+            title: body.title,
+            ...(body.responsible !== undefined ? { responsible: body.responsible } : {}),
+            ...given,
+          }
+          await trx
+            .insertInto('elements')
+            .values({
+              id,
+              pipeline_id: pipeline.id,
+              type: body.type,
+              title: body.title,
+              stage: body.stage ?? null,
+              fields: JSON.stringify(fields),
+              responsible: body.responsible ?? null,
+              contact_id: body.contactId ?? null,
+              company_id: body.companyId ?? null,
+              flow_version_id: null,
+              state: null,
+              created_at: at,
+              updated_at: at,
+            })
+            .execute()
+        })
+      } catch (error) {
+        // Two requests creating the same id at once: the database refuses the second insert.
+        if (!(error instanceof HttpError) && body.id !== undefined) {
+          const exists = await db.selectFrom('elements').select('id').where('id', '=', id).executeTakeFirst()
+          if (exists) throw taken()
+        }
+        throw error
+      }
+      c.header('Location', `/api/elements/${encodeURIComponent(id)}`)
+      return c.json(await elementView(await elementRow(db, id)), 201)
+    },
+
+    getElement: async ({ c, params }) => c.json(await elementView(await elementRow(db, params.id))),
+
+    moveElement: async ({ c, params, body }) => {
+      const row = await elementRow(db, params.id)
+      await runtime.moveElement(row.id, body.stage, { kind: 'api' })
+      return answerElement(c, row.id)
+    },
+
+    changeFields: async ({ c, params, body }) => {
+      const row = await elementRow(db, params.id)
+      refuseSystemFields(body.fields, '/fields')
+      // One transaction: all the fields change, or none.
+      await runtime.changeFields(row.id, Object.entries(body.fields), { kind: 'api' })
+      return answerElement(c, row.id)
+    },
+
+    fireEvent: async ({ c, params, body }) => {
+      const row = await elementRow(db, params.id)
+      const event: EngineEvent = {
+        type: body.type,
+        ...(body.documentType !== undefined ? { documentType: body.documentType } : {}),
+        ...(body.field !== undefined ? { field: body.field } : {}),
+        ...(body.value !== undefined ? { value: body.value } : {}),
+      }
+      await runtime.fireEvent(row.id, event)
+      return answerElement(c, row.id)
+    },
+
+    elementHistory: async ({ c, params, query }) => {
+      const row = await elementRow(db, params.id)
+      const rows = await db
+        .selectFrom('history')
+        .select(['seq', 'at', 'type', 'record'])
+        .where('element_id', '=', row.id)
+        .where('seq', '>', query.after ?? 0)
+        .orderBy('seq')
+        .limit(query.limit ?? DEFAULT_HISTORY_PAGE)
+        .execute()
+      return c.json({
+        items: rows.map((r) => ({
+          seq: r.seq,
+          at: r.at,
+          type: r.type,
+          record: JSON.parse(r.record) as Record<string, Json>,
+        })),
+      })
+    },
+
+    // ---------------------------------------------------------- what the runtime produced
+    listOutbox: async ({ c, query }) => {
+      const rows = await db
+        .selectFrom('outbox')
+        .select(['id', 'kind', 'status', 'attempts', 'last_error', 'next_attempt_at', 'element_id', 'created_at'])
+        .orderBy('id', 'desc')
+        .limit(query.limit ?? DEFAULT_PAGE)
+        .execute()
+      return c.json({
+        items: rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          status: r.status,
+          attempts: r.attempts,
+          lastError: r.last_error,
+          nextAttemptAt: iso(r.next_attempt_at),
+          elementId: r.element_id,
+          createdAt: r.created_at,
+        })),
+      })
+    },
+
+    listMessages: async ({ c, query }) => {
+      const rows = await db
+        .selectFrom('messages')
+        .select(['id', 'channel', 'to_address', 'subject', 'body', 'received_at'])
+        .orderBy('id', 'desc')
+        .limit(query.limit ?? DEFAULT_PAGE)
+        .execute()
+      return c.json({
+        items: rows.map((r) => ({
+          id: r.id,
+          channel: r.channel,
+          to: r.to_address,
+          subject: r.subject,
+          body: r.body,
+          receivedAt: r.received_at,
+        })),
+      })
+    },
+
+    listNotifications: async ({ c, query }) => {
+      let select = db.selectFrom('notifications').selectAll()
+      if (query.user !== undefined) select = select.where('user_id', '=', query.user)
+      const rows = await select
+        .orderBy('id', 'desc')
+        .limit(query.limit ?? DEFAULT_PAGE)
+        .execute()
+      return c.json({
+        items: rows.map((r) => ({
+          id: r.id,
+          userId: r.user_id,
+          elementId: r.element_id,
+          text: r.text,
+          createdAt: r.created_at,
+          readAt: r.read_at,
+        })),
+      })
+    },
+
+    listTasks: async ({ c, query }) => {
+      let select = db.selectFrom('tasks').selectAll()
+      if (query.element !== undefined) select = select.where('element_id', '=', query.element)
+      const rows = await select
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(query.limit ?? DEFAULT_PAGE)
+        .execute()
+      return c.json({
+        items: rows.map((r) => ({
+          id: r.id,
+          elementId: r.element_id,
+          title: r.title,
+          description: r.description,
+          responsible: r.responsible,
+          deadline: r.deadline,
+          checklist: JSON.parse(r.checklist) as string[],
+          doneAt: r.done_at,
+          createdAt: r.created_at,
+        })),
+      })
+    },
+  }
+}
