@@ -2,7 +2,15 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import SQLite from 'better-sqlite3'
-import { Kysely, type MigrationResult, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import {
+  Kysely,
+  type MigrationResult,
+  Migrator,
+  PostgresDialect,
+  type SqliteDatabase,
+  SqliteDialect,
+  sql,
+} from 'kysely'
 import pg from 'pg'
 import type { DialectName } from './dialect.js'
 import { migrationProvider } from './migrations/index.js'
@@ -78,8 +86,32 @@ function openSqlite(file: string): OpenDatabase {
     sqlite.close()
     throw new Error(`cannot open SQLite database ${file}: ${(error as Error).message}`, { cause: error })
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   return { db, dialect: 'sqlite', close: once(() => db.destroy()) }
+}
+
+/** Statements kept per SQL text; past this many distinct texts the cache starts over. */
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing is most of a small query's cost.
+ * better-sqlite3 statements can be run again and again, and the driver runs one query at a
+ * time on its one connection, so one prepared statement per SQL text is safe to reuse.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      let statement = statements.get(text)
+      if (!statement) {
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear()
+        statement = sqlite.prepare(text)
+        statements.set(text, statement)
+      }
+      return statement
+    },
+  }
 }
 
 async function openPostgres(url: string): Promise<OpenDatabase> {

@@ -538,29 +538,26 @@ function makeHandlers(services: Services): { [K in OperationId]: Handler<K> } {
     getElement: async ({ c, params }) => c.json(await elementView(await elementRow(db, params.id))),
 
     moveElement: async ({ c, params, body }) => {
-      const row = await elementRow(db, params.id)
-      await runtime.moveElement(row.id, body.stage, { kind: 'api' })
-      return answerElement(c, row.id)
+      const row = await runtime.moveElement(params.id ?? '', body.stage, { kind: 'api' })
+      return c.json(await elementView(row))
     },
 
     changeFields: async ({ c, params, body }) => {
-      const row = await elementRow(db, params.id)
       refuseSystemFields(body.fields, '/fields')
       // One transaction: all the fields change, or none.
-      await runtime.changeFields(row.id, Object.entries(body.fields), { kind: 'api' })
-      return answerElement(c, row.id)
+      const row = await runtime.changeFields(params.id ?? '', Object.entries(body.fields), { kind: 'api' })
+      return c.json(await elementView(row))
     },
 
     fireEvent: async ({ c, params, body }) => {
-      const row = await elementRow(db, params.id)
       const event: EngineEvent = {
         type: body.type,
         ...(body.documentType !== undefined ? { documentType: body.documentType } : {}),
         ...(body.field !== undefined ? { field: body.field } : {}),
         ...(body.value !== undefined ? { value: body.value } : {}),
       }
-      await runtime.fireEvent(row.id, event)
-      return answerElement(c, row.id)
+      const row = await runtime.fireEvent(params.id ?? '', event)
+      return c.json(await elementView(row))
     },
 
     elementHistory: async ({ c, params, query }) => {

@@ -28,7 +28,7 @@ import type { Graph } from '../../shared/graph/graph.js'
 import { validate } from '../../shared/validate/validate.js'
 import { dialectOf } from '../db/dialect.js'
 import { lockElement } from '../db/locks.js'
-import type { Database } from '../db/schema.js'
+import type { Database, ElementRow } from '../db/schema.js'
 
 export interface RuntimeOptions {
   db: Kysely<Database>
@@ -59,6 +59,9 @@ interface Pending {
 }
 
 type Db = Kysely<Database> | Transaction<Database>
+
+/** What `elements.state` holds: the engine's saved element and the last history seq written for it. */
+type Stored = SavedElement & { historySeq?: number }
 
 /** A stable hash of a graph: the same content gives the same hash, whatever the key order. */
 export function graphHash(graph: unknown): string {
@@ -143,7 +146,7 @@ export class Runtime {
   // ------------------------------------------------------------ inputs
 
   /** A person or the API moves an element: it enters the stage and the stage's rules start. */
-  moveElement(elementId: string, stage: string, by: Author): Promise<void> {
+  moveElement(elementId: string, stage: string, by: Author): Promise<ElementRow> {
     return this.input(elementId, (engine) => {
       if (!engine.hasStage(stage)) throw new RuntimeError('invalid', `no stage "${stage}" in this pipeline`, '/stage')
       engine.moveToStage(elementId, stage, by)
@@ -151,19 +154,19 @@ export class Runtime {
   }
 
   /** A field changed: no rule starts, but "field changed" triggers may move the element. */
-  changeField(elementId: string, field: string, value: Json, by: Author): Promise<void> {
+  changeField(elementId: string, field: string, value: Json, by: Author): Promise<ElementRow> {
     return this.input(elementId, (engine) => engine.changeField(elementId, field, value, by))
   }
 
   /** Several fields change at once (one request): one transaction, in order; all or none. */
-  changeFields(elementId: string, fields: ReadonlyArray<[string, Json]>, by: Author): Promise<void> {
+  changeFields(elementId: string, fields: ReadonlyArray<[string, Json]>, by: Author): Promise<ElementRow> {
     return this.input(elementId, (engine) => {
       for (const [field, value] of fields) engine.changeField(elementId, field, value, by)
     })
   }
 
   /** Something happened to the element (signed, viewed, paid, a webhook): triggers may move it. */
-  fireEvent(elementId: string, event: EngineEvent): Promise<void> {
+  fireEvent(elementId: string, event: EngineEvent): Promise<ElementRow> {
     return this.input(elementId, (engine) => engine.fireEvent(elementId, event))
   }
 
@@ -176,7 +179,7 @@ export class Runtime {
     effectId: string,
     result: EffectResult,
     also?: (trx: Transaction<Database>) => Promise<void>,
-  ): Promise<void> {
+  ): Promise<ElementRow> {
     return this.input(elementId, (engine) => engine.completeEffect(effectId, result), also)
   }
 
@@ -222,15 +225,15 @@ export class Runtime {
     elementId: string,
     action: (engine: Engine) => void,
     also?: (trx: Transaction<Database>) => Promise<void>,
-  ): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  ): Promise<ElementRow> {
+    return this.db.transaction().execute(async (trx) => {
       const row = await lockElement(trx, elementId)
       if (!row) throw new RuntimeError('not_found', `no element "${elementId}"`)
       const versionId = row.flow_version_id ?? (await this.latestVersionFor(trx, row.pipeline_id))
       if (!versionId) throw new RuntimeError('conflict', `the pipeline "${row.pipeline_id}" has no published flow`)
       const engine = await this.engineFor(trx, versionId)
-      const saved: SavedElement = row.state
-        ? (JSON.parse(row.state) as SavedElement)
+      const saved: Stored = row.state
+        ? (JSON.parse(row.state) as Stored)
         : {
             id: row.id,
             stage: row.stage,
@@ -257,28 +260,36 @@ export class Runtime {
       this.pending = []
 
       const at = new Date(this.now()).toISOString()
-      await trx
-        .updateTable('elements')
-        .set({
-          stage: next.stage,
-          // The list shows title and responsible from their columns: kept in step with the fields.
-          ...(typeof next.fields.title === 'string' ? { title: next.fields.title } : {}),
-          responsible: typeof next.fields.responsible === 'string' ? next.fields.responsible : row.responsible,
-          fields: JSON.stringify(next.fields),
-          state: JSON.stringify(next),
-          flow_version_id: versionId,
-          revision: row.revision + 1,
-          updated_at: at,
-        })
-        .where('id', '=', elementId)
-        .execute()
+      // The last history seq is kept in the stored state; an element stored before that asks the table.
+      let seq =
+        saved.historySeq ??
+        Number(
+          (
+            await trx
+              .selectFrom('history')
+              .select((eb) => eb.fn.max('seq').as('seq'))
+              .where('element_id', '=', elementId)
+              .executeTakeFirst()
+          )?.seq ?? 0,
+        )
+      const firstSeq = seq
+      seq += records.length
+      const updated: ElementRow = {
+        ...row,
+        stage: next.stage,
+        // The list shows title and responsible from their columns: kept in step with the fields.
+        title: typeof next.fields.title === 'string' ? next.fields.title : row.title,
+        responsible: typeof next.fields.responsible === 'string' ? next.fields.responsible : row.responsible,
+        fields: JSON.stringify(next.fields),
+        state: JSON.stringify({ ...next, historySeq: seq } satisfies Stored),
+        flow_version_id: versionId,
+        revision: row.revision + 1,
+        updated_at: at,
+      }
+      const { id: _id, created_at: _created, ...changes } = updated
+      await trx.updateTable('elements').set(changes).where('id', '=', elementId).execute()
       if (records.length > 0) {
-        const last = await trx
-          .selectFrom('history')
-          .select((eb) => eb.fn.max('seq').as('seq'))
-          .where('element_id', '=', elementId)
-          .executeTakeFirst()
-        let seq = Number(last?.seq ?? 0)
+        seq = firstSeq
         for (let i = 0; i < records.length; i += 200) {
           await trx
             .insertInto('history')
@@ -298,23 +309,28 @@ export class Runtime {
         }
       }
       const now = this.now()
-      for (const p of pending) {
+      if (pending.length > 0) {
         await trx
           .insertInto('outbox')
-          .values({
-            effect_id: p.effect,
-            element_id: p.element,
-            kind: p.request.kind,
-            request: JSON.stringify(p.request),
-            status: 'pending',
-            attempts: 0,
-            next_attempt_at: now,
-            created_at: at,
-            updated_at: at,
-          })
+          .values(
+            pending.map((p) => ({
+              effect_id: p.effect,
+              element_id: p.element,
+              kind: p.request.kind,
+              request: JSON.stringify(p.request),
+              status: 'pending' as const,
+              attempts: 0,
+              next_attempt_at: now,
+              created_at: at,
+              updated_at: at,
+            })),
+          )
           .execute()
       }
-      await trx.deleteFrom('due_jobs').where('element_id', '=', elementId).execute()
+      // The due row follows the saved jobs: an element that waited for none has none to replace.
+      if (saved.jobs.length > 0 || !row.state) {
+        await trx.deleteFrom('due_jobs').where('element_id', '=', elementId).execute()
+      }
       const firstDue = next.jobs[0]?.dueAt
       if (firstDue !== undefined) {
         await trx
@@ -323,6 +339,7 @@ export class Runtime {
           .execute()
       }
       if (also) await also(trx)
+      return updated
     })
   }
 
