@@ -301,11 +301,6 @@ function makeHandlers(services: Services): { [K in OperationId]: Handler<K> } {
     }
   }
 
-  /** After an input: the element as GET shows it. */
-  async function answerElement(c: Context, id: string) {
-    return c.json(await elementView(await elementRow(db, id)))
-  }
-
   return {
     // ---------------------------------------------------------- pipelines
     listPipelines: async ({ c }) => {
