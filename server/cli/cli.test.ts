@@ -127,6 +127,11 @@ describe('signflow validate', () => {
       ['schema', '--help'],
       ['catalog', '--help'],
       ['serve', '--help'],
+      ['simulate', '--help'],
+      ['test', '--help'],
+      ['publish', '--help'],
+      ['event', '--help'],
+      ['worker', '--help'],
     ]) {
       const run = await signflow(args)
       expect(run.code, args.join(' ')).toBe(0)

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander'
 import { runCatalog } from './catalog.js'
+import { runEvent, runPublish } from './remote.js'
 import { runSchema } from './schema.js'
 import { runServe } from './serve.js'
 import { runSimulate } from './simulate.js'
@@ -107,6 +108,40 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .action(async (options: { port?: string; host?: string }) => {
       code = await runServe(options, io)
     })
+
+  program
+    .command('publish')
+    .description('Publish a graph file as the next version of its flow on a running server.')
+    .argument('<graph>', 'the graph file')
+    .option('--flow <id>', "the flow to publish to (default: the graph's flow.id)")
+    .option('--server <url>', 'the server (default: $SIGNFLOW_SERVER or http://127.0.0.1:8080)')
+    .option('--token <token>', 'an API token (default: $SIGNFLOW_TOKEN)')
+    .option('--json', 'print the version as JSON')
+    .action(async (graph: string, options: { flow?: string; server?: string; token?: string; json?: boolean }) => {
+      code = await runPublish(graph, options, io)
+    })
+
+  program
+    .command('event')
+    .description('Tell a running server that something happened to an element (signed, viewed, paid, …).')
+    .argument('<element>', 'the element id')
+    .argument(
+      '<type>',
+      'signedByCompany, signedByClient, signedByAll, documentViewed, signingRefused, signingExpired, invoicePaid, …',
+    )
+    .option('--document-type <type>', 'the document it is about (invoice, contract, …)')
+    .option('--server <url>', 'the server (default: $SIGNFLOW_SERVER or http://127.0.0.1:8080)')
+    .option('--token <token>', 'an API token (default: $SIGNFLOW_TOKEN)')
+    .option('--json', 'print the element afterwards as JSON')
+    .action(
+      async (
+        element: string,
+        type: string,
+        options: { documentType?: string; server?: string; token?: string; json?: boolean },
+      ) => {
+        code = await runEvent(element, type, options, io)
+      },
+    )
 
   program
     .command('worker')
