@@ -25,6 +25,7 @@ const TABLES = [
   'notifications',
   'tasks',
   'audit_log',
+  'webhook_secrets',
 ]
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

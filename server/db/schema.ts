@@ -192,6 +192,19 @@ export interface AuditLogTable {
   detail: JsonText
 }
 
+/**
+ * The secret of one webhook trigger of a flow (`POST /api/webhooks/{flow}/{trigger}`). Only its SHA-256 hash
+ * (hex) is kept, and its last 4 characters to tell secrets apart; the secret itself is shown once.
+ */
+export interface WebhookSecretsTable {
+  flow_id: string
+  trigger_id: string
+  secret_hash: string
+  secret_hint: string
+  created_at: IsoTime
+  rotated_at: IsoTime | null
+}
+
 /** All tables, for `Kysely<Database>`. */
 export interface Database {
   users: UsersTable
@@ -210,6 +223,7 @@ export interface Database {
   notifications: NotificationsTable
   tasks: TasksTable
   audit_log: AuditLogTable
+  webhook_secrets: WebhookSecretsTable
 }
 
 export type TableName = keyof Database
@@ -236,3 +250,4 @@ export type MessageRow = Row<'messages'>
 export type NotificationRow = Row<'notifications'>
 export type TaskRow = Row<'tasks'>
 export type AuditLogRow = Row<'audit_log'>
+export type WebhookSecretRow = Row<'webhook_secrets'>

@@ -10,11 +10,14 @@ import Type, { type TSchema } from 'typebox'
 import type { EngineEvent, Json } from '../../shared/engine/types.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { DOCUMENT_TYPES, ELEMENT_TYPES } from '../../shared/index.js'
+import { WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
 /** The largest graph (`PUT …/draft`, `POST …/versions`) a request may carry, as for `POST /api/validate`. */
 export const MAX_GRAPH_BODY_BYTES = 5 * 1024 * 1024
 /** The largest body of any other request. */
 export const MAX_BODY_BYTES_SMALL = 256 * 1024
+/** The largest body of a webhook call (`POST /api/webhooks/…`), which anyone may send. */
+export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024
 /** At most this many items per page of a list. */
 export const MAX_PAGE = 200
 export const DEFAULT_PAGE = 50
@@ -123,6 +126,20 @@ export const EventBody = Type.Object(
   },
   strict,
 )
+export const WebhookCallBody = Type.Object(
+  {
+    elementId: RefId('The element the event happened to; it must be in the pipeline of the flow'),
+    data: Type.Optional(
+      Type.Unsafe<Record<string, Json>>({
+        type: 'object',
+        description:
+          "Anything the caller wants to say about the event. Accepted but not kept: the engine's webhook event " +
+          'carries no payload.',
+      }),
+    ),
+  },
+  strict,
+)
 
 // ------------------------------------------------------------ query parameters
 
@@ -178,6 +195,19 @@ const ref = (name: string) => Type.Unsafe<unknown>({ $ref: `#/components/schemas
 const Iso = (description: string) => Type.String({ description: `${description} (ISO 8601)` })
 const list = (item: string, extra: Record<string, TSchema> = {}) =>
   Type.Object({ items: Type.Array(ref(item)), ...extra })
+
+const webhookProperties = {
+  triggerId: Type.String({ description: 'The webhook trigger in the graph' }),
+  title: Type.String({ description: "The trigger's title" }),
+  stage: Type.String({ description: 'The stage the trigger moves elements to' }),
+  url: Type.String({ description: 'Where to call it: POST /api/webhooks/{flowId}/{triggerId}' }),
+  secretHint: Type.String({ description: 'The last 4 characters of its secret' }),
+  createdAt: Iso('The first secret made'),
+  rotatedAt: Nullable('string', 'The secret last replaced (ISO 8601); null if never'),
+}
+const secretDescription =
+  `Send it in the header "${WEBHOOK_SECRET_HEADER}". It is shown only in this answer; ` +
+  'the server keeps only its hash. Lost? Rotate it.'
 
 export const responseSchemas = {
   StageSummary: Type.Object({
@@ -315,6 +345,20 @@ export const responseSchemas = {
     createdAt: Iso('Created'),
     readAt: Nullable('string'),
   }),
+  Webhook: Type.Object({
+    ...webhookProperties,
+    secret: Type.Optional(
+      Type.String({ description: `Only in the answer that made the secret. ${secretDescription}` }),
+    ),
+  }),
+  WebhookWithSecret: Type.Object({
+    ...webhookProperties,
+    secret: Type.String({ description: `The new secret. ${secretDescription}` }),
+  }),
+  WebhookAccepted: Type.Object({
+    accepted: Type.Literal(true),
+    stage: Nullable('string', "The element's stage after the triggers considered the event"),
+  }),
   Task: Type.Object({
     id: Type.String(),
     elementId: Type.String(),
@@ -340,6 +384,13 @@ export interface Operation {
   description?: string
   /** Path parameters, in order. */
   params?: Readonly<Record<string, { description: string; integer?: boolean }>>
+  /** Request headers the operation reads. */
+  headers?: Readonly<Record<string, { description: string; required: boolean }>>
+  /**
+   * Answers without passing the app's guard (it must be in `app.ts`'s public list): the operation
+   * authenticates its callers itself.
+   */
+  public?: true
   query?: TSchema
   body?: { schema: TSchema; maxBytes: number; description: string }
   /** Answers besides the common ones (400, 404, 413, 415, 503 are added from the above). */
@@ -359,6 +410,9 @@ const smallBody = <S extends TSchema>(description: string, schema: S) => ({
   description,
 })
 const ok = (description: string, schema: TSchema) => ({ '200': { description, schema } })
+const webhookTrigger = {
+  triggerId: { description: "The id of a webhook trigger in the flow's latest published version" },
+}
 const elementAnswer = ok('The element as GET /api/elements/{id} shows it.', ref('Element'))
 
 export const OPERATIONS = {
@@ -527,6 +581,66 @@ export const OPERATIONS = {
     params: elementId,
     query: HistoryQuery,
     responses: ok('A page of history records.', list('HistoryRecord')),
+  },
+  listWebhooks: {
+    method: 'get',
+    path: '/api/flows/{id}/webhooks',
+    summary: "The incoming webhooks of the flow's latest published version",
+    description:
+      'One item per trigger of type "webhook" in the latest published version, with the URL to call. A ' +
+      'trigger that has no secret yet is given one here, and this answer shows it (`secret`), once: later ' +
+      'answers show only its last 4 characters. A HEAD request makes no secrets. Without a published version ' +
+      'the list is empty.',
+    params: flowId,
+    responses: ok('The webhooks, in stage order.', list('Webhook')),
+  },
+  rotateWebhookSecret: {
+    method: 'post',
+    path: '/api/flows/{id}/webhooks/{triggerId}/rotate',
+    summary: 'Give a webhook a new secret; the old one stops working at once',
+    params: { ...flowId, ...webhookTrigger },
+    responses: ok('The webhook with its new secret, shown only in this answer.', ref('WebhookWithSecret')),
+  },
+  callWebhook: {
+    method: 'post',
+    path: '/api/webhooks/{flowId}/{triggerId}',
+    summary: 'Another system calls a webhook: the named trigger may move the element',
+    description:
+      "Public: callers authenticate with the webhook's secret, not with the credentials of the rest of the " +
+      'API. The element hears a "webhook" event for this trigger only (other webhook triggers do not fire), ' +
+      'and the history records it (event.received, trigger.considered). The secret is checked before the ' +
+      'body is read.',
+    params: {
+      flowId: { description: 'The flow id' },
+      ...webhookTrigger,
+    },
+    headers: {
+      [WEBHOOK_SECRET_HEADER]: {
+        description: "The webhook's secret, as GET /api/flows/{id}/webhooks showed it",
+        required: true,
+      },
+    },
+    public: true,
+    body: {
+      schema: WebhookCallBody,
+      maxBytes: MAX_WEBHOOK_BODY_BYTES,
+      description: "The element the event happened to (it must be in the flow's pipeline).",
+    },
+    responses: {
+      '202': {
+        description: "Accepted: the event was run; the element's stage after it.",
+        schema: ref('WebhookAccepted'),
+      },
+      '401': {
+        description:
+          'The secret is missing or wrong, or the webhook has none yet (code "unauthorized"; the answer does not say which).',
+      },
+      '404': {
+        description:
+          'No such flow, or no webhook trigger of that id in its latest published version; or no such element in ' +
+          'the flow\'s pipeline (code "not-found").',
+      },
+    },
   },
   listOutbox: {
     method: 'get',

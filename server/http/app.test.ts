@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FORMAT_VERSION } from '../../shared/index.js'
 import { demoGraph } from '../../shared/test/graphs.js'
-import { OPERATIONS } from './api-spec.js'
-import { createApp, MAX_BODY_BYTES } from './app.js'
+import { OPERATIONS, type Operation } from './api-spec.js'
+import { createApp, isPublicApiPath, MAX_BODY_BYTES } from './app.js'
 import { openApiDocument } from './openapi.js'
 
 const app = createApp({})
@@ -239,15 +239,18 @@ describe('the guard', () => {
     },
   })
 
+  const operations = Object.values(OPERATIONS) as Operation[]
+  const guardedOps = operations.filter((op) => !op.public)
+
   it('stands in front of every runtime route and unknown /api paths, not the public ones', async () => {
-    for (const op of Object.values(OPERATIONS)) {
+    for (const op of guardedOps) {
       const path = op.path.replace(/\{[^}]+\}/g, 'x1')
       const res = await guarded.request(path, { method: op.method.toUpperCase() })
       expect(res.status, `${op.method} ${path}`).toBe(401)
     }
     expect((await guarded.request('/api/nope')).status).toBe(401)
     expect((await guarded.request('/api')).status).toBe(401)
-    expect(denied).toHaveLength(Object.keys(OPERATIONS).length + 2)
+    expect(denied).toHaveLength(guardedOps.length + 2)
     for (const path of ['/api/health', '/api/catalog', '/api/schema', '/api/openapi.json']) {
       expect((await guarded.request(path)).status, path).toBe(200)
     }
@@ -258,6 +261,21 @@ describe('the guard', () => {
     expect(through.status).toBe(503) // past the guard, no storage
     expect((await guarded.request('/api', { headers: { authorization: 'Bearer ok' } })).status).toBe(404)
     expect(passed).toBe(2) // once per request
+  })
+
+  it('lets webhook calls through (they check their own secret), and only them', async () => {
+    const publicOps = operations.filter((op) => op.public)
+    expect(publicOps.map((op) => `${op.method} ${op.path}`)).toEqual(['post /api/webhooks/{flowId}/{triggerId}'])
+    for (const op of operations) {
+      expect(isPublicApiPath(op.path.replace(/\{[^}]+\}/g, 'x1')), op.path).toBe(op.public === true)
+    }
+    const res = await guarded.request('/api/webhooks/flow-1/hook-1', { method: 'POST' })
+    expect(res.status).toBe(503) // past the guard, no storage
+    const before = denied.length
+    for (const path of ['/api/webhooks/flow-1', '/api/webhooks/flow-1/hook-1/more', '/api/webhooks/flow-1/hook-1/']) {
+      expect((await guarded.request(path, { method: 'POST' })).status, path).toBe(401)
+    }
+    expect(denied).toHaveLength(before + 3)
   })
 })
 

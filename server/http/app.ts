@@ -5,9 +5,10 @@
  * Every error under `/api` has the shape `{ "error": { "code", "message", "path"? } }`.
  *
  * Two kinds of routes: the public ones ({@link PUBLIC_API_PATHS}: health, catalog, schema,
- * validate, this API's description) and everything else under `/api`, which passes ONE place
- * first, the `guard` middleware, where authentication goes. A route added later is guarded
- * unless its path is added to the public list.
+ * validate, this API's description; {@link PUBLIC_API_PATTERNS}: webhook calls, which check their
+ * own secret) and everything else under `/api`, which passes ONE place first, the `guard`
+ * middleware, where authentication goes. A route added later is guarded unless its path is added
+ * to the public list.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
@@ -43,6 +44,18 @@ export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set([
   '/api/openapi.json',
   '/api/validate',
 ])
+
+/**
+ * Public routes with parameters, matched against the whole path: `POST /api/webhooks/{flowId}/{triggerId}`,
+ * whose callers (other systems) authenticate with the webhook's own secret, checked by its handler. One
+ * segment each, as the router matches `:flowId` and `:triggerId`; nothing else is served under `/api/webhooks/`.
+ */
+export const PUBLIC_API_PATTERNS: readonly RegExp[] = [/^\/api\/webhooks\/[^/]+\/[^/]+$/]
+
+/** Whether a request to `path` skips the guard. */
+export function isPublicApiPath(path: string): boolean {
+  return PUBLIC_API_PATHS.has(path) || PUBLIC_API_PATTERNS.some((pattern) => pattern.test(path))
+}
 
 export interface AppOptions {
   /** A built designer (`dist/`); unknown non-API GET paths fall back to its `index.html`. */
@@ -141,7 +154,7 @@ export function createApp(options: AppOptions = {}): Hono {
   // authentication goes here.
   const guard = options.guard
   app.use('/api/*', async (c, next) => {
-    if (PUBLIC_API_PATHS.has(c.req.path) || guard === undefined) return next()
+    if (guard === undefined || isPublicApiPath(c.req.path)) return next()
     return guard(c, next)
   })
   registerRuntimeApi(app, options.services)

@@ -62,6 +62,13 @@ function runtimePaths(): Record<string, Record<string, object>> {
         description: p.description,
         schema: p.integer ? { type: 'integer', minimum: 1 } : { type: 'string' },
       })),
+      ...Object.entries(op.headers ?? {}).map(([name, h]) => ({
+        name,
+        in: 'header',
+        required: h.required,
+        description: h.description,
+        schema: { type: 'string' },
+      })),
       ...queryParameters(op.query),
     ]
     const responses: Record<string, object> = {}
@@ -79,7 +86,7 @@ function runtimePaths(): Record<string, Record<string, object>> {
     responses['400'] = errorResponse(
       `Bad request (code "bad-request" or "not-json"): ${bad.join('; ')}. "path" points at the offending key or value.`,
     )
-    if (op.params) responses['404'] = errorResponse('Nothing with that id (code "not-found").')
+    if (op.params) responses['404'] ??= errorResponse('Nothing with that id (code "not-found").')
     if (op.body) {
       responses['413'] = errorResponse(
         `The body is larger than ${formatBytes(op.body.maxBytes)} (code "payload-too-large").`,
@@ -227,6 +234,7 @@ export const openApiDocument = {
                   'bad-request',
                   'not-json',
                   'invalid',
+                  'unauthorized',
                   'conflict',
                   'payload-too-large',
                   'unsupported-media-type',

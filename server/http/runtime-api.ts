@@ -1,8 +1,9 @@
 /**
- * The runtime's routes (pipelines, flows and versions, elements, outbox, messages, notifications,
- * tasks), served from the operations in `api-spec.ts`: each request's query and body are checked
- * against the operation's schema before its handler runs, and a handler answers with data or
- * throws an `HttpError` / `RuntimeError` that `app.ts` turns into the error shape.
+ * The runtime's routes (pipelines, flows and versions, elements, webhooks, outbox, messages,
+ * notifications, tasks), served from the operations in `api-spec.ts`: each request's query and body
+ * are checked against the operation's schema before its handler runs, and a handler answers with
+ * data or throws an `HttpError` / `RuntimeError` that `app.ts` turns into the error shape. A public
+ * operation (a webhook call) authenticates its caller first, before its body is read.
  *
  * Without storage every one of these routes answers 503 `no-storage`.
  */
@@ -15,7 +16,7 @@ import type { SavedElement } from '../../shared/engine/engine.js'
 import type { EngineEvent, Json } from '../../shared/engine/types.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { validate } from '../../shared/index.js'
-import type { Database, ElementRow, PipelineRow } from '../db/schema.js'
+import type { Database, ElementRow, PipelineRow, WebhookSecretRow } from '../db/schema.js'
 import { type Runtime, RuntimeError } from '../runtime/runtime.js'
 import {
   DEFAULT_HISTORY_PAGE,
@@ -29,6 +30,7 @@ import {
 import { diffGraphs } from './diff.js'
 import { apiError, HttpError, sentence } from './errors.js'
 import { compileSchema, readJsonBody, readQuery } from './input.js'
+import { newSecret, secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
 /** What the runtime routes need: the database and the runtime on it. */
 export interface Services {
@@ -49,6 +51,16 @@ interface Input<K extends OperationId> {
   body: BodyOf<K>
 }
 type Handler<K extends OperationId> = (input: Input<K>) => Promise<Response>
+/**
+ * Runs before the body is read (and before the body limit): a public operation's own check of its
+ * caller. Answers by throwing; returns when the request may go on.
+ */
+type Preflight = (c: Context, params: Record<string, string>) => Promise<void>
+
+interface Served {
+  handlers: { [K in OperationId]: Handler<K> }
+  preflights: Partial<Record<OperationId, Preflight>>
+}
 
 const NoQuery = { type: 'object', properties: {}, additionalProperties: false } as unknown as TSchema
 
@@ -57,13 +69,13 @@ const NoQuery = { type: 'object', properties: {}, additionalProperties: false } 
  * paths. The caller puts whatever guards these routes (authentication) in front of them.
  */
 export function registerRuntimeApi(app: Hono, services: Services | undefined): void {
-  const handlers = services ? makeHandlers(services) : undefined
+  const served = services ? makeHandlers(services) : undefined
   const methods = new Map<string, string[]>()
   for (const [id, op] of Object.entries(OPERATIONS) as Array<[OperationId, Operation]>) {
     const path = honoPath(op.path)
     methods.set(path, [...(methods.get(path) ?? []), op.method.toUpperCase()])
     const chain: MiddlewareHandler[] = []
-    if (!handlers) {
+    if (!served) {
       chain.push((c) =>
         Promise.resolve(
           apiError(
@@ -76,9 +88,16 @@ export function registerRuntimeApi(app: Hono, services: Services | undefined): v
         ),
       )
     } else {
-      const handler = handlers[id] as Handler<OperationId>
+      const handler = served.handlers[id] as Handler<OperationId>
       const checkQuery = compileSchema(op.query ?? NoQuery)
       const checkBody = op.body ? compileSchema(op.body.schema) : undefined
+      const preflight = served.preflights[id]
+      if (preflight) {
+        chain.push(async (c, next) => {
+          await preflight(c, c.req.param() as Record<string, string>)
+          await next()
+        })
+      }
       if (op.body) {
         const maxBytes = op.body.maxBytes
         chain.push(
@@ -139,7 +158,26 @@ function refuseSystemFields(fields: Record<string, unknown>, at: string): void {
   }
 }
 
-function makeHandlers(services: Services): { [K in OperationId]: Handler<K> } {
+/** A webhook trigger of a flow's latest published version. */
+interface WebhookTrigger {
+  triggerId: string
+  title: string
+  stage: string
+}
+
+/** What a webhook call's preflight found: the flow's pipeline and the trigger called. */
+interface WebhookTarget {
+  pipelineId: string
+  triggerId: string
+}
+
+const UNAUTHORIZED_MESSAGE = `Send the webhook's secret in the header "${WEBHOOK_SECRET_HEADER}".`
+
+function webhookUrl(flowId: string, triggerId: string): string {
+  return `/api/webhooks/${encodeURIComponent(flowId)}/${encodeURIComponent(triggerId)}`
+}
+
+function makeHandlers(services: Services): Served {
   const { db, runtime } = services
   /** Published graphs never change: each is parsed once. */
   const graphs = new Map<string, Graph>()
@@ -301,7 +339,71 @@ function makeHandlers(services: Services): { [K in OperationId]: Handler<K> } {
     }
   }
 
-  return {
+  /** The webhook triggers of the flow's latest published version, in stage order; none before one. */
+  async function webhookTriggers(flowId: string): Promise<WebhookTrigger[]> {
+    const latest = await db
+      .selectFrom('flow_versions')
+      .select('id')
+      .where('flow_id', '=', flowId)
+      .orderBy('number', 'desc')
+      .executeTakeFirst()
+    const graph = latest ? await versionGraph(db, latest.id) : undefined
+    if (!graph) return []
+    return graph.pipeline.stages.flatMap((stage) =>
+      stage.triggers
+        .filter((t) => t.type === 'webhook')
+        .map((t) => ({ triggerId: t.id, title: t.title, stage: stage.id })),
+    )
+  }
+
+  /** The webhook trigger `triggerId` of a flow, or 404 (the same answer for an unknown flow and trigger). */
+  async function webhookTrigger(flowId: string | undefined, triggerId: string | undefined) {
+    const unknown = () => notFound(`No webhook "${triggerId}" in the latest published version of flow "${flowId}".`)
+    if (flowId === undefined || triggerId === undefined) throw unknown()
+    const flow = await db.selectFrom('flows').select(['id', 'pipeline_id']).where('id', '=', flowId).executeTakeFirst()
+    if (!flow) throw unknown()
+    const trigger = (await webhookTriggers(flow.id)).find((t) => t.triggerId === triggerId)
+    if (!trigger) throw unknown()
+    return { flow, trigger }
+  }
+
+  function secretsOf(flowId: string) {
+    return db.selectFrom('webhook_secrets').selectAll().where('flow_id', '=', flowId).execute()
+  }
+
+  function webhookView(flowId: string, trigger: WebhookTrigger, row: WebhookSecretRow, secret?: string) {
+    return {
+      ...trigger,
+      url: webhookUrl(flowId, trigger.triggerId),
+      secretHint: row.secret_hint,
+      createdAt: row.created_at,
+      rotatedAt: row.rotated_at,
+      ...(secret !== undefined ? { secret } : {}),
+    }
+  }
+
+  /** The target of each webhook call that passed its preflight, for its handler. */
+  const webhookTargets = new WeakMap<Context, WebhookTarget>()
+
+  const preflights: Served['preflights'] = {
+    /** The flow and trigger must exist (else 404), and the secret must be theirs (else 401). */
+    callWebhook: async (c, params) => {
+      const { flow, trigger } = await webhookTrigger(params.flowId, params.triggerId)
+      const row = await db
+        .selectFrom('webhook_secrets')
+        .select('secret_hash')
+        .where('flow_id', '=', flow.id)
+        .where('trigger_id', '=', trigger.triggerId)
+        .executeTakeFirst()
+      // One answer for a missing header, a wrong secret and a webhook without a secret yet.
+      if (!secretMatches(c.req.header(WEBHOOK_SECRET_HEADER), row?.secret_hash)) {
+        throw new HttpError(401, 'unauthorized', UNAUTHORIZED_MESSAGE)
+      }
+      webhookTargets.set(c, { pipelineId: flow.pipeline_id, triggerId: trigger.triggerId })
+    },
+  }
+
+  const handlers: Served['handlers'] = {
     // ---------------------------------------------------------- pipelines
     listPipelines: async ({ c }) => {
       const rows = await db.selectFrom('pipelines').selectAll().orderBy('id').execute()
@@ -657,5 +759,100 @@ function makeHandlers(services: Services): { [K in OperationId]: Handler<K> } {
         })),
       })
     },
+
+    // ---------------------------------------------------------- webhooks
+    listWebhooks: async ({ c, params }) => {
+      const flow = await flowRow(params.id)
+      const triggers = await webhookTriggers(flow.id)
+      c.header('Cache-Control', 'no-store')
+      // HEAD runs this handler too but shows no body: a secret made then would never be seen.
+      if (c.req.method === 'HEAD') return c.json({ items: [] })
+      const known = new Map((await secretsOf(flow.id)).map((row) => [row.trigger_id, row]))
+      const items = []
+      for (const trigger of triggers) {
+        const row = known.get(trigger.triggerId)
+        if (row) {
+          items.push(webhookView(flow.id, trigger, row))
+          continue
+        }
+        const made = newSecret()
+        const fresh: WebhookSecretRow = {
+          flow_id: flow.id,
+          trigger_id: trigger.triggerId,
+          secret_hash: made.hash,
+          secret_hint: made.hint,
+          created_at: nowIso(),
+          rotated_at: null,
+        }
+        // Two requests at once: the first to insert shows the secret, the other only its hint.
+        const inserted = await db
+          .insertInto('webhook_secrets')
+          .values(fresh)
+          .onConflict((oc) => oc.columns(['flow_id', 'trigger_id']).doNothing())
+          .executeTakeFirst()
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
+          items.push(webhookView(flow.id, trigger, fresh, made.secret))
+        } else {
+          const other = await db
+            .selectFrom('webhook_secrets')
+            .selectAll()
+            .where('flow_id', '=', flow.id)
+            .where('trigger_id', '=', trigger.triggerId)
+            .executeTakeFirstOrThrow()
+          items.push(webhookView(flow.id, trigger, other))
+        }
+      }
+      return c.json({ items })
+    },
+
+    rotateWebhookSecret: async ({ c, params }) => {
+      const flow = await flowRow(params.id)
+      const trigger = (await webhookTriggers(flow.id)).find((t) => t.triggerId === params.triggerId)
+      if (!trigger) {
+        throw notFound(`No webhook "${params.triggerId}" in the latest published version of flow "${flow.id}".`)
+      }
+      const made = newSecret()
+      const at = nowIso()
+      await db
+        .insertInto('webhook_secrets')
+        .values({
+          flow_id: flow.id,
+          trigger_id: trigger.triggerId,
+          secret_hash: made.hash,
+          secret_hint: made.hint,
+          created_at: at,
+          rotated_at: null,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['flow_id', 'trigger_id'])
+            .doUpdateSet({ secret_hash: made.hash, secret_hint: made.hint, rotated_at: at }),
+        )
+        .execute()
+      const row = await db
+        .selectFrom('webhook_secrets')
+        .selectAll()
+        .where('flow_id', '=', flow.id)
+        .where('trigger_id', '=', trigger.triggerId)
+        .executeTakeFirstOrThrow()
+      c.header('Cache-Control', 'no-store')
+      return c.json(webhookView(flow.id, trigger, row, made.secret))
+    },
+
+    callWebhook: async ({ c, body }) => {
+      const target = webhookTargets.get(c)
+      if (!target) throw new Error('a webhook call reached its handler without its preflight')
+      // An element of another pipeline answers as an unknown one: the caller learns nothing of it.
+      const element = await db
+        .selectFrom('elements')
+        .select(['id', 'pipeline_id'])
+        .where('id', '=', body.elementId)
+        .executeTakeFirst()
+      if (!element || element.pipeline_id !== target.pipelineId) throw notFound(`No element "${body.elementId}".`)
+      // `body.data` is not kept: the engine's webhook event has no payload.
+      const row = await runtime.fireEvent(element.id, { type: 'webhook', trigger: target.triggerId })
+      return c.json({ accepted: true as const, stage: row.stage }, 202)
+    },
   }
+  return { handlers, preflights }
 }

@@ -4,11 +4,13 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as initial from './2026_11_23_0001_initial.js'
 import * as messageKeys from './2026_11_23_0002_message_keys.js'
+import * as webhooks from './2026_11_23_0003_webhooks.js'
 
 /** The migrations by name, as Kysely's `Migrator` records them in `kysely_migration`. */
 export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_23_0001_initial': initial,
   '2026_11_23_0002_message_keys': messageKeys,
+  '2026_11_23_0003_webhooks': webhooks,
 }
 
 /** A `MigrationProvider` for Kysely's `Migrator` that serves {@link migrations}. */
