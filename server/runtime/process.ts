@@ -83,6 +83,20 @@ export async function startRuntime(options: RuntimeProcessOptions = {}): Promise
   if (options.work ?? true) {
     loops.push(loop('due rules', () => runtime.runDueJobs()))
     loops.push(loop('outbox', () => outbox.runOnce()))
+    // History retention: SIGNFLOW_HISTORY_DAYS (unset or 0: keep everything), applied hourly.
+    const days = Number(process.env.SIGNFLOW_HISTORY_DAYS ?? 0)
+    if (days > 0) {
+      let next = 0
+      loops.push(
+        loop('history retention', async () => {
+          if (Date.now() < next) return 0
+          next = Date.now() + 3_600_000
+          const deleted = await runtime.pruneHistory(days)
+          if (deleted > 0) log(`history retention: deleted ${deleted} records older than ${days} days`)
+          return 0
+        }),
+      )
+    }
   }
   return {
     database,

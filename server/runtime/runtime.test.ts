@@ -164,6 +164,21 @@ describeEachDatabase('the runtime', (getDb) => {
     expect(JSON.parse(failed?.record ?? '{}').error).toContain('gave up after 8 attempts')
   })
 
+  it('keeps history for the retention period, and numbers on after pruning', async () => {
+    await runtime.moveElement('deal-1', 'offer', { kind: 'user', id: 'u-anna' })
+    const early = (await history(db, 'deal-1')).length
+    now += 31 * 86_400_000
+    await runtime.fireEvent('deal-1', { type: 'signedByClient' })
+    const all = await history(db, 'deal-1')
+    expect(await runtime.pruneHistory(30)).toBe(early)
+    const kept = await history(db, 'deal-1')
+    expect(kept.map((h) => h.seq)).toEqual(all.slice(early).map((h) => h.seq))
+    expect(kept[0]?.type).toBe('event.received')
+    await runtime.changeField('deal-1', 'amount', 1, { kind: 'api' })
+    const after = await history(db, 'deal-1')
+    expect(after.at(-1)?.seq).toBe((all.at(-1)?.seq ?? 0) + 1)
+  })
+
   it('writes nothing when an input fails', async () => {
     const before = await db.selectFrom('elements').selectAll().where('id', '=', 'deal-1').executeTakeFirstOrThrow()
     await expect(runtime.moveElement('deal-1', 'nowhere', { kind: 'user', id: 'u' })).rejects.toThrow(

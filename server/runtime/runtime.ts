@@ -87,6 +87,7 @@ export class Runtime {
   private readonly worker: string
   private readonly claimMs: number
   private readonly engines = new Map<string, Engine>()
+  private readonly latest = new Map<string, { id: string; until: number }>()
   /** What the input being run asked for; filled by the engine's ports during the synchronous part. */
   private records: TimelineRecord[] = []
   private pending: Pending[] = []
@@ -126,6 +127,7 @@ export class Runtime {
         .executeTakeFirst()
       if (latest && latest.hash === hash) return { id: latest.id, number: latest.number, hash }
       const number = (latest?.number ?? 0) + 1
+      this.latest.clear()
       const id = `${flowId}@${number}`
       await trx
         .insertInto('flow_versions')
@@ -343,7 +345,15 @@ export class Runtime {
     })
   }
 
+  /**
+   * The version an element not pinned yet starts with: the newest published of its pipeline's
+   * flows. Remembered for a second (a publish here forgets it at once; one in another process
+   * is seen within that second).
+   */
   private async latestVersionFor(trx: Db, pipelineId: string): Promise<string | undefined> {
+    const now = Date.now()
+    const known = this.latest.get(pipelineId)
+    if (known && known.until > now) return known.id
     const row = await trx
       .selectFrom('flow_versions')
       .innerJoin('flows', 'flows.id', 'flow_versions.flow_id')
@@ -352,7 +362,18 @@ export class Runtime {
       .orderBy('flow_versions.published_at', 'desc')
       .orderBy('flow_versions.number', 'desc')
       .executeTakeFirst()
+    if (row) this.latest.set(pipelineId, { id: row.id, until: now + 1000 })
     return row?.id
+  }
+
+  /**
+   * Deletes history rows older than `days` days (the retention setting, `SIGNFLOW_HISTORY_DAYS`).
+   * Numbering goes on where it was: an element's next record never reuses a deleted seq.
+   */
+  async pruneHistory(days: number): Promise<number> {
+    const cutoff = new Date(this.now() - days * 86_400_000).toISOString()
+    const result = await this.db.deleteFrom('history').where('at', '<', cutoff).executeTakeFirst()
+    return Number(result.numDeletedRows)
   }
 
   /** One engine per flow version, made on first use and kept (versions never change). */
