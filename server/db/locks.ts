@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely'
 import { dialectOf } from './dialect.js'
 import type { Database, ElementRow } from './schema.js'
+import { QueryShape } from './shapes.js'
 
 /**
  * Reads the element and locks its row until `trx` ends, so a read-modify-write of the element (its state,
@@ -14,6 +15,13 @@ import type { Database, ElementRow } from './schema.js'
  */
 export async function lockElement(trx: Transaction<Database>, id: string): Promise<ElementRow | undefined> {
   if (!trx.isTransaction) throw new Error('lockElement needs a transaction: a lock outside one ends at once')
-  const query = trx.selectFrom('elements').selectAll().where('id', '=', id)
-  return (dialectOf(trx) === 'postgres' ? query.forUpdate() : query).executeTakeFirst()
+  const dialect = dialectOf(trx)
+  const result = await (dialect === 'postgres' ? lockForUpdate : readElement).run<ElementRow>(trx, dialect, id)
+  return result.rows[0]
 }
+
+/** Compiled once: this runs for every input the runtime handles. */
+const readElement = new QueryShape((db, id: string) => db.selectFrom('elements').selectAll().where('id', '=', id))
+const lockForUpdate = new QueryShape((db, id: string) =>
+  db.selectFrom('elements').selectAll().where('id', '=', id).forUpdate(),
+)

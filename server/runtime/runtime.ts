@@ -29,6 +29,7 @@ import { validate } from '../../shared/validate/validate.js'
 import { dialectOf } from '../db/dialect.js'
 import { lockElement } from '../db/locks.js'
 import type { Database, ElementRow } from '../db/schema.js'
+import { QueryShape } from '../db/shapes.js'
 
 export interface RuntimeOptions {
   db: Kysely<Database>
@@ -59,6 +60,26 @@ interface Pending {
 }
 
 type Db = Kysely<Database> | Transaction<Database>
+
+/** Compiled once: the element's row after every input. */
+const saveElementRow = new QueryShape(
+  (
+    db,
+    stage: string | null,
+    title: string,
+    responsible: string | null,
+    fields: string,
+    state: string | null,
+    version: string | null,
+    revision: number,
+    at: string,
+    id: string,
+  ) =>
+    db
+      .updateTable('elements')
+      .set({ stage, title, responsible, fields, state, flow_version_id: version, revision, updated_at: at })
+      .where('id', '=', id),
+)
 
 /** What `elements.state` holds: the engine's saved element and the last history seq written for it. */
 type Stored = SavedElement & { historySeq?: number }
@@ -288,8 +309,19 @@ export class Runtime {
         revision: row.revision + 1,
         updated_at: at,
       }
-      const { id: _id, created_at: _created, ...changes } = updated
-      await trx.updateTable('elements').set(changes).where('id', '=', elementId).execute()
+      await saveElementRow.run(
+        trx,
+        dialectOf(trx),
+        updated.stage,
+        updated.title,
+        updated.responsible,
+        updated.fields,
+        updated.state,
+        updated.flow_version_id,
+        updated.revision,
+        updated.updated_at,
+        elementId,
+      )
       if (records.length > 0) {
         seq = firstSeq
         for (let i = 0; i < records.length; i += 200) {

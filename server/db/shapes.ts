@@ -1,0 +1,40 @@
+/**
+ * Queries of a fixed shape, compiled once. Kysely builds and compiles a query in a few
+ * microseconds; on the hot path of the runtime (thousands of inputs a second, several queries
+ * each) that adds up. A shape is built once with placeholder values, compiled, and each
+ * placeholder's place among the parameters remembered; later runs copy the compiled query and
+ * put the real values in those places. Values only: anything that changes the SQL text (a
+ * column name, the number of rows) must be part of the shape's key.
+ */
+import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely'
+import type { Database } from './schema.js'
+
+/** The database or a transaction on it. */
+export type Executor = Kysely<Database> | Transaction<Database>
+
+const PLACEHOLDER = '\u0000signflow-shape-arg-'
+
+export class QueryShape<Args extends unknown[]> {
+  private readonly compiled = new Map<string, { query: CompiledQuery; places: number[][] }>()
+
+  constructor(private readonly build: (db: Executor, ...args: Args) => Compilable) {}
+
+  /** Runs the shape with these values. `dialect` keys the compiled text (placeholders differ). */
+  async run<R = unknown>(db: Executor, dialect: string, ...args: Args): Promise<QueryResult<R>> {
+    let known = this.compiled.get(dialect)
+    if (!known) {
+      const marks = args.map((_, i) => `${PLACEHOLDER}${i}`) as unknown as Args
+      const query = this.build(db, ...marks).compile()
+      const places = args.map((_, i) => query.parameters.flatMap((p, at) => (p === `${PLACEHOLDER}${i}` ? [at] : [])))
+      const unplaced = places.findIndex((p) => p.length === 0)
+      if (unplaced >= 0) throw new Error(`query shape: argument ${unplaced} does not appear among the parameters`)
+      known = { query, places }
+      this.compiled.set(dialect, known)
+    }
+    const parameters = [...known.query.parameters]
+    known.places.forEach((at, i) => {
+      for (const j of at) parameters[j] = args[i]
+    })
+    return db.executeQuery<R>({ ...known.query, parameters })
+  }
+}
