@@ -1,4 +1,4 @@
-/** The designer's calls to the Signflow HTTP API (same origin; `vite` proxies `/api` in development). */
+/** The web app's calls to the Signflow HTTP API (same origin; `vite` proxies `/api` in development). */
 import type { Category, ElementType, Finding, PaletteItem } from '../../shared/index.js'
 
 export interface PaletteGroup {
@@ -62,4 +62,53 @@ export function validateGraph(text: string, signal?: AbortSignal): Promise<Valid
     body: text,
     ...(signal ? { signal } : {}),
   })
+}
+
+/** What the demo's mail and SMS catcher received (`GET /api/messages`). */
+export interface Message {
+  id: number
+  channel: 'email' | 'sms'
+  to: string
+  /** Emails only. */
+  subject: string | null
+  body: string
+  /** ISO 8601. */
+  receivedAt: string
+}
+
+export type DeliveryStatus = 'pending' | 'sending' | 'done' | 'failed'
+
+/** An effect the outbox worker delivers, with its progress (`GET /api/outbox`). */
+export interface Delivery {
+  id: number
+  /** The effect: `email`, `sms`, `createDocument`, `sendForSigning`, `notification`, `task`, … */
+  kind: string
+  status: DeliveryStatus
+  attempts: number
+  lastError: string | null
+  /** ISO 8601. */
+  nextAttemptAt: string
+  elementId: string
+  /** ISO 8601. */
+  createdAt: string
+}
+
+interface Page<T> {
+  items: T[]
+}
+
+function itemsOf<T>(page: Page<T> | undefined): T[] {
+  if (!Array.isArray(page?.items))
+    throw new ApiError(200, 'bad-answer', 'The server answered with something unexpected.')
+  return page.items
+}
+
+/** The newest messages the catcher received, newest first. */
+export async function fetchMessages(signal?: AbortSignal): Promise<Message[]> {
+  return itemsOf(await call<Page<Message> | undefined>('/api/messages', signal ? { signal } : {}))
+}
+
+/** The newest outbox rows, newest first. */
+export async function fetchDeliveries(signal?: AbortSignal): Promise<Delivery[]> {
+  return itemsOf(await call<Page<Delivery> | undefined>('/api/outbox', signal ? { signal } : {}))
 }
