@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { QueryShape } from './shapes.js'
+import { InsertShape, QueryShape } from './shapes.js'
 import { describeEachDatabase } from './test-support.js'
 
 describeEachDatabase('query shapes', (getDb, dialect) => {
@@ -33,5 +33,26 @@ describeEachDatabase('query shapes', (getDb, dialect) => {
     const db = getDb()
     const bad = new QueryShape((q, column: string) => q.selectFrom('users').select(column as 'id'))
     await expect(bad.run(db, dialect, 'name')).rejects.toThrow('argument 0 does not appear among the parameters')
+  })
+
+  it('insert any number of rows, compiled once per count, the same as built anew', async () => {
+    const db = getDb()
+    const insert = new InsertShape('audit_log', ['at', 'actor', 'action', 'target', 'detail'], 3)
+    await insert.run(db, dialect, [['t1', 'anna', 'publish', 'flow-1', '{}']])
+    await insert.run(db, dialect, [
+      ['t2', 'jean', 'move', 'deal-1', '{"to":"won"}'],
+      ['t3', 'zoë', 'move', 'deal-2', '{"to":"lost"}'],
+    ])
+    await insert.run(db, dialect, [['t4', 'anna', 'publish', 'flow-2', '{}']])
+    // More rows than it compiles: built the usual way.
+    await insert.run(
+      db,
+      dialect,
+      Array.from({ length: 5 }, (_, i) => [`u${i}`, 'bulk', 'import', `row-${i}`, '[]']),
+    )
+    await insert.run(db, dialect, [])
+    const rows = await db.selectFrom('audit_log').select(['at', 'actor', 'target', 'detail']).orderBy('id').execute()
+    expect(rows.map((r) => r.at)).toEqual(['t1', 't2', 't3', 't4', 'u0', 'u1', 'u2', 'u3', 'u4'])
+    expect(rows[2]).toEqual({ at: 't3', actor: 'zoë', target: 'deal-2', detail: '{"to":"lost"}' })
   })
 })

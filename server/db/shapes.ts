@@ -38,3 +38,40 @@ export class QueryShape<Args extends unknown[]> {
     return db.executeQuery<R>({ ...known.query, parameters })
   }
 }
+
+/**
+ * An insert of rows with fixed columns, compiled once per number of rows (up to `maxRows`;
+ * more rows are built the usual way). Rows are value lists in the order of `columns`.
+ */
+export class InsertShape<T extends keyof Database & string> {
+  private readonly shapes = new Map<number, QueryShape<unknown[]>>()
+
+  constructor(
+    private readonly table: T,
+    private readonly columns: ReadonlyArray<keyof Database[T] & string>,
+    private readonly maxRows = 50,
+  ) {}
+
+  async run(db: Executor, dialect: string, rows: unknown[][]): Promise<void> {
+    if (rows.length === 0) return
+    const width = this.columns.length
+    const build = (q: Executor, values: unknown[]) =>
+      q
+        .insertInto(this.table)
+        .values(
+          Array.from({ length: values.length / width }, (_, r) =>
+            Object.fromEntries(this.columns.map((c, i) => [c, values[r * width + i]])),
+          ) as never,
+        )
+    if (rows.length > this.maxRows) {
+      await build(db, rows.flat()).execute()
+      return
+    }
+    let shape = this.shapes.get(rows.length)
+    if (!shape) {
+      shape = new QueryShape((q, ...values: unknown[]) => build(q, values))
+      this.shapes.set(rows.length, shape)
+    }
+    await shape.run(db, dialect, ...rows.flat())
+  }
+}

@@ -29,7 +29,7 @@ import { validate } from '../../shared/validate/validate.js'
 import { dialectOf } from '../db/dialect.js'
 import { lockElement } from '../db/locks.js'
 import type { Database, ElementRow } from '../db/schema.js'
-import { QueryShape } from '../db/shapes.js'
+import { InsertShape, QueryShape } from '../db/shapes.js'
 
 export interface RuntimeOptions {
   db: Kysely<Database>
@@ -60,6 +60,20 @@ interface Pending {
 }
 
 type Db = Kysely<Database> | Transaction<Database>
+
+/** Compiled once per number of rows: what every input writes. */
+const insertHistory = new InsertShape('history', ['element_id', 'seq', 'at', 'type', 'record'])
+const insertOutbox = new InsertShape('outbox', [
+  'effect_id',
+  'element_id',
+  'kind',
+  'request',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'created_at',
+  'updated_at',
+])
 
 /** Compiled once: the element's row after every input. */
 const saveElementRow = new QueryShape(
@@ -324,45 +338,23 @@ export class Runtime {
       )
       if (records.length > 0) {
         seq = firstSeq
+        const dialect = dialectOf(trx)
         for (let i = 0; i < records.length; i += 200) {
-          await trx
-            .insertInto('history')
-            .values(
-              records.slice(i, i + 200).map((r) => {
-                const { seq: _engineSeq, element: _element, at: recordAt, ...rest } = r
-                return {
-                  element_id: elementId,
-                  seq: ++seq,
-                  at: recordAt,
-                  type: r.type,
-                  record: JSON.stringify(rest),
-                }
-              }),
-            )
-            .execute()
+          const rows = records.slice(i, i + 200).map((r) => {
+            const { seq: _engineSeq, element: _element, at: recordAt, ...rest } = r
+            return [elementId, ++seq, recordAt, r.type, JSON.stringify(rest)]
+          })
+          await insertHistory.run(trx, dialect, rows)
         }
       }
       const now = this.now()
-      if (pending.length > 0) {
-        await trx
-          .insertInto('outbox')
-          .values(
-            pending.map((p) => ({
-              effect_id: p.effect,
-              element_id: p.element,
-              kind: p.request.kind,
-              request: JSON.stringify(p.request),
-              status: 'pending' as const,
-              attempts: 0,
-              next_attempt_at: now,
-              created_at: at,
-              updated_at: at,
-            })),
-          )
-          .execute()
-      }
+      await insertOutbox.run(
+        trx,
+        dialectOf(trx),
+        pending.map((p) => [p.effect, p.element, p.request.kind, JSON.stringify(p.request), 'pending', 0, now, at, at]),
+      )
       // The due row follows the saved jobs: an element that waited for none has none to replace.
-      if (saved.jobs.length > 0 || !row.state) {
+      if (saved.jobs.length > 0) {
         await trx.deleteFrom('due_jobs').where('element_id', '=', elementId).execute()
       }
       const firstDue = next.jobs[0]?.dueAt
