@@ -181,6 +181,29 @@ export const NotificationsQuery = Type.Object(
   },
   strict,
 )
+export const AuditQuery = Type.Object(
+  {
+    target: Type.Optional(
+      Type.String({
+        maxLength: 300,
+        description: 'Only rows about this target, e.g. "element:deal-7" or "flow:sales"',
+      }),
+    ),
+    actor: Type.Optional(Type.String({ maxLength: 200, description: 'Only rows by this actor' })),
+    action: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        pattern: '^[A-Za-z][A-Za-z.]*$',
+        description: 'Only this action ("element.moved"), or a kind of them ending in "." ("element.")',
+      }),
+    ),
+    before: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Only rows older than this id (the next page: the last id seen)' }),
+    ),
+    limit: Limit(MAX_PAGE, DEFAULT_PAGE),
+  },
+  strict,
+)
 export const TasksQuery = Type.Object(
   {
     element: Type.Optional(Type.String({ description: "Only this element's tasks" })),
@@ -358,6 +381,16 @@ export const responseSchemas = {
   WebhookAccepted: Type.Object({
     accepted: Type.Literal(true),
     stage: Nullable('string', "The element's stage after the triggers considered the event"),
+  }),
+  AuditEntry: Type.Object({
+    id: Type.Integer({ description: 'Counts up: a newer row has a larger id' }),
+    at: Iso('When'),
+    actor: Type.String({ description: 'Who: a user or token id; "api" before sign-in exists' }),
+    action: Type.String({ description: 'What, e.g. "flow.published", "element.moved"' }),
+    target: Type.String({ description: 'To what, as "<kind>:<id>"' }),
+    detail: Type.Record(Type.String(), Type.Unknown(), {
+      description: "What changed, and the caller's address (ip) and user agent when known",
+    }),
   }),
   Task: Type.Object({
     id: Type.String(),
@@ -641,6 +674,16 @@ export const OPERATIONS = {
           'the flow\'s pipeline (code "not-found").',
       },
     },
+  },
+  listAudit: {
+    method: 'get',
+    path: '/api/audit',
+    summary: 'The audit log: who changed what, when and from where; newest first',
+    description:
+      'Every change made through the API writes one row in the same transaction as the change; rows are never ' +
+      'changed or deleted. Page with `before`: pass the last id of a page to get the next.',
+    query: AuditQuery,
+    responses: ok('A page of audit rows.', list('AuditEntry')),
   },
   listOutbox: {
     method: 'get',

@@ -141,6 +141,7 @@ async function seed(db: Kysely<Database>) {
 }
 
 const TABLES = [
+  'audit_log',
   'history',
   'outbox_attempts',
   'outbox',
@@ -859,6 +860,82 @@ describeEachDatabase('the HTTP API', (getDb) => {
         },
       ])
       expectError(await get('/api/tasks?element=deal-1&limit=0'), 400, 'bad-request', '/limit')
+    })
+  })
+
+  describe('the audit log', () => {
+    it("records each change with who, what and the caller, in the change's transaction; newest first", async () => {
+      const before = (await get('/api/audit')).body.items.length
+      expect((await post('/api/elements/deal-1/move', { stage: 'offer' })).status).toBe(200)
+      expect(
+        (await patch('/api/elements/deal-1/fields', { fields: { amount: 7000, 'custom.note': 'x' } })).status,
+      ).toBe(200)
+      expect(
+        (
+          await send(
+            app,
+            'POST',
+            '/api/elements/deal-1/events',
+            { type: 'signedByClient' },
+            {
+              headers: { 'content-type': 'application/json', 'user-agent': 'integration-test/1.0' },
+            },
+          )
+        ).status,
+      ).toBe(200)
+      const { status, body } = await get('/api/audit?target=element:deal-1')
+      expect(status).toBe(200)
+      expect(body.items.map((r: { action: string }) => r.action)).toEqual([
+        'element.event',
+        'element.fieldsChanged',
+        'element.moved',
+      ])
+      const [event, fields, moved] = body.items
+      expect(moved).toMatchObject({ actor: 'api', target: 'element:deal-1', detail: { stage: 'offer' } })
+      expect(fields.detail).toEqual({ fields: ['amount', 'custom.note'] })
+      expect(event.detail).toEqual({ event: 'signedByClient', userAgent: 'integration-test/1.0' })
+      expect(event.id).toBeGreaterThan(fields.id)
+      expect((await get('/api/audit')).body.items.length).toBe(before + 3)
+    })
+
+    it('records publishing, rollback and drafts on the flow; a refused change writes nothing', async () => {
+      expect((await put('/api/flows/sales-flow/draft', salesGraphV2())).status).toBe(200)
+      expect((await post('/api/flows/sales-flow/versions', {})).status).toBe(201)
+      expect((await post('/api/flows/sales-flow/rollback', { number: 1 })).status).toBe(201)
+      const items = (await get('/api/audit?target=flow:sales-flow')).body.items
+      expect(items.map((r: { action: string; detail: unknown }) => [r.action, r.detail])).toEqual([
+        ['flow.published', { version: 3, hash: expect.any(String), rolledBackTo: 1 }],
+        ['flow.published', { version: 2, hash: expect.any(String) }],
+        ['flow.draftSaved', {}],
+      ])
+      // Publishing the same content again makes no version and no row.
+      expect((await post('/api/flows/sales-flow/rollback', { number: 1 })).status).toBe(200)
+      const total = (await get('/api/audit?limit=200')).body.items.length
+      expectError(await post('/api/elements/deal-1/move', { stage: 'nowhere' }), 422, 'invalid', '/stage')
+      expectError(await post('/api/elements', { pipelineId: 'none', type: 'deal', title: 'x' }), 422, 'invalid')
+      expect((await get('/api/audit?limit=200')).body.items.length).toBe(total)
+      expect(await db.selectFrom('audit_log').select('id').where('target', '=', 'element:deal-1').execute()).toEqual([])
+    })
+
+    it('filters by actor and by a kind of action, and pages with "before"', async () => {
+      for (const stage of ['offer', 'won', 'new']) await post('/api/elements/deal-2/move', { stage })
+      expect(
+        (await post('/api/elements', { id: 'deal-9', pipelineId: 'sales', type: 'deal', title: 'Nine' })).status,
+      ).toBe(201)
+      const elements = (await get('/api/audit?action=element.')).body.items
+      expect(elements.map((r: { action: string }) => r.action)).toEqual([
+        'element.created',
+        'element.moved',
+        'element.moved',
+        'element.moved',
+      ])
+      const moved = (await get('/api/audit?action=element.moved&limit=2')).body.items
+      expect(moved.map((r: { detail: { stage: string } }) => r.detail.stage)).toEqual(['new', 'won'])
+      const next = (await get(`/api/audit?action=element.moved&limit=2&before=${moved[1].id}`)).body.items
+      expect(next.map((r: { detail: { stage: string } }) => r.detail.stage)).toEqual(['offer'])
+      expect((await get('/api/audit?actor=someone-else')).body.items).toEqual([])
+      expectError(await get('/api/audit?action=element%25'), 400, 'bad-request', '/action')
+      expectError(await get('/api/audit?before=0'), 400, 'bad-request', '/before')
     })
   })
 

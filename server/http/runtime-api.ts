@@ -16,8 +16,10 @@ import type { SavedElement } from '../../shared/engine/engine.js'
 import type { EngineEvent, Json } from '../../shared/engine/types.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { validate } from '../../shared/index.js'
+import { auditView, writeAudit } from '../db/audit.js'
 import type { Database, ElementRow, PipelineRow, WebhookSecretRow } from '../db/schema.js'
 import { type Runtime, RuntimeError } from '../runtime/runtime.js'
+import { actorOf } from './actor.js'
 import {
   DEFAULT_HISTORY_PAGE,
   DEFAULT_PAGE,
@@ -167,6 +169,7 @@ interface WebhookTrigger {
 
 /** What a webhook call's preflight found: the flow's pipeline and the trigger called. */
 interface WebhookTarget {
+  flowId: string
   pipelineId: string
   triggerId: string
 }
@@ -278,12 +281,28 @@ function makeHandlers(services: Services): Served {
       .executeTakeFirst()
   }
 
-  /** Publishes, answering 201 with the new version or 200 when the content is the latest version's. */
-  async function publish(c: Context, flowId: string, graph: Graph, problemAt: (e: RuntimeError) => HttpError) {
+  /**
+   * Publishes, answering 201 with the new version or 200 when the content is the latest version's. A new
+   * version is audited as `flow.published` (with `rolledBackTo` for a rollback).
+   */
+  async function publish(
+    c: Context,
+    flowId: string,
+    graph: Graph,
+    problemAt: (e: RuntimeError) => HttpError,
+    detail: Record<string, Json> = {},
+  ) {
     const before = await latestNumber(flowId)
+    const actor = actorOf(c)
     let published: { id: string; number: number; hash: string }
     try {
-      published = await runtime.publish(flowId, graph, 'api')
+      published = await runtime.publish(flowId, graph, actor.id, (trx, version) =>
+        writeAudit(trx, actor, {
+          action: 'flow.published',
+          target: `flow:${flowId}`,
+          detail: { version: version.number, hash: version.hash, ...detail },
+        }),
+      )
     } catch (error) {
       if (error instanceof RuntimeError && error.code === 'invalid') throw problemAt(error)
       throw error
@@ -399,7 +418,7 @@ function makeHandlers(services: Services): Served {
       if (!secretMatches(c.req.header(WEBHOOK_SECRET_HEADER), row?.secret_hash)) {
         throw new HttpError(401, 'unauthorized', UNAUTHORIZED_MESSAGE)
       }
-      webhookTargets.set(c, { pipelineId: flow.pipeline_id, triggerId: trigger.triggerId })
+      webhookTargets.set(c, { flowId: flow.id, pipelineId: flow.pipeline_id, triggerId: trigger.triggerId })
     },
   }
 
@@ -444,11 +463,14 @@ function makeHandlers(services: Services): Served {
         throw invalid(error?.path ?? '', `The graph is not valid: ${error?.message ?? 'see POST /api/validate.'}`)
       }
       const updatedAt = nowIso()
-      await db
-        .updateTable('flows')
-        .set({ draft: JSON.stringify(body), updated_at: updatedAt })
-        .where('id', '=', flow.id)
-        .execute()
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('flows')
+          .set({ draft: JSON.stringify(body), updated_at: updatedAt })
+          .where('id', '=', flow.id)
+          .execute()
+        await writeAudit(trx, actorOf(c), { action: 'flow.draftSaved', target: `flow:${flow.id}` }, updatedAt)
+      })
       return c.json({ id: flow.id, updatedAt, findings: result.findings })
     },
 
@@ -507,11 +529,16 @@ function makeHandlers(services: Services): Served {
         const known = latest === undefined ? 'it has none yet' : `its versions are 1 to ${latest}`
         throw invalid('/number', `Flow "${flow.id}" has no version ${body.number}; ${known}.`)
       }
-      return publish(c, flow.id, JSON.parse(row.graph) as Graph, (e) =>
-        invalid(
-          e.path ?? '',
-          `Version ${body.number} no longer validates: ${e.message}. The path points into its graph.`,
-        ),
+      return publish(
+        c,
+        flow.id,
+        JSON.parse(row.graph) as Graph,
+        (e) =>
+          invalid(
+            e.path ?? '',
+            `Version ${body.number} no longer validates: ${e.message}. The path points into its graph.`,
+          ),
+        { rolledBackTo: body.number },
       )
     },
 
@@ -619,6 +646,16 @@ function makeHandlers(services: Services): Served {
               updated_at: at,
             })
             .execute()
+          await writeAudit(
+            trx,
+            actorOf(c),
+            {
+              action: 'element.created',
+              target: `element:${id}`,
+              detail: { pipelineId: pipeline.id, title: body.title },
+            },
+            at,
+          )
         })
       } catch (error) {
         // Two requests creating the same id at once: the database refuses the second insert.
@@ -635,14 +672,26 @@ function makeHandlers(services: Services): Served {
     getElement: async ({ c, params }) => c.json(await elementView(await elementRow(db, params.id))),
 
     moveElement: async ({ c, params, body }) => {
-      const row = await runtime.moveElement(params.id ?? '', body.stage, { kind: 'api' })
+      const id = params.id ?? ''
+      const actor = actorOf(c)
+      const row = await runtime.moveElement(id, body.stage, { kind: 'api' }, (trx) =>
+        writeAudit(trx, actor, { action: 'element.moved', target: `element:${id}`, detail: { stage: body.stage } }),
+      )
       return c.json(await elementView(row))
     },
 
     changeFields: async ({ c, params, body }) => {
       refuseSystemFields(body.fields, '/fields')
       // One transaction: all the fields change, or none.
-      const row = await runtime.changeFields(params.id ?? '', Object.entries(body.fields), { kind: 'api' })
+      const id = params.id ?? ''
+      const actor = actorOf(c)
+      const row = await runtime.changeFields(id, Object.entries(body.fields), { kind: 'api' }, (trx) =>
+        writeAudit(trx, actor, {
+          action: 'element.fieldsChanged',
+          target: `element:${id}`,
+          detail: { fields: Object.keys(body.fields) },
+        }),
+      )
       return c.json(await elementView(row))
     },
 
@@ -653,7 +702,11 @@ function makeHandlers(services: Services): Served {
         ...(body.field !== undefined ? { field: body.field } : {}),
         ...(body.value !== undefined ? { value: body.value } : {}),
       }
-      const row = await runtime.fireEvent(params.id ?? '', event)
+      const id = params.id ?? ''
+      const actor = actorOf(c)
+      const row = await runtime.fireEvent(id, event, (trx) =>
+        writeAudit(trx, actor, { action: 'element.event', target: `element:${id}`, detail: { event: body.type } }),
+      )
       return c.json(await elementView(row))
     },
 
@@ -675,6 +728,25 @@ function makeHandlers(services: Services): Served {
           record: JSON.parse(r.record) as Record<string, Json>,
         })),
       })
+    },
+
+    // ---------------------------------------------------------- audit
+    listAudit: async ({ c, query }) => {
+      let select = db.selectFrom('audit_log').selectAll()
+      if (query.target !== undefined) select = select.where('target', '=', query.target)
+      if (query.actor !== undefined) select = select.where('actor', '=', query.actor)
+      if (query.action !== undefined) {
+        // Actions are letters and dots (the schema says so): a prefix has no "%" or "_" to escape.
+        select = query.action.endsWith('.')
+          ? select.where('action', 'like', `${query.action}%`)
+          : select.where('action', '=', query.action)
+      }
+      if (query.before !== undefined) select = select.where('id', '<', query.before)
+      const rows = await select
+        .orderBy('id', 'desc')
+        .limit(query.limit ?? DEFAULT_PAGE)
+        .execute()
+      return c.json({ items: rows.map(auditView) })
     },
 
     // ---------------------------------------------------------- what the runtime produced
@@ -785,12 +857,23 @@ function makeHandlers(services: Services): Served {
           rotated_at: null,
         }
         // Two requests at once: the first to insert shows the secret, the other only its hint.
-        const inserted = await db
-          .insertInto('webhook_secrets')
-          .values(fresh)
-          .onConflict((oc) => oc.columns(['flow_id', 'trigger_id']).doNothing())
-          .executeTakeFirst()
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
+        const inserted = await db.transaction().execute(async (trx) => {
+          const result = await trx
+            .insertInto('webhook_secrets')
+            .values(fresh)
+            .onConflict((oc) => oc.columns(['flow_id', 'trigger_id']).doNothing())
+            .executeTakeFirst()
+          const made = Number(result.numInsertedOrUpdatedRows ?? 0) > 0
+          if (made) {
+            await writeAudit(trx, actorOf(c), {
+              action: 'webhook.secretCreated',
+              target: `flow:${flow.id}`,
+              detail: { triggerId: trigger.triggerId },
+            })
+          }
+          return made
+        })
+        if (inserted) {
           items.push(webhookView(flow.id, trigger, fresh, made.secret))
         } else {
           const other = await db
@@ -813,22 +896,30 @@ function makeHandlers(services: Services): Served {
       }
       const made = newSecret()
       const at = nowIso()
-      await db
-        .insertInto('webhook_secrets')
-        .values({
-          flow_id: flow.id,
-          trigger_id: trigger.triggerId,
-          secret_hash: made.hash,
-          secret_hint: made.hint,
-          created_at: at,
-          rotated_at: null,
-        })
-        .onConflict((oc) =>
-          oc
-            .columns(['flow_id', 'trigger_id'])
-            .doUpdateSet({ secret_hash: made.hash, secret_hint: made.hint, rotated_at: at }),
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('webhook_secrets')
+          .values({
+            flow_id: flow.id,
+            trigger_id: trigger.triggerId,
+            secret_hash: made.hash,
+            secret_hint: made.hint,
+            created_at: at,
+            rotated_at: null,
+          })
+          .onConflict((oc) =>
+            oc
+              .columns(['flow_id', 'trigger_id'])
+              .doUpdateSet({ secret_hash: made.hash, secret_hint: made.hint, rotated_at: at }),
+          )
+          .execute()
+        await writeAudit(
+          trx,
+          actorOf(c),
+          { action: 'webhook.secretRotated', target: `flow:${flow.id}`, detail: { triggerId: trigger.triggerId } },
+          at,
         )
-        .execute()
+      })
       const row = await db
         .selectFrom('webhook_secrets')
         .selectAll()
@@ -850,7 +941,14 @@ function makeHandlers(services: Services): Served {
         .executeTakeFirst()
       if (!element || element.pipeline_id !== target.pipelineId) throw notFound(`No element "${body.elementId}".`)
       // `body.data` is not kept: the engine's webhook event has no payload.
-      const row = await runtime.fireEvent(element.id, { type: 'webhook', trigger: target.triggerId })
+      const caller = { ...actorOf(c), id: `webhook:${target.flowId}/${target.triggerId}` }
+      const row = await runtime.fireEvent(element.id, { type: 'webhook', trigger: target.triggerId }, (trx) =>
+        writeAudit(trx, caller, {
+          action: 'element.event',
+          target: `element:${element.id}`,
+          detail: { event: 'webhook' },
+        }),
+      )
       return c.json({ accepted: true as const, stage: row.stage }, 202)
     },
   }

@@ -63,7 +63,17 @@ function otherGraph(): Graph {
   return { ...g, flow: { id: 'other-flow', name: 'Other' }, pipeline: { ...g.pipeline, id: 'other', name: 'Other' } }
 }
 
-const TABLES = ['webhook_secrets', 'history', 'outbox', 'due_jobs', 'elements', 'flow_versions', 'flows', 'pipelines']
+const TABLES = [
+  'audit_log',
+  'webhook_secrets',
+  'history',
+  'outbox',
+  'due_jobs',
+  'elements',
+  'flow_versions',
+  'flows',
+  'pipelines',
+]
 
 async function seed(db: Kysely<Database>) {
   const created = at(START)
@@ -277,6 +287,11 @@ describeEachDatabase('incoming webhooks', (getDb) => {
       expect(JSON.stringify(body)).not.toContain('ORD-77')
       // The other element did not move.
       expect((await get('/api/elements/deal-2')).body.stage).toBe('new')
+      // The audit log names the webhook as the one who acted.
+      const audit = await db.selectFrom('audit_log').selectAll().where('target', '=', 'element:deal-1').execute()
+      expect(audit.map((r) => [r.actor, r.action, JSON.parse(r.detail)])).toEqual([
+        ['webhook:hooks-flow/hook-b', 'element.event', { event: 'webhook' }],
+      ])
     })
 
     it('with the other trigger: that one fires instead', async () => {
@@ -415,6 +430,18 @@ describeEachDatabase('incoming webhooks', (getDb) => {
       expect('secret' in b).toBe(false)
       // The other webhook's secret is untouched.
       expect(listed.find((i: { triggerId: string }) => i.triggerId === 'hook-mid').rotatedAt).toBeNull()
+      const audit = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('target', '=', 'flow:hooks-flow')
+        .orderBy('id')
+        .execute()
+      expect(audit.map((r) => [r.action, JSON.parse(r.detail).triggerId])).toEqual([
+        ['webhook.secretCreated', 'hook-mid'],
+        ['webhook.secretCreated', 'hook-b'],
+        ['webhook.secretRotated', 'hook-b'],
+      ])
+      expect(JSON.stringify(audit)).not.toContain(fresh)
     })
 
     it('makes the first secret of a webhook that had none', async () => {

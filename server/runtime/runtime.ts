@@ -115,6 +115,19 @@ export function graphHash(graph: unknown): string {
     .digest('hex')
 }
 
+/** A published version, as `publish` answers it. */
+export interface Published {
+  id: string
+  number: number
+  hash: string
+}
+
+/**
+ * More writes for the transaction of an input (an audit row, the outbox marking its row done): they commit
+ * with the input's own changes, or not at all.
+ */
+export type Also = (trx: Transaction<Database>) => Promise<void>
+
 export class Runtime {
   readonly db: Kysely<Database>
   private readonly now: () => number
@@ -141,7 +154,12 @@ export class Runtime {
    * Publishes a graph as the next immutable version of a flow. Refuses an invalid graph with
    * the first error's path. Publishing the content of the latest version again returns it.
    */
-  async publish(flowId: string, graph: Graph, by: string): Promise<{ id: string; number: number; hash: string }> {
+  async publish(
+    flowId: string,
+    graph: Graph,
+    by: string,
+    also?: (trx: Transaction<Database>, published: Published) => Promise<void>,
+  ): Promise<Published> {
     const check = validate(graph)
     const error = check.findings.find((f) => f.severity === 'error')
     if (!check.valid || error) {
@@ -176,18 +194,24 @@ export class Runtime {
           published_by: by,
         })
         .execute()
-      return { id, number, hash }
+      const published = { id, number, hash }
+      if (also) await also(trx, published)
+      return published
     })
   }
 
   // ------------------------------------------------------------ inputs
 
   /** A person or the API moves an element: it enters the stage and the stage's rules start. */
-  moveElement(elementId: string, stage: string, by: Author): Promise<ElementRow> {
-    return this.input(elementId, (engine) => {
-      if (!engine.hasStage(stage)) throw new RuntimeError('invalid', `no stage "${stage}" in this pipeline`, '/stage')
-      engine.moveToStage(elementId, stage, by)
-    })
+  moveElement(elementId: string, stage: string, by: Author, also?: Also): Promise<ElementRow> {
+    return this.input(
+      elementId,
+      (engine) => {
+        if (!engine.hasStage(stage)) throw new RuntimeError('invalid', `no stage "${stage}" in this pipeline`, '/stage')
+        engine.moveToStage(elementId, stage, by)
+      },
+      also,
+    )
   }
 
   /** A field changed: no rule starts, but "field changed" triggers may move the element. */
@@ -196,27 +220,26 @@ export class Runtime {
   }
 
   /** Several fields change at once (one request): one transaction, in order; all or none. */
-  changeFields(elementId: string, fields: ReadonlyArray<[string, Json]>, by: Author): Promise<ElementRow> {
-    return this.input(elementId, (engine) => {
-      for (const [field, value] of fields) engine.changeField(elementId, field, value, by)
-    })
+  changeFields(elementId: string, fields: ReadonlyArray<[string, Json]>, by: Author, also?: Also): Promise<ElementRow> {
+    return this.input(
+      elementId,
+      (engine) => {
+        for (const [field, value] of fields) engine.changeField(elementId, field, value, by)
+      },
+      also,
+    )
   }
 
   /** Something happened to the element (signed, viewed, paid, a webhook): triggers may move it. */
-  fireEvent(elementId: string, event: EngineEvent): Promise<ElementRow> {
-    return this.input(elementId, (engine) => engine.fireEvent(elementId, event))
+  fireEvent(elementId: string, event: EngineEvent, also?: Also): Promise<ElementRow> {
+    return this.input(elementId, (engine) => engine.fireEvent(elementId, event), also)
   }
 
   /**
    * An effect from the outbox has been delivered (or given up): the rule waiting for it goes on.
    * `also` writes in the same transaction (the outbox marks its row done there).
    */
-  completeEffect(
-    elementId: string,
-    effectId: string,
-    result: EffectResult,
-    also?: (trx: Transaction<Database>) => Promise<void>,
-  ): Promise<ElementRow> {
+  completeEffect(elementId: string, effectId: string, result: EffectResult, also?: Also): Promise<ElementRow> {
     return this.input(elementId, (engine) => engine.completeEffect(effectId, result), also)
   }
 
@@ -258,11 +281,7 @@ export class Runtime {
 
   // ------------------------------------------------------------ the input transaction
 
-  private async input(
-    elementId: string,
-    action: (engine: Engine) => void,
-    also?: (trx: Transaction<Database>) => Promise<void>,
-  ): Promise<ElementRow> {
+  private async input(elementId: string, action: (engine: Engine) => void, also?: Also): Promise<ElementRow> {
     return this.db.transaction().execute(async (trx) => {
       const row = await lockElement(trx, elementId)
       if (!row) throw new RuntimeError('not_found', `no element "${elementId}"`)
