@@ -5,7 +5,7 @@
  * saved state). autocannon drives it from this process; the server runs in its own.
  *
  * Baseline in the same run: raw better-sqlite3 writing the same rows (the same saved state,
- * the same number of history rows, one outbox row) in the same transactions, with no HTTP, no
+ * the same number of history rows, one outbox row, one audit row) in the same transactions, with no HTTP, no
  * engine and no query builder. ratio = ours / theirs (goal ≥ 0.3). Also: p50/p99 latency at a
  * steady 500 events/s (goal: p99 < 50 ms).
  */
@@ -143,6 +143,13 @@ const sample = check.prepare(`select state, fields from elements where stage = '
   state: string
   fields: string
 }
+const sampleAudit = check.prepare('select actor, action, target, detail from audit_log limit 1').get() as {
+  actor: string
+  action: string
+  target: string
+  detail: string
+}
+const auditRows = (check.prepare('select count(*) n from audit_log').get() as { n: number }).n
 const sampleHistory = check
   .prepare(
     `select type, record from history where element_id = (select id from elements where stage = 'signed' limit 1)`,
@@ -152,7 +159,7 @@ check.close()
 // Every answered event moved its deal and queued its email; requests still in flight when a run
 // ended may have been served too, so the count lies between the two.
 const answered = warm['2xx'] + flat['2xx'] + steady['2xx']
-if (outboxRows !== moved || moved < answered || moved > events) {
+if (outboxRows !== moved || auditRows !== moved || moved < answered || moved > events) {
   console.error(`${answered} events answered (${events} sent), but ${moved} deals moved and ${outboxRows} outbox rows`)
   process.exit(1)
 }
@@ -175,6 +182,7 @@ const insertOutbox = raw.prepare(
    values (?, ?, 'email', ?, 'pending', 0, ?, ?, ?)`,
 )
 const deleteDue = raw.prepare('delete from due_jobs where element_id = ?')
+const insertAudit = raw.prepare('insert into audit_log (at, actor, action, target, detail) values (?, ?, ?, ?, ?)')
 const oneEvent = raw.transaction((id: string, n: number) => {
   selectElement.get(id)
   const at = new Date().toISOString()
@@ -183,6 +191,7 @@ const oneEvent = raw.transaction((id: string, n: number) => {
   for (const h of sampleHistory) insertHistory.run(id, ++seq, at, h.type, h.record)
   insertOutbox.run(`effect-${n}`, id, '{"kind":"email"}', Date.now(), at, at)
   deleteDue.run(id)
+  insertAudit.run(at, sampleAudit.actor, sampleAudit.action, `element:${id}`, sampleAudit.detail)
 })
 for (let i = 0; i < 500; i++) oneEvent(`d${i}`, i) // warm-up
 let done = 500
@@ -198,7 +207,7 @@ rmSync(folder, { recursive: true, force: true })
 const oursRate = flat.requests.average
 const n = (x: number) => Math.round(x).toLocaleString('en-US')
 console.log(
-  `each event: ${(historyRows / moved).toFixed(0)} history rows, 1 outbox row, the deal's saved state (${sample.state.length} bytes)`,
+  `each event: ${(historyRows / moved).toFixed(0)} history rows, 1 outbox row, 1 audit row, the deal's saved state (${sample.state.length} bytes)`,
 )
 console.log(
   `ours:     ${n(oursRate)} events/s over HTTP (${CONNECTIONS} connections, ${SECONDS} s; p50 ${flat.latency.p50} ms, p99 ${flat.latency.p99} ms)`,

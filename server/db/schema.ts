@@ -24,28 +24,42 @@ export type MessageChannel = 'email' | 'sms'
 export interface UsersTable {
   id: string
   name: string
+  /** Unique; the API keeps it in lower case. */
   email: string
+  /** admin, analyst, sales or readOnly (the API's `USER_ROLES`). */
   role: string
+  /** 1, or 0 for a deactivated user (users are never deleted). */
+  active: Generated<0 | 1>
   created_at: IsoTime
+  /** Null only for rows written before the directory migration set it. */
+  updated_at: IsoTime | null
 }
 
-/** Our own legal entities: requisites, bank details, image refs in `data`. */
+/**
+ * Our own legal entities: `data` is `{ requisites, bankDetails, addresses }` (see `directory-api.ts`); the stamp
+ * and signature images are `files` owned by `myCompany:<id>`.
+ */
 export interface MyCompaniesTable {
   id: string
   name: string
   data: JsonText
   created_at: IsoTime
+  updated_at: IsoTime | null
 }
 
-/** Counterparties; `data` holds requisites and addresses by type. */
+/** Counterparties; `data` is `{ requisites: { <field>: text }, addresses: { <type>: { <part>: text } } }`. */
 export interface CompaniesTable {
   id: string
   name: string
   template: ContactTemplate
   data: JsonText
   created_at: IsoTime
+  updated_at: IsoTime | null
+  /** Name and ids folded for search (lower case, no accents); null: not written through the API. */
+  search_text: string | null
 }
 
+/** People; `data` is `{ requisites?: { template, fields, addresses } }`; an empty email or phone: none. */
 export interface ContactsTable {
   id: string
   name: string
@@ -54,6 +68,9 @@ export interface ContactsTable {
   company_id: string | null
   data: JsonText
   created_at: IsoTime
+  updated_at: IsoTime | null
+  /** Name, email and phone folded for search (lower case, no accents); null: not written through the API. */
+  search_text: string | null
 }
 
 export interface PipelinesTable {
@@ -205,6 +222,40 @@ export interface WebhookSecretsTable {
   rotated_at: IsoTime | null
 }
 
+/** A flow's constant changed by hand after publishing; `value` is JSON. No row: the graph's own value. */
+export interface ConstantValuesTable {
+  flow_id: string
+  constant_id: string
+  value: JsonText
+  updated_at: IsoTime
+  updated_by: string
+}
+
+/**
+ * Stored bytes: my companies' stamp and signature images (and later attachments and documents), each owned by
+ * a row (`owner`: "<kind of row>:<id>", e.g. "myCompany:my-company") and of a `kind` ("stamp", "signature").
+ * `bytes` is a BLOB in SQLite and bytea in PostgreSQL; both drivers read it back as a Buffer.
+ */
+export interface FilesTable {
+  id: string
+  owner: string
+  kind: string
+  /** A file name to offer when downloading; null: none. */
+  name: string | null
+  content_type: string
+  size: number
+  /** SHA-256 of `bytes`, hex. */
+  sha256: string
+  bytes: Buffer
+  created_at: IsoTime
+}
+
+/** A named counter shared by the runtime's processes, e.g. `turn:<flow>:<rule>` of a round robin. */
+export interface CountersTable {
+  key: string
+  value: number
+}
+
 /** All tables, for `Kysely<Database>`. */
 export interface Database {
   users: UsersTable
@@ -224,6 +275,9 @@ export interface Database {
   tasks: TasksTable
   audit_log: AuditLogTable
   webhook_secrets: WebhookSecretsTable
+  files: FilesTable
+  constant_values: ConstantValuesTable
+  counters: CountersTable
 }
 
 export type TableName = keyof Database
@@ -251,3 +305,5 @@ export type NotificationRow = Row<'notifications'>
 export type TaskRow = Row<'tasks'>
 export type AuditLogRow = Row<'audit_log'>
 export type WebhookSecretRow = Row<'webhook_secrets'>
+export type FileRow = Row<'files'>
+export type ConstantValueRow = Row<'constant_values'>

@@ -10,6 +10,8 @@ import Type, { type TSchema } from 'typebox'
 import type { EngineEvent, Json } from '../../shared/engine/types.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { DOCUMENT_TYPES, ELEMENT_TYPES } from '../../shared/index.js'
+import { DIRECTORY_OPERATIONS, directoryResponseSchemas } from './directory-spec.js'
+import type { Operation } from './operation.js'
 import { WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
 /** The largest graph (`PUT …/draft`, `POST …/versions`) a request may carry, as for `POST /api/validate`. */
@@ -123,6 +125,14 @@ export const EventBody = Type.Object(
     documentType: Type.Optional(StringEnum(DOCUMENT_TYPES, 'For document events: which kind of document')),
     field: Type.Optional(FieldPath),
     value: Type.Optional(AnyJson('For fieldChanged: the new value')),
+  },
+  strict,
+)
+export const ConstantBody = Type.Object(
+  {
+    value: AnyJson(
+      "The constant's new value, of its type (text, number, money, date, …); a list when the constant is multiple",
+    ),
   },
   strict,
 )
@@ -382,6 +392,17 @@ export const responseSchemas = {
     accepted: Type.Literal(true),
     stage: Nullable('string', "The element's stage after the triggers considered the event"),
   }),
+  Constant: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    type: Type.String({ description: 'The value type, fixed when the constant was made' }),
+    multiple: Type.Boolean({ description: 'Whether the value is a list' }),
+    description: Type.Optional(Type.String()),
+    value: Type.Unknown({ description: 'The value rules read now' }),
+    publishedValue: Type.Unknown({ description: 'The value the published graph declares' }),
+    changedAt: Nullable('string', 'When it was last changed by hand (ISO 8601); null: the published value'),
+    changedBy: Nullable('string', 'Who changed it'),
+  }),
   AuditEntry: Type.Object({
     id: Type.Integer({ description: 'Counts up: a newer row has a larger id' }),
     at: Iso('When'),
@@ -403,32 +424,13 @@ export const responseSchemas = {
     doneAt: Nullable('string'),
     createdAt: Iso('Created'),
   }),
+  ...directoryResponseSchemas,
 } as const
 
 // ------------------------------------------------------------ operations
 
-export type Method = 'get' | 'post' | 'put' | 'patch'
-
-export interface Operation {
-  method: Method
-  /** OpenAPI form: `/api/flows/{id}`. */
-  path: string
-  summary: string
-  description?: string
-  /** Path parameters, in order. */
-  params?: Readonly<Record<string, { description: string; integer?: boolean }>>
-  /** Request headers the operation reads. */
-  headers?: Readonly<Record<string, { description: string; required: boolean }>>
-  /**
-   * Answers without passing the app's guard (it must be in `app.ts`'s public list): the operation
-   * authenticates its callers itself.
-   */
-  public?: true
-  query?: TSchema
-  body?: { schema: TSchema; maxBytes: number; description: string }
-  /** Answers besides the common ones (400, 404, 413, 415, 503 are added from the above). */
-  responses: Readonly<Record<string, { description: string; schema?: TSchema }>>
-}
+/** The type of an operation, in its own file so that `directory-spec.ts` shares it without a cycle. */
+export type { JsonBody, Method, Operation, RawBody } from './operation.js'
 
 const flowId = { id: { description: 'The flow id' } }
 const elementId = { id: { description: 'The element id' } }
@@ -675,6 +677,28 @@ export const OPERATIONS = {
       },
     },
   },
+  listConstants: {
+    method: 'get',
+    path: '/api/flows/{id}/constants',
+    summary: "The constants of the flow's latest published version, with the values rules read now",
+    description: 'Empty before the first publish.',
+    params: flowId,
+    responses: ok('The constants, in the order the graph declares them.', list('Constant')),
+  },
+  setConstant: {
+    method: 'put',
+    path: '/api/flows/{id}/constants/{constantId}',
+    summary: 'Change a constant by hand, without publishing the flow again',
+    description:
+      'Rules that run from now on read the new value (other server processes within a second). The type and ' +
+      'multiplicity stay those the constant was made with; a value that does not fit is refused with its path.',
+    params: { ...flowId, constantId: { description: "A constant of the flow's latest published version" } },
+    body: smallBody('The new value.', ConstantBody),
+    responses: {
+      ...ok('The constant with its new value.', ref('Constant')),
+      '422': { description: 'The value does not fit the constant\'s type (code "invalid", path "/value…").' },
+    },
+  },
   listAudit: {
     method: 'get',
     path: '/api/audit',
@@ -713,6 +737,7 @@ export const OPERATIONS = {
     query: TasksQuery,
     responses: ok('The newest tasks.', list('Task')),
   },
+  ...DIRECTORY_OPERATIONS,
 } as const satisfies Record<string, Operation>
 
 export type OperationId = keyof typeof OPERATIONS

@@ -7,6 +7,7 @@ import { Runtime } from '../runtime/runtime.js'
 import { MAX_BODY_BYTES_SMALL, MAX_GRAPH_BODY_BYTES, OPERATIONS, type OperationId } from './api-spec.js'
 import { type Answer, answered, send, WEBHOOK_OPERATIONS } from './api-test-support.js'
 import { createApp } from './app.js'
+import { DIRECTORY_OPERATIONS } from './directory-spec.js'
 
 const START = Date.parse('2026-11-23T09:00:00Z')
 const at = (ms: number) => new Date(ms).toISOString()
@@ -142,6 +143,7 @@ async function seed(db: Kysely<Database>) {
 
 const TABLES = [
   'audit_log',
+  'constant_values',
   'history',
   'outbox_attempts',
   'outbox',
@@ -863,6 +865,94 @@ describeEachDatabase('the HTTP API', (getDb) => {
     })
   })
 
+  describe('constants', () => {
+    /** The sales graph whose offer mail is signed by a constant, with a numeric and a multiple one. */
+    function withConstants(): Graph {
+      const g = salesGraph()
+      g.constants = [
+        { id: 'director', name: 'Director', type: 'text', value: 'Anna Kowalska', description: 'Signs offers' },
+        { id: 'discount', name: 'Discount', type: 'number', value: 5 },
+        { id: 'cc', name: 'Copies to', type: 'text', multiple: true, value: ['a@x.test'] },
+      ]
+      const offer = g.pipeline.stages[1]?.rules[0] as RuleNode & { settings: { subject: unknown } }
+      offer.settings.subject = { kind: 'template', parts: ['Offer from ', { kind: 'constant', id: 'director' }] }
+      return g
+    }
+    const subjects = async () =>
+      (await db.selectFrom('outbox').select('request').orderBy('id').execute()).map(
+        (r) => (JSON.parse(r.request) as { subject?: string }).subject,
+      )
+
+    it('lists the published constants; a value changed by hand is what rules read next, without publishing', async () => {
+      expect((await post('/api/flows/sales-flow/versions', { graph: withConstants() })).status).toBe(201)
+      const listed = await get('/api/flows/sales-flow/constants')
+      expect(listed.status).toBe(200)
+      expect(listed.body.items[0]).toEqual({
+        id: 'director',
+        name: 'Director',
+        type: 'text',
+        multiple: false,
+        description: 'Signs offers',
+        value: 'Anna Kowalska',
+        publishedValue: 'Anna Kowalska',
+        changedAt: null,
+        changedBy: null,
+      })
+      await post('/api/elements/deal-1/move', { stage: 'offer' })
+      now += 1000
+      const changed = await put('/api/flows/sales-flow/constants/director', { value: 'Zofia Nowak' })
+      expect(changed.status).toBe(200)
+      expect(changed.body).toMatchObject({
+        value: 'Zofia Nowak',
+        publishedValue: 'Anna Kowalska',
+        changedAt: at(now),
+        changedBy: 'api',
+      })
+      await post('/api/elements/deal-2/move', { stage: 'offer' })
+      expect(await subjects()).toEqual(['Offer from Anna Kowalska', 'Offer from Zofia Nowak'])
+      expect((await get('/api/flows/sales-flow/versions')).body.items).toHaveLength(2)
+      const audit = (await get('/api/audit?action=constant.changed')).body.items
+      expect(audit).toEqual([
+        expect.objectContaining({
+          target: 'flow:sales-flow',
+          detail: { constant: 'director', before: 'Anna Kowalska', after: 'Zofia Nowak' },
+        }),
+      ])
+    })
+
+    it('refuses a value of another type or multiplicity with its path, and unknown constants; nothing changes', async () => {
+      expect((await get('/api/flows/sales-flow/constants')).body.items).toEqual([])
+      expectError(await put('/api/flows/sales-flow/constants/director', { value: 'x' }), 404, 'not-found')
+      await post('/api/flows/sales-flow/versions', { graph: withConstants() })
+      expectError(await put('/api/flows/sales-flow/constants/discount', { value: 'five' }), 422, 'invalid', '/value')
+      expectError(
+        await put('/api/flows/sales-flow/constants/director', { value: ['a', 'b'] }),
+        422,
+        'invalid',
+        '/value',
+      )
+      expectError(await put('/api/flows/sales-flow/constants/cc', { value: ['ok@x.test', { a: 1 }] }), 422, 'invalid')
+      // One value for a multiple constant is a list of one.
+      expect((await put('/api/flows/sales-flow/constants/cc', { value: 'one@x.test' })).body.value).toEqual([
+        'one@x.test',
+      ])
+      expectError(await get('/api/flows/nowhere/constants'), 404, 'not-found')
+      expectError(
+        await put('/api/flows/sales-flow/constants/director', { value: 'x', extra: 1 }),
+        400,
+        'bad-request',
+        '/extra',
+      )
+      expectError(await put('/api/flows/sales-flow/constants/nobody', { value: 'x' }), 404, 'not-found')
+      expectError(await put('/api/flows/nowhere/constants/director', { value: 'x' }), 404, 'not-found')
+      expect((await put('/api/flows/sales-flow/constants/cc', { value: ['b@x.test', 'c@x.test'] })).status).toBe(200)
+      expect((await put('/api/flows/sales-flow/constants/discount', { value: 7.5 })).status).toBe(200)
+      const values = (await get('/api/flows/sales-flow/constants')).body.items.map((k: { value: unknown }) => k.value)
+      expect(values).toEqual(['Anna Kowalska', 7.5, ['b@x.test', 'c@x.test']])
+      expect((await get('/api/audit?action=constant.changed')).body.items).toHaveLength(3)
+    })
+  })
+
   describe('the audit log', () => {
     it("records each change with who, what and the caller, in the change's transaction; newest first", async () => {
       const before = (await get('/api/audit')).body.items.length
@@ -959,9 +1049,12 @@ describeEachDatabase('the HTTP API', (getDb) => {
   })
 })
 
-describe('every runtime operation but the webhooks (webhooks.test.ts)', () => {
+describe('every runtime operation but the webhooks (webhooks.test.ts) and the directory (directory.test.ts)', () => {
   it('was answered above with success and with a refusal', () => {
-    const ops = Object.entries(OPERATIONS).filter(([id]) => !WEBHOOK_OPERATIONS.includes(id as OperationId))
+    // The webhooks' and the directory's operations are checked by their own suites.
+    const ops = Object.entries(OPERATIONS).filter(
+      ([id]) => !WEBHOOK_OPERATIONS.includes(id as OperationId) && !(id in DIRECTORY_OPERATIONS),
+    )
     for (const [, op] of ops) {
       const statuses = [...answered].filter((a) => a.startsWith(`${op.method.toUpperCase()} ${op.path} `))
       expect(

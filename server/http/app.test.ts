@@ -198,7 +198,14 @@ describe('GET /api/openapi.json', () => {
     const doc = openApiDocument as unknown as { paths: Record<string, Record<string, unknown>> }
     const registered = new Set(
       createApp({})
-        .routes.filter((r) => r.path.startsWith('/api/') && !r.path.includes('*') && r.method !== 'ALL')
+        .routes.filter(
+          (r) =>
+            r.path.startsWith('/api/') &&
+            !r.path.includes('*') &&
+            r.method !== 'ALL' &&
+            // The docs page reads the description; it is not part of it.
+            !r.path.startsWith('/api/docs'),
+        )
         .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
     )
     const documented = new Set(
@@ -206,6 +213,32 @@ describe('GET /api/openapi.json', () => {
     )
     expect(registered.size).toBeGreaterThan(20)
     expect([...registered].sort()).toEqual([...documented].sort())
+  })
+})
+
+describe('GET /api/docs', () => {
+  it('serves Swagger UI from our own files, reading /api/openapi.json, with no inline script', async () => {
+    const page = await app.request('/api/docs')
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)]
+    expect(scripts.map((m) => m[1])).toEqual([' src="/api/docs/swagger-ui-bundle.js"', ' src="/api/docs/start.js"'])
+    expect(scripts.every((m) => m[2] === '')).toBe(true)
+    const start = await app.request('/api/docs/start.js')
+    expect(start.headers.get('content-type')).toMatch(/^text\/javascript/)
+    expect(await start.text()).toContain("url: '/api/openapi.json'")
+    const bundle = await app.request('/api/docs/swagger-ui-bundle.js')
+    expect(bundle.status).toBe(200)
+    expect(bundle.headers.get('x-content-type-options')).toBe('nosniff')
+    expect((await bundle.text()).length).toBeGreaterThan(500_000)
+    expect((await app.request('/api/docs/swagger-ui.css')).headers.get('content-type')).toMatch(/^text\/css/)
+  })
+
+  it('serves only its own files', async () => {
+    for (const path of ['/api/docs/package.json', '/api/docs/..%2Fpackage.json', '/api/docs/index.html']) {
+      const res = await app.request(path)
+      expect(res.status, path).toBe(404)
+    }
   })
 })
 
@@ -310,5 +343,25 @@ describe('static files', () => {
     const res = await app.request('/')
     expect(res.status).toBe(200)
     expect(await res.text()).toContain('npm run build')
+  })
+})
+
+describe('the groups of the API description', () => {
+  it('put every operation in one group, and list every group once', () => {
+    const doc = openApiDocument as unknown as {
+      tags: Array<{ name: string }>
+      paths: Record<string, Record<string, { tags?: string[] }>>
+    }
+    const names = doc.tags.map((t) => t.name)
+    expect(new Set(names).size).toBe(names.length)
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        expect(op.tags?.length, `${method} ${path}`).toBe(1)
+        expect(names, `${method} ${path}`).toContain(op.tags?.[0])
+      }
+    }
+    expect(doc.paths['/api/flows/{id}/constants']?.get?.tags).toEqual(['Constants'])
+    expect(doc.paths['/api/flows/{id}/webhooks']?.get?.tags).toEqual(['Webhooks'])
+    expect(doc.paths['/api/my-companies/{id}/images/{kind}']?.put?.tags).toEqual(['Directory'])
   })
 })

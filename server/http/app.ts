@@ -24,6 +24,7 @@ import {
   importGraph,
   paletteFor,
 } from '../../shared/index.js'
+import { DOCS_PATH, registerDocsPage } from './docs-page.js'
 import { type ApiErrorBody, apiError, knownErrorResponse } from './errors.js'
 import { openApiDocument } from './openapi.js'
 import { registerRuntimeApi, type Services } from './runtime-api.js'
@@ -43,14 +44,16 @@ export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set([
   '/api/schema',
   '/api/openapi.json',
   '/api/validate',
+  DOCS_PATH,
 ])
 
 /**
  * Public routes with parameters, matched against the whole path: `POST /api/webhooks/{flowId}/{triggerId}`,
  * whose callers (other systems) authenticate with the webhook's own secret, checked by its handler. One
  * segment each, as the router matches `:flowId` and `:triggerId`; nothing else is served under `/api/webhooks/`.
+ * And the docs page's files (`/api/docs/<file>`): the page that reads the public description.
  */
-export const PUBLIC_API_PATTERNS: readonly RegExp[] = [/^\/api\/webhooks\/[^/]+\/[^/]+$/]
+export const PUBLIC_API_PATTERNS: readonly RegExp[] = [/^\/api\/webhooks\/[^/]+\/[^/]+$/, /^\/api\/docs\/[^/]+$/]
 
 /** Whether a request to `path` skips the guard. */
 export function isPublicApiPath(path: string): boolean {
@@ -87,7 +90,7 @@ const NO_BUILD_PAGE = `<!doctype html>
 <h1>Signflow</h1>
 <p>The API is running, but the designer page has not been built yet.</p>
 <p>Run <code>npm run build</code> first (or use <code>npm start</code>, which builds and serves), then reload this page.</p>
-<p>The API answers under <a href="/api/health">/api/health</a>; its description is at <a href="/api/openapi.json">/api/openapi.json</a>.</p>
+<p>The API answers under <a href="/api/health">/api/health</a>; its description is at <a href="/api/openapi.json">/api/openapi.json</a>, to read at <a href="/api/docs">/api/docs</a>.</p>
 </body>
 </html>
 `
@@ -113,6 +116,7 @@ export function createApp(options: AppOptions = {}): Hono {
   app.get('/api/schema', (c) => c.json(graphSchema))
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument))
+  registerDocsPage(app)
 
   app.post(
     '/api/validate',

@@ -7,11 +7,15 @@
 import type { TSchema } from 'typebox'
 import { CATEGORIES, ELEMENT_TYPES, FINDING_CODES, FORMAT_VERSION, SCHEMA_ID } from '../../shared/index.js'
 import { formatBytes, GRAPH_KEYWORD, OPERATIONS, type Operation, responseSchemas } from './api-spec.js'
+import { isRawBody } from './operation.js'
 import { VERSION } from './version.js'
 
 const json = (schema: object) => ({ 'application/json': { schema } })
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const errorResponse = (description: string) => ({ description, content: json(ref('Error')) })
+/** Bytes of one of these media types (an image), not JSON. */
+const binary = (types: readonly string[]) =>
+  Object.fromEntries(types.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]))
 
 /**
  * A request or answer schema as plain JSON for the document: TypeBox's hidden markers dropped,
@@ -75,13 +79,19 @@ function runtimePaths(): Record<string, Record<string, object>> {
     for (const [status, r] of Object.entries(op.responses)) {
       responses[status] = r.schema
         ? { description: r.description, content: json(documented(r.schema)) }
-        : errorResponse(r.description)
+        : r.media
+          ? { description: r.description, content: binary(r.media) }
+          : /^[23]/.test(status)
+            ? { description: r.description }
+            : errorResponse(r.description)
     }
     const bad = [
       op.query
         ? 'a query parameter is unknown, given twice or of the wrong form'
         : 'a query parameter is given (this endpoint takes none)',
-      ...(op.body ? ['the body is not JSON (code "not-json", with line and column) or does not fit the schema'] : []),
+      ...(op.body && !isRawBody(op.body)
+        ? ['the body is not JSON (code "not-json", with line and column) or does not fit the schema']
+        : []),
     ]
     responses['400'] = errorResponse(
       `Bad request (code "bad-request" or "not-json"): ${bad.join('; ')}. "path" points at the offending key or value.`,
@@ -91,7 +101,11 @@ function runtimePaths(): Record<string, Record<string, object>> {
       responses['413'] = errorResponse(
         `The body is larger than ${formatBytes(op.body.maxBytes)} (code "payload-too-large").`,
       )
-      responses['415'] = errorResponse('The body is not declared as JSON (code "unsupported-media-type").')
+      responses['415'] = errorResponse(
+        isRawBody(op.body)
+          ? `The body is not declared as ${op.body.raw.join(' or ')} (code "unsupported-media-type").`
+          : 'The body is not declared as JSON (code "unsupported-media-type").',
+      )
     }
     responses['503'] = errorResponse('The server runs without storage (code "no-storage").')
     paths[op.path] = {
@@ -106,7 +120,7 @@ function runtimePaths(): Record<string, Record<string, object>> {
               requestBody: {
                 required: true,
                 description: op.body.description,
-                content: json(documented(op.body.schema)),
+                content: isRawBody(op.body) ? binary(op.body.raw) : json(documented(op.body.schema)),
               },
             }
           : {}),
@@ -117,7 +131,65 @@ function runtimePaths(): Record<string, Record<string, object>> {
   return paths
 }
 
-export const openApiDocument = {
+/** Groups of operations and which paths belong to each: a path goes to the first group whose pattern matches. */
+const TAGS: ReadonlyArray<{ name: string; description: string; test: RegExp }> = [
+  {
+    name: 'Graphs and catalog',
+    description: 'The rule catalog, the graph schema and validation; public, no storage needed',
+    test: /^\/api\/(health|catalog|schema|validate|openapi\.json)$/,
+  },
+  { name: 'Webhooks', description: 'Incoming webhooks: their URLs, secrets and calls', test: /webhooks/ },
+  {
+    name: 'Constants',
+    description: "A flow's constants, changed by hand without publishing",
+    test: /^\/api\/flows\/\{id\}\/constants/,
+  },
+  {
+    name: 'Pipelines and flows',
+    description: 'Pipelines, flow drafts, versions, diffs and rollback',
+    test: /^\/api\/(pipelines|flows)/,
+  },
+  {
+    name: 'Elements',
+    description: 'Deals, leads and contacts moving through pipelines; events; history',
+    test: /^\/api\/elements/,
+  },
+  {
+    name: 'Directory',
+    description: 'Contacts, companies with requisites and addresses, my companies with stamp and signature, users',
+    test: /^\/api\/(contacts|companies|my-companies|users)/,
+  },
+  {
+    name: 'What the runtime did',
+    description: 'The outbox, messages caught by the demo catchers, notifications and tasks',
+    test: /^\/api\/(outbox|messages|notifications|tasks)/,
+  },
+  { name: 'Audit', description: 'Who changed what, when and from where', test: /^\/api\/audit/ },
+]
+
+/** The order the docs page shows the groups in (TAGS is in the order paths are matched). */
+const SHOWN_ORDER = [
+  'Graphs and catalog',
+  'Pipelines and flows',
+  'Constants',
+  'Elements',
+  'Webhooks',
+  'Directory',
+  'What the runtime did',
+  'Audit',
+] as const
+
+/** Puts each operation of `paths` in its group (the first whose pattern matches its path). */
+function tagged<P extends Record<string, Record<string, object>>>(paths: P): P {
+  for (const [path, methods] of Object.entries(paths)) {
+    const tag = TAGS.find((t) => t.test.test(path))?.name
+    if (!tag) throw new Error(`openapi: no tag for ${path}`)
+    for (const [method, op] of Object.entries(methods)) methods[method] = { tags: [tag], ...op }
+  }
+  return paths
+}
+
+const untaggedDocument = {
   openapi: '3.1.0',
   info: {
     title: 'Signflow API',
@@ -125,7 +197,8 @@ export const openApiDocument = {
     description:
       'Signflow automates document signing in a sales pipeline. This API lists the rule and trigger ' +
       'catalog, serves the rule graph JSON Schema and validates rule graphs, and runs published flows: ' +
-      'pipelines, flow drafts and versions, elements and what the runtime did for them. Every error has ' +
+      'pipelines, flow drafts and versions, constants, elements, contacts, companies, my companies, users, ' +
+      'what the runtime did and an audit log. Every error has ' +
       'the shape {"error":{"code","message","path"?}}; "path" is a JSON Pointer to the offending part of ' +
       'the request body (or of the query parameters taken as an object).',
   },
@@ -309,3 +382,12 @@ export const openApiDocument = {
     },
   },
 } as const
+
+export const openApiDocument = {
+  ...untaggedDocument,
+  tags: SHOWN_ORDER.map((name) => {
+    const { description } = TAGS.find((t) => t.name === name) ?? { description: '' }
+    return { name, description }
+  }),
+  paths: tagged(untaggedDocument.paths as Record<string, Record<string, object>>),
+}

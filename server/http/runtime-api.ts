@@ -30,8 +30,10 @@ import {
   type OperationId,
 } from './api-spec.js'
 import { diffGraphs } from './diff.js'
+import { makeDirectoryHandlers } from './directory-api.js'
 import { apiError, HttpError, sentence } from './errors.js'
 import { compileSchema, readJsonBody, readQuery } from './input.js'
+import { isRawBody, readRawBody } from './operation.js'
 import { newSecret, secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
 /** What the runtime routes need: the database and the runtime on it. */
@@ -42,17 +44,22 @@ export interface Services {
 
 type Db = Kysely<Database>
 type Op<K extends OperationId> = (typeof OPERATIONS)[K]
-type BodyOf<K extends OperationId> = Op<K> extends { body: { schema: infer S extends TSchema } } ? Static<S> : undefined
+type BodyOf<K extends OperationId> =
+  Op<K> extends { body: { schema: infer S extends TSchema } }
+    ? Static<S>
+    : Op<K> extends { body: { raw: readonly string[] } }
+      ? Uint8Array
+      : undefined
 type QueryOf<K extends OperationId> =
   Op<K> extends { query: infer Q extends TSchema } ? Static<Q> : Record<string, never>
 
-interface Input<K extends OperationId> {
+export interface Input<K extends OperationId> {
   c: Context
   params: Record<string, string>
   query: QueryOf<K>
   body: BodyOf<K>
 }
-type Handler<K extends OperationId> = (input: Input<K>) => Promise<Response>
+export type Handler<K extends OperationId> = (input: Input<K>) => Promise<Response>
 /**
  * Runs before the body is read (and before the body limit): a public operation's own check of its
  * caller. Answers by throwing; returns when the request may go on.
@@ -92,7 +99,8 @@ export function registerRuntimeApi(app: Hono, services: Services | undefined): v
     } else {
       const handler = served.handlers[id] as Handler<OperationId>
       const checkQuery = compileSchema(op.query ?? NoQuery)
-      const checkBody = op.body ? compileSchema(op.body.schema) : undefined
+      const rawTypes = op.body && isRawBody(op.body) ? op.body.raw : undefined
+      const checkBody = op.body && !isRawBody(op.body) ? compileSchema(op.body.schema) : undefined
       const preflight = served.preflights[id]
       if (preflight) {
         chain.push(async (c, next) => {
@@ -111,7 +119,13 @@ export function registerRuntimeApi(app: Hono, services: Services | undefined): v
       }
       chain.push(async (c) => {
         const query = checkQuery(readQuery(c, op.query ?? NoQuery), 'query') as QueryOf<OperationId>
-        const body = (checkBody ? checkBody(await readJsonBody(c), 'body') : undefined) as BodyOf<OperationId>
+        const body = (
+          rawTypes
+            ? await readRawBody(c, rawTypes)
+            : checkBody
+              ? checkBody(await readJsonBody(c, op.body?.maxBytes ?? 0), 'body')
+              : undefined
+        ) as BodyOf<OperationId>
         return handler({ c, params: c.req.param() as Record<string, string>, query, body })
       })
     }
@@ -358,6 +372,35 @@ function makeHandlers(services: Services): Served {
     }
   }
 
+  /** The constants of the flow's latest published version, with the values changed by hand. */
+  async function constantsOf(flowId: string) {
+    const latest = await db
+      .selectFrom('flow_versions')
+      .select('id')
+      .where('flow_id', '=', flowId)
+      .orderBy('number', 'desc')
+      .executeTakeFirst()
+    const graph = latest ? await versionGraph(db, latest.id) : undefined
+    if (!graph) return { graph: undefined, constants: [] }
+    const rows = await db.selectFrom('constant_values').selectAll().where('flow_id', '=', flowId).execute()
+    const changed = new Map(rows.map((r) => [r.constant_id, r]))
+    const constants = graph.constants.map((k) => {
+      const row = changed.get(k.id)
+      return {
+        id: k.id,
+        name: k.name,
+        type: k.type,
+        multiple: k.multiple ?? false,
+        ...(k.description !== undefined ? { description: k.description } : {}),
+        value: row ? (JSON.parse(row.value) as Json) : (k.value as Json),
+        publishedValue: k.value as Json,
+        changedAt: row?.updated_at ?? null,
+        changedBy: row?.updated_by ?? null,
+      }
+    })
+    return { graph, constants }
+  }
+
   /** The webhook triggers of the flow's latest published version, in stage order; none before one. */
   async function webhookTriggers(flowId: string): Promise<WebhookTrigger[]> {
     const latest = await db
@@ -423,6 +466,7 @@ function makeHandlers(services: Services): Served {
   }
 
   const handlers: Served['handlers'] = {
+    ...makeDirectoryHandlers(services),
     // ---------------------------------------------------------- pipelines
     listPipelines: async ({ c }) => {
       const rows = await db.selectFrom('pipelines').selectAll().orderBy('id').execute()
@@ -728,6 +772,42 @@ function makeHandlers(services: Services): Served {
           record: JSON.parse(r.record) as Record<string, Json>,
         })),
       })
+    },
+
+    // ---------------------------------------------------------- constants
+    listConstants: async ({ c, params }) => {
+      const flow = await flowRow(params.id)
+      const { constants } = await constantsOf(flow.id)
+      return c.json({ items: constants })
+    },
+
+    setConstant: async ({ c, params, body }) => {
+      const flow = await flowRow(params.id)
+      const { graph, constants } = await constantsOf(flow.id)
+      const index = graph?.constants.findIndex((k) => k.id === params.constantId) ?? -1
+      const before = constants[index]
+      if (!graph || !before) {
+        throw notFound(`No constant "${params.constantId}" in the latest published version of flow "${flow.id}".`)
+      }
+      // A multiple constant keeps a list: one value given is a list of one.
+      const value = before.multiple && !Array.isArray(body.value) ? [body.value] : body.value
+      // The graph's own checks decide whether the value fits the constant's type and multiplicity.
+      const at = `/constants/${index}/value`
+      const trial = { ...graph, constants: graph.constants.map((k, i) => (i === index ? { ...k, value } : k)) }
+      const problem = validate(trial).findings.find(
+        (f) => f.severity === 'error' && (f.path === at || f.path.startsWith(`${at}/`)),
+      )
+      if (problem) throw invalid(`/value${problem.path.slice(at.length)}`, sentence(problem.message))
+      const actor = actorOf(c)
+      await runtime.setConstant(flow.id, before.id, value, actor.id, (trx) =>
+        writeAudit(trx, actor, {
+          action: 'constant.changed',
+          target: `flow:${flow.id}`,
+          detail: { constant: before.id, before: before.value as Json, after: value },
+        }),
+      )
+      const after = (await constantsOf(flow.id)).constants[index]
+      return c.json(after)
     },
 
     // ---------------------------------------------------------- audit

@@ -28,6 +28,7 @@ describeEachDatabase('the runtime', (getDb) => {
   })
   beforeEach(async () => {
     for (const table of [
+      'counters',
       'history',
       'outbox_attempts',
       'outbox',
@@ -206,6 +207,60 @@ describeEachDatabase('the runtime', (getDb) => {
     const seqs = (await history(db, 'deal-3')).map((h) => h.seq)
     expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
   }, 60_000)
+
+  it('takes round-robin turns across processes, and in parallel without giving one turn twice', async () => {
+    const robin = structuredClone(graph)
+    const offer = robin.pipeline.stages[1] as (typeof robin.pipeline.stages)[number]
+    offer.rules = [
+      {
+        id: 'assign',
+        type: 'changeResponsible',
+        title: 'Next salesperson',
+        execution: 'afterPrevious',
+        time: { mode: 'immediately' },
+        settings: { assign: { mode: 'roundRobin', users: ['u-a', 'u-b', 'u-c'] } },
+      } as (typeof offer.rules)[number],
+    ]
+    await runtime.publish('sales-flow', robin, 'u-anna')
+    for (let i = 4; i <= 9; i++) {
+      await db
+        .insertInto('elements')
+        .values({
+          id: `deal-${i}`,
+          pipeline_id: 'sales',
+          type: 'deal',
+          title: `Deal ${i}`,
+          stage: 'new',
+          fields: '{}',
+          responsible: null,
+          contact_id: null,
+          company_id: null,
+          flow_version_id: null,
+          state: null,
+          created_at: new Date(START).toISOString(),
+          updated_at: new Date(START).toISOString(),
+        })
+        .execute()
+    }
+    // Two server processes: each its own runtime (and engines) on the same database.
+    const other = new Runtime({ db, now: () => now })
+    const responsible = async (id: string) =>
+      (await db.selectFrom('elements').select('responsible').where('id', '=', id).executeTakeFirstOrThrow()).responsible
+    const taken: Array<string | null> = []
+    for (const [i, rt] of [runtime, other, runtime, other].entries()) {
+      await rt.moveElement(`deal-${i + 1}`, 'offer', { kind: 'api' })
+      taken.push(await responsible(`deal-${i + 1}`))
+    }
+    expect(taken).toEqual(['u-a', 'u-b', 'u-c', 'u-a'])
+    // Five at once, through both: five different turns (5, 6, 7, 8, 9 → b, c, a, b, c).
+    await Promise.all(
+      [5, 6, 7, 8, 9].map((i) => (i % 2 ? runtime : other).moveElement(`deal-${i}`, 'offer', { kind: 'api' })),
+    )
+    const parallel = await Promise.all([5, 6, 7, 8, 9].map((i) => responsible(`deal-${i}`)))
+    expect(parallel.sort()).toEqual(['u-a', 'u-b', 'u-b', 'u-c', 'u-c'])
+    const counter = await db.selectFrom('counters').selectAll().execute()
+    expect(counter.map((c) => [c.key, Number(c.value)])).toEqual([['turn:sales-flow:assign', 9]])
+  })
 })
 
 describe('graph hashes', () => {

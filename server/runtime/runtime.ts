@@ -128,17 +128,33 @@ export interface Published {
  */
 export type Also = (trx: Transaction<Database>) => Promise<void>
 
+/** An engine made for a flow version, with the constants it was made with and its round-robin counters. */
+interface Made {
+  engine: Engine
+  stamp: string
+  turnKeys: string[]
+}
+
+/** The counter of a round-robin rule: shared by every version of the flow that has the rule. */
+const turnKey = (flowId: string, ruleId: string) => `turn:${flowId}:${ruleId}`
+
 export class Runtime {
   readonly db: Kysely<Database>
   private readonly now: () => number
   private readonly calendar: WorkingCalendar | undefined
   private readonly worker: string
   private readonly claimMs: number
-  private readonly engines = new Map<string, Engine>()
+  /** One engine per flow version and the constants it was made with (`stamp`). */
+  private readonly engines = new Map<string, Made>()
+  /** The constants changed by hand, per flow, remembered for a second (as `latest` is). */
+  private readonly constants = new Map<string, { values: Record<string, Json>; stamp: string; until: number }>()
   private readonly latest = new Map<string, { id: string; until: number }>()
   /** What the input being run asked for; filled by the engine's ports during the synchronous part. */
   private records: TimelineRecord[] = []
   private pending: Pending[] = []
+  /** The round-robin turns the input being run may take (read from `counters`), and which it took. */
+  private turns = new Map<string, number>()
+  private turnsTaken = new Set<string>()
 
   constructor(options: RuntimeOptions) {
     this.db = options.db
@@ -287,7 +303,9 @@ export class Runtime {
       if (!row) throw new RuntimeError('not_found', `no element "${elementId}"`)
       const versionId = row.flow_version_id ?? (await this.latestVersionFor(trx, row.pipeline_id))
       if (!versionId) throw new RuntimeError('conflict', `the pipeline "${row.pipeline_id}" has no published flow`)
-      const engine = await this.engineFor(trx, versionId)
+      const { engine, turnKeys } = await this.engineFor(trx, versionId)
+      this.turns = turnKeys.length > 0 ? await this.readTurns(trx, turnKeys) : new Map()
+      this.turnsTaken = new Set()
       const saved: Stored = row.state
         ? (JSON.parse(row.state) as Stored)
         : {
@@ -314,6 +332,15 @@ export class Runtime {
       const pending = this.pending
       this.records = []
       this.pending = []
+      // Taken before the next await: another input may run its synchronous part meanwhile.
+      const turns = this.turns
+      for (const key of [...this.turnsTaken]) {
+        await trx
+          .updateTable('counters')
+          .set({ value: turns.get(key) ?? 0 })
+          .where('key', '=', key)
+          .execute()
+      }
 
       const at = new Date(this.now()).toISOString()
       // The last history seq is kept in the stored state; an element stored before that asks the table.
@@ -419,20 +446,107 @@ export class Runtime {
     return Number(result.numDeletedRows)
   }
 
-  /** One engine per flow version, made on first use and kept (versions never change). */
-  private async engineFor(trx: Db, versionId: string): Promise<Engine> {
+  // ------------------------------------------------------------ constants
+
+  /**
+   * Changes a flow's constant by hand: rules that run from now on read `value` instead of the value the
+   * published graph declares. The caller has checked the value against the constant's type. `also` writes in
+   * the same transaction (the audit row). Returns the value it replaced (the graph's when none was set).
+   */
+  async setConstant(
+    flowId: string,
+    constantId: string,
+    value: Json,
+    by: string,
+    also?: Also,
+  ): Promise<{ updatedAt: string }> {
+    const updatedAt = new Date(this.now()).toISOString()
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('constant_values')
+        .values({
+          flow_id: flowId,
+          constant_id: constantId,
+          value: JSON.stringify(value),
+          updated_at: updatedAt,
+          updated_by: by,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['flow_id', 'constant_id'])
+            .doUpdateSet({ value: JSON.stringify(value), updated_at: updatedAt, updated_by: by }),
+        )
+        .execute()
+      if (also) await also(trx)
+    })
+    this.constants.delete(flowId)
+    return { updatedAt }
+  }
+
+  /** The constants of a flow changed by hand (cached for a second; this process forgets at once on a change). */
+  private async constantsOf(trx: Db, flowId: string): Promise<{ values: Record<string, Json>; stamp: string }> {
+    const now = Date.now()
+    const known = this.constants.get(flowId)
+    if (known && known.until > now) return known
+    const rows = await trx
+      .selectFrom('constant_values')
+      .select(['constant_id', 'value', 'updated_at'])
+      .where('flow_id', '=', flowId)
+      .orderBy('constant_id')
+      .execute()
+    const values: Record<string, Json> = {}
+    for (const row of rows) values[row.constant_id] = JSON.parse(row.value) as Json
+    const found = { values, stamp: rows.map((r) => `${r.constant_id}@${r.updated_at}`).join(','), until: now + 1000 }
+    this.constants.set(flowId, found)
+    return found
+  }
+
+  /**
+   * The round-robin counters an input may use, read (and on PostgreSQL locked until it commits, so that
+   * elements take turns one after another across processes); made at 0 when missing.
+   */
+  private async readTurns(trx: Db, keys: string[]): Promise<Map<string, number>> {
+    await trx
+      .insertInto('counters')
+      .values(keys.map((key) => ({ key, value: 0 })))
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute()
+    let query = trx.selectFrom('counters').select(['key', 'value']).where('key', 'in', keys)
+    if (dialectOf(trx) === 'postgres') query = query.forUpdate()
+    const rows = await query.execute()
+    return new Map(rows.map((r) => [r.key, Number(r.value)]))
+  }
+
+  /**
+   * One engine per flow version and set of hand-changed constants, made on first use and kept while neither
+   * changes (versions never do).
+   */
+  private async engineFor(trx: Db, versionId: string): Promise<Made> {
+    const flowId = versionId.slice(0, versionId.lastIndexOf('@'))
+    const constants = await this.constantsOf(trx, flowId)
     const known = this.engines.get(versionId)
-    if (known) return known
+    if (known && known.stamp === constants.stamp) return known
     const row = await trx.selectFrom('flow_versions').select('graph').where('id', '=', versionId).executeTakeFirst()
     if (!row) throw new RuntimeError('not_found', `no flow version "${versionId}"`)
+    const graph = JSON.parse(row.graph) as Graph
+    graph.constants = graph.constants.map((c) =>
+      Object.hasOwn(constants.values, c.id) ? { ...c, value: constants.values[c.id] as typeof c.value } : c,
+    )
     const engine = new Engine({
-      graph: JSON.parse(row.graph) as Graph,
+      graph,
       keepTimeline: false,
       ...(this.calendar ? { calendar: this.calendar } : {}),
       onRecord: (r) => this.records.push(r),
       ports: {
         now: () => this.now(),
         newId: () => randomUUID(),
+        nextTurn: (ruleId) => {
+          const key = turnKey(flowId, ruleId)
+          const turn = this.turns.get(key) ?? 0
+          this.turns.set(key, turn + 1)
+          this.turnsTaken.add(key)
+          return turn
+        },
         // Effects are delivered by the outbox worker after the transaction commits.
         perform: (element, request, effect) => {
           this.pending.push({ effect, element: element.id, request })
@@ -440,7 +554,13 @@ export class Runtime {
         },
       },
     })
-    this.engines.set(versionId, engine)
-    return engine
+    const turnKeys = graph.pipeline.stages.flatMap((stage) =>
+      stage.rules
+        .filter((r) => r.type === 'changeResponsible' && r.settings.assign.mode !== 'user')
+        .map((r) => turnKey(flowId, r.id)),
+    )
+    const made = { engine, stamp: constants.stamp, turnKeys }
+    this.engines.set(versionId, made)
+    return made
   }
 }

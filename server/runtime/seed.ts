@@ -1,15 +1,19 @@
 /**
- * Demo data for a newcomer's first start: users, my company (with stamp and signature image
- * references), client companies with requisites and addresses, one pipeline per seed flow
- * (published as version 1), and the sample deals of the seed scenarios. Only on an empty
- * database; a database with any pipeline is left as it is.
+ * Demo data for a newcomer's first start: users, my company (with its requisites, bank details and
+ * real stamp and signature images, drawn in code), client companies and contacts with requisites
+ * and addresses, one pipeline per seed flow (published as version 1), and the sample deals of the
+ * seed scenarios. Only on an empty database; a database with any pipeline is left as it is.
+ *
+ * The rows have the shape the directory API (`server/http/directory-api.ts`) reads and writes.
  */
 import { readFileSync } from 'node:fs'
 import type { Kysely } from 'kysely'
 import type { Json } from '../../shared/engine/types.js'
 import { flattenFields } from '../../shared/engine/values.js'
 import type { Graph } from '../../shared/graph/graph.js'
+import { replaceFile } from '../db/files.js'
 import type { Database } from '../db/schema.js'
+import { demoSignaturePng, demoStampPng } from './demo-images.js'
 import type { Runtime } from './runtime.js'
 
 const FLOWS = [
@@ -21,6 +25,9 @@ const FLOWS = [
 ] as const
 
 const fixture = (path: string) => new URL(`../../shared/fixtures/${path}`, import.meta.url)
+
+/** As the directory API folds it for search: lower case, accents dropped. */
+const searchText = (...parts: string[]) => parts.join(' ').toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '')
 
 interface ScenarioElement {
   id: string
@@ -34,12 +41,13 @@ export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Dat
   if (any) return false
   const at = new Date(now).toISOString()
   await db.transaction().execute(async (trx) => {
+    const dated = { created_at: at, updated_at: at }
     await trx
       .insertInto('users')
       .values([
-        { id: 'u-anna', name: 'Anna Kowalska', email: 'anna@signflow.test', role: 'admin', created_at: at },
-        { id: 'u-jean', name: 'Jean Dupont', email: 'jean@signflow.test', role: 'manager', created_at: at },
-        { id: 'u-director', name: 'Ayşe Yılmaz', email: 'director@signflow.test', role: 'signer', created_at: at },
+        { id: 'u-anna', name: 'Anna Kowalska', email: 'anna@signflow.test', role: 'admin', ...dated },
+        { id: 'u-jean', name: 'Jean Dupont', email: 'jean@signflow.test', role: 'sales', ...dated },
+        { id: 'u-director', name: 'Ayşe Yılmaz', email: 'director@signflow.test', role: 'analyst', ...dated },
       ])
       .execute()
     await trx
@@ -48,14 +56,45 @@ export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Dat
         id: 'my-company',
         name: 'Signflow Demo Sp. z o.o.',
         data: JSON.stringify({
-          requisites: { taxId: 'PL5250001009', registrationNumber: 'KRS 0000123456' },
-          bankDetails: { bank: 'Bank Demo S.A.', iban: 'PL61109010140000071219812874', swift: 'WBKPPLPP' },
-          addresses: { legal: 'ul. Marszałkowska 1, 00-001 Warszawa' },
-          images: { stamp: 'demo/stamp.png', signature: 'demo/signature.png' },
+          requisites: {
+            name: 'Signflow Demo spółka z ograniczoną odpowiedzialnością',
+            taxId: 'PL5250001009',
+            registrationNumber: 'KRS 0000123456',
+            director: 'Ayşe Yılmaz',
+            email: 'office@signflow.test',
+          },
+          bankDetails: { bankName: 'Bank Demo S.A.', bankAccount: 'PL61109010140000071219812874', bic: 'WBKPPLPP' },
+          addresses: {
+            legal: { street: 'ul. Marszałkowska 1', city: 'Warszawa', postalCode: '00-001', country: 'Poland' },
+          },
         }),
-        created_at: at,
+        ...dated,
       })
       .execute()
+    for (const [kind, bytes] of [
+      ['stamp', demoStampPng()],
+      ['signature', demoSignaturePng()],
+    ] as const) {
+      await replaceFile(trx, {
+        owner: 'myCompany:my-company',
+        kind,
+        name: `${kind}.png`,
+        contentType: 'image/png',
+        bytes,
+        at,
+      })
+    }
+    const acme = {
+      requisites: { name: 'Société Générale des Achats SA', taxId: 'FR40303265045', registrationNumber: '552 120 222' },
+      addresses: {
+        legal: { street: '29 boulevard Haussmann', city: 'Paris', postalCode: '75009', country: 'France' },
+        actual: { street: '17 cours Valmy', city: 'Puteaux', postalCode: '92800', country: 'France' },
+      },
+    }
+    const igdir = {
+      requisites: { name: 'İğdır Şirketi A.Ş.', taxId: '1234567890' },
+      addresses: { legal: { street: 'Atatürk Cd. 1', city: 'Iğdır', country: 'Türkiye' } },
+    }
     await trx
       .insertInto('companies')
       .values([
@@ -63,43 +102,55 @@ export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Dat
           id: 'c-acme',
           name: 'Société Générale des Achats',
           template: 'organization',
-          data: JSON.stringify({
-            requisites: { taxId: 'FR40303265045', registrationNumber: '552 120 222' },
-            addresses: { legal: '29 boulevard Haussmann, 75009 Paris', actual: '17 cours Valmy, 92800 Puteaux' },
-          }),
-          created_at: at,
+          data: JSON.stringify(acme),
+          search_text: searchText(
+            'Société Générale des Achats',
+            acme.requisites.taxId,
+            acme.requisites.registrationNumber,
+          ),
+          ...dated,
         },
         {
           id: 'c-igdir',
           name: 'İğdır Şirketi',
           template: 'organization',
-          data: JSON.stringify({ requisites: { taxId: '1234567890' }, addresses: { legal: 'Atatürk Cd. 1, Iğdır' } }),
-          created_at: at,
+          data: JSON.stringify(igdir),
+          search_text: searchText('İğdır Şirketi', igdir.requisites.taxId),
+          ...dated,
         },
       ])
       .execute()
+    const contacts = [
+      {
+        id: 'p-claire',
+        name: 'Claire Martin',
+        email: 'achats@sg.fr',
+        phone: '+33 1 00 00 00 00',
+        company_id: 'c-acme',
+      },
+      {
+        id: 'p-mehmet',
+        name: 'Mehmet Öztürk',
+        email: 'info@igdir.com.tr',
+        phone: '+90 555 000 00 00',
+        company_id: 'c-igdir',
+        requisites: {
+          template: 'soleProprietor',
+          fields: { name: 'Mehmet Öztürk (şahıs şirketi)', taxId: '9876543210' },
+          addresses: { actual: { street: 'Kazım Karabekir Cd. 5', city: 'Iğdır', country: 'Türkiye' } },
+        },
+      },
+    ]
     await trx
       .insertInto('contacts')
-      .values([
-        {
-          id: 'p-claire',
-          name: 'Claire Martin',
-          email: 'achats@sg.fr',
-          phone: '+33 1 00 00 00 00',
-          company_id: 'c-acme',
-          data: '{}',
-          created_at: at,
-        },
-        {
-          id: 'p-mehmet',
-          name: 'Mehmet Öztürk',
-          email: 'info@igdir.com.tr',
-          phone: '+90 555 000 00 00',
-          company_id: 'c-igdir',
-          data: '{}',
-          created_at: at,
-        },
-      ])
+      .values(
+        contacts.map(({ requisites, ...contact }) => ({
+          ...contact,
+          data: JSON.stringify(requisites ? { requisites } : {}),
+          search_text: searchText(contact.name, contact.email, contact.phone),
+          ...dated,
+        })),
+      )
       .execute()
     for (const flow of FLOWS) {
       const graph = JSON.parse(readFileSync(fixture(`${flow}.json`), 'utf8')) as Graph

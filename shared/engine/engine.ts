@@ -1052,8 +1052,12 @@ export class Engine {
         let user: string
         if (assign.mode === 'user') user = this.text(el, assign.user)
         else {
-          const turn = this.roundRobin.get(rule.id) ?? 0
-          this.roundRobin.set(rule.id, turn + 1)
+          let turn: number
+          if (this.ports.nextTurn) turn = this.ports.nextTurn(rule.id)
+          else {
+            turn = this.roundRobin.get(rule.id) ?? 0
+            this.roundRobin.set(rule.id, turn + 1)
+          }
           user = assign.users[turn % assign.users.length] ?? ''
         }
         if (user === '') return { status: 'failed', error: 'no user to make responsible' }

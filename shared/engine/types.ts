@@ -97,6 +97,12 @@ export interface EnginePorts {
   newId(kind: string): string
   /** Performs an effect. `pending` results are finished later with `completeEffect`. */
   perform(element: ElementSnapshot, effect: EffectRequest, effectId: string): EffectResult
+  /**
+   * The next turn of a round robin (0, then 1, 2, …) for the rule `ruleId`, shared by every element.
+   * Without it the engine counts in memory, which is right for one engine (the simulator) but not for
+   * several server processes, which keep the count in their database.
+   */
+  nextTurn?(ruleId: string): number
 }
 
 /** Work days, hours, time zone and holidays of the company. */

@@ -5,12 +5,16 @@ import type { Migration, MigrationProvider } from 'kysely'
 import * as initial from './2026_11_23_0001_initial.js'
 import * as messageKeys from './2026_11_23_0002_message_keys.js'
 import * as webhooks from './2026_11_23_0003_webhooks.js'
+import * as directory from './2026_11_23_0004_directory.js'
+import * as runtimeState from './2026_11_23_0005_runtime_state.js'
 
 /** The migrations by name, as Kysely's `Migrator` records them in `kysely_migration`. */
 export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_23_0001_initial': initial,
   '2026_11_23_0002_message_keys': messageKeys,
   '2026_11_23_0003_webhooks': webhooks,
+  '2026_11_23_0004_directory': directory,
+  '2026_11_23_0005_runtime_state': runtimeState,
 }
 
 /** A `MigrationProvider` for Kysely's `Migrator` that serves {@link migrations}. */
