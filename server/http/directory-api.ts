@@ -11,22 +11,24 @@
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import { sql } from 'kysely'
-import {
-  ADDRESS_PARTS,
-  ADDRESS_TYPES,
-  REQUISITE_FIELDS,
-  REQUISITE_TEMPLATES,
-  type RequisiteTemplate,
-} from '../../shared/graph/vocabulary.js'
+import { REQUISITE_FIELDS, REQUISITE_TEMPLATES, type RequisiteTemplate } from '../../shared/graph/vocabulary.js'
 import { writeAudit } from '../db/audit.js'
 import { dialectOf } from '../db/dialect.js'
+import {
+  addressesOf,
+  companySearchText,
+  contactSearchText,
+  foldForSearch,
+  isOneOf,
+  isRecord,
+  parseData,
+  textValues,
+} from '../db/directory-data.js'
 import { deleteFiles, type FileInfo, fileInfos, readFile, replaceFile } from '../db/files.js'
 import type { CompanyRow, ContactRow, MyCompanyRow, UserRow } from '../db/schema.js'
 import type { Executor } from '../db/shapes.js'
 import { actorOf } from './actor.js'
 import {
-  type Address,
-  type Addresses,
   BANK_FIELDS,
   CONTACT_TEMPLATES,
   DIRECTORY_DEFAULT_PAGE,
@@ -35,7 +37,6 @@ import {
   type ImageKind,
   type ImageType,
   OWN_REQUISITE_FIELDS,
-  type RequisiteValues,
   USER_ROLES,
   type UserRole,
 } from './directory-spec.js'
@@ -44,61 +45,11 @@ import type { Handler, Services } from './runtime-api.js'
 
 type DirectoryHandlers = { [K in DirectoryOperationId]: Handler<K> }
 
-// ------------------------------------------------------------ reading stored JSON
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-function parseData(text: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(text) as unknown
-    return isRecord(value) ? value : {}
-  } catch {
-    return {}
-  }
-}
-
-/** The text values of `keys` in `value`, in the order of `keys`; anything else is left out. */
-function textValues<K extends string>(value: unknown, keys: readonly K[]): Partial<Record<K, string>> {
-  const out: Partial<Record<K, string>> = {}
-  if (!isRecord(value)) return out
-  for (const key of keys) {
-    const v = value[key]
-    if (typeof v === 'string') out[key] = v
-  }
-  return out
-}
-
-function addressesOf(value: unknown): Addresses {
-  const out: Addresses = {}
-  if (!isRecord(value)) return out
-  for (const type of ADDRESS_TYPES) {
-    if (isRecord(value[type])) out[type] = textValues(value[type], ADDRESS_PARTS) as Address
-  }
-  return out
-}
-
-const isOneOf = <T extends string>(values: readonly T[], value: unknown): value is T =>
-  typeof value === 'string' && (values as readonly string[]).includes(value)
-
 // ------------------------------------------------------------ search
-
-/** Text as search compares it: lower case, accents dropped ("Société" → "societe", "İğdır" → "igdir"). */
-export function foldForSearch(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '')
-}
 
 /** `%text%` for LIKE … ESCAPE '\', with the text's own `%`, `_` and `\` taken literally. */
 function containsPattern(text: string): string {
   return `%${foldForSearch(text).replace(/[\\%_]/g, (m) => `\\${m}`)}%`
-}
-
-function contactSearchText(name: string, email: string, phone: string): string {
-  return foldForSearch([name, email, phone].join(' '))
-}
-
-function companySearchText(name: string, requisites: RequisiteValues): string {
-  return foldForSearch([name, requisites.taxId, requisites.vatId, requisites.registrationNumber].join(' '))
 }
 
 // ------------------------------------------------------------ images

@@ -13,11 +13,11 @@ import {
   ADDRESS_PARTS,
   ADDRESS_TYPES,
   type AddressPart,
-  type AddressType,
   REQUISITE_FIELDS,
   REQUISITE_TEMPLATES,
   type RequisiteField,
 } from '../../shared/graph/vocabulary.js'
+import type { Address, Addresses, RequisiteValues } from '../db/directory-data.js'
 import type { Operation } from './operation.js'
 
 /** The largest JSON body of a directory request. */
@@ -49,9 +49,7 @@ export const OWN_REQUISITE_FIELDS: readonly OwnRequisiteField[] = REQUISITE_FIEL
   (f): f is OwnRequisiteField => !(BANK_FIELDS as readonly string[]).includes(f),
 )
 
-export type RequisiteValues<K extends RequisiteField = RequisiteField> = Partial<Record<K, string>>
-export type Address = Partial<Record<AddressPart, string>>
-export type Addresses = Partial<Record<AddressType, Address>>
+export type { Address, Addresses, RequisiteValues }
 
 const strict = { additionalProperties: false } as const
 

@@ -30,6 +30,7 @@ import { dialectOf } from '../db/dialect.js'
 import { lockElement } from '../db/locks.js'
 import type { Database, ElementRow } from '../db/schema.js'
 import { InsertShape, QueryShape } from '../db/shapes.js'
+import { clientFields, isClientRequisite, type Linked, myCompanyFields, writeRequisites } from './linked.js'
 
 export interface RuntimeOptions {
   db: Kysely<Database>
@@ -133,6 +134,14 @@ interface Made {
   engine: Engine
   stamp: string
   turnKeys: string[]
+  usesMyCompany: boolean
+}
+
+/** Whether two JSON values are the same (the engine's values are plain JSON). */
+function sameJson(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  return JSON.stringify(a) === JSON.stringify(b)
 }
 
 /** The counter of a round-robin rule: shared by every version of the flow that has the rule. */
@@ -155,6 +164,7 @@ export class Runtime {
   /** The round-robin turns the input being run may take (read from `counters`), and which it took. */
   private turns = new Map<string, number>()
   private turnsTaken = new Set<string>()
+  private myCompany: { fields: Record<string, Json>; until: number } | undefined
 
   constructor(options: RuntimeOptions) {
     this.db = options.db
@@ -303,7 +313,7 @@ export class Runtime {
       if (!row) throw new RuntimeError('not_found', `no element "${elementId}"`)
       const versionId = row.flow_version_id ?? (await this.latestVersionFor(trx, row.pipeline_id))
       if (!versionId) throw new RuntimeError('conflict', `the pipeline "${row.pipeline_id}" has no published flow`)
-      const { engine, turnKeys } = await this.engineFor(trx, versionId)
+      const { engine, turnKeys, usesMyCompany } = await this.engineFor(trx, versionId)
       this.turns = turnKeys.length > 0 ? await this.readTurns(trx, turnKeys) : new Map()
       this.turnsTaken = new Set()
       const saved: Stored = row.state
@@ -317,6 +327,12 @@ export class Runtime {
             jobs: [],
             effects: [],
           }
+      // The directory's fields (client.*, myCompany.*), shown to the engine but not stored on the element.
+      const linked = row.contact_id !== null || row.company_id !== null ? await this.linkedClient(trx, row) : undefined
+      const myCompany = usesMyCompany ? await this.myCompanyFields(trx) : undefined
+      const own = linked || myCompany ? new Set(Object.keys(saved.fields)) : undefined
+      const shown = own ? { ...myCompany, ...linked?.fields } : undefined
+      if (shown) saved.fields = { ...shown, ...saved.fields }
       // The synchronous part: the engine is shared by every element of this version.
       this.records = []
       this.pending = []
@@ -343,6 +359,24 @@ export class Runtime {
       }
 
       const at = new Date(this.now()).toISOString()
+      if (own && shown) {
+        // Directory fields leave the element again; the client's requisites a rule changed go back to the
+        // company (or contact) they came from.
+        const fields = { ...next.fields }
+        const changes = new Map<string, Json>()
+        for (const [key, value] of Object.entries(fields)) {
+          if (own.has(key)) continue
+          const before = Object.hasOwn(shown, key) ? shown[key] : undefined
+          if (linked && linked.source.kind !== 'none' && isClientRequisite(key)) {
+            if (!sameJson(before, value)) changes.set(key, value)
+            delete fields[key]
+          } else if (before !== undefined && sameJson(before, value)) delete fields[key]
+        }
+        next = { ...next, fields }
+        if (linked) {
+          await writeRequisites(trx, linked.source, changes, { id: 'engine' }, { element: elementId }, at)
+        }
+      }
       // The last history seq is kept in the stored state; an element stored before that asks the table.
       let seq =
         saved.historySeq ??
@@ -501,6 +535,36 @@ export class Runtime {
     return found
   }
 
+  /** The `client.*` fields of an element linked to a contact or company, and where its requisites go. */
+  private async linkedClient(trx: Db, row: ElementRow): Promise<Linked> {
+    const contact =
+      row.contact_id === null
+        ? undefined
+        : await trx.selectFrom('contacts').selectAll().where('id', '=', row.contact_id).executeTakeFirst()
+    const companyId = row.company_id ?? contact?.company_id ?? null
+    const company =
+      companyId === null
+        ? undefined
+        : await trx.selectFrom('companies').selectAll().where('id', '=', companyId).executeTakeFirst()
+    return clientFields(contact, company)
+  }
+
+  /** The default company of ours (the first made) as `myCompany.*` fields; remembered for a second. */
+  private async myCompanyFields(trx: Db): Promise<Record<string, Json>> {
+    const now = Date.now()
+    if (this.myCompany && this.myCompany.until > now) return this.myCompany.fields
+    const row = await trx
+      .selectFrom('my_companies')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst()
+    const fields = row ? myCompanyFields(row) : {}
+    this.myCompany = { fields, until: now + 1000 }
+    return fields
+  }
+
   /**
    * The round-robin counters an input may use, read (and on PostgreSQL locked until it commits, so that
    * elements take turns one after another across processes); made at 0 when missing.
@@ -559,7 +623,9 @@ export class Runtime {
         .filter((r) => r.type === 'changeResponsible' && r.settings.assign.mode !== 'user')
         .map((r) => turnKey(flowId, r.id)),
     )
-    const made = { engine, stamp: constants.stamp, turnKeys }
+    // Only a flow that reads my company's fields gets them (most read none; it saves work on every input).
+    const usesMyCompany = row.graph.includes('myCompany.')
+    const made = { engine, stamp: constants.stamp, turnKeys, usesMyCompany }
     this.engines.set(versionId, made)
     return made
   }
