@@ -14,7 +14,6 @@ import { existsSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import {
   ELEMENT_TYPES,
@@ -26,6 +25,7 @@ import {
 } from '../../shared/index.js'
 import { DOCS_PATH, registerDocsPage } from './docs-page.js'
 import { type ApiErrorBody, apiError, knownErrorResponse } from './errors.js'
+import { readBodyText } from './input.js'
 import { openApiDocument } from './openapi.js'
 import { registerRuntimeApi, type Services } from './runtime-api.js'
 import { VERSION } from './version.js'
@@ -118,26 +118,18 @@ export function createApp(options: AppOptions = {}): Hono {
   app.get('/api/openapi.json', (c) => c.json(openApiDocument))
   registerDocsPage(app)
 
-  app.post(
-    '/api/validate',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        apiError(c, 413, 'payload-too-large', `The graph is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`),
-    }),
-    async (c) => {
-      const text = await c.req.text()
-      const result = importGraph(text)
-      if (result.syntaxError) {
-        const finding = result.findings[0]
-        return apiError(c, 400, 'not-json', finding?.message ?? result.syntaxError.message, {
-          line: result.syntaxError.line,
-          column: result.syntaxError.column,
-        })
-      }
-      return c.json({ valid: result.valid, findings: result.findings })
-    },
-  )
+  app.post('/api/validate', async (c) => {
+    const text = await readBodyText(c, MAX_BODY_BYTES)
+    const result = importGraph(text)
+    if (result.syntaxError) {
+      const finding = result.findings[0]
+      return apiError(c, 400, 'not-json', finding?.message ?? result.syntaxError.message, {
+        line: result.syntaxError.line,
+        column: result.syntaxError.column,
+      })
+    }
+    return c.json({ valid: result.valid, findings: result.findings })
+  })
 
   // A known endpoint asked with the wrong method.
   const allowed: Record<string, string> = {

@@ -9,6 +9,7 @@
 import type { Context } from 'hono'
 import type { TSchema } from 'typebox'
 import { HttpError } from './errors.js'
+import { readBodyBytes } from './input.js'
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
@@ -56,11 +57,10 @@ export function isRawBody(body: JsonBody | RawBody): body is RawBody {
 }
 
 /**
- * The bytes of a raw body. Refuses (415) a body whose declared media type is not one of `types`;
- * whether the bytes really are of that type is the handler's to check. The size limit is the
- * route's `bodyLimit` middleware, which runs before this.
+ * The bytes of a raw body, at most `maxBytes` of them (else 413). Refuses (415) a body whose declared
+ * media type is not one of `types`; whether the bytes really are of that type is the handler's to check.
  */
-export async function readRawBody(c: Context, types: readonly string[]): Promise<Uint8Array> {
+export async function readRawBody(c: Context, types: readonly string[], maxBytes: number): Promise<Uint8Array> {
   const declared = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
   if (!types.includes(declared)) {
     throw new HttpError(
@@ -70,5 +70,5 @@ export async function readRawBody(c: Context, types: readonly string[]): Promise
         `${declared ? `; "${declared}" is not accepted here` : ''}.`,
     )
   }
-  return new Uint8Array(await c.req.arrayBuffer())
+  return readBodyBytes(c, maxBytes)
 }

@@ -9,7 +9,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Context, Hono, MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { Kysely } from 'kysely'
 import type { Static, TSchema } from 'typebox'
 import type { SavedElement } from '../../shared/engine/engine.js'
@@ -23,7 +22,6 @@ import { actorOf } from './actor.js'
 import {
   DEFAULT_HISTORY_PAGE,
   DEFAULT_PAGE,
-  formatBytes,
   honoPath,
   OPERATIONS,
   type Operation,
@@ -108,22 +106,15 @@ export function registerRuntimeApi(app: Hono, services: Services | undefined): v
           await next()
         })
       }
-      if (op.body) {
-        const maxBytes = op.body.maxBytes
-        chain.push(
-          bodyLimit({
-            maxSize: maxBytes,
-            onError: (c) => apiError(c, 413, 'payload-too-large', `The body is larger than ${formatBytes(maxBytes)}.`),
-          }),
-        )
-      }
+      // The body's size limit is checked while it is read: a declared size over it is refused unread.
+      const maxBytes = op.body?.maxBytes ?? 0
       chain.push(async (c) => {
         const query = checkQuery(readQuery(c, op.query ?? NoQuery), 'query') as QueryOf<OperationId>
         const body = (
           rawTypes
-            ? await readRawBody(c, rawTypes)
+            ? await readRawBody(c, rawTypes, maxBytes)
             : checkBody
-              ? checkBody(await readJsonBody(c, op.body?.maxBytes ?? 0), 'body')
+              ? checkBody(await readJsonBody(c, maxBytes), 'body')
               : undefined
         ) as BodyOf<OperationId>
         return handler({ c, params: c.req.param() as Record<string, string>, query, body })

@@ -66,4 +66,42 @@ describe('startServer', () => {
       await storage.close()
     }
   })
+
+  it('over real HTTP, refuses a chunked body as soon as it passes the limit, and a declared size unread', async () => {
+    const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: dir })
+    try {
+      let sent = 0
+      const chunk = new Uint8Array(64 * 1024).fill(0x20)
+      // 1 GB announced by nobody: sent in chunks until the server answers.
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent >= 1024 * 1024 * 1024) controller.close()
+          else {
+            sent += chunk.length
+            controller.enqueue(chunk)
+          }
+        },
+      })
+      const res = await fetch(`${server.url}/api/validate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit)
+      expect(res.status).toBe(413)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload-too-large')
+      expect(sent).toBeLessThan(64 * 1024 * 1024)
+      const declared = await fetch(`${server.url}/api/validate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(6 * 1024 * 1024) },
+        body: '{}',
+      }).catch((error: unknown) => error)
+      // The server answers 413 before reading; the client may see the answer or a closed connection.
+      if (declared instanceof Response) expect(declared.status).toBe(413)
+      const ok = await fetch(`${server.url}/api/health`)
+      expect(ok.status).toBe(200)
+    } finally {
+      await server.close()
+    }
+  })
 })
