@@ -11,4 +11,10 @@ if (!file) throw new Error('usage: events-server.ts FILE')
 const runtime = await startRuntime({ database: file, seed: false, work: false, smtpUrl: 'smtp://127.0.0.1:9' })
 const server = await startServer({ port: 0, services: { db: runtime.database.db, runtime: runtime.runtime } })
 console.log(server.url)
-process.once('SIGTERM', () => process.exit(0))
+process.once('SIGTERM', () => {
+  const { inputs, transactions } = runtime.runtime.counts
+  console.error(
+    `server: ${inputs} inputs written in ${transactions} transactions (group commit: ${(inputs / Math.max(1, transactions)).toFixed(1)} per commit)`,
+  )
+  process.exit(0)
+})

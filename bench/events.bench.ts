@@ -8,6 +8,10 @@
  * the same number of history rows, one outbox row, one audit row) in the same transactions, with no HTTP, no
  * engine and no query builder. ratio = ours / theirs (goal ≥ 0.3). Also: p50/p99 latency at a
  * steady 500 events/s (goal: p99 < 50 ms).
+ *
+ * Ours on SQLite writes the inputs that arrive while one is being written together, each in a
+ * savepoint of one transaction (group commit, docs/architecture.md); the server prints how many
+ * shared a commit. The baseline commits each event on its own, as a naive server would.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { dialectOf } from '../db/dialect.js'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
 import { type Catcher, startCatcher } from './catcher.js'
@@ -207,6 +208,38 @@ describeEachDatabase('the runtime', (getDb) => {
     const seqs = (await history(db, 'deal-3')).map((h) => h.seq)
     expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
   }, 60_000)
+
+  it('writes inputs that arrive together in one transaction on SQLite; one that fails fails alone', async () => {
+    const before = { ...runtime.counts }
+    const inputs = [
+      runtime.changeField('deal-1', 'custom.a', 1, { kind: 'api' }),
+      runtime.moveElement('deal-2', 'nowhere', { kind: 'api' }),
+      runtime.changeField('deal-404', 'custom.a', 1, { kind: 'api' }),
+      ...Array.from({ length: 20 }, (_, i) => runtime.changeField('deal-3', `custom.n${i}`, i, { kind: 'api' })),
+      runtime.moveElement('deal-1', 'offer', { kind: 'api' }),
+    ]
+    const settled = await Promise.allSettled(inputs)
+    expect(settled.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      ...Array.from({ length: 20 }, () => 'fulfilled'),
+      'fulfilled',
+    ])
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'invalid', path: '/stage' })
+    expect((settled[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'not_found' })
+    const rows = await db.selectFrom('elements').selectAll().orderBy('id').execute()
+    expect(rows.map((r) => [r.id, r.stage, r.revision])).toEqual([
+      ['deal-1', 'offer', 2],
+      ['deal-2', 'new', 0],
+      ['deal-3', 'new', 20],
+    ])
+    expect(await history(db, 'deal-2')).toEqual([])
+    const used = runtime.counts.transactions - before.transactions
+    expect(runtime.counts.inputs - before.inputs).toBe(24)
+    if (dialectOf(db) === 'sqlite') expect(used).toBeLessThan(5)
+    else expect(used).toBe(24)
+  })
 
   it('takes round-robin turns across processes, and in parallel without giving one turn twice', async () => {
     const robin = structuredClone(graph)

@@ -13,7 +13,7 @@
  * await runtime.runDueJobs('worker-1') // what fell due
  */
 import { createHash, randomUUID } from 'node:crypto'
-import type { Kysely, Transaction } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { Engine, type SavedElement } from '../../shared/engine/engine.js'
 import type {
   Author,
@@ -129,6 +129,16 @@ export interface Published {
  */
 export type Also = (trx: Transaction<Database>) => Promise<void>
 
+/** An input waiting for group commit. */
+interface Queued {
+  run: (trx: Transaction<Database>) => Promise<ElementRow>
+  resolve: (row: ElementRow) => void
+  reject: (error: unknown) => void
+}
+
+/** At most this many inputs share one transaction. */
+const MAX_GROUP = 64
+
 /** An engine made for a flow version, with the constants it was made with and its round-robin counters. */
 interface Made {
   engine: Engine
@@ -165,6 +175,12 @@ export class Runtime {
   private turns = new Map<string, number>()
   private turnsTaken = new Set<string>()
   private myCompany: { fields: Record<string, Json>; until: number } | undefined
+  /** Group commit (SQLite): the inputs waiting for the transaction being written to end. */
+  private readonly groupCommit: boolean
+  private readonly queue: Queued[] = []
+  private writing = false
+  /** How many inputs were run and in how many transactions (group commit puts several in one). */
+  readonly counts = { inputs: 0, transactions: 0 }
 
   constructor(options: RuntimeOptions) {
     this.db = options.db
@@ -172,6 +188,7 @@ export class Runtime {
     this.calendar = options.calendar
     this.worker = options.worker ?? `worker-${process.pid}`
     this.claimMs = options.claimMs ?? 60_000
+    this.groupCommit = dialectOf(this.db) === 'sqlite'
   }
 
   // ------------------------------------------------------------ flows
@@ -307,146 +324,223 @@ export class Runtime {
 
   // ------------------------------------------------------------ the input transaction
 
-  private async input(elementId: string, action: (engine: Engine) => void, also?: Also): Promise<ElementRow> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await lockElement(trx, elementId)
-      if (!row) throw new RuntimeError('not_found', `no element "${elementId}"`)
-      const versionId = row.flow_version_id ?? (await this.latestVersionFor(trx, row.pipeline_id))
-      if (!versionId) throw new RuntimeError('conflict', `the pipeline "${row.pipeline_id}" has no published flow`)
-      const { engine, turnKeys, usesMyCompany } = await this.engineFor(trx, versionId)
-      this.turns = turnKeys.length > 0 ? await this.readTurns(trx, turnKeys) : new Map()
-      this.turnsTaken = new Set()
-      const saved: Stored = row.state
-        ? (JSON.parse(row.state) as Stored)
-        : {
-            id: row.id,
-            stage: row.stage,
-            fields: JSON.parse(row.fields) as Record<string, Json>,
-            variables: {},
-            stay: null,
-            jobs: [],
-            effects: [],
-          }
-      // The directory's fields (client.*, myCompany.*), shown to the engine but not stored on the element.
-      const linked = row.contact_id !== null || row.company_id !== null ? await this.linkedClient(trx, row) : undefined
-      const myCompany = usesMyCompany ? await this.myCompanyFields(trx) : undefined
-      const own = linked || myCompany ? new Set(Object.keys(saved.fields)) : undefined
-      const shown = own ? { ...myCompany, ...linked?.fields } : undefined
-      if (shown) saved.fields = { ...shown, ...saved.fields }
-      // The synchronous part: the engine is shared by every element of this version.
-      this.records = []
-      this.pending = []
-      let next: SavedElement
-      engine.loadElement(saved)
-      try {
-        action(engine)
-        next = engine.saveElement(elementId)
-      } finally {
-        engine.removeElement(elementId)
-      }
-      const records = this.records
-      const pending = this.pending
-      this.records = []
-      this.pending = []
-      // Taken before the next await: another input may run its synchronous part meanwhile.
-      const turns = this.turns
-      for (const key of [...this.turnsTaken]) {
-        await trx
-          .updateTable('counters')
-          .set({ value: turns.get(key) ?? 0 })
-          .where('key', '=', key)
-          .execute()
-      }
-
-      const at = new Date(this.now()).toISOString()
-      if (own && shown) {
-        // Directory fields leave the element again; the client's requisites a rule changed go back to the
-        // company (or contact) they came from.
-        const fields = { ...next.fields }
-        const changes = new Map<string, Json>()
-        for (const [key, value] of Object.entries(fields)) {
-          if (own.has(key)) continue
-          const before = Object.hasOwn(shown, key) ? shown[key] : undefined
-          if (linked && linked.source.kind !== 'none' && isClientRequisite(key)) {
-            if (!sameJson(before, value)) changes.set(key, value)
-            delete fields[key]
-          } else if (before !== undefined && sameJson(before, value)) delete fields[key]
-        }
-        next = { ...next, fields }
-        if (linked) {
-          await writeRequisites(trx, linked.source, changes, { id: 'engine' }, { element: elementId }, at)
-        }
-      }
-      // The last history seq is kept in the stored state; an element stored before that asks the table.
-      let seq =
-        saved.historySeq ??
-        Number(
-          (
-            await trx
-              .selectFrom('history')
-              .select((eb) => eb.fn.max('seq').as('seq'))
-              .where('element_id', '=', elementId)
-              .executeTakeFirst()
-          )?.seq ?? 0,
-        )
-      const firstSeq = seq
-      seq += records.length
-      const updated: ElementRow = {
-        ...row,
-        stage: next.stage,
-        // The list shows title and responsible from their columns: kept in step with the fields.
-        title: typeof next.fields.title === 'string' ? next.fields.title : row.title,
-        responsible: typeof next.fields.responsible === 'string' ? next.fields.responsible : row.responsible,
-        fields: JSON.stringify(next.fields),
-        state: JSON.stringify({ ...next, historySeq: seq } satisfies Stored),
-        flow_version_id: versionId,
-        revision: row.revision + 1,
-        updated_at: at,
-      }
-      await saveElementRow.run(
-        trx,
-        dialectOf(trx),
-        updated.stage,
-        updated.title,
-        updated.responsible,
-        updated.fields,
-        updated.state,
-        updated.flow_version_id,
-        updated.revision,
-        updated.updated_at,
-        elementId,
-      )
-      if (records.length > 0) {
-        seq = firstSeq
-        const dialect = dialectOf(trx)
-        for (let i = 0; i < records.length; i += 200) {
-          const rows = records.slice(i, i + 200).map((r) => {
-            const { seq: _engineSeq, element: _element, at: recordAt, ...rest } = r
-            return [elementId, ++seq, recordAt, r.type, JSON.stringify(rest)]
-          })
-          await insertHistory.run(trx, dialect, rows)
-        }
-      }
-      const now = this.now()
-      await insertOutbox.run(
-        trx,
-        dialectOf(trx),
-        pending.map((p) => [p.effect, p.element, p.request.kind, JSON.stringify(p.request), 'pending', 0, now, at, at]),
-      )
-      // The due row follows the saved jobs: an element that waited for none has none to replace.
-      if (saved.jobs.length > 0) {
-        await trx.deleteFrom('due_jobs').where('element_id', '=', elementId).execute()
-      }
-      const firstDue = next.jobs[0]?.dueAt
-      if (firstDue !== undefined) {
-        await trx
-          .insertInto('due_jobs')
-          .values({ element_id: elementId, due_at: firstDue, job: JSON.stringify(next.jobs[0]), created_at: at })
-          .execute()
-      }
-      if (also) await also(trx)
-      return updated
+  /**
+   * Runs one input in a transaction of its own on PostgreSQL. On SQLite, which writes one transaction at a
+   * time anyway, inputs that arrive while one is being written wait and are then written together, each in a
+   * savepoint of one transaction: one commit (one fsync) for all of them (group commit). An input that fails
+   * rolls back to its savepoint and fails alone; the others commit. Each caller hears of its input only once
+   * the transaction holding it has committed.
+   */
+  private input(elementId: string, action: (engine: Engine) => void, also?: Also): Promise<ElementRow> {
+    const run = (trx: Transaction<Database>) => this.runInput(trx, elementId, action, also)
+    this.counts.inputs++
+    if (!this.groupCommit) {
+      this.counts.transactions++
+      return this.db.transaction().execute(run)
+    }
+    return new Promise<ElementRow>((resolve, reject) => {
+      this.queue.push({ run, resolve, reject })
+      if (!this.writing) void this.writeQueued()
     })
+  }
+
+  /** Writes the queued inputs, at most {@link MAX_GROUP} per transaction, until none is left. */
+  private async writeQueued(): Promise<void> {
+    this.writing = true
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, MAX_GROUP)
+        this.counts.transactions++
+        const results: Array<{ ok: true; row: ElementRow } | { ok: false; error: unknown }> = []
+        try {
+          await this.db.transaction().execute(async (trx) => {
+            let waited = false
+            for (let at = 0; ; at++) {
+              const input = group[at]
+              if (input === undefined) {
+                // SQLite runs synchronously: requests that came in meanwhile are heard only when this yields.
+                // Once per transaction, let them in, and write them with the others.
+                if (waited) break
+                waited = true
+                await new Promise((resolve) => setImmediate(resolve))
+                if (this.queue.length === 0) break
+                group.push(...this.queue.splice(0, MAX_GROUP - group.length))
+                at--
+                continue
+              }
+              await sql`savepoint input`.execute(trx)
+              try {
+                const row = await input.run(trx)
+                await sql`release input`.execute(trx)
+                results.push({ ok: true, row })
+              } catch (error) {
+                await sql`rollback to input`.execute(trx)
+                await sql`release input`.execute(trx)
+                results.push({ ok: false, error })
+              }
+            }
+          })
+        } catch (error) {
+          // Nothing of the group was written.
+          for (const input of group) input.reject(error)
+          continue
+        }
+        group.forEach((input, i) => {
+          const result = results[i]
+          if (result?.ok) input.resolve(result.row)
+          else input.reject(result ? result.error : new Error('an input of the group was not run'))
+        })
+      }
+    } finally {
+      this.writing = false
+    }
+  }
+
+  private async runInput(
+    trx: Transaction<Database>,
+    elementId: string,
+    action: (engine: Engine) => void,
+    also: Also | undefined,
+  ): Promise<ElementRow> {
+    const row = await lockElement(trx, elementId)
+    if (!row) throw new RuntimeError('not_found', `no element "${elementId}"`)
+    const versionId = row.flow_version_id ?? (await this.latestVersionFor(trx, row.pipeline_id))
+    if (!versionId) throw new RuntimeError('conflict', `the pipeline "${row.pipeline_id}" has no published flow`)
+    const { engine, turnKeys, usesMyCompany } = await this.engineFor(trx, versionId)
+    this.turns = turnKeys.length > 0 ? await this.readTurns(trx, turnKeys) : new Map()
+    this.turnsTaken = new Set()
+    const saved: Stored = row.state
+      ? (JSON.parse(row.state) as Stored)
+      : {
+          id: row.id,
+          stage: row.stage,
+          fields: JSON.parse(row.fields) as Record<string, Json>,
+          variables: {},
+          stay: null,
+          jobs: [],
+          effects: [],
+        }
+    // The directory's fields (client.*, myCompany.*), shown to the engine but not stored on the element.
+    const linked = row.contact_id !== null || row.company_id !== null ? await this.linkedClient(trx, row) : undefined
+    const myCompany = usesMyCompany ? await this.myCompanyFields(trx) : undefined
+    const own = linked || myCompany ? new Set(Object.keys(saved.fields)) : undefined
+    const shown = own ? { ...myCompany, ...linked?.fields } : undefined
+    if (shown) saved.fields = { ...shown, ...saved.fields }
+    // The synchronous part: the engine is shared by every element of this version.
+    this.records = []
+    this.pending = []
+    let next: SavedElement
+    engine.loadElement(saved)
+    try {
+      action(engine)
+      next = engine.saveElement(elementId)
+    } finally {
+      engine.removeElement(elementId)
+    }
+    const records = this.records
+    const pending = this.pending
+    this.records = []
+    this.pending = []
+    // Taken before the next await: another input may run its synchronous part meanwhile.
+    const turns = this.turns
+    for (const key of [...this.turnsTaken]) {
+      await trx
+        .updateTable('counters')
+        .set({ value: turns.get(key) ?? 0 })
+        .where('key', '=', key)
+        .execute()
+    }
+
+    const at = new Date(this.now()).toISOString()
+    if (own && shown) {
+      // Directory fields leave the element again; the client's requisites a rule changed go back to the
+      // company (or contact) they came from.
+      const fields = { ...next.fields }
+      const changes = new Map<string, Json>()
+      for (const [key, value] of Object.entries(fields)) {
+        if (own.has(key)) continue
+        const before = Object.hasOwn(shown, key) ? shown[key] : undefined
+        if (linked && linked.source.kind !== 'none' && isClientRequisite(key)) {
+          if (!sameJson(before, value)) changes.set(key, value)
+          delete fields[key]
+        } else if (before !== undefined && sameJson(before, value)) delete fields[key]
+      }
+      next = { ...next, fields }
+      if (linked) {
+        await writeRequisites(trx, linked.source, changes, { id: 'engine' }, { element: elementId }, at)
+      }
+    }
+    // The last history seq is kept in the stored state; an element stored before that asks the table.
+    // An element that never ran (no state) has no history yet: only runs write history.
+    let seq =
+      saved.historySeq ??
+      (row.state === null ? 0 : undefined) ??
+      Number(
+        (
+          await trx
+            .selectFrom('history')
+            .select((eb) => eb.fn.max('seq').as('seq'))
+            .where('element_id', '=', elementId)
+            .executeTakeFirst()
+        )?.seq ?? 0,
+      )
+    const firstSeq = seq
+    seq += records.length
+    const updated: ElementRow = {
+      ...row,
+      stage: next.stage,
+      // The list shows title and responsible from their columns: kept in step with the fields.
+      title: typeof next.fields.title === 'string' ? next.fields.title : row.title,
+      responsible: typeof next.fields.responsible === 'string' ? next.fields.responsible : row.responsible,
+      fields: JSON.stringify(next.fields),
+      state: JSON.stringify({ ...next, historySeq: seq } satisfies Stored),
+      flow_version_id: versionId,
+      revision: row.revision + 1,
+      updated_at: at,
+    }
+    await saveElementRow.run(
+      trx,
+      dialectOf(trx),
+      updated.stage,
+      updated.title,
+      updated.responsible,
+      updated.fields,
+      updated.state,
+      updated.flow_version_id,
+      updated.revision,
+      updated.updated_at,
+      elementId,
+    )
+    if (records.length > 0) {
+      seq = firstSeq
+      const dialect = dialectOf(trx)
+      for (let i = 0; i < records.length; i += 200) {
+        const rows = records.slice(i, i + 200).map((r) => {
+          const { seq: _engineSeq, element: _element, at: recordAt, ...rest } = r
+          return [elementId, ++seq, recordAt, r.type, JSON.stringify(rest)]
+        })
+        await insertHistory.run(trx, dialect, rows)
+      }
+    }
+    const now = this.now()
+    await insertOutbox.run(
+      trx,
+      dialectOf(trx),
+      pending.map((p) => [p.effect, p.element, p.request.kind, JSON.stringify(p.request), 'pending', 0, now, at, at]),
+    )
+    // The due row follows the saved jobs: an element that waited for none has none to replace.
+    if (saved.jobs.length > 0) {
+      await trx.deleteFrom('due_jobs').where('element_id', '=', elementId).execute()
+    }
+    const firstDue = next.jobs[0]?.dueAt
+    if (firstDue !== undefined) {
+      await trx
+        .insertInto('due_jobs')
+        .values({ element_id: elementId, due_at: firstDue, job: JSON.stringify(next.jobs[0]), created_at: at })
+        .execute()
+    }
+    if (also) await also(trx)
+    return updated
   }
 
   /**
