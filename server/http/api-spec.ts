@@ -11,6 +11,7 @@ import type { EngineEvent, Json } from '../../shared/engine/types.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { DOCUMENT_TYPES, ELEMENT_TYPES } from '../../shared/index.js'
 import { DIRECTORY_OPERATIONS, directoryResponseSchemas } from './directory-spec.js'
+import { FILE_OPERATIONS, fileResponseSchemas } from './files-spec.js'
 import type { Operation } from './operation.js'
 import { WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
@@ -368,6 +369,15 @@ export const responseSchemas = {
     to: Type.String(),
     subject: Nullable('string'),
     body: Type.String(),
+    attachments: Type.Array(
+      Type.Object({
+        filename: Nullable('string'),
+        contentType: Type.String(),
+        size: Type.Integer(),
+        sha256: Type.String({ description: 'SHA-256 of the attachment as received (hex)' }),
+      }),
+      { description: 'What came attached to an email' },
+    ),
     receivedAt: Iso('Received'),
   }),
   Notification: Type.Object({
@@ -425,6 +435,7 @@ export const responseSchemas = {
     createdAt: Iso('Created'),
   }),
   ...directoryResponseSchemas,
+  ...fileResponseSchemas,
 } as const
 
 // ------------------------------------------------------------ operations
@@ -738,6 +749,7 @@ export const OPERATIONS = {
     responses: ok('The newest tasks.', list('Task')),
   },
   ...DIRECTORY_OPERATIONS,
+  ...FILE_OPERATIONS,
 } as const satisfies Record<string, Operation>
 
 export type OperationId = keyof typeof OPERATIONS

@@ -8,6 +8,7 @@ import { MAX_BODY_BYTES_SMALL, MAX_GRAPH_BODY_BYTES, OPERATIONS, type OperationI
 import { type Answer, answered, send, WEBHOOK_OPERATIONS } from './api-test-support.js'
 import { createApp } from './app.js'
 import { DIRECTORY_OPERATIONS } from './directory-spec.js'
+import { FILE_OPERATIONS } from './files-spec.js'
 
 const START = Date.parse('2026-11-23T09:00:00Z')
 const at = (ms: number) => new Date(ms).toISOString()
@@ -770,7 +771,12 @@ describeEachDatabase('the HTTP API', (getDb) => {
         }) as NewRow<'messages'>
       await db
         .insertInto('messages')
-        .values(message('a@client.test', 'Our offer', 'email', START))
+        .values({
+          ...message('a@client.test', 'Our offer', 'email', START),
+          raw: JSON.stringify({
+            attachments: [{ filename: 'offer.pdf', contentType: 'application/pdf', size: 12, sha256: 'ab12' }],
+          }),
+        })
         .execute()
       await db
         .insertInto('messages')
@@ -784,6 +790,7 @@ describeEachDatabase('the HTTP API', (getDb) => {
           to: '+100',
           subject: null,
           body: 'Hello +100',
+          attachments: [],
           receivedAt: at(START + 1000),
         },
         {
@@ -792,6 +799,7 @@ describeEachDatabase('the HTTP API', (getDb) => {
           to: 'a@client.test',
           subject: 'Our offer',
           body: 'Hello a@client.test',
+          attachments: [{ filename: 'offer.pdf', contentType: 'application/pdf', size: 12, sha256: 'ab12' }],
           receivedAt: at(START),
         },
       ])
@@ -1049,11 +1057,12 @@ describeEachDatabase('the HTTP API', (getDb) => {
   })
 })
 
-describe('every runtime operation but the webhooks (webhooks.test.ts) and the directory (directory.test.ts)', () => {
+describe('every runtime operation but the webhooks (webhooks.test.ts) and the directory and files (directory.test.ts)', () => {
   it('was answered above with success and with a refusal', () => {
     // The webhooks' and the directory's operations are checked by their own suites.
     const ops = Object.entries(OPERATIONS).filter(
-      ([id]) => !WEBHOOK_OPERATIONS.includes(id as OperationId) && !(id in DIRECTORY_OPERATIONS),
+      ([id]) =>
+        !WEBHOOK_OPERATIONS.includes(id as OperationId) && !(id in DIRECTORY_OPERATIONS) && !(id in FILE_OPERATIONS),
     )
     for (const [, op] of ops) {
       const statuses = [...answered].filter((a) => a.startsWith(`${op.method.toUpperCase()} ${op.path} `))

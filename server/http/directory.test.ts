@@ -12,6 +12,7 @@ import { type Answer, answered, send } from './api-test-support.js'
 import { createApp } from './app.js'
 import { sniffImage } from './directory-api.js'
 import { DIRECTORY_OPERATIONS, MAX_IMAGE_BYTES } from './directory-spec.js'
+import { FILE_OPERATIONS } from './files-spec.js'
 import { openApiDocument } from './openapi.js'
 
 const AT = '2026-11-23T09:00:00.000Z'
@@ -616,6 +617,81 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
     })
   })
 
+  // ---------------------------------------------------------- files
+  describe('files', () => {
+    const PDF = new TextEncoder().encode('%PDF-1.4\n% Straße İğdır\ntrailer << >>\n%%EOF\n')
+    const upload = (name: string | undefined, body: Uint8Array | string, type: string) =>
+      request(app, 'POST', name === undefined ? '/api/files' : `/api/files?name=${encodeURIComponent(name)}`, {
+        body,
+        headers: { 'content-type': type },
+      })
+
+    it('stores an upload, serves it back byte for byte as an attachment the browser never runs, and audits it', async () => {
+      const stored = await upload('Cennik 2026.pdf', PDF, 'application/pdf')
+      expect(stored.status).toBe(201)
+      expect(stored.body).toEqual({
+        id: expect.any(String),
+        name: 'Cennik 2026.pdf',
+        contentType: 'application/pdf',
+        size: PDF.length,
+        sha256: sha256(PDF),
+        url: `/api/files/${stored.body.id}`,
+        createdAt: expect.any(String),
+      })
+      expect(stored.headers.get('location')).toBe(stored.body.url)
+      const back = await request(app, 'GET', stored.body.url)
+      expect(back.status).toBe(200)
+      expect(Buffer.from(back.bytes).equals(Buffer.from(PDF))).toBe(true)
+      expect(back.headers.get('content-type')).toBe('application/pdf')
+      expect(back.headers.get('content-disposition')).toBe('attachment; filename="Cennik 2026.pdf"')
+      expect(back.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(back.headers.get('content-security-policy')).toContain('sandbox')
+      expect(await audit(`file:${stored.body.id}`)).toEqual([
+        [
+          'file.uploaded',
+          `file:${stored.body.id}`,
+          { name: 'Cennik 2026.pdf', size: PDF.length, contentType: 'application/pdf' },
+        ],
+      ])
+      const text = await upload('notes.txt', 'Zażółć gęślą jaźń', 'text/plain; charset=utf-8')
+      expect(text.status).toBe(201)
+      expect(text.body.contentType).toBe('text/plain')
+    })
+
+    it('refuses bytes that are not what the header says, other types, big bodies and bad names; stores nothing', async () => {
+      expectError(await upload('x.pdf', png(), 'application/pdf'), 422, 'invalid')
+      expectError(await upload('x.png', PDF, 'image/png'), 422, 'invalid')
+      expectError(await upload('x.txt', Uint8Array.from([0xc3, 0x28, 0x41]), 'text/plain'), 422, 'invalid')
+      expectError(await upload('x.txt', 'a\u0000b', 'text/plain'), 422, 'invalid')
+      expectError(await upload('x.html', '<script>alert(1)</script>', 'text/html'), 415, 'unsupported-media-type')
+      expectError(await upload('x.svg', '<svg/>', 'image/svg+xml'), 415, 'unsupported-media-type')
+      expectError(await upload(undefined, PDF, 'application/pdf'), 400, 'bad-request', '/name')
+      expectError(await upload('../etc/passwd', PDF, 'application/pdf'), 400, 'bad-request', '/name')
+      expectError(await upload('a"b.pdf', PDF, 'application/pdf'), 400, 'bad-request', '/name')
+      const big = new Uint8Array(10 * 1024 * 1024 + 1)
+      big.set(PDF)
+      expectError(await upload('big.pdf', big, 'application/pdf'), 413, 'payload-too-large')
+      expectError(await request(app, 'GET', '/api/files/nope'), 404, 'not-found')
+      expect(await db.selectFrom('files').select('id').execute()).toEqual([])
+      expect(await auditCount()).toBe(0)
+    })
+
+    it('does not serve other files (a stamp image) by id', async () => {
+      const stamp = await request(app, 'POST', '/api/my-companies', {
+        body: JSON.stringify({ id: 'ours', name: 'Ours' }),
+        headers: { 'content-type': 'application/json' },
+      })
+      expect(stamp.status).toBe(201)
+      const put = await request(app, 'PUT', '/api/my-companies/ours/images/stamp', {
+        body: png(),
+        headers: { 'content-type': 'image/png' },
+      })
+      expect(put.status).toBe(200)
+      const row = await db.selectFrom('files').select('id').executeTakeFirstOrThrow()
+      expectError(await request(app, 'GET', `/api/files/${row.id}`), 404, 'not-found')
+    })
+  })
+
   // ---------------------------------------------------------- users
   describe('users', () => {
     beforeEach(async () => {
@@ -835,7 +911,7 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
 
 describe('every directory operation', () => {
   it('was answered above with success and with a refusal', () => {
-    for (const op of Object.values(DIRECTORY_OPERATIONS)) {
+    for (const op of [...Object.values(DIRECTORY_OPERATIONS), ...Object.values(FILE_OPERATIONS)]) {
       const statuses = [...answered].filter((a) => a.startsWith(`${op.method.toUpperCase()} ${op.path} `))
       expect(
         statuses.some((a) => / 2\d\d$/.test(a)),

@@ -164,6 +164,7 @@ const TAGS: ReadonlyArray<{ name: string; description: string; test: RegExp }> =
     description: 'The outbox, messages caught by the demo catchers, notifications and tasks',
     test: /^\/api\/(outbox|messages|notifications|tasks)/,
   },
+  { name: 'Files', description: 'Uploads for rules to use, such as email attachments', test: /^\/api\/files/ },
   { name: 'Audit', description: 'Who changed what, when and from where', test: /^\/api\/audit/ },
 ]
 
@@ -176,6 +177,7 @@ const SHOWN_ORDER = [
   'Webhooks',
   'Directory',
   'What the runtime did',
+  'Files',
   'Audit',
 ] as const
 

@@ -30,6 +30,7 @@ import {
 import { diffGraphs } from './diff.js'
 import { makeDirectoryHandlers } from './directory-api.js'
 import { apiError, HttpError, sentence } from './errors.js'
+import { makeFileHandlers } from './files-api.js'
 import { compileSchema, readJsonBody, readQuery } from './input.js'
 import { isRawBody, readRawBody } from './operation.js'
 import { newSecret, secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
@@ -132,6 +133,25 @@ export function registerRuntimeApi(app: Hono, services: Services | undefined): v
 }
 
 // ------------------------------------------------------------ helpers
+
+/** The attachments the catcher noted of a message (its `raw` JSON); none for SMS or an unreadable note. */
+function attachmentsOf(raw: string | null) {
+  if (raw === null) return []
+  try {
+    const list = (JSON.parse(raw) as { attachments?: unknown }).attachments
+    if (!Array.isArray(list)) return []
+    return list
+      .filter((a): a is Record<string, unknown> => typeof a === 'object' && a !== null)
+      .map((a) => ({
+        filename: typeof a.filename === 'string' ? a.filename : null,
+        contentType: String(a.contentType ?? 'application/octet-stream'),
+        size: Number(a.size ?? 0),
+        sha256: String(a.sha256 ?? ''),
+      }))
+  } catch {
+    return []
+  }
+}
 
 const nowIso = () => new Date().toISOString()
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -458,6 +478,7 @@ function makeHandlers(services: Services): Served {
 
   const handlers: Served['handlers'] = {
     ...makeDirectoryHandlers(services),
+    ...makeFileHandlers(services),
     // ---------------------------------------------------------- pipelines
     listPipelines: async ({ c }) => {
       const rows = await db.selectFrom('pipelines').selectAll().orderBy('id').execute()
@@ -845,7 +866,7 @@ function makeHandlers(services: Services): Served {
     listMessages: async ({ c, query }) => {
       const rows = await db
         .selectFrom('messages')
-        .select(['id', 'channel', 'to_address', 'subject', 'body', 'received_at'])
+        .select(['id', 'channel', 'to_address', 'subject', 'body', 'raw', 'received_at'])
         .orderBy('id', 'desc')
         .limit(query.limit ?? DEFAULT_PAGE)
         .execute()
@@ -856,6 +877,7 @@ function makeHandlers(services: Services): Served {
           to: r.to_address,
           subject: r.subject,
           body: r.body,
+          attachments: attachmentsOf(r.raw),
           receivedAt: r.received_at,
         })),
       })

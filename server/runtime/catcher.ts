@@ -3,6 +3,7 @@
  * message it receives in the `messages` table, where the web app's Outbox shows them. Tests
  * point nodemailer at it, so what a rule sends really crosses SMTP.
  */
+import { createHash } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { Kysely } from 'kysely'
 import { simpleParser } from 'mailparser'
@@ -49,6 +50,7 @@ export async function startCatcher(db: Kysely<Database>, port = 0): Promise<Catc
                   filename: a.filename ?? null,
                   size: a.size,
                   contentType: a.contentType,
+                  sha256: createHash('sha256').update(a.content).digest('hex'),
                 })),
               }),
               received_at: new Date().toISOString(),

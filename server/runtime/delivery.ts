@@ -1,7 +1,7 @@
 /**
  * How each kind of effect reaches the world: email through nodemailer to any SMTP server, SMS
  * through an HTTP adapter in a common provider's REST shape, notifications and tasks as rows
- * people see in the app. Documents (PDF, signing) come with the documents issue: until then
+ * people see in the app. Email attachments are stored files (`files`), named by id in the rule. Documents (PDF, signing) come with the documents issue: until then
  * such an effect fails with a clear reason, and its rule fails, as any failed effect does.
  */
 import type { Kysely } from 'kysely'
@@ -38,13 +38,25 @@ export function createDelivery(options: DeliveryOptions): Deliver {
     format: 'text' | 'html',
     effectId: string,
     from?: string,
+    attachments: readonly string[] = [],
   ) => {
     if (to.trim() === '') throw new Error('no recipient: the email address is empty')
+    const files = []
+    for (const id of attachments) {
+      const file = await db
+        .selectFrom('files')
+        .select(['name', 'content_type', 'bytes'])
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (!file) throw new Error(`attachment "${id}" is not a stored file (upload it with POST /api/files)`)
+      files.push({ filename: file.name ?? id, contentType: file.content_type, content: Buffer.from(file.bytes) })
+    }
     const info = await transport.sendMail({
       from: from || options.from,
       to,
       subject,
       ...(format === 'html' ? { html: body } : { text: body }),
+      ...(files.length > 0 ? { attachments: files } : {}),
       // The effect id is the idempotency key: a re-sent copy carries the same Message-ID.
       messageId: `<${effectId}@signflow>`,
     })
@@ -94,7 +106,15 @@ export function createDelivery(options: DeliveryOptions): Deliver {
   return async (request: EffectRequest, effectId: string, elementId: string): Promise<Record<string, Json>> => {
     switch (request.kind) {
       case 'email':
-        return email(request.to, request.subject, request.body, request.format, effectId, request.from)
+        return email(
+          request.to,
+          request.subject,
+          request.body,
+          request.format,
+          effectId,
+          request.from,
+          request.attachments,
+        )
       case 'sms':
         return sms(request.to, request.text, effectId)
       case 'documentLink':

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { RuleNode } from '../../shared/graph/graph.js'
 import { dialectOf } from '../db/dialect.js'
+import { addFile } from '../db/files.js'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
 import { type Catcher, startCatcher } from './catcher.js'
@@ -29,6 +32,7 @@ describeEachDatabase('the runtime', (getDb) => {
   })
   beforeEach(async () => {
     for (const table of [
+      'files',
       'counters',
       'history',
       'outbox_attempts',
@@ -98,6 +102,47 @@ describeEachDatabase('the runtime', (getDb) => {
     expect(types.slice(-2)).toEqual(['effect.finished', 'rule.finished'])
     const seqs = (await history(db, 'deal-1')).map((h) => h.seq)
     expect(seqs).toEqual(seqs.map((_, i) => i + 1))
+  })
+
+  it('sends the attachments a rule names through real SMTP, byte for byte; an unknown one fails the email', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n% Zażółć gęślą jaźń\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n', 'utf8')
+    const file = await addFile(db, {
+      owner: 'upload',
+      kind: 'file',
+      name: 'Cennik 2026.pdf',
+      contentType: 'application/pdf',
+      bytes: pdf,
+      at: new Date(START).toISOString(),
+    })
+    const withAttachment = structuredClone(graph)
+    const offer = (withAttachment.pipeline.stages[1] as (typeof graph.pipeline.stages)[number]).rules[0] as RuleNode & {
+      settings: { attachments: unknown[] }
+    }
+    offer.settings.attachments = [{ kind: 'literal', value: file.id }]
+    await runtime.publish('sales-flow', withAttachment, 'u-anna')
+    await runtime.moveElement('deal-1', 'offer', { kind: 'user', id: 'u-anna' })
+    expect(await outbox.runOnce()).toBe(1)
+    const [message] = await db.selectFrom('messages').selectAll().execute()
+    expect(JSON.parse(message?.raw ?? '{}').attachments).toEqual([
+      {
+        filename: 'Cennik 2026.pdf',
+        contentType: 'application/pdf',
+        size: pdf.length,
+        sha256: createHash('sha256').update(pdf).digest('hex'),
+      },
+    ])
+
+    offer.settings.attachments = [{ kind: 'literal', value: 'no-such-file' }]
+    await runtime.publish('sales-flow', withAttachment, 'u-anna')
+    await runtime.moveElement('deal-2', 'offer', { kind: 'user', id: 'u-anna' })
+    expect(await outbox.runOnce()).toBe(1)
+    const failed = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('element_id', '=', 'deal-2')
+      .executeTakeFirstOrThrow()
+    expect(failed.last_error).toMatch(/attachment "no-such-file" is not a stored file/)
+    expect(await db.selectFrom('messages').selectAll().execute()).toHaveLength(1)
   })
 
   it('runs a delayed rule when it falls due, once, and cancels it when the deal moves on', async () => {
