@@ -89,8 +89,8 @@ async function api(path: string, body: unknown): Promise<Response> {
 /**
  * The seeded "Large deals only" flow mails the offer only AFTER its "create document" rule, and
  * documents always fail for now (after 8 attempts, ~2 min), so as seeded the email never goes.
- * Publish (through the API) the same flow with "Mail the offer" running in parallel and without
- * the PDF attachment: moving the deal then sends the email at once AND queues the document.
+ * Publish (through the API) the same flow with "Mail the offer" running in parallel and with an
+ * uploaded price list attached instead of the PDF the flow would make: moving the deal then sends the email at once AND queues the document.
  * `big` has not run yet, so it takes this newest version.
  */
 async function publishParallelMail(): Promise<void> {
@@ -101,7 +101,15 @@ async function publishParallelMail(): Promise<void> {
   const mail = offer.rules.find((r: any) => r.id === 'mail-offer')
   expect(mail.type).toBe('sendEmail')
   mail.execution = 'parallel'
-  mail.settings.attachments = []
+  // Instead of the PDF the flow would make: a price list uploaded as a file.
+  const upload = await fetch(`${server.url}/api/files?name=${encodeURIComponent('Cennik 2026.pdf')}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/pdf' },
+    body: '%PDF-1.4\n% price list\ntrailer << >>\n%%EOF\n',
+  })
+  expect(upload.status).toBe(201)
+  const file = (await upload.json()) as { id: string }
+  mail.settings.attachments = [{ kind: 'literal', value: file.id }]
   await api('/api/flows/large-deals-only/versions', { graph })
 }
 
@@ -149,6 +157,8 @@ describe('outbox page', () => {
     // The email arrives through SMTP at the catcher and shows up by itself within a few seconds.
     const email = await visible(emailItem(page), 6_000)
     await visible(email.getByText('Our offer for Big deal', { exact: true }))
+    const attachment = await visible(email.getByTestId('message-attachment'))
+    expect(await attachment.innerText()).toMatch(/Cennik 2026\.pdf\s*\d+ B/)
     await visible(email.getByRole('img', { name: 'Email' }))
     await visible(email.locator('time'))
     expect(await email.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/)

@@ -15,7 +15,7 @@ import Stack from '@mui/material/Stack'
 import Typography from '@mui/material/Typography'
 import { type ReactNode, useCallback, useEffect, useId, useState } from 'react'
 import { ApiError, type Delivery, type DeliveryStatus, fetchDeliveries, fetchMessages, type Message } from './api.js'
-import { ErrorIcon, ExpandMoreIcon, InboxIcon, MailIcon, RefreshIcon, SmsIcon, WarningIcon } from './icons.js'
+import { ErrorIcon, ExpandMoreIcon, FileIcon, InboxIcon, MailIcon, RefreshIcon, SmsIcon, WarningIcon } from './icons.js'
 
 /** How often the screen asks again while it is visible. */
 export const REFRESH_MS = 2000
@@ -23,6 +23,13 @@ export const REFRESH_MS = 2000
 const TIMEOUT_MS = 10_000
 
 // ------------------------------------------------------------------------------------ data
+
+/** "12 KB", "1.4 MB": a file size as people read it. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}
 
 interface Feed<T> {
   items?: T[]
@@ -493,6 +500,42 @@ function MessageItem({ message }: { message: Message }) {
                 </Box>
               )}
             </Typography>
+          )}
+          {(message.attachments?.length ?? 0) > 0 && (
+            <Box
+              component="ul"
+              aria-label="Attachments"
+              sx={{ listStyle: 'none', p: 0, m: 0, mt: 0.5, display: 'flex', flexWrap: 'wrap', gap: 0.75 }}
+            >
+              {message.attachments?.map((a, i) => (
+                <Box
+                  component="li"
+                  key={`${a.sha256}-${i}`}
+                  data-testid="message-attachment"
+                  title={`${a.contentType}, ${a.size.toLocaleString()} bytes`}
+                  sx={{
+                    display: 'inline-flex',
+                    alignItems: 'center',
+                    gap: 0.5,
+                    px: 1,
+                    py: 0.25,
+                    maxWidth: '100%',
+                    border: 1,
+                    borderColor: 'divider',
+                    borderRadius: 1,
+                    typography: 'body2',
+                  }}
+                >
+                  <FileIcon fontSize="inherit" aria-hidden sx={{ color: 'text.secondary' }} />
+                  <Box component="span" sx={{ overflowWrap: 'anywhere' }}>
+                    {a.filename ?? 'attachment'}
+                  </Box>
+                  <Box component="span" sx={{ color: 'text.secondary', whiteSpace: 'nowrap' }}>
+                    {formatSize(a.size)}
+                  </Box>
+                </Box>
+              ))}
+            </Box>
           )}
           {!open && preview !== '' && (
             <Typography variant="body2" color="text.secondary" noWrap aria-hidden sx={{ mt: 0.25 }}>

@@ -72,6 +72,8 @@ export interface Message {
   /** Emails only. */
   subject: string | null
   body: string
+  /** What came attached to an email (absent from older servers). */
+  attachments?: Array<{ filename: string | null; contentType: string; size: number; sha256: string }>
   /** ISO 8601. */
   receivedAt: string
 }
