@@ -57,6 +57,19 @@ describe('startServer', () => {
       const res = await fetch(`${withStorage.url}/api/pipelines`)
       expect(res.status).toBe(200)
       expect(await res.json()).toEqual({ items: [] })
+      // Over real HTTP the audit log keeps the caller's address and user agent.
+      const made = await fetch(`${withStorage.url}/api/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'crm-sync/2.1' },
+        body: JSON.stringify({ id: 'u-1', name: 'Zoë Ünal', email: 'zoe@signflow.test', role: 'sales' }),
+      })
+      expect(made.status).toBe(201)
+      const audit = (await (await fetch(`${withStorage.url}/api/audit`)).json()) as {
+        items: Array<{ action: string; actor: string; detail: { ip?: string; userAgent?: string } }>
+      }
+      expect(audit.items[0]).toMatchObject({ action: 'user.created', actor: 'api' })
+      expect(audit.items[0]?.detail.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$/)
+      expect(audit.items[0]?.detail.userAgent).toBe('crm-sync/2.1')
       const no = await fetch(`${without.url}/api/pipelines`)
       expect(no.status).toBe(503)
       expect(((await no.json()) as { error: { code: string } }).error.code).toBe('no-storage')
