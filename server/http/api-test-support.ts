@@ -31,6 +31,21 @@ function operationFor(method: string, url: string) {
 /** "METHOD /api/path/{id} STATUS" of every answer `send` saw. */
 export const answered = new Set<string>()
 
+/** Checks that each operation was answered (in this test file) at least once with success and once with a refusal. */
+export function expectEachAnswered(ops: ReadonlyArray<{ method: string; path: string }>): void {
+  for (const op of ops) {
+    const statuses = [...answered].filter((a) => a.startsWith(`${op.method.toUpperCase()} ${op.path} `))
+    expect(
+      statuses.some((a) => / 2\d\d$/.test(a)),
+      `${op.method} ${op.path} succeeded`,
+    ).toBe(true)
+    expect(
+      statuses.some((a) => / 4\d\d$/.test(a)),
+      `${op.method} ${op.path} refused`,
+    ).toBe(true)
+  }
+}
+
 export interface Answer {
   status: number
   headers: Headers

@@ -383,15 +383,20 @@ function makeHandlers(services: Services): Served {
     }
   }
 
-  /** The constants of the flow's latest published version, with the values changed by hand. */
-  async function constantsOf(flowId: string) {
+  /** The graph of the flow's latest published version; `undefined` before the first publish. */
+  async function latestFlowGraph(flowId: string): Promise<Graph | undefined> {
     const latest = await db
       .selectFrom('flow_versions')
       .select('id')
       .where('flow_id', '=', flowId)
       .orderBy('number', 'desc')
       .executeTakeFirst()
-    const graph = latest ? await versionGraph(db, latest.id) : undefined
+    return latest ? versionGraph(db, latest.id) : undefined
+  }
+
+  /** The constants of the flow's latest published version, with the values changed by hand. */
+  async function constantsOf(flowId: string) {
+    const graph = await latestFlowGraph(flowId)
     if (!graph) return { graph: undefined, constants: [] }
     const rows = await db.selectFrom('constant_values').selectAll().where('flow_id', '=', flowId).execute()
     const changed = new Map(rows.map((r) => [r.constant_id, r]))
@@ -414,13 +419,7 @@ function makeHandlers(services: Services): Served {
 
   /** The webhook triggers of the flow's latest published version, in stage order; none before one. */
   async function webhookTriggers(flowId: string): Promise<WebhookTrigger[]> {
-    const latest = await db
-      .selectFrom('flow_versions')
-      .select('id')
-      .where('flow_id', '=', flowId)
-      .orderBy('number', 'desc')
-      .executeTakeFirst()
-    const graph = latest ? await versionGraph(db, latest.id) : undefined
+    const graph = await latestFlowGraph(flowId)
     if (!graph) return []
     return graph.pipeline.stages.flatMap((stage) =>
       stage.triggers

@@ -507,10 +507,10 @@ function MessageItem({ message }: { message: Message }) {
               aria-label="Attachments"
               sx={{ listStyle: 'none', p: 0, m: 0, mt: 0.5, display: 'flex', flexWrap: 'wrap', gap: 0.75 }}
             >
-              {message.attachments?.map((a, i) => (
+              {message.attachments?.map((a) => (
                 <Box
                   component="li"
-                  key={`${a.sha256}-${i}`}
+                  key={`${a.sha256}:${a.filename ?? ''}`}
                   data-testid="message-attachment"
                   title={`${a.contentType}, ${a.size.toLocaleString()} bytes`}
                   sx={{
