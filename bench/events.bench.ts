@@ -14,6 +14,7 @@
  * shared a commit. The baseline commits each event on its own, as a naive server would.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -186,7 +187,11 @@ const insertOutbox = raw.prepare(
    values (?, ?, 'email', ?, 'pending', 0, ?, ?, ?)`,
 )
 const deleteDue = raw.prepare('delete from due_jobs where element_id = ?')
-const insertAudit = raw.prepare('insert into audit_log (at, actor, action, target, detail) values (?, ?, ?, ?, ?)')
+const insertAudit = raw.prepare(
+  'insert into audit_log (at, actor, action, target, detail, seq, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?)',
+)
+const readHead = raw.prepare('select seq, hash from audit_head where id = 1')
+const moveHead = raw.prepare('update audit_head set seq = ?, hash = ? where id = 1')
 const oneEvent = raw.transaction((id: string, n: number) => {
   selectElement.get(id)
   const at = new Date().toISOString()
@@ -195,7 +200,16 @@ const oneEvent = raw.transaction((id: string, n: number) => {
   for (const h of sampleHistory) insertHistory.run(id, ++seq, at, h.type, h.record)
   insertOutbox.run(`effect-${n}`, id, '{"kind":"email"}', Date.now(), at, at)
   deleteDue.run(id)
-  insertAudit.run(at, sampleAudit.actor, sampleAudit.action, `element:${id}`, sampleAudit.detail)
+  // The audit row joins the hash chain, as ours does.
+  const head = readHead.get() as { seq: number; hash: string }
+  const target = `element:${id}`
+  const hash = createHash('sha256')
+    .update(
+      JSON.stringify([head.seq + 1, at, sampleAudit.actor, sampleAudit.action, target, sampleAudit.detail, head.hash]),
+    )
+    .digest('hex')
+  insertAudit.run(at, sampleAudit.actor, sampleAudit.action, target, sampleAudit.detail, head.seq + 1, head.hash, hash)
+  moveHead.run(head.seq + 1, hash)
 })
 for (let i = 0; i < 500; i++) oneEvent(`d${i}`, i) // warm-up
 let done = 500

@@ -3,6 +3,7 @@
  * Every command has `--help`; machine output with `--json`. Never a stack trace for bad input.
  */
 import { Command, CommanderError, Option } from 'commander'
+import { runAuditVerify } from './audit.js'
 import { runCatalog } from './catalog.js'
 import { runEvent, runPublish } from './remote.js'
 import { runSchema } from './schema.js'
@@ -149,6 +150,19 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--database <url>', 'postgres://… or a SQLite file (default: $DATABASE_URL or data/signflow.sqlite)')
     .action(async (options: { database?: string }) => {
       code = await runWorker(options, io)
+    })
+
+  program
+    .command('audit')
+    .description('Check the audit log.')
+    .command('verify')
+    .description(
+      "Recompute the audit log's hash chain and name the first row that was edited, deleted or reordered (exit 1).",
+    )
+    .option('--database <url>', 'postgres://… or a SQLite file (default: $DATABASE_URL or data/signflow.sqlite)')
+    .option('--json', 'print the report as JSON')
+    .action(async (options: { database?: string; json?: boolean }) => {
+      code = await runAuditVerify(options, io)
     })
 
   if (argv.length === 0) {

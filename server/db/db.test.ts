@@ -1,5 +1,6 @@
 import { type Kysely, Migrator, sql } from 'kysely'
 import { expect, it } from 'vitest'
+import { writeAudit } from './audit.js'
 import { migrateToLatest } from './database.js'
 import { dialectOf } from './dialect.js'
 import { lockElement } from './locks.js'
@@ -156,10 +157,7 @@ describeEachDatabase('database layer', (getDb, dialect) => {
         .insertInto('users')
         .values({ id: 'u-rollback', name: 'Ann', email: 'ann@example.test', role: 'admin', created_at: AT })
         .execute()
-      await trx
-        .insertInto('audit_log')
-        .values({ at: AT, actor: 'u-rollback', action: 'create', target: 'user', detail: '{}' })
-        .execute()
+      await writeAudit(trx, { id: 'u-rollback' }, { action: 'user.created', target: 'user:u-rollback' }, AT)
       throw new Error('boom')
     })
     await expect(attempt).rejects.toThrow('boom')

@@ -200,6 +200,10 @@ export interface TasksTable {
   created_at: IsoTime
 }
 
+/**
+ * The audit log, a hash chain: `seq` counts rows from 1, `prev_hash` is the hash of the row before (64 zeros
+ * before the first), `hash` the SHA-256 of this row's content and that link (see `server/db/audit.ts`).
+ */
 export interface AuditLogTable {
   id: AutoId
   at: IsoTime
@@ -207,6 +211,16 @@ export interface AuditLogTable {
   action: string
   target: string
   detail: JsonText
+  seq: number
+  prev_hash: string
+  hash: string
+}
+
+/** The newest row of the audit chain (one row, id 1): its seq and hash. */
+export interface AuditHeadTable {
+  id: number
+  seq: number
+  hash: string
 }
 
 /**
@@ -274,6 +288,7 @@ export interface Database {
   notifications: NotificationsTable
   tasks: TasksTable
   audit_log: AuditLogTable
+  audit_head: AuditHeadTable
   webhook_secrets: WebhookSecretsTable
   files: FilesTable
   constant_values: ConstantValuesTable

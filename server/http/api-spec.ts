@@ -415,6 +415,11 @@ export const responseSchemas = {
   }),
   AuditEntry: Type.Object({
     id: Type.Integer({ description: 'Counts up: a newer row has a larger id' }),
+    seq: Type.Integer({ description: 'Its place in the hash chain: 1, 2, 3, … without gaps' }),
+    hash: Type.String({
+      description: 'SHA-256 (hex) of JSON [seq, at, actor, action, target, detail as stored, prevHash]',
+    }),
+    prevHash: Type.String({ description: 'The hash of the row before (64 zeros before the first)' }),
     at: Iso('When'),
     actor: Type.String({ description: 'Who: a user or token id; "api" before sign-in exists' }),
     action: Type.String({ description: 'What, e.g. "flow.published", "element.moved"' }),
@@ -716,7 +721,8 @@ export const OPERATIONS = {
     summary: 'The audit log: who changed what, when and from where; newest first',
     description:
       'Every change made through the API writes one row in the same transaction as the change; rows are never ' +
-      'changed or deleted. Page with `before`: pass the last id of a page to get the next.',
+      'changed or deleted, and each carries the hash of the one before, so that `npx signflow audit verify` ' +
+      'finds a row edited, deleted or reordered. Page with `before`: pass the last id of a page to get the next.',
     query: AuditQuery,
     responses: ok('A page of audit rows.', list('AuditEntry')),
   },
