@@ -413,6 +413,16 @@ export const responseSchemas = {
     changedAt: Nullable('string', 'When it was last changed by hand (ISO 8601); null: the published value'),
     changedBy: Nullable('string', 'Who changed it'),
   }),
+  AuditTrail: Type.Object({
+    target: Type.String({ description: '"element:<id>"' }),
+    exportedAt: Iso('Exported'),
+    head: Type.Object(
+      { seq: Type.Integer(), hash: Type.String() },
+      { description: 'The newest row of the whole chain when exported' },
+    ),
+    rowsIntact: Type.Boolean({ description: "Whether each row's content still gives its hash" }),
+    items: Type.Array(ref('AuditEntry')),
+  }),
   AuditEntry: Type.Object({
     id: Type.Integer({ description: 'Counts up: a newer row has a larger id' }),
     seq: Type.Integer({ description: 'Its place in the hash chain: 1, 2, 3, … without gaps' }),
@@ -714,6 +724,17 @@ export const OPERATIONS = {
       ...ok('The constant with its new value.', ref('Constant')),
       '422': { description: 'The value does not fit the constant\'s type (code "invalid", path "/value…").' },
     },
+  },
+  elementAuditTrail: {
+    method: 'get',
+    path: '/api/elements/{id}/audit',
+    summary: "One element's audit trail, oldest first, with what proves it",
+    description:
+      "Every audit row about the element, each with its place in the hash chain, and the chain's head when " +
+      'exported: keep the export, and a later `npx signflow audit verify` (or comparing hashes) shows whether ' +
+      'anything before that head changed.',
+    params: elementId,
+    responses: ok('The trail.', ref('AuditTrail')),
   },
   listAudit: {
     method: 'get',

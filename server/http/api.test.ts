@@ -1015,6 +1015,23 @@ describeEachDatabase('the HTTP API', (getDb) => {
       expect(await db.selectFrom('audit_log').select('id').where('target', '=', 'element:deal-1').execute()).toEqual([])
     })
 
+    it("exports one element's trail, oldest first, with the chain's head, and says when a row was edited", async () => {
+      await post('/api/elements/deal-1/move', { stage: 'offer' })
+      await post('/api/elements/deal-2/move', { stage: 'offer' })
+      await post('/api/elements/deal-1/events', { type: 'signedByClient' })
+      const trail = await get('/api/elements/deal-1/audit')
+      expect(trail.status).toBe(200)
+      expect(trail.body).toMatchObject({ target: 'element:deal-1', rowsIntact: true })
+      expect(trail.body.items.map((r: { action: string }) => r.action)).toEqual(['element.moved', 'element.event'])
+      const [first, second] = trail.body.items
+      expect(second.seq).toBe(first.seq + 2) // deal-2's move stands between them in the chain
+      expect(trail.body.head.seq).toBe(second.seq)
+      expect(trail.body.head.hash).toBe(second.hash)
+      await db.updateTable('audit_log').set({ actor: 'someone-else' }).where('seq', '=', first.seq).execute()
+      expect((await get('/api/elements/deal-1/audit')).body.rowsIntact).toBe(false)
+      expectError(await get('/api/elements/nope/audit'), 404, 'not-found')
+    })
+
     it('filters by actor and by a kind of action, and pages with "before"', async () => {
       for (const stage of ['offer', 'won', 'new']) await post('/api/elements/deal-2/move', { stage })
       expect(

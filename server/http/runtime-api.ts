@@ -15,7 +15,7 @@ import type { SavedElement } from '../../shared/engine/engine.js'
 import type { EngineEvent, Json } from '../../shared/engine/types.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { validate } from '../../shared/index.js'
-import { auditView, writeAudit } from '../db/audit.js'
+import { auditRowHash, auditView, GENESIS_HASH, writeAudit } from '../db/audit.js'
 import type { Database, ElementRow, PipelineRow, WebhookSecretRow } from '../db/schema.js'
 import { type Runtime, RuntimeError } from '../runtime/runtime.js'
 import { actorOf } from './actor.js'
@@ -822,6 +822,20 @@ function makeHandlers(services: Services): Served {
     },
 
     // ---------------------------------------------------------- audit
+    elementAuditTrail: async ({ c, params }) => {
+      const element = await elementRow(db, params.id)
+      const target = `element:${element.id}`
+      const rows = await db.selectFrom('audit_log').selectAll().where('target', '=', target).orderBy('seq').execute()
+      const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst()
+      return c.json({
+        target,
+        exportedAt: nowIso(),
+        head: { seq: Number(head?.seq ?? 0), hash: head?.hash ?? GENESIS_HASH },
+        rowsIntact: rows.every((r) => auditRowHash({ ...r, seq: Number(r.seq) }) === r.hash),
+        items: rows.map(auditView),
+      })
+    },
+
     listAudit: async ({ c, query }) => {
       let select = db.selectFrom('audit_log').selectAll()
       if (query.target !== undefined) select = select.where('target', '=', query.target)
