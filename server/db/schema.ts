@@ -270,6 +270,18 @@ export interface CountersTable {
   value: number
 }
 
+/** An integrator's subscription to events, delivered to `url` signed with `secret`; `events` is a JSON list. */
+export interface WebhookSubscriptionsTable {
+  id: string
+  url: string
+  events: JsonText
+  secret: string
+  description: string | null
+  active: 0 | 1
+  created_at: IsoTime
+  updated_at: IsoTime
+}
+
 /** All tables, for `Kysely<Database>`. */
 export interface Database {
   users: UsersTable
@@ -293,6 +305,7 @@ export interface Database {
   files: FilesTable
   constant_values: ConstantValuesTable
   counters: CountersTable
+  webhook_subscriptions: WebhookSubscriptionsTable
 }
 
 export type TableName = keyof Database
@@ -322,3 +335,4 @@ export type AuditLogRow = Row<'audit_log'>
 export type WebhookSecretRow = Row<'webhook_secrets'>
 export type FileRow = Row<'files'>
 export type ConstantValueRow = Row<'constant_values'>
+export type WebhookSubscriptionRow = Row<'webhook_subscriptions'>

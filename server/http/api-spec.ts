@@ -13,6 +13,7 @@ import { DOCUMENT_TYPES, ELEMENT_TYPES } from '../../shared/index.js'
 import { DIRECTORY_OPERATIONS, directoryResponseSchemas } from './directory-spec.js'
 import { FILE_OPERATIONS, fileResponseSchemas } from './files-spec.js'
 import type { Operation } from './operation.js'
+import { SUBSCRIPTION_OPERATIONS, subscriptionResponseSchemas } from './subscriptions-spec.js'
 import { WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
 /** The largest graph (`PUT …/draft`, `POST …/versions`) a request may carry, as for `POST /api/validate`. */
@@ -451,6 +452,7 @@ export const responseSchemas = {
   }),
   ...directoryResponseSchemas,
   ...fileResponseSchemas,
+  ...subscriptionResponseSchemas,
 } as const
 
 // ------------------------------------------------------------ operations
@@ -777,6 +779,7 @@ export const OPERATIONS = {
   },
   ...DIRECTORY_OPERATIONS,
   ...FILE_OPERATIONS,
+  ...SUBSCRIPTION_OPERATIONS,
 } as const satisfies Record<string, Operation>
 
 export type OperationId = keyof typeof OPERATIONS

@@ -9,6 +9,7 @@ import { type Answer, expectEachAnswered, send, WEBHOOK_OPERATIONS } from './api
 import { createApp } from './app.js'
 import { DIRECTORY_OPERATIONS } from './directory-spec.js'
 import { FILE_OPERATIONS } from './files-spec.js'
+import { SUBSCRIPTION_OPERATIONS } from './subscriptions-spec.js'
 
 const START = Date.parse('2026-11-23T09:00:00Z')
 const at = (ms: number) => new Date(ms).toISOString()
@@ -1079,7 +1080,10 @@ describe('every runtime operation but the webhooks (webhooks.test.ts) and the di
     // The webhooks' and the directory's operations are checked by their own suites.
     const ops = Object.entries(OPERATIONS).filter(
       ([id]) =>
-        !WEBHOOK_OPERATIONS.includes(id as OperationId) && !(id in DIRECTORY_OPERATIONS) && !(id in FILE_OPERATIONS),
+        !WEBHOOK_OPERATIONS.includes(id as OperationId) &&
+        !(id in DIRECTORY_OPERATIONS) &&
+        !(id in FILE_OPERATIONS) &&
+        !(id in SUBSCRIPTION_OPERATIONS),
     )
     expectEachAnswered(ops.map(([, op]) => op))
   })

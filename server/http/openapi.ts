@@ -138,6 +138,11 @@ const TAGS: ReadonlyArray<{ name: string; description: string; test: RegExp }> =
     description: 'The rule catalog, the graph schema and validation; public, no storage needed',
     test: /^\/api\/(health|catalog|schema|validate|openapi\.json)$/,
   },
+  {
+    name: 'Outgoing webhooks',
+    description: 'Tell other systems what happened: signed deliveries with retries',
+    test: /^\/api\/webhook-subscriptions/,
+  },
   { name: 'Webhooks', description: 'Incoming webhooks: their URLs, secrets and calls', test: /webhooks/ },
   {
     name: 'Constants',
@@ -175,6 +180,7 @@ const SHOWN_ORDER = [
   'Constants',
   'Elements',
   'Webhooks',
+  'Outgoing webhooks',
   'Directory',
   'What the runtime did',
   'Files',

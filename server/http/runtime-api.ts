@@ -33,6 +33,7 @@ import { apiError, HttpError, sentence } from './errors.js'
 import { makeFileHandlers } from './files-api.js'
 import { compileSchema, readJsonBody, readQuery } from './input.js'
 import { isRawBody, readRawBody } from './operation.js'
+import { makeSubscriptionHandlers } from './subscriptions-api.js'
 import { newSecret, secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
 /** What the runtime routes need: the database and the runtime on it. */
@@ -478,6 +479,7 @@ function makeHandlers(services: Services): Served {
   const handlers: Served['handlers'] = {
     ...makeDirectoryHandlers(services),
     ...makeFileHandlers(services),
+    ...makeSubscriptionHandlers(services),
     // ---------------------------------------------------------- pipelines
     listPipelines: async ({ c }) => {
       const rows = await db.selectFrom('pipelines').selectAll().orderBy('id').execute()

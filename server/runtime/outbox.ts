@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { EffectRequest, Json } from '../../shared/engine/types.js'
 import { dialectOf } from '../db/dialect.js'
 import type { Database } from '../db/schema.js'
+import { deliverWebhook, type WebhookRequest } from './outgoing.js'
 import type { Runtime } from './runtime.js'
 
 /** Delivers one effect; throws when it could not (the worker retries). Returns the rule's outputs. */
@@ -42,6 +43,20 @@ export class OutboxWorker {
       now: Date.now,
       ...options,
     }
+  }
+
+  /** Signs and posts a webhook; a subscription removed or paused since gets nothing. */
+  private async deliverWebhook(request: WebhookRequest, effectId: string): Promise<Record<string, Json>> {
+    const sub = await this.o.db
+      .selectFrom('webhook_subscriptions')
+      .select(['secret', 'active'])
+      .where('id', '=', request.subscription)
+      .executeTakeFirst()
+    const secret = sub?.active === 1 ? sub.secret : undefined
+    if (secret === undefined) throw new Error(`the subscription "${request.subscription}" was removed or paused`)
+    const deliveryId = (JSON.parse(request.body) as { id?: string }).id ?? effectId
+    const { status } = await deliverWebhook(request, secret, deliveryId, this.o.now())
+    return { status }
   }
 
   /** The delay before attempt `n + 1` after `n` failed ones: base × 2^(n−1), capped. */
@@ -88,12 +103,15 @@ export class OutboxWorker {
     attempts: number
   }): Promise<void> {
     const { db, runtime, deliver } = this.o
-    const request = JSON.parse(row.request) as EffectRequest
+    const request = JSON.parse(row.request) as EffectRequest | WebhookRequest
     const attempt = row.attempts + 1
     let outputs: Record<string, Json> | undefined
     let error: string | undefined
     try {
-      outputs = await deliver(request, row.effect_id, row.element_id)
+      outputs =
+        request.kind === 'webhook'
+          ? await this.deliverWebhook(request, row.effect_id)
+          : await deliver(request, row.effect_id, row.element_id)
     } catch (e) {
       error = e instanceof Error ? e.message : String(e)
     }
@@ -109,7 +127,16 @@ export class OutboxWorker {
         .values({ outbox_id: row.id, at, ok: error === undefined ? 1 : 0, error: error ?? null })
         .execute()
     }
-    if (outputs !== undefined) {
+    if (request.kind === 'webhook') {
+      // No rule waits for a webhook: only the row and its attempt are written.
+      const set: OutboxChange =
+        outputs !== undefined
+          ? { status: 'done', result: JSON.stringify(outputs), last_error: null }
+          : attempt >= this.o.maxAttempts
+            ? { status: 'failed', last_error: error }
+            : { status: 'pending', last_error: error, next_attempt_at: this.o.now() + this.backoff(attempt) }
+      await db.transaction().execute((trx) => mark(trx, set))
+    } else if (outputs !== undefined) {
       const result = { status: 'done' as const, outputs }
       await runtime.completeEffect(row.element_id, row.effect_id, result, (trx) =>
         mark(trx, { status: 'done', result: JSON.stringify(outputs), last_error: null }),

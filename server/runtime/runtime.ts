@@ -31,6 +31,7 @@ import { lockElement } from '../db/locks.js'
 import type { Database, ElementRow } from '../db/schema.js'
 import { InsertShape, QueryShape } from '../db/shapes.js'
 import { clientFields, isClientRequisite, type Linked, myCompanyFields, writeRequisites } from './linked.js'
+import { deliveryBody, eventsOf, type WebhookRequest } from './outgoing.js'
 
 export interface RuntimeOptions {
   db: Kysely<Database>
@@ -175,6 +176,7 @@ export class Runtime {
   private turns = new Map<string, number>()
   private turnsTaken = new Set<string>()
   private myCompany: { fields: Record<string, Json>; until: number } | undefined
+  private subscriptions: { list: Array<{ id: string; url: string; events: Set<string> }>; until: number } | undefined
   /** Group commit (SQLite): the inputs waiting for the transaction being written to end. */
   private readonly groupCommit: boolean
   private readonly queue: Queued[] = []
@@ -523,11 +525,21 @@ export class Runtime {
       }
     }
     const now = this.now()
-    await insertOutbox.run(
-      trx,
-      dialectOf(trx),
-      pending.map((p) => [p.effect, p.element, p.request.kind, JSON.stringify(p.request), 'pending', 0, now, at, at]),
-    )
+    const outgoing = records.length > 0 ? await this.outgoingRows(trx, records, elementId, now, at) : []
+    await insertOutbox.run(trx, dialectOf(trx), [
+      ...pending.map((p) => [
+        p.effect,
+        p.element,
+        p.request.kind,
+        JSON.stringify(p.request),
+        'pending',
+        0,
+        now,
+        at,
+        at,
+      ]),
+      ...outgoing,
+    ])
     // The due row follows the saved jobs: an element that waited for none has none to replace.
     if (saved.jobs.length > 0) {
       await trx.deleteFrom('due_jobs').where('element_id', '=', elementId).execute()
@@ -627,6 +639,50 @@ export class Runtime {
     const found = { values, stamp: rows.map((r) => `${r.constant_id}@${r.updated_at}`).join(','), until: now + 1000 }
     this.constants.set(flowId, found)
     return found
+  }
+
+  /** Outbox rows for the outgoing webhooks that want what these records say happened. */
+  private async outgoingRows(trx: Db, records: TimelineRecord[], elementId: string, now: number, at: string) {
+    const subscriptions = await this.subscriptionsOf(trx)
+    if (subscriptions.length === 0) return []
+    const rows: unknown[][] = []
+    for (const record of records) {
+      for (const event of eventsOf(record, elementId)) {
+        for (const sub of subscriptions) {
+          if (!sub.events.has(event.type)) continue
+          const { id, body } = deliveryBody(event, record.at ?? at)
+          const request: WebhookRequest = {
+            kind: 'webhook',
+            subscription: sub.id,
+            url: sub.url,
+            body,
+            event: event.type,
+          }
+          rows.push([`wh:${sub.id}:${id}`, elementId, 'webhook', JSON.stringify(request), 'pending', 0, now, at, at])
+        }
+      }
+    }
+    return rows
+  }
+
+  /** The active outgoing webhook subscriptions, remembered for a second ({@link forgetSubscriptions}). */
+  private async subscriptionsOf(trx: Db): Promise<Array<{ id: string; url: string; events: Set<string> }>> {
+    const now = Date.now()
+    if (this.subscriptions && this.subscriptions.until > now) return this.subscriptions.list
+    const rows = await trx
+      .selectFrom('webhook_subscriptions')
+      .select(['id', 'url', 'events'])
+      .where('active', '=', 1)
+      .orderBy('id')
+      .execute()
+    const list = rows.map((r) => ({ id: r.id, url: r.url, events: new Set(JSON.parse(r.events) as string[]) }))
+    this.subscriptions = { list, until: now + 1000 }
+    return list
+  }
+
+  /** A subscription changed: the next input reads them again (other processes within a second). */
+  forgetSubscriptions(): void {
+    this.subscriptions = undefined
   }
 
   /** The `client.*` fields of an element linked to a contact or company, and where its requisites go. */

@@ -188,6 +188,7 @@ const KIND_LABELS: Record<string, string> = {
   sendForSigning: 'Send for signing',
   notification: 'Notification',
   task: 'Task',
+  webhook: 'Webhook to an integration',
 }
 
 /** `createDocument` → "Create document"; unknown kinds are spelt out the same way. */
