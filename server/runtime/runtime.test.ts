@@ -145,6 +145,34 @@ describeEachDatabase('the runtime', (getDb) => {
     expect(await db.selectFrom('messages').selectAll().execute()).toHaveLength(1)
   })
 
+  it('escapes values from data in an HTML email, and keeps them as typed in a text one', async () => {
+    const xss = '<img src=x onerror=alert(1)>'
+    await db
+      .updateTable('elements')
+      .set({ fields: JSON.stringify({ title: xss, 'client.email': 'buyer@client.test', 'client.name': xss }) })
+      .where('id', '=', 'deal-1')
+      .execute()
+    const html = structuredClone(graph)
+    const offer = (html.pipeline.stages[1] as (typeof graph.pipeline.stages)[number]).rules[0] as RuleNode & {
+      settings: Record<string, unknown>
+    }
+    offer.settings.format = 'html'
+    offer.settings.body = {
+      kind: 'template',
+      parts: ['<p>Dear <b>', { kind: 'field', path: 'client.name' }, '</b></p>'],
+    }
+    await runtime.publish('sales-flow', html, 'u-anna')
+    await runtime.moveElement('deal-1', 'offer', { kind: 'api' })
+    const queued = await db.selectFrom('outbox').select('request').executeTakeFirstOrThrow()
+    const request = JSON.parse(queued.request) as { subject: string; body: string }
+    expect(request.body).toBe('<p>Dear <b>&#60;img src=x onerror=alert(1)&#62;</b></p>')
+    expect(request.subject).toBe(`Our offer: ${xss}`) // a subject is text, not HTML
+    expect(await outbox.runOnce()).toBe(1)
+    const [message] = await db.selectFrom('messages').selectAll().execute()
+    // What a mail reader shows: the characters, not an image.
+    expect(message?.body).toContain(`Dear ${xss}`)
+  })
+
   it('runs a delayed rule when it falls due, once, and cancels it when the deal moves on', async () => {
     await runtime.moveElement('deal-1', 'offer', { kind: 'user', id: 'u-anna' })
     await runtime.moveElement('deal-2', 'offer', { kind: 'user', id: 'u-anna' })

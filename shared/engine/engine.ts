@@ -40,7 +40,16 @@ import {
   type TimelineRecord,
   type WorkingCalendar,
 } from './types.js'
-import { describeReference, nestFields, resolveValue, roundMoney, type Scope, setNested, toText } from './values.js'
+import {
+  describeReference,
+  nestFields,
+  resolveHtml,
+  resolveValue,
+  roundMoney,
+  type Scope,
+  setNested,
+  toText,
+} from './values.js'
 
 export interface EngineOptions {
   graph: Graph
@@ -994,7 +1003,7 @@ export class Engine {
           ...(s.from ? { from: this.text(el, s.from) } : {}),
           to: this.text(el, s.to),
           subject: this.text(el, s.subject),
-          body: this.text(el, s.body),
+          body: s.format === 'html' ? resolveHtml(s.body, scope) : this.text(el, s.body),
           format: s.format,
           attachments,
         })

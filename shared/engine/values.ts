@@ -74,6 +74,32 @@ export function resolveValue(value: Value, scope: Scope): Json {
   }
 }
 
+/** `<`, `>`, `&`, `"` and `'` as HTML entities: a value shown as text inside HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/**
+ * A value as HTML: what the analyst typed (literals, the text between references) is kept as HTML, and every
+ * value that comes from data (fields, constants, variables, outputs) is escaped, so that a deal titled
+ * `<img src=x onerror=…>` shows as those characters, never as markup.
+ */
+export function resolveHtml(value: Value, scope: Scope): string {
+  switch (value.kind) {
+    case 'literal':
+      return toText(value.value)
+    case 'template': {
+      let html = ''
+      for (const part of value.parts) {
+        html += typeof part === 'string' ? part : escapeHtml(toText(resolveReference(part, scope), scope.typeOf(part)))
+      }
+      return html
+    }
+    default:
+      return escapeHtml(toText(resolveReference(value, scope)))
+  }
+}
+
 /** A short description of where a value comes from, for the timeline ("amount", "constant director"). */
 export function describeReference(ref: Reference): string {
   switch (ref.kind) {
