@@ -237,6 +237,34 @@ describe('outbox page', () => {
     expect(problems).toEqual([])
   })
 
+  it('shows a deal title with markup as text, running nothing', async () => {
+    const xss = '<img src=x onerror="window.__xss=1"> & <b>bold</b>'
+    await publishParallelMail() // as in the test above, so that this one stands alone too
+    await api('/api/elements', {
+      id: 'xss-deal',
+      pipelineId: 'large-deals-only',
+      type: 'deal',
+      title: xss,
+      stage: 'new',
+      fields: { amount: 9000, currency: 'EUR', 'client.email': 'xss@client.test', 'client.name': xss },
+    })
+    await api('/api/elements/xss-deal/move', { stage: 'offer' })
+    const page = await open(`${server.url}/#/outbox`, DESKTOP)
+    const dialogs: string[] = []
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message())
+      void dialog.dismiss()
+    })
+    const item = await visible(page.locator('li[data-message-id]').filter({ hasText: 'xss@client.test' }), 10_000)
+    await visible(item.getByText(`Our offer for ${xss}`, { exact: true }))
+    await item.getByRole('button', { name: 'Show message' }).click()
+    expect(await (await visible(item.getByTestId('message-body'))).innerText()).toContain(`Dear ${xss}`)
+    expect(await item.locator('img, b').count()).toBe(0)
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
+    expect(dialogs).toEqual([])
+    expect(problems).toEqual([])
+  })
+
   it('explains a server without storage instead of failing', async () => {
     for (const [name, viewport] of [
       ['desktop', DESKTOP],

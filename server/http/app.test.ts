@@ -365,3 +365,20 @@ describe('the groups of the API description', () => {
     expect(doc.paths['/api/my-companies/{id}/images/{kind}']?.put?.tags).toEqual(['Directory'])
   })
 })
+
+describe('security headers of the pages', () => {
+  it('let the web app and the docs page run only our own scripts, unframed, and leave JSON answers alone', async () => {
+    for (const path of ['/', '/api/docs', '/api/docs/swagger-ui.css']) {
+      const res = await app.request(path)
+      const csp = res.headers.get('content-security-policy') ?? ''
+      expect(csp, path).toContain("script-src 'self'")
+      expect(csp, path).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/)
+      expect(csp, path).toContain("frame-ancestors 'none'")
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff')
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer')
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY')
+    }
+    const health = await app.request('/api/health')
+    expect(health.headers.get('content-security-policy')).toBeNull()
+  })
+})
