@@ -698,6 +698,10 @@ export const OPERATIONS = {
         description:
           'The secret is missing or wrong, or the webhook has none yet (code "unauthorized"; the answer does not say which).',
       },
+      '429': {
+        description:
+          'Too many calls of this webhook from this address this minute (code "rate-limited"); checked before the secret.',
+      },
       '404': {
         description:
           'No such flow, or no webhook trigger of that id in its latest published version; or no such element in ' +

@@ -382,3 +382,18 @@ describe('security headers of the pages', () => {
     expect(health.headers.get('content-security-policy')).toBeNull()
   })
 })
+
+describe('rate limits of the public endpoints', () => {
+  it('answer 429 in the error shape, with the standard headers, once an address has used its minute', async () => {
+    const limited = createApp({ rateLimits: { validatePerMinute: 3 } })
+    const validate = () =>
+      limited.request('/api/validate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    for (let i = 0; i < 3; i++) expect((await validate()).status).toBe(200)
+    const refused = await validate()
+    expect(refused.status).toBe(429)
+    expect(await refused.json()).toEqual({ error: { code: 'rate-limited', message: expect.any(String) } })
+    expect(refused.headers.get('ratelimit-policy')).toMatch(/^3;w=60/)
+    // Other endpoints are not counted with it.
+    expect((await limited.request('/api/health')).status).toBe(200)
+  })
+})

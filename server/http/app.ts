@@ -11,11 +11,13 @@
  * to the public list.
  */
 import { existsSync, readFileSync } from 'node:fs'
+import type { IncomingMessage } from 'node:http'
 import { extname, join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
+import { rateLimiter } from 'hono-rate-limiter'
 import {
   ELEMENT_TYPES,
   type ElementType,
@@ -69,6 +71,11 @@ export interface AppOptions {
    * outbox, …) answer 503 `no-storage`; the public routes work either way.
    */
   services?: Services
+  /**
+   * How many requests one address may make a minute to the public endpoints anyone can reach: webhook
+   * calls (per webhook) and `POST /api/validate`. Default 120 and 60.
+   */
+  rateLimits?: { webhookPerMinute?: number; validatePerMinute?: number }
   /**
    * Runs before every `/api` route except the public ones ({@link PUBLIC_API_PATHS}), including
    * unknown paths: the place for authentication. Default: lets everything through.
@@ -129,6 +136,20 @@ export function createApp(options: AppOptions = {}): Hono {
     const path = c.req.path
     return isApiPath(path) && path !== DOCS_PATH && !path.startsWith(`${DOCS_PATH}/`) ? next() : pageHeaders(c, next)
   })
+
+  // Public endpoints anyone can reach are limited per caller address (the socket's: headers can lie).
+  const limit = (perMinute: number) =>
+    rateLimiter({
+      windowMs: 60_000,
+      limit: perMinute,
+      standardHeaders: 'draft-7',
+      keyGenerator: (c) =>
+        `${(c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress ?? 'local'} ${c.req.path}`,
+      handler: (c) =>
+        apiError(c, 429, 'rate-limited', 'Too many requests from this address; wait a minute and try again.'),
+    })
+  app.use('/api/webhooks/*', limit(options.rateLimits?.webhookPerMinute ?? 120))
+  app.use('/api/validate', limit(options.rateLimits?.validatePerMinute ?? 60))
 
   app.get('/api/health', (c) => c.json({ status: 'ok', version: VERSION, formatVersion: FORMAT_VERSION }))
 

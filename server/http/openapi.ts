@@ -285,6 +285,7 @@ const untaggedDocument = {
           '200': { description: 'The validation result.', content: json(ref('ValidationResult')) },
           '400': errorResponse('The body is not JSON (code "not-json"; line and column are given).'),
           '413': errorResponse('The body is larger than 5 MB (code "payload-too-large").'),
+          '429': errorResponse('Too many requests from this address this minute (code "rate-limited").'),
         },
       },
     },

@@ -318,6 +318,30 @@ describeEachDatabase('incoming webhooks', (getDb) => {
       expect(await snapshot()).toEqual(before)
     })
 
+    it('limits the calls one address makes to a webhook, before its secret is checked', async () => {
+      const limited = createApp({ services: { db, runtime }, rateLimits: { webhookPerMinute: 3 } })
+      const guess = (secret: string) =>
+        limited.request(hookB, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: secret },
+          body: JSON.stringify({ elementId: 'deal-1' }),
+        })
+      for (let i = 0; i < 3; i++) expect((await guess(`sfwh_guess${i}`)).status).toBe(401)
+      const refused = await guess('sfwh_guess3')
+      expect(refused.status).toBe(429)
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate-limited')
+      // Another webhook has its own count.
+      expect(
+        (
+          await limited.request('/api/webhooks/hooks-flow/hook-mid', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: 'x' },
+            body: '{}',
+          })
+        ).status,
+      ).toBe(401)
+    })
+
     it('refuses every call of a webhook that has no secret yet', async () => {
       expectError(await call(hookB, '', { elementId: 'deal-1' }), 401, 'unauthorized')
       expectError(await call(hookB, undefined, { elementId: 'deal-1' }), 401, 'unauthorized')
