@@ -9,6 +9,7 @@ import * as directory from './2026_11_23_0004_directory.js'
 import * as runtimeState from './2026_11_23_0005_runtime_state.js'
 import * as auditChain from './2026_11_23_0006_audit_chain.js'
 import * as webhookSubscriptions from './2026_11_23_0007_webhook_subscriptions.js'
+import * as auth from './2026_11_23_0008_auth.js'
 
 /** The migrations by name, as Kysely's `Migrator` records them in `kysely_migration`. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -19,6 +20,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_23_0005_runtime_state': runtimeState,
   '2026_11_23_0006_audit_chain': auditChain,
   '2026_11_23_0007_webhook_subscriptions': webhookSubscriptions,
+  '2026_11_23_0008_auth': auth,
 }
 
 /** A `MigrationProvider` for Kysely's `Migrator` that serves {@link migrations}. */
