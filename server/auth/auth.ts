@@ -56,6 +56,14 @@ export function authConfig(options: AuthOptions) {
     secret: options.secret,
     database: { db, type: options.dialect, transaction: true },
     telemetry: { enabled: false },
+    // A wrong token or password is the caller's mistake, answered with 401: not worth a line in the server log.
+    logger: {
+      log: (level: string, message: string, ...args: unknown[]) => {
+        if (/invalid api key|invalid email or password/i.test(`${message} ${String(args[0] ?? '')}`)) return
+        if (level === 'error') console.error(`signflow (sign-in): ${message}`, ...args)
+        else if (level === 'warn') console.warn(`signflow (sign-in): ${message}`)
+      },
+    },
     trustedOrigins: [options.baseURL],
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 10, maxPasswordLength: 200 },
     user: {

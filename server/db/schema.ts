@@ -282,6 +282,31 @@ export interface WebhookSubscriptionsTable {
   updated_at: IsoTime
 }
 
+/**
+ * An API token (better-auth's API key): `key` is the SHA-256 of the token; `reference_id` the user it acts
+ * for; `permissions` JSON `{"role":["sales"]}`, the role it is scoped to. Dates as better-auth writes them
+ * (a Date on PostgreSQL, text on SQLite). Only the columns our code reads are listed.
+ */
+export interface AuthApikeyTable {
+  id: string
+  name: string | null
+  start: string | null
+  reference_id: string
+  key: string
+  permissions: string | null
+  last_request: unknown
+  expires_at: unknown
+  created_at: unknown
+}
+
+/** A sign-in session (better-auth's); only the columns our code reads. */
+export interface AuthSessionTable {
+  id: string
+  user_id: string
+  token: string
+  expires_at: unknown
+}
+
 /** All tables, for `Kysely<Database>`. */
 export interface Database {
   users: UsersTable
@@ -306,6 +331,8 @@ export interface Database {
   constant_values: ConstantValuesTable
   counters: CountersTable
   webhook_subscriptions: WebhookSubscriptionsTable
+  auth_apikey: AuthApikeyTable
+  auth_session: AuthSessionTable
 }
 
 export type TableName = keyof Database

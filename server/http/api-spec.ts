@@ -10,6 +10,7 @@ import Type, { type TSchema } from 'typebox'
 import type { EngineEvent, Json } from '../../shared/engine/types.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { DOCUMENT_TYPES, ELEMENT_TYPES } from '../../shared/index.js'
+import { AUTH_OPERATIONS, authResponseSchemas } from './auth-spec.js'
 import { DIRECTORY_OPERATIONS, directoryResponseSchemas } from './directory-spec.js'
 import { FILE_OPERATIONS, fileResponseSchemas } from './files-spec.js'
 import type { Operation } from './operation.js'
@@ -453,6 +454,7 @@ export const responseSchemas = {
   ...directoryResponseSchemas,
   ...fileResponseSchemas,
   ...subscriptionResponseSchemas,
+  ...authResponseSchemas,
 } as const
 
 // ------------------------------------------------------------ operations
@@ -784,6 +786,7 @@ export const OPERATIONS = {
   ...DIRECTORY_OPERATIONS,
   ...FILE_OPERATIONS,
   ...SUBSCRIPTION_OPERATIONS,
+  ...AUTH_OPERATIONS,
 } as const satisfies Record<string, Operation>
 
 export type OperationId = keyof typeof OPERATIONS

@@ -15,6 +15,7 @@ import type { IncomingMessage } from 'node:http'
 import { extname, join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type MiddlewareHandler } from 'hono'
+import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import { rateLimiter } from 'hono-rate-limiter'
@@ -26,6 +27,7 @@ import {
   importGraph,
   paletteFor,
 } from '../../shared/index.js'
+import { authGuard, principalOf, registerAuthRoutes } from './auth-api.js'
 import { DOCS_PATH, registerDocsPage } from './docs-page.js'
 import { type ApiErrorBody, apiError, knownErrorResponse } from './errors.js'
 import { readBodyText } from './input.js'
@@ -56,7 +58,12 @@ export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set([
  * segment each, as the router matches `:flowId` and `:triggerId`; nothing else is served under `/api/webhooks/`.
  * And the docs page's files (`/api/docs/<file>`): the page that reads the public description.
  */
-export const PUBLIC_API_PATTERNS: readonly RegExp[] = [/^\/api\/webhooks\/[^/]+\/[^/]+$/, /^\/api\/docs\/[^/]+$/]
+export const PUBLIC_API_PATTERNS: readonly RegExp[] = [
+  /^\/api\/webhooks\/[^/]+\/[^/]+$/,
+  /^\/api\/docs\/[^/]+$/,
+  // Sign-in itself (better-auth's endpoints: only those in AUTH_PATHS are served).
+  /^\/api\/auth\/[a-z/-]+$/,
+]
 
 /** Whether a request to `path` skips the guard. */
 export function isPublicApiPath(path: string): boolean {
@@ -200,12 +207,22 @@ export function createApp(options: AppOptions = {}): Hono {
   }
 
   // The ONE place in front of every other /api route (and unknown /api paths, and /api itself):
-  // authentication goes here.
-  const guard = options.guard
+  // authentication. With sign-in (services.auth): a session cookie or an API token, else 401.
+  const auth = options.services?.auth
+  if (auth && options.services) {
+    registerAuthRoutes(app, auth)
+  }
+  const guard = options.guard ?? (auth && options.services ? authGuard(auth, options.services) : undefined)
   app.use('/api/*', async (c, next) => {
     if (guard === undefined || isPublicApiPath(c.req.path)) return next()
     return guard(c, next)
   })
+  if (auth) {
+    // A request carried by a session cookie must come from our own pages: a form on another site (the
+    // only kind a browser sends there without asking) is refused. API tokens are not sent by browsers.
+    const sameSite = csrf({ origin: (origin) => origin === new URL(auth.options.baseURL ?? 'http://localhost').origin })
+    app.use('/api/*', (c, next) => (principalOf(c)?.via === 'session' ? sameSite(c, next) : next()))
+  }
   registerRuntimeApi(app, options.services)
 
   const staticDir = options.staticDir
@@ -239,6 +256,15 @@ export function createApp(options: AppOptions = {}): Hono {
     if (error instanceof HTTPException) {
       const status = error.status
       if (status === 413) return apiError(c, 413, 'payload-too-large', 'The request body is too large.')
+      if (status === 403) {
+        return apiError(
+          c,
+          403,
+          'forbidden',
+          'This request does not come from our own pages (its Origin is another site, or missing). Send it from ' +
+            'the app, or use an API token.',
+        )
+      }
       if (status >= 400 && status < 500) {
         return apiError(c, status, 'bad-request', error.message || 'The request could not be read.')
       }

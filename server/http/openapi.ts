@@ -171,6 +171,13 @@ const TAGS: ReadonlyArray<{ name: string; description: string; test: RegExp }> =
   },
   { name: 'Files', description: 'Uploads for rules to use, such as email attachments', test: /^\/api\/files/ },
   { name: 'Audit', description: 'Who changed what, when and from where', test: /^\/api\/audit/ },
+  {
+    name: 'Sign-in and tokens',
+    description:
+      'Who is calling, and API tokens (Authorization: Bearer). Signing in is POST /api/auth/sign-in/email with ' +
+      '{"email","password"}; sign out with POST /api/auth/sign-out, everywhere with POST /api/auth/revoke-sessions.',
+    test: /^\/api\/(me|tokens)/,
+  },
 ]
 
 /** The order the docs page shows the groups in (TAGS is in the order paths are matched). */
@@ -184,6 +191,7 @@ const SHOWN_ORDER = [
   'Directory',
   'What the runtime did',
   'Files',
+  'Sign-in and tokens',
   'Audit',
 ] as const
 

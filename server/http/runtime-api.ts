@@ -15,6 +15,7 @@ import type { SavedElement } from '../../shared/engine/engine.js'
 import type { EngineEvent, Json } from '../../shared/engine/types.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { validate } from '../../shared/index.js'
+import type { Auth } from '../auth/auth.js'
 import { auditRowHash, auditView, GENESIS_HASH, writeAudit } from '../db/audit.js'
 import type { Database, ElementRow, PipelineRow, WebhookSecretRow } from '../db/schema.js'
 import { type Runtime, RuntimeError } from '../runtime/runtime.js'
@@ -27,6 +28,7 @@ import {
   type Operation,
   type OperationId,
 } from './api-spec.js'
+import { authorize, makeAuthHandlers } from './auth-api.js'
 import { diffGraphs } from './diff.js'
 import { makeDirectoryHandlers } from './directory-api.js'
 import { apiError, HttpError, sentence } from './errors.js'
@@ -40,6 +42,8 @@ import { newSecret, secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secre
 export interface Services {
   db: Kysely<Database>
   runtime: Runtime
+  /** Sign-in; without it the API is open (tests of the API's behaviour, a server on a trusted machine). */
+  auth?: Auth
 }
 
 type Db = Kysely<Database>
@@ -98,6 +102,7 @@ export function registerRuntimeApi(app: Hono, services: Services | undefined): v
       )
     } else {
       const handler = served.handlers[id] as Handler<OperationId>
+      chain.push(authorize(id))
       const checkQuery = compileSchema(op.query ?? NoQuery)
       const rawTypes = op.body && isRawBody(op.body) ? op.body.raw : undefined
       const checkBody = op.body && !isRawBody(op.body) ? compileSchema(op.body.schema) : undefined
@@ -480,6 +485,7 @@ function makeHandlers(services: Services): Served {
     ...makeDirectoryHandlers(services),
     ...makeFileHandlers(services),
     ...makeSubscriptionHandlers(services),
+    ...makeAuthHandlers(services),
     // ---------------------------------------------------------- pipelines
     listPipelines: async ({ c }) => {
       const rows = await db.selectFrom('pipelines').selectAll().orderBy('id').execute()

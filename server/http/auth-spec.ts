@@ -1,0 +1,86 @@
+/** Who is signed in, and API tokens for integrators (sign-in itself is better-auth's, under /api/auth). */
+import Type from 'typebox'
+import { ROLES } from '../auth/auth.js'
+import type { Operation } from './operation.js'
+
+const strict = { additionalProperties: false } as const
+const ref = (name: string) => Type.Unsafe<unknown>({ $ref: `#/components/schemas/${name}` })
+const RoleSchema = Type.Unsafe<(typeof ROLES)[number]>({ type: 'string', enum: [...ROLES] })
+
+export const CreateTokenBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, description: 'What it is for, e.g. "CRM sync"' }),
+    role: Type.Optional(
+      Type.Unsafe<(typeof ROLES)[number]>({
+        type: 'string',
+        enum: [...ROLES],
+        description: "What the token may do: the maker's own role (the default) or readOnly; an admin may give any",
+      }),
+    ),
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'Default: never expires' })),
+  },
+  strict,
+)
+
+const tokenProperties = {
+  id: Type.String(),
+  name: Type.String(),
+  role: RoleSchema,
+  start: Type.String({ description: 'Its first characters, to tell tokens apart' }),
+  userId: Type.String({ description: 'Whose token it is: it acts for that user' }),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+}
+
+export const authResponseSchemas = {
+  Me: Type.Object({
+    user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), role: RoleSchema }),
+    role: Type.Unsafe<string>({ type: 'string', enum: [...ROLES], description: 'What this request may do' }),
+    via: Type.Unsafe<string>({ type: 'string', enum: ['session', 'token'] }),
+  }),
+  Token: Type.Object(tokenProperties),
+  TokenWithSecret: Type.Object({
+    ...tokenProperties,
+    token: Type.String({ description: 'Send it as "Authorization: Bearer <token>". Shown only in this answer.' }),
+  }),
+} as const
+
+const tokenId = { id: { description: 'The token id' } }
+
+export const AUTH_OPERATIONS = {
+  getMe: {
+    method: 'get',
+    path: '/api/me',
+    summary: 'Who this request is, and what it may do',
+    responses: { '200': { description: 'The signed-in user or the token’s user.', schema: ref('Me') } },
+  },
+  listTokens: {
+    method: 'get',
+    path: '/api/tokens',
+    summary: 'My API tokens (an admin sees everyone’s)',
+    responses: {
+      '200': { description: 'The tokens, newest first.', schema: Type.Object({ items: Type.Array(ref('Token')) }) },
+    },
+  },
+  createToken: {
+    method: 'post',
+    path: '/api/tokens',
+    summary: 'Make an API token for integrators; the answer shows it once',
+    description: 'Only a signed-in person makes tokens (not another token). The token is stored as a hash.',
+    body: { schema: CreateTokenBody, maxBytes: 4096, description: 'The token to make.' },
+    responses: {
+      '201': { description: 'Made; the token is in this answer only.', schema: ref('TokenWithSecret') },
+      '403': { description: 'A role above your own, or made with a token (code "forbidden", path "/role").' },
+    },
+  },
+  revokeToken: {
+    method: 'delete',
+    path: '/api/tokens/{id}',
+    summary: 'Revoke an API token: it stops working at once',
+    params: tokenId,
+    responses: { '204': { description: 'Revoked.' } },
+  },
+} as const satisfies Record<string, Operation>
+
+export type AuthOperationId = keyof typeof AUTH_OPERATIONS

@@ -1,0 +1,265 @@
+/**
+ * Sign-in, roles, API tokens and the guard, through the app with better-auth on our database (SQLite and
+ * PostgreSQL): the whole role × endpoint matrix, sessions and their revocation, tokens and their scopes.
+ */
+import type { Kysely } from 'kysely'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { type Auth, createAuth, ROLES, type Role } from '../auth/auth.js'
+import type { Database } from '../db/schema.js'
+import { describeEachDatabase } from '../db/test-support.js'
+import { Runtime } from '../runtime/runtime.js'
+import { graph, seed } from '../runtime/test-fixtures.js'
+import { OPERATIONS, type Operation, type OperationId } from './api-spec.js'
+import { expectEachAnswered, send } from './api-test-support.js'
+import { createApp } from './app.js'
+import { AUTH_OPERATIONS } from './auth-spec.js'
+import { PERMISSIONS } from './permissions.js'
+
+const BASE = 'http://localhost:3000'
+const PASSWORD: Record<Role, string> = {
+  admin: 'admin password 2026',
+  analyst: 'analyst password 2026',
+  sales: 'sales password 2026',
+  readOnly: 'reader password 2026',
+}
+
+describeEachDatabase('sign-in, roles and tokens', (getDb, dialect) => {
+  let db: Kysely<Database>
+  let auth: Auth
+  let app: ReturnType<typeof createApp>
+  const cookies = {} as Record<Role, string>
+
+  const signIn = async (email: string, password: string, headers: Record<string, string> = {}) =>
+    app.request('/api/auth/sign-in/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ email, password }),
+    })
+  const cookieOf = (res: Response) => (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const as = (cookie: string, method: string, url: string, body?: unknown) =>
+    app.request(url, {
+      method,
+      // As a browser sends it from our pages: with its Origin.
+      headers: { cookie, origin: BASE, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    })
+
+  beforeAll(async () => {
+    db = getDb()
+    await seed(db, 2)
+    const runtime = new Runtime({ db })
+    await runtime.publish('sales-flow', graph, 'u-anna')
+    auth = createAuth({
+      db,
+      dialect,
+      baseURL: BASE,
+      secret: 'test-secret-0123456789-0123456789-abc',
+      signInPerMinute: 1000,
+    })
+    app = createApp({ services: { db, runtime, auth } })
+    for (const role of ROLES) {
+      await auth.api.createUser({
+        body: {
+          email: `${role.toLowerCase()}@signflow.test`,
+          password: PASSWORD[role],
+          name: `The ${role}`,
+          role: role as 'admin',
+        },
+      })
+      const res = await signIn(`${role.toLowerCase()}@signflow.test`, PASSWORD[role])
+      expect(res.status, await res.clone().text()).toBe(200)
+      cookies[role] = cookieOf(res)
+    }
+  }, 60_000)
+
+  it('signs in with a password into an HttpOnly, SameSite cookie; /api/me says who and what role', async () => {
+    const res = await signIn('sales@signflow.test', PASSWORD.sales)
+    expect(res.status).toBe(200)
+    const cookie = res.headers.get('set-cookie') ?? ''
+    expect(cookie).toMatch(/^signflow\.session_token=/)
+    expect(cookie).toMatch(/HttpOnly/i)
+    expect(cookie).toMatch(/SameSite=Lax/i)
+    const me = await as(cookieOf(res), 'GET', '/api/me')
+    expect(await me.json()).toMatchObject({
+      user: { email: 'sales@signflow.test', role: 'sales' },
+      role: 'sales',
+      via: 'session',
+    })
+    // The password is stored as a slow hash, never as typed.
+    const stored = JSON.stringify(
+      await db
+        .selectFrom('auth_account' as never)
+        .selectAll()
+        .execute(),
+    )
+    expect(stored).not.toContain(PASSWORD.sales)
+  })
+
+  it('refuses a wrong password, nobody, and a sign-in from another site', async () => {
+    expect((await signIn('sales@signflow.test', 'wrong password here')).status).toBe(401)
+    expect((await app.request('/api/elements')).status).toBe(401)
+    expect(await (await app.request('/api/elements')).json()).toEqual({
+      error: { code: 'unauthorized', message: expect.any(String) },
+    })
+    const crossSite = await signIn('sales@signflow.test', PASSWORD.sales, { origin: 'https://evil.example' })
+    expect(crossSite.status).toBe(403)
+    // The public endpoints stay public.
+    expect((await app.request('/api/health')).status).toBe(200)
+  })
+
+  it('walks the whole role × endpoint matrix: allowed → not 401/403, not allowed → 403, nobody → 401', async () => {
+    const checked: string[] = []
+    for (const [id, op] of Object.entries(OPERATIONS) as Array<[OperationId, Operation]>) {
+      const allowed = PERMISSIONS[id]
+      if (allowed === 'public') continue
+      const url = op.path.replace(/\{[^}]+\}/g, 'x')
+      const body = op.body ? {} : undefined
+      const nobody = await app.request(url, { method: op.method.toUpperCase() })
+      expect(nobody.status, `nobody ${op.method} ${op.path}`).toBe(401)
+      for (const role of ROLES) {
+        const res = await as(cookies[role], op.method.toUpperCase(), url, body)
+        if (allowed.includes(role)) expect([401, 403], `${role} ${op.method} ${op.path}`).not.toContain(res.status)
+        else expect(res.status, `${role} ${op.method} ${op.path}`).toBe(403)
+        checked.push(`${role} ${id}`)
+      }
+    }
+    expect(checked.length).toBe((Object.keys(OPERATIONS).length - 1) * ROLES.length)
+  }, 120_000)
+
+  it('makes API tokens scoped to a role, used as Bearer, revoked at once', async () => {
+    const made = await send(
+      app,
+      'POST',
+      '/api/tokens',
+      { name: 'CRM sync', role: 'readOnly' },
+      {
+        headers: { cookie: cookies.sales, 'content-type': 'application/json' },
+      },
+    )
+    expect(made.status).toBe(201)
+    expect(made.body.token).toMatch(/^sf_/)
+    const bearer = { authorization: `Bearer ${made.body.token}` }
+    const me = await app.request('/api/me', { headers: bearer })
+    expect(await me.json()).toMatchObject({ role: 'readOnly', via: 'token', user: { role: 'sales' } })
+    // Scoped: a readOnly token reads, but does not move deals.
+    expect((await app.request('/api/elements', { headers: bearer })).status).toBe(200)
+    const move = await app.request('/api/elements/deal-1/move', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ stage: 'offer' }),
+    })
+    expect(move.status).toBe(403)
+    // A token makes no tokens; a role above one's own is refused.
+    const byToken = await app.request('/api/tokens', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x' }),
+    })
+    expect(byToken.status).toBe(403)
+    const above = await send(
+      app,
+      'POST',
+      '/api/tokens',
+      { name: 'too much', role: 'admin' },
+      {
+        headers: { cookie: cookies.sales, 'content-type': 'application/json' },
+      },
+    )
+    expect(above.status).toBe(403)
+    expect(above.body.error.path).toBe('/role')
+    // Listed with when it was last used; stored only as a hash.
+    const listed = await send(app, 'GET', '/api/tokens', undefined, { headers: { cookie: cookies.sales } })
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ name: 'CRM sync', role: 'readOnly', lastUsedAt: expect.any(String) }),
+    ])
+    expect(JSON.stringify(await db.selectFrom('auth_apikey').selectAll().execute())).not.toContain(made.body.token)
+    // Another user cannot see or revoke it; its maker can.
+    expect((await as(cookies.analyst, 'DELETE', `/api/tokens/${made.body.id}`)).status).toBe(404)
+    const revoked = await as(cookies.sales, 'DELETE', `/api/tokens/${made.body.id}`)
+    expect(revoked.status).toBe(204)
+    expect((await app.request('/api/me', { headers: bearer })).status).toBe(401)
+    expect((await app.request('/api/me', { headers: { authorization: 'Bearer sf_made_up' } })).status).toBe(401)
+    expect((await app.request('/api/me', { headers: { authorization: 'Basic abc' } })).status).toBe(401)
+    // A cookie-carried change from another site, or saying nothing of where it comes from, is refused.
+    const forged = await app.request('/api/elements/deal-1/move', {
+      method: 'POST',
+      headers: { cookie: cookies.sales, origin: 'https://evil.example', 'content-type': 'text/plain' },
+      body: JSON.stringify({ stage: 'offer' }),
+    })
+    expect(forged.status).toBe(403)
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('forbidden')
+  })
+
+  it('records who changed what in the audit log', async () => {
+    const res = await as(cookies.sales, 'POST', '/api/elements/deal-2/move', { stage: 'offer' })
+    expect(res.status).toBe(200)
+    const row = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('target', '=', 'element:deal-2')
+      .executeTakeFirstOrThrow()
+    const sales = await db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'sales@signflow.test')
+      .executeTakeFirstOrThrow()
+    expect(row.actor).toBe(`user:${sales.id}`)
+  })
+
+  it('signs out everywhere, and a deactivated user is out at once', async () => {
+    const first = cookieOf(await signIn('analyst@signflow.test', PASSWORD.analyst))
+    const second = cookieOf(await signIn('analyst@signflow.test', PASSWORD.analyst))
+    expect((await as(first, 'GET', '/api/me')).status).toBe(200)
+    const out = await app.request('/api/auth/revoke-sessions', {
+      method: 'POST',
+      headers: { cookie: second, 'content-type': 'application/json', origin: BASE },
+      body: '{}',
+    })
+    expect(out.status).toBe(200)
+    expect((await as(first, 'GET', '/api/me')).status).toBe(401)
+    expect((await as(second, 'GET', '/api/me')).status).toBe(401)
+
+    const reader = cookieOf(await signIn('readonly@signflow.test', PASSWORD.readOnly))
+    await db.updateTable('users').set({ active: 0 }).where('email', '=', 'readonly@signflow.test').execute()
+    expect((await as(reader, 'GET', '/api/me')).status).toBe(401)
+    expect((await signIn('readonly@signflow.test', PASSWORD.readOnly)).status).toBe(403)
+    await db.updateTable('users').set({ active: 1 }).where('email', '=', 'readonly@signflow.test').execute()
+  })
+})
+
+describe('sign-in attempts', () => {
+  it('are limited per address', async () => {
+    // Its own database, so that the limit is the only thing counting.
+    const { openTestDatabase } = await import('../db/test-support.js')
+    const handle = await openTestDatabase('sqlite')
+    try {
+      const auth = createAuth({
+        db: handle.db,
+        dialect: 'sqlite',
+        baseURL: BASE,
+        secret: 'test-secret-0123456789-0123456789-abc',
+        signInPerMinute: 3,
+      })
+      const app = createApp({ services: { db: handle.db, runtime: new Runtime({ db: handle.db }), auth } })
+      const statuses: number[] = []
+      for (let i = 0; i < 5; i++) {
+        const res = await app.request('/api/auth/sign-in/email', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: `nobody${i}@signflow.test`, password: 'not the password' }),
+        })
+        statuses.push(res.status)
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429])
+    } finally {
+      await handle.close()
+    }
+  }, 30_000)
+})
+
+describe('every sign-in operation', () => {
+  it('is in the permissions table', () => {
+    for (const id of Object.keys(AUTH_OPERATIONS)) expect(PERMISSIONS[id as OperationId]).toBeDefined()
+    expect(expectEachAnswered).toBeDefined()
+  })
+})

@@ -1,0 +1,88 @@
+/**
+ * Who may call which endpoint: ONE table, checked for every operation of `api-spec.ts` once the caller is
+ * known (a session or an API token; tokens act with the role they were made for). The compiler requires a
+ * row for every operation. `public` operations authenticate their callers themselves (a webhook's secret).
+ *
+ * - readOnly: reads what the sales and design screens show (not the audit log, not secrets);
+ * - sales: works elements (create, move, change, events), contacts and companies, uploads files;
+ * - analyst: designs, publishes and rolls back flows, changes constants, manages incoming webhooks;
+ * - admin: everything, including users, my companies, outgoing webhooks and the audit log.
+ */
+import type { Role } from '../auth/auth.js'
+import type { OperationId } from './api-spec.js'
+
+const everyone: readonly Role[] = ['admin', 'analyst', 'sales', 'readOnly']
+const sales: readonly Role[] = ['admin', 'sales']
+const design: readonly Role[] = ['admin', 'analyst']
+const admin: readonly Role[] = ['admin']
+
+export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'public' } = {
+  // pipelines and flows
+  listPipelines: everyone,
+  getPipeline: everyone,
+  getFlow: everyone,
+  saveDraft: design,
+  publishVersion: design,
+  listVersions: everyone,
+  getVersion: everyone,
+  diffVersions: everyone,
+  rollback: design,
+  listConstants: everyone,
+  setConstant: design,
+  // elements
+  listElements: everyone,
+  createElement: sales,
+  getElement: everyone,
+  moveElement: sales,
+  changeFields: sales,
+  fireEvent: sales,
+  elementHistory: everyone,
+  elementAuditTrail: ['admin', 'sales'],
+  // incoming webhooks: the listing makes and shows secrets
+  listWebhooks: design,
+  rotateWebhookSecret: design,
+  callWebhook: 'public',
+  // what the runtime did
+  listAudit: admin,
+  listOutbox: everyone,
+  listMessages: everyone,
+  listNotifications: everyone,
+  listTasks: everyone,
+  // directory
+  listContacts: everyone,
+  createContact: sales,
+  getContact: everyone,
+  updateContact: sales,
+  deleteContact: sales,
+  listCompanies: everyone,
+  createCompany: sales,
+  getCompany: everyone,
+  updateCompany: sales,
+  deleteCompany: sales,
+  listMyCompanies: everyone,
+  createMyCompany: admin,
+  getMyCompany: everyone,
+  updateMyCompany: admin,
+  putMyCompanyImage: admin,
+  getMyCompanyImage: everyone,
+  deleteMyCompanyImage: admin,
+  listUsers: everyone,
+  createUser: admin,
+  getUser: everyone,
+  updateUser: admin,
+  // files
+  uploadFile: ['admin', 'analyst', 'sales'],
+  getFile: everyone,
+  // outgoing webhooks
+  listSubscriptions: admin,
+  createSubscription: admin,
+  getSubscription: admin,
+  updateSubscription: admin,
+  deleteSubscription: admin,
+  listSubscriptionDeliveries: admin,
+  // the caller and API tokens (a token's maker may revoke it; see the handlers)
+  getMe: everyone,
+  listTokens: everyone,
+  createToken: everyone,
+  revokeToken: everyone,
+}
