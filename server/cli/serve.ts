@@ -10,11 +10,24 @@ export async function runServe(options: { port?: string; host?: string }, io: Io
   const { startServer } = await import('../http/serve.js')
   const { startRuntime } = await import('../runtime/process.js')
   // Storage, the demo on first start, the SMTP catcher unless SMTP_URL is set, and the workers.
-  const runtime = await startRuntime({ log: (line) => io.err(`signflow: ${line}\n`) })
+  const log = (line: string) => io.err(`signflow: ${line}\n`)
+  const runtime = await startRuntime({ log })
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1'
+  // Sign-in: cookies and the same-site check follow the address people use (SIGNFLOW_BASE_URL behind a proxy).
+  const { setUpSignIn, sessionSecret } = await import('../auth/setup.js')
+  const db = runtime.database.db
+  const auth = await setUpSignIn({
+    db,
+    dialect: runtime.database.dialect,
+    baseURL: process.env.SIGNFLOW_BASE_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    secret: sessionSecret(runtime.database.dialect === 'sqlite' ? runtime.databaseTarget : undefined, log),
+    demo: runtime.seeded,
+    log,
+  })
   const server = await startServer({
     port: Number(port),
-    host: options.host ?? process.env.HOST ?? '127.0.0.1',
-    services: { db: runtime.database.db, runtime: runtime.runtime },
+    host,
+    services: { db, runtime: runtime.runtime, auth },
   })
   io.out(
     `Signflow is running at ${server.url}  (API: ${server.url}/api/health; ` +

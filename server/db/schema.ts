@@ -307,6 +307,13 @@ export interface AuthSessionTable {
   expires_at: unknown
 }
 
+/** A way to sign in (better-auth's account; "credential" holds the password's scrypt hash); the columns our code reads. */
+export interface AuthAccountTable {
+  id: string
+  user_id: string
+  provider_id: string
+}
+
 /** All tables, for `Kysely<Database>`. */
 export interface Database {
   users: UsersTable
@@ -333,6 +340,7 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable
   auth_apikey: AuthApikeyTable
   auth_session: AuthSessionTable
+  auth_account: AuthAccountTable
 }
 
 export type TableName = keyof Database

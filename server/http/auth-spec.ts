@@ -53,7 +53,11 @@ export const AUTH_OPERATIONS = {
     method: 'get',
     path: '/api/me',
     summary: 'Who this request is, and what it may do',
-    responses: { '200': { description: 'The signed-in user or the token’s user.', schema: ref('Me') } },
+    responses: {
+      '200': { description: 'The signed-in user or the token’s user.', schema: ref('Me') },
+      '401': { description: 'Nobody is signed in (code "unauthorized"): the app shows its sign-in screen.' },
+      '404': { description: 'This server runs without sign-in (code "not-found"): nothing to sign in to.' },
+    },
   },
   listTokens: {
     method: 'get',

@@ -34,6 +34,8 @@ export interface RuntimeProcess {
   /** Where the data is: the SQLite file, or the PostgreSQL URL without its password. */
   databaseTarget: string
   runtime: Runtime
+  /** Whether this start seeded the demo (the database was empty). */
+  seeded: boolean
   outbox: OutboxWorker
   smtpUrl: string
   worker: string
@@ -48,9 +50,10 @@ export async function startRuntime(options: RuntimeProcessOptions = {}): Promise
   const worker = `${hostname()}:${process.pid}`
   const claimMs = options.claimMs ?? (Number(process.env.SIGNFLOW_CLAIM_MS) || 60_000)
   const runtime = new Runtime({ db: database.db, worker, claimMs })
+  let seeded = false
   if (options.seed ?? true) {
-    if (await seedDemo(database.db, runtime))
-      log('seeded the demo: 5 pipelines with their flows, deals, clients, users')
+    seeded = await seedDemo(database.db, runtime)
+    if (seeded) log('seeded the demo: 5 pipelines with their flows, deals, clients, users')
   }
   let catcher: Catcher | undefined
   let smtpUrl = options.smtpUrl ?? process.env.SMTP_URL ?? ''
@@ -102,6 +105,7 @@ export async function startRuntime(options: RuntimeProcessOptions = {}): Promise
     database,
     databaseTarget: target?.startsWith('postgres') ? redact(target) : (target ?? DEFAULT_SQLITE_FILE),
     runtime,
+    seeded,
     outbox,
     smtpUrl,
     worker,

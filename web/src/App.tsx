@@ -4,14 +4,30 @@ import Button from '@mui/material/Button'
 import Container from '@mui/material/Container'
 import Toolbar from '@mui/material/Toolbar'
 import Typography from '@mui/material/Typography'
-import { useEffect } from 'react'
+import { useCallback, useEffect, useState } from 'react'
+import { fetchMe, type Me, SIGNED_OUT_EVENT, signOut } from './api.js'
 import { Designer } from './Designer.js'
 import { Outbox } from './Outbox.js'
 import { ROUTES, useRoute } from './route.js'
+import { SignIn } from './SignIn.js'
+
+type Session = Me | 'signedOut' | 'open' | 'loading'
 
 export function App() {
   const route = useRoute()
-  const label = ROUTES.find((r) => r.route === route)?.label ?? 'Designer'
+  const [session, setSession] = useState<Session>('loading')
+  const load = useCallback(() => {
+    // A server that cannot be reached, or an older one, is used as an open one: the screens say what fails.
+    fetchMe().then(setSession, () => setSession('open'))
+  }, [])
+  useEffect(load, [])
+  useEffect(() => {
+    const out = () => setSession('signedOut')
+    window.addEventListener(SIGNED_OUT_EVENT, out)
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, out)
+  }, [])
+  const signedOut = session === 'signedOut'
+  const label = signedOut ? 'Sign in' : (ROUTES.find((r) => r.route === route)?.label ?? 'Designer')
 
   useEffect(() => {
     document.title = `Signflow — ${label}`
@@ -25,33 +41,62 @@ export function App() {
           <Typography variant="h1" component="h1" sx={{ flexGrow: 1 }}>
             Signflow — {label}
           </Typography>
-          <Box component="nav" aria-label="Screens" sx={{ display: 'flex', gap: 0.5, ml: { xs: -1.5, sm: 0 } }}>
-            {ROUTES.map((r) => {
-              const current = r.route === route
-              return (
-                <Button
-                  key={r.route}
-                  href={r.href}
-                  color="inherit"
-                  aria-current={current ? 'page' : undefined}
-                  sx={{
-                    px: 1.5,
-                    borderRadius: 2,
-                    opacity: current ? 1 : 0.85,
-                    bgcolor: current ? 'rgba(255, 255, 255, 0.16)' : 'transparent',
-                    boxShadow: current ? 'inset 0 -2px 0 #ffffff' : 'none',
-                    '&:hover': { bgcolor: 'rgba(255, 255, 255, 0.22)', opacity: 1 },
-                  }}
-                >
-                  {r.label}
-                </Button>
-              )
-            })}
-          </Box>
+          {!signedOut && (
+            <Box component="nav" aria-label="Screens" sx={{ display: 'flex', gap: 0.5, ml: { xs: -1.5, sm: 0 } }}>
+              {ROUTES.map((r) => {
+                const current = r.route === route
+                return (
+                  <Button
+                    key={r.route}
+                    href={r.href}
+                    color="inherit"
+                    aria-current={current ? 'page' : undefined}
+                    sx={{
+                      px: 1.5,
+                      borderRadius: 2,
+                      opacity: current ? 1 : 0.85,
+                      bgcolor: current ? 'rgba(255, 255, 255, 0.16)' : 'transparent',
+                      boxShadow: current ? 'inset 0 -2px 0 #ffffff' : 'none',
+                      '&:hover': { bgcolor: 'rgba(255, 255, 255, 0.22)', opacity: 1 },
+                    }}
+                  >
+                    {r.label}
+                  </Button>
+                )
+              })}
+            </Box>
+          )}
+          {typeof session === 'object' && (
+            <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+              <Typography
+                variant="body2"
+                title={`${session.user.email} · ${session.user.role}`}
+                data-testid="signed-in-as"
+              >
+                {session.user.name}
+              </Typography>
+              <Button
+                color="inherit"
+                size="small"
+                variant="outlined"
+                onClick={() => {
+                  signOut().finally(() => setSession('signedOut'))
+                }}
+              >
+                Sign out
+              </Button>
+            </Box>
+          )}
         </Toolbar>
       </AppBar>
       <Container component="main" maxWidth="lg" sx={{ py: { xs: 2, sm: 3 } }}>
-        {route === 'outbox' ? <Outbox /> : <Designer />}
+        {session === 'loading' ? null : signedOut ? (
+          <SignIn onSignedIn={load} />
+        ) : route === 'outbox' ? (
+          <Outbox />
+        ) : (
+          <Designer />
+        )}
       </Container>
     </>
   )

@@ -23,6 +23,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Sent on `window` when the server says nobody is signed in. */
+export const SIGNED_OUT_EVENT = 'signflow:signed-out'
+
 function isApiErrorBody(value: unknown): value is ApiErrorBody {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false
   const error = value.error
@@ -39,6 +42,8 @@ async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
   }
   const body: unknown = await res.json().catch(() => undefined)
   if (res.ok) return body as T
+  // The session ended (signed out elsewhere, expired): the app shows its sign-in screen.
+  if (res.status === 401 && !url.startsWith('/api/auth/')) window.dispatchEvent(new Event(SIGNED_OUT_EVENT))
   if (isApiErrorBody(body)) {
     const { code, message, line, column } = body.error
     throw new ApiError(res.status, code, message, line, column)
@@ -113,4 +118,43 @@ export async function fetchMessages(signal?: AbortSignal): Promise<Message[]> {
 /** The newest outbox rows, newest first. */
 export async function fetchDeliveries(signal?: AbortSignal): Promise<Delivery[]> {
   return itemsOf(await call<Page<Delivery> | undefined>('/api/outbox', signal ? { signal } : {}))
+}
+
+export interface Me {
+  user: { id: string; name: string; email: string; role: string }
+  role: string
+  via: 'session' | 'token'
+}
+
+/** Who is signed in: the user, `signedOut`, or `open` when the server has no sign-in (or no storage). */
+export async function fetchMe(signal?: AbortSignal): Promise<Me | 'signedOut' | 'open'> {
+  try {
+    return await call<Me>('/api/me', signal ? { signal } : {})
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return 'signedOut'
+    if (error instanceof ApiError && (error.status === 404 || error.status === 503)) return 'open'
+    throw error
+  }
+}
+
+/** Signs in; the answer's error says why not, in words for the person at the screen. */
+export async function signIn(email: string, password: string): Promise<void> {
+  try {
+    await call('/api/auth/sign-in/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    })
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error
+    if (error.status === 401) throw new ApiError(401, 'wrong', 'The email or the password is wrong.')
+    if (error.status === 403) throw new ApiError(403, 'blocked', 'This account cannot sign in: it is deactivated.')
+    if (error.status === 429)
+      throw new ApiError(429, 'slow-down', 'Too many attempts from here. Wait a minute, then try again.')
+    throw error
+  }
+}
+
+export async function signOut(): Promise<void> {
+  await call('/api/auth/sign-out', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
 }

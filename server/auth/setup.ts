@@ -1,0 +1,99 @@
+/**
+ * Sign-in for a running server: the secret that signs session cookies (`SIGNFLOW_SECRET`, else one made
+ * once and kept beside the SQLite file), the first admin, whose one-time password is printed once, and the
+ * demo users' passwords (documented in the README) on a freshly seeded demo.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import type { Kysely } from 'kysely'
+import type { DialectName } from '../db/dialect.js'
+import type { Database } from '../db/schema.js'
+import { type Auth, createAuth } from './auth.js'
+
+/** The demo users' passwords (the README lists them); set only when the demo is seeded. */
+export const DEMO_PASSWORDS: Readonly<Record<string, string>> = {
+  'anna@signflow.test': 'anna-demo-2026',
+  'jean@signflow.test': 'jean-demo-2026',
+  'director@signflow.test': 'director-demo-2026',
+}
+
+export const FIRST_ADMIN_EMAIL = 'admin@signflow.local'
+
+/** `SIGNFLOW_SECRET`, or a secret kept in `<folder of the SQLite file>/signflow.secret` (made on first use). */
+export function sessionSecret(sqliteFile: string | undefined, log: (line: string) => void): string {
+  const given = process.env.SIGNFLOW_SECRET
+  if (given) {
+    if (given.length < 32) throw new Error('SIGNFLOW_SECRET must be at least 32 characters long.')
+    return given
+  }
+  if (!sqliteFile) {
+    log('SIGNFLOW_SECRET is not set: sessions are signed with a secret made now, and end when the server stops')
+    return randomBytes(32).toString('base64url')
+  }
+  const file = join(dirname(sqliteFile), 'signflow.secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  const secret = randomBytes(32).toString('base64url')
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 })
+  return secret
+}
+
+/** Gives a user a password (as a credential account), unless the user has one. */
+async function setPassword(auth: Auth, userId: string, password: string): Promise<boolean> {
+  const ctx = await auth.$context
+  const accounts = await ctx.internalAdapter.findAccounts(userId)
+  if (accounts.some((a) => a.providerId === 'credential')) return false
+  await ctx.internalAdapter.linkAccount({
+    userId,
+    providerId: 'credential',
+    accountId: userId,
+    password: await ctx.password.hash(password),
+  })
+  return true
+}
+
+export interface SignInSetup {
+  db: Kysely<Database>
+  dialect: DialectName
+  baseURL: string
+  secret: string
+  /** The demo was seeded by this start: give its users their documented passwords. */
+  demo: boolean
+  log: (line: string) => void
+}
+
+/** Makes the sign-in of a server, and the users it needs to be usable at all. */
+export async function setUpSignIn(options: SignInSetup): Promise<Auth> {
+  const { db, log } = options
+  const auth = createAuth({ db, dialect: options.dialect, baseURL: options.baseURL, secret: options.secret })
+  // The first start: nobody can sign in yet.
+  const firstStart = (await db.selectFrom('auth_account').select('id').limit(1).execute()).length === 0
+  if (options.demo) {
+    for (const [email, password] of Object.entries(DEMO_PASSWORDS)) {
+      const user = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
+      if (user) await setPassword(auth, user.id, password)
+    }
+  }
+  // Someone must be able to sign in and make the others: on the first start, and whenever no admin can sign
+  // in, an admin with a one-time password, printed once.
+  const admins = await db
+    .selectFrom('users')
+    .innerJoin('auth_account', 'auth_account.user_id', 'users.id')
+    .select('users.id')
+    .where('users.role', '=', 'admin')
+    .where('users.active', '=', 1)
+    .execute()
+  if (firstStart || admins.length === 0) {
+    const password = randomBytes(12).toString('base64url')
+    const existing = await db.selectFrom('users').select('id').where('email', '=', FIRST_ADMIN_EMAIL).executeTakeFirst()
+    if (existing) {
+      await db.updateTable('users').set({ role: 'admin', active: 1 }).where('id', '=', existing.id).execute()
+      await setPassword(auth, existing.id, password)
+    } else {
+      await auth.api.createUser({ body: { email: FIRST_ADMIN_EMAIL, password, name: 'Administrator', role: 'admin' } })
+    }
+    log(`the first admin: ${FIRST_ADMIN_EMAIL}, one-time password ${password} (shown only now; change it after signing in)`)
+  }
+  return auth
+}
