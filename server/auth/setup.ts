@@ -93,7 +93,9 @@ export async function setUpSignIn(options: SignInSetup): Promise<Auth> {
     } else {
       await auth.api.createUser({ body: { email: FIRST_ADMIN_EMAIL, password, name: 'Administrator', role: 'admin' } })
     }
-    log(`the first admin: ${FIRST_ADMIN_EMAIL}, one-time password ${password} (shown only now; change it after signing in)`)
+    log(
+      `the first admin: ${FIRST_ADMIN_EMAIL}, one-time password ${password} (shown only now; change it after signing in)`,
+    )
   }
   return auth
 }

@@ -162,7 +162,8 @@ function tokenView(row: TokenRow) {
 export function makeAuthHandlers(services: Services): AuthHandlers {
   const { db } = services
   const signedIn = (c: Context): Principal => {
-    if (!services.auth) throw new HttpError(404, 'not-found', 'This server runs without sign-in: there is nobody to be.')
+    if (!services.auth)
+      throw new HttpError(404, 'not-found', 'This server runs without sign-in: there is nobody to be.')
     const principal = principalOf(c)
     if (!principal) throw new HttpError(401, 'unauthorized', 'Sign in first.')
     return principal

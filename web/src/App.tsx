@@ -20,7 +20,7 @@ export function App() {
     // A server that cannot be reached, or an older one, is used as an open one: the screens say what fails.
     fetchMe().then(setSession, () => setSession('open'))
   }, [])
-  useEffect(load, [])
+  useEffect(load, [load])
   useEffect(() => {
     const out = () => setSession('signedOut')
     window.addEventListener(SIGNED_OUT_EVENT, out)
