@@ -24,7 +24,7 @@ describe('GET /api/health', () => {
     const res = await app.request('/api/health')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/application\/json/)
-    expect(await res.json()).toEqual({ status: 'ok', version: '0.1.0', formatVersion: FORMAT_VERSION })
+    expect(await res.json()).toEqual({ status: 'ok', version: '0.1.0', formatVersion: FORMAT_VERSION, signIn: false })
   })
 })
 

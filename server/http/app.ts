@@ -158,7 +158,8 @@ export function createApp(options: AppOptions = {}): Hono {
   app.use('/api/webhooks/*', limit(options.rateLimits?.webhookPerMinute ?? 120))
   app.use('/api/validate', limit(options.rateLimits?.validatePerMinute ?? 60))
 
-  app.get('/api/health', (c) => c.json({ status: 'ok', version: VERSION, formatVersion: FORMAT_VERSION }))
+  const signIn = options.services?.auth !== undefined
+  app.get('/api/health', (c) => c.json({ status: 'ok', version: VERSION, formatVersion: FORMAT_VERSION, signIn }))
 
   app.get('/api/catalog', (c) => {
     const elementType = c.req.query('elementType') ?? 'deal'

@@ -222,6 +222,33 @@ export function makeAuthHandlers(services: Services): AuthHandlers {
       return c.json({ ...tokenView(row), token: made.key }, 201)
     },
 
+    setUserPassword: async ({ c, params, body }) => {
+      signedIn(c)
+      const auth = services.auth as Auth
+      const user = await db
+        .selectFrom('users')
+        .select('id')
+        .where('id', '=', params.id ?? '')
+        .executeTakeFirst()
+      if (!user) throw new HttpError(404, 'not-found', `No user "${params.id}".`)
+      const ctx = await auth.$context
+      const hash = await ctx.password.hash(body.password)
+      const accounts = await ctx.internalAdapter.findAccounts(user.id)
+      if (accounts.some((a) => a.providerId === 'credential')) await ctx.internalAdapter.updatePassword(user.id, hash)
+      else
+        await ctx.internalAdapter.linkAccount({
+          userId: user.id,
+          providerId: 'credential',
+          accountId: user.id,
+          password: hash,
+        })
+      await ctx.internalAdapter.deleteUserSessions(user.id)
+      await db
+        .transaction()
+        .execute((trx) => writeAudit(trx, actorOf(c), { action: 'user.passwordSet', target: `user:${user.id}` }))
+      return c.body(null, 204)
+    },
+
     revokeToken: async ({ c, params }) => {
       const p = signedIn(c)
       const row = (await tokens()

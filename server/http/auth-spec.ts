@@ -22,6 +22,17 @@ export const CreateTokenBody = Type.Object(
   strict,
 )
 
+export const PasswordBody = Type.Object(
+  {
+    password: Type.String({
+      minLength: 10,
+      maxLength: 200,
+      description: 'At least 10 characters; tell it to the person, who then signs in with it',
+    }),
+  },
+  strict,
+)
+
 const tokenProperties = {
   id: Type.String(),
   name: Type.String(),
@@ -76,6 +87,20 @@ export const AUTH_OPERATIONS = {
     responses: {
       '201': { description: 'Made; the token is in this answer only.', schema: ref('TokenWithSecret') },
       '403': { description: 'A role above your own, or made with a token (code "forbidden", path "/role").' },
+    },
+  },
+  setUserPassword: {
+    method: 'put',
+    path: '/api/users/{id}/password',
+    summary: "Give a user a (new) password; the user's sessions end",
+    description:
+      'How an admin lets a new colleague in, or one who forgot theirs. The password is stored as a slow hash and ' +
+      'is never shown again; the audit log records that it was set, not what it is.',
+    params: { id: { description: 'The user id' } },
+    body: { schema: PasswordBody, maxBytes: 4096, description: 'The password.' },
+    responses: {
+      '204': { description: 'Set.' },
+      '404': { description: 'No such user, or this server runs without sign-in (code "not-found").' },
     },
   },
   revokeToken: {

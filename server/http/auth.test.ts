@@ -103,8 +103,8 @@ describeEachDatabase('sign-in, roles and tokens', (getDb, dialect) => {
     })
     const crossSite = await signIn('sales@signflow.test', PASSWORD.sales, { origin: 'https://evil.example' })
     expect(crossSite.status).toBe(403)
-    // The public endpoints stay public.
-    expect((await app.request('/api/health')).status).toBe(200)
+    // The public endpoints stay public, and say that this server needs sign-in.
+    expect(await (await app.request('/api/health')).json()).toMatchObject({ status: 'ok', signIn: true })
   })
 
   it('walks the whole role × endpoint matrix: allowed → not 401/403, not allowed → 403, nobody → 401', async () => {
@@ -188,6 +188,37 @@ describeEachDatabase('sign-in, roles and tokens', (getDb, dialect) => {
     })
     expect(forged.status).toBe(403)
     expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('forbidden')
+  })
+
+  it('lets an admin give a new colleague a password, and ends their sessions when it changes', async () => {
+    const made = await as(cookies.admin, 'POST', '/api/users', {
+      id: 'u-new',
+      name: 'Nowy Kolega',
+      email: 'nowy@signflow.test',
+      role: 'sales',
+    })
+    expect(made.status).toBe(201)
+    expect((await signIn('nowy@signflow.test', 'first password 1')).status).toBe(401)
+    expect((await as(cookies.admin, 'PUT', '/api/users/u-new/password', { password: 'first password 1' })).status).toBe(
+      204,
+    )
+    const session = cookieOf(await signIn('nowy@signflow.test', 'first password 1'))
+    expect((await as(session, 'GET', '/api/me')).status).toBe(200)
+    expect(
+      (await as(cookies.admin, 'PUT', '/api/users/u-new/password', { password: 'second password 2' })).status,
+    ).toBe(204)
+    expect((await as(session, 'GET', '/api/me')).status).toBe(401)
+    expect((await signIn('nowy@signflow.test', 'first password 1')).status).toBe(401)
+    expect((await signIn('nowy@signflow.test', 'second password 2')).status).toBe(200)
+    expect(
+      (await as(cookies.admin, 'PUT', '/api/users/u-nobody/password', { password: 'whatever 12345' })).status,
+    ).toBe(404)
+    expect((await as(cookies.admin, 'PUT', '/api/users/u-new/password', { password: 'short' })).status).toBe(400)
+    const audit = JSON.stringify(
+      await db.selectFrom('audit_log').selectAll().where('target', '=', 'user:u-new').execute(),
+    )
+    expect(audit).toContain('user.passwordSet')
+    expect(audit).not.toContain('password 1')
   })
 
   it('records who changed what in the audit log', async () => {

@@ -228,9 +228,14 @@ const untaggedDocument = {
             description: 'The server is up.',
             content: json({
               type: 'object',
-              required: ['status', 'version', 'formatVersion'],
+              required: ['status', 'version', 'formatVersion', 'signIn'],
               properties: {
                 status: { const: 'ok' },
+                signIn: {
+                  type: 'boolean',
+                  description:
+                    'Whether the API needs a signed-in person or a token (a server started without sign-in does not)',
+                },
                 version: { type: 'string', description: 'The Signflow version.', examples: [VERSION] },
                 formatVersion: {
                   type: 'integer',

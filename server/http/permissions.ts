@@ -85,4 +85,5 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   listTokens: everyone,
   createToken: everyone,
   revokeToken: everyone,
+  setUserPassword: admin,
 }

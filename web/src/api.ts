@@ -128,6 +128,9 @@ export interface Me {
 
 /** Who is signed in: the user, `signedOut`, or `open` when the server has no sign-in (or no storage). */
 export async function fetchMe(signal?: AbortSignal): Promise<Me | 'signedOut' | 'open'> {
+  // Asked first, so that a server without sign-in is not asked "who am I?" (a 404 the browser would log).
+  const health = await call<{ signIn?: boolean }>('/api/health', signal ? { signal } : {})
+  if (health.signIn !== true) return 'open'
   try {
     return await call<Me>('/api/me', signal ? { signal } : {})
   } catch (error) {
