@@ -744,6 +744,16 @@ export const OPERATIONS = {
     params: elementId,
     responses: ok('The trail.', ref('AuditTrail')),
   },
+  elementAuditTrailPdf: {
+    method: 'get',
+    path: '/api/elements/{id}/audit.pdf',
+    summary: "One element's audit trail as a PDF, to print or file",
+    description:
+      'The same rows as GET /api/elements/{id}/audit, each with its place and hash in the chain, and the head ' +
+      'of the chain when exported.',
+    params: elementId,
+    responses: { '200': { description: 'The trail as a PDF document.', media: ['application/pdf'] } },
+  },
   listAudit: {
     method: 'get',
     path: '/api/audit',

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Graph, RuleNode } from '../../shared/graph/graph.js'
@@ -5,7 +9,7 @@ import type { Database, NewRow } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
 import { Runtime } from '../runtime/runtime.js'
 import { MAX_BODY_BYTES_SMALL, MAX_GRAPH_BODY_BYTES, OPERATIONS, type OperationId } from './api-spec.js'
-import { type Answer, expectEachAnswered, send, WEBHOOK_OPERATIONS } from './api-test-support.js'
+import { type Answer, answered, expectEachAnswered, send, WEBHOOK_OPERATIONS } from './api-test-support.js'
 import { createApp } from './app.js'
 import { AUTH_OPERATIONS } from './auth-spec.js'
 import { DIRECTORY_OPERATIONS } from './directory-spec.js'
@@ -1032,6 +1036,42 @@ describeEachDatabase('the HTTP API', (getDb) => {
       await db.updateTable('audit_log').set({ actor: 'someone-else' }).where('seq', '=', first.seq).execute()
       expect((await get('/api/elements/deal-1/audit')).body.rowsIntact).toBe(false)
       expectError(await get('/api/elements/nope/audit'), 404, 'not-found')
+    })
+
+    it("prints one element's trail as a PDF that real readers open, its text searchable", async () => {
+      await patch('/api/elements/deal-1/fields', { fields: { title: 'Umowa: Zażółć gęślą jaźń — İğdır Şirketi' } })
+      await send(
+        app,
+        'POST',
+        '/api/elements/deal-1/move',
+        { stage: 'offer' },
+        {
+          headers: { 'content-type': 'application/json', 'user-agent': 'Straße-Client/1.0' },
+        },
+      )
+      const res = await app.request('/api/elements/deal-1/audit.pdf')
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('application/pdf')
+      answered.add('GET /api/elements/{id}/audit.pdf 200')
+      const folder = mkdtempSync(join(tmpdir(), 'signflow-trail-'))
+      try {
+        const file = join(folder, 'trail.pdf')
+        writeFileSync(file, new Uint8Array(await res.arrayBuffer()))
+        execFileSync('qpdf', ['--check', file], { stdio: 'pipe' })
+        const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })
+        expect(text).toContain('Audit trail')
+        expect(text).toContain('Umowa: Zażółć gęślą jaźń — İğdır Şirketi')
+        expect(text).toContain('element.fieldsChanged')
+        expect(text).toContain('element.moved')
+        expect(text).toContain('Straße-Client/1.0')
+        const trail = (await get('/api/elements/deal-1/audit')).body
+        for (const row of trail.items) expect(text.replace(/\s+/g, '')).toContain(row.hash)
+        expect(text).toContain(`row ${trail.head.seq}`)
+        expect(text.replace(/\s+/g, ' ')).toContain('Every row below still gives its hash.')
+      } finally {
+        rmSync(folder, { recursive: true, force: true })
+      }
+      expectError(await get('/api/elements/nope/audit.pdf'), 404, 'not-found')
     })
 
     it('filters by actor and by a kind of action, and pages with "before"', async () => {

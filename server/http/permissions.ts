@@ -38,6 +38,7 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   fireEvent: sales,
   elementHistory: everyone,
   elementAuditTrail: ['admin', 'sales'],
+  elementAuditTrailPdf: ['admin', 'sales'],
   // incoming webhooks: the listing makes and shows secrets
   listWebhooks: design,
   rotateWebhookSecret: design,

@@ -18,6 +18,7 @@ import { validate } from '../../shared/index.js'
 import type { Auth } from '../auth/auth.js'
 import { auditRowHash, auditView, GENESIS_HASH, writeAudit } from '../db/audit.js'
 import type { Database, ElementRow, PipelineRow, WebhookSecretRow } from '../db/schema.js'
+import { auditTrailPdf } from '../pdf/audit-trail.js'
 import { type Runtime, RuntimeError } from '../runtime/runtime.js'
 import { actorOf } from './actor.js'
 import {
@@ -387,6 +388,22 @@ function makeHandlers(services: Services): Served {
       updatedAt: row.updated_at,
       rules,
     }
+  }
+
+  /** One element's audit rows, oldest first, with the chain's head and whether each row still gives its hash. */
+  async function auditTrailOf(id: string | undefined) {
+    const element = await elementRow(db, id)
+    const target = `element:${element.id}`
+    const rows = await db.selectFrom('audit_log').selectAll().where('target', '=', target).orderBy('seq').execute()
+    const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst()
+    const trail = {
+      target,
+      exportedAt: nowIso(),
+      head: { seq: Number(head?.seq ?? 0), hash: head?.hash ?? GENESIS_HASH },
+      rowsIntact: rows.every((r) => auditRowHash({ ...r, seq: Number(r.seq) }) === r.hash),
+      items: rows.map(auditView),
+    }
+    return { trail, title: element.title }
   }
 
   /** The graph of the flow's latest published version; `undefined` before the first publish. */
@@ -831,16 +848,17 @@ function makeHandlers(services: Services): Served {
 
     // ---------------------------------------------------------- audit
     elementAuditTrail: async ({ c, params }) => {
-      const element = await elementRow(db, params.id)
-      const target = `element:${element.id}`
-      const rows = await db.selectFrom('audit_log').selectAll().where('target', '=', target).orderBy('seq').execute()
-      const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst()
-      return c.json({
-        target,
-        exportedAt: nowIso(),
-        head: { seq: Number(head?.seq ?? 0), hash: head?.hash ?? GENESIS_HASH },
-        rowsIntact: rows.every((r) => auditRowHash({ ...r, seq: Number(r.seq) }) === r.hash),
-        items: rows.map(auditView),
+      const { trail } = await auditTrailOf(params.id)
+      return c.json(trail)
+    },
+
+    elementAuditTrailPdf: async ({ c, params }) => {
+      const { trail, title } = await auditTrailOf(params.id)
+      const pdf = await auditTrailPdf({ ...trail, title })
+      return c.body(new Uint8Array(pdf), 200, {
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `attachment; filename="audit-trail.pdf"`,
+        'X-Content-Type-Options': 'nosniff',
       })
     },
 
