@@ -93,8 +93,9 @@ export async function setUpSignIn(options: SignInSetup): Promise<Auth> {
     } else {
       await auth.api.createUser({ body: { email: FIRST_ADMIN_EMAIL, password, name: 'Administrator', role: 'admin' } })
     }
+    await db.updateTable('users').set({ must_change_password: 1 }).where('email', '=', FIRST_ADMIN_EMAIL).execute()
     log(
-      `the first admin: ${FIRST_ADMIN_EMAIL}, one-time password ${password} (shown only now; change it after signing in)`,
+      `the first admin: ${FIRST_ADMIN_EMAIL}, one-time password ${password} (shown only now; the first sign-in asks for a new one)`,
     )
   }
   return auth

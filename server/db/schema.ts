@@ -33,6 +33,8 @@ export interface UsersTable {
   created_at: IsoTime
   /** Null only for rows written before the directory migration set it. */
   updated_at: IsoTime | null
+  /** 1 while the user signs in with a password someone else chose: they must choose their own first. */
+  must_change_password: Generated<0 | 1>
 }
 
 /**

@@ -29,6 +29,8 @@ export interface Principal {
   role: Role
   via: 'session' | 'token'
   tokenId?: string
+  /** Signed in with a password someone else chose: only "who am I" and "change my password" until it changes. */
+  mustChangePassword: boolean
 }
 
 export const principalOf = (c: Context): Principal | undefined => c.get('principal' as never) as Principal | undefined
@@ -72,7 +74,7 @@ export function authGuard(auth: Auth, services: Pick<Services, 'db'>): Middlewar
       if (!key || !isRole(role)) return unauthorized(c)
       const user = await db
         .selectFrom('users')
-        .select(['id', 'name', 'email', 'role', 'active'])
+        .select(['id', 'name', 'email', 'role', 'active', 'must_change_password'])
         .where('id', '=', key.referenceId)
         .executeTakeFirst()
       if (!user || Number(user.active) !== 1 || !isRole(user.role)) return unauthorized(c)
@@ -84,13 +86,14 @@ export function authGuard(auth: Auth, services: Pick<Services, 'db'>): Middlewar
         role,
         via: 'token',
         tokenId: key.id,
+        mustChangePassword: false,
       }
     } else {
       const session = await auth.api.getSession({ headers: c.req.raw.headers }).catch(() => null)
       if (!session) return unauthorized(c)
       const user = await db
         .selectFrom('users')
-        .select(['id', 'name', 'email', 'role', 'active'])
+        .select(['id', 'name', 'email', 'role', 'active', 'must_change_password'])
         .where('id', '=', session.user.id)
         .executeTakeFirst()
       if (!user || Number(user.active) !== 1 || !isRole(user.role)) return unauthorized(c)
@@ -101,6 +104,7 @@ export function authGuard(auth: Auth, services: Pick<Services, 'db'>): Middlewar
         userRole: user.role,
         role: user.role,
         via: 'session',
+        mustChangePassword: Number(user.must_change_password) === 1,
       }
     }
     c.set('principal' as never, principal as never)
@@ -115,8 +119,17 @@ export function authGuard(auth: Auth, services: Pick<Services, 'db'>): Middlewar
 /** The role check of one operation, after the guard; without a guard (a server without sign-in) it lets through. */
 export function authorize(id: OperationId): MiddlewareHandler {
   const allowed = PERMISSIONS[id]
+  const whileChanging = id === 'getMe' || id === 'changeMyPassword'
   return async (c, next) => {
     const principal = principalOf(c)
+    if (principal?.mustChangePassword && !whileChanging) {
+      return apiError(
+        c,
+        403,
+        'password-change-required',
+        'You signed in with a password someone else chose: choose your own first (POST /api/me/password).',
+      )
+    }
     if (principal && allowed !== 'public' && !allowed.includes(principal.role)) {
       return apiError(
         c,
@@ -179,7 +192,32 @@ export function makeAuthHandlers(services: Services): AuthHandlers {
         user: { id: p.userId, name: p.name, email: p.email, role: p.userRole },
         role: p.role,
         via: p.via,
+        mustChangePassword: p.mustChangePassword,
       })
+    },
+
+    changeMyPassword: async ({ c, body }) => {
+      const p = signedIn(c)
+      if (p.via !== 'session') throw new HttpError(403, 'forbidden', 'A password is changed by its owner, signed in.')
+      const auth = services.auth as Auth
+      let headers: Headers
+      try {
+        const result = await auth.api.changePassword({
+          body: { currentPassword: body.currentPassword, newPassword: body.newPassword, revokeOtherSessions: true },
+          headers: c.req.raw.headers,
+          returnHeaders: true,
+        })
+        headers = result.headers
+      } catch {
+        throw new HttpError(422, 'invalid', 'The current password is wrong.', { path: '/currentPassword' })
+      }
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('users').set({ must_change_password: 0 }).where('id', '=', p.userId).execute()
+        await writeAudit(trx, actorOf(c), { action: 'user.passwordChanged', target: `user:${p.userId}` })
+      })
+      // The session goes on with the new cookie better-auth made.
+      for (const cookie of headers.getSetCookie()) c.header('Set-Cookie', cookie, { append: true })
+      return c.body(null, 204)
     },
 
     listTokens: async ({ c }) => {
@@ -234,6 +272,7 @@ export function makeAuthHandlers(services: Services): AuthHandlers {
       const ctx = await auth.$context
       const hash = await ctx.password.hash(body.password)
       const accounts = await ctx.internalAdapter.findAccounts(user.id)
+      await db.updateTable('users').set({ must_change_password: 1 }).where('id', '=', user.id).execute()
       if (accounts.some((a) => a.providerId === 'credential')) await ctx.internalAdapter.updatePassword(user.id, hash)
       else
         await ctx.internalAdapter.linkAccount({

@@ -33,6 +33,14 @@ export const PasswordBody = Type.Object(
   strict,
 )
 
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 200 }),
+    newPassword: Type.String({ minLength: 10, maxLength: 200, description: 'At least 10 characters' }),
+  },
+  strict,
+)
+
 const tokenProperties = {
   id: Type.String(),
   name: Type.String(),
@@ -49,6 +57,9 @@ export const authResponseSchemas = {
     user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), role: RoleSchema }),
     role: Type.Unsafe<string>({ type: 'string', enum: [...ROLES], description: 'What this request may do' }),
     via: Type.Unsafe<string>({ type: 'string', enum: ['session', 'token'] }),
+    mustChangePassword: Type.Boolean({
+      description: 'Signed in with a password someone else chose: only POST /api/me/password is allowed until then',
+    }),
   }),
   Token: Type.Object(tokenProperties),
   TokenWithSecret: Type.Object({
@@ -68,6 +79,17 @@ export const AUTH_OPERATIONS = {
       '200': { description: 'The signed-in user or the token’s user.', schema: ref('Me') },
       '401': { description: 'Nobody is signed in (code "unauthorized"): the app shows its sign-in screen.' },
       '404': { description: 'This server runs without sign-in (code "not-found"): nothing to sign in to.' },
+    },
+  },
+  changeMyPassword: {
+    method: 'post',
+    path: '/api/me/password',
+    summary: 'Choose a new password; your other sessions end',
+    body: { schema: ChangePasswordBody, maxBytes: 4096, description: 'The current and the new password.' },
+    responses: {
+      '204': { description: 'Changed; this session goes on (a new cookie comes with the answer).' },
+      '403': { description: 'Asked with an API token, not a signed-in session (code "forbidden").' },
+      '422': { description: 'The current password is wrong (code "invalid", path "/currentPassword").' },
     },
   },
   listTokens: {

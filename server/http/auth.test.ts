@@ -202,13 +202,31 @@ describeEachDatabase('sign-in, roles and tokens', (getDb, dialect) => {
     expect((await as(cookies.admin, 'PUT', '/api/users/u-new/password', { password: 'first password 1' })).status).toBe(
       204,
     )
-    const session = cookieOf(await signIn('nowy@signflow.test', 'first password 1'))
-    expect((await as(session, 'GET', '/api/me')).status).toBe(200)
+    let session = cookieOf(await signIn('nowy@signflow.test', 'first password 1'))
+    // A password someone else chose: only "who am I" and "my own password" until it changes.
+    expect(await (await as(session, 'GET', '/api/me')).json()).toMatchObject({ mustChangePassword: true })
+    const blocked = await as(session, 'GET', '/api/elements')
+    expect(blocked.status).toBe(403)
+    expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe('password-change-required')
+    const wrong = await as(session, 'POST', '/api/me/password', {
+      currentPassword: 'not it at all',
+      newPassword: 'my own password 9',
+    })
+    expect(wrong.status).toBe(422)
+    const changed = await as(session, 'POST', '/api/me/password', {
+      currentPassword: 'first password 1',
+      newPassword: 'my own password 9',
+    })
+    expect(changed.status).toBe(204)
+    session = cookieOf(changed)
+    expect((await as(session, 'GET', '/api/elements')).status).toBe(200)
+    expect(await (await as(session, 'GET', '/api/me')).json()).toMatchObject({ mustChangePassword: false })
+    expect((await signIn('nowy@signflow.test', 'my own password 9')).status).toBe(200)
     expect(
       (await as(cookies.admin, 'PUT', '/api/users/u-new/password', { password: 'second password 2' })).status,
     ).toBe(204)
     expect((await as(session, 'GET', '/api/me')).status).toBe(401)
-    expect((await signIn('nowy@signflow.test', 'first password 1')).status).toBe(401)
+    expect((await signIn('nowy@signflow.test', 'my own password 9')).status).toBe(401)
     expect((await signIn('nowy@signflow.test', 'second password 2')).status).toBe(200)
     expect(
       (await as(cookies.admin, 'PUT', '/api/users/u-nobody/password', { password: 'whatever 12345' })).status,

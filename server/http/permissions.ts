@@ -83,6 +83,7 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   listSubscriptionDeliveries: admin,
   // the caller and API tokens (a token's maker may revoke it; see the handlers)
   getMe: everyone,
+  changeMyPassword: everyone,
   listTokens: everyone,
   createToken: everyone,
   revokeToken: everyone,

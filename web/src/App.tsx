@@ -6,6 +6,7 @@ import Toolbar from '@mui/material/Toolbar'
 import Typography from '@mui/material/Typography'
 import { useCallback, useEffect, useState } from 'react'
 import { fetchMe, type Me, SIGNED_OUT_EVENT, signOut } from './api.js'
+import { ChangePassword } from './ChangePassword.js'
 import { Designer } from './Designer.js'
 import { Outbox } from './Outbox.js'
 import { ROUTES, useRoute } from './route.js'
@@ -27,7 +28,12 @@ export function App() {
     return () => window.removeEventListener(SIGNED_OUT_EVENT, out)
   }, [])
   const signedOut = session === 'signedOut'
-  const label = signedOut ? 'Sign in' : (ROUTES.find((r) => r.route === route)?.label ?? 'Designer')
+  const mustChange = typeof session === 'object' && session.mustChangePassword === true
+  const label = signedOut
+    ? 'Sign in'
+    : mustChange
+      ? 'Your password'
+      : (ROUTES.find((r) => r.route === route)?.label ?? 'Designer')
 
   useEffect(() => {
     document.title = `Signflow — ${label}`
@@ -41,7 +47,7 @@ export function App() {
           <Typography variant="h1" component="h1" sx={{ flexGrow: 1 }}>
             Signflow — {label}
           </Typography>
-          {!signedOut && (
+          {!signedOut && !mustChange && (
             <Box component="nav" aria-label="Screens" sx={{ display: 'flex', gap: 0.5, ml: { xs: -1.5, sm: 0 } }}>
               {ROUTES.map((r) => {
                 const current = r.route === route
@@ -92,6 +98,8 @@ export function App() {
       <Container component="main" maxWidth="lg" sx={{ py: { xs: 2, sm: 3 } }}>
         {session === 'loading' ? null : signedOut ? (
           <SignIn onSignedIn={load} />
+        ) : typeof session === 'object' && mustChange ? (
+          <ChangePassword name={session.user.name} onChanged={load} />
         ) : route === 'outbox' ? (
           <Outbox />
         ) : (

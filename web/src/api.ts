@@ -124,6 +124,7 @@ export interface Me {
   user: { id: string; name: string; email: string; role: string }
   role: string
   via: 'session' | 'token'
+  mustChangePassword?: boolean
 }
 
 /** Who is signed in: the user, `signedOut`, or `open` when the server has no sign-in (or no storage). */
@@ -160,4 +161,19 @@ export async function signIn(email: string, password: string): Promise<void> {
 
 export async function signOut(): Promise<void> {
   await call('/api/auth/sign-out', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+}
+
+/** Chooses a new password (the current one must be right). */
+export async function changeMyPassword(currentPassword: string, newPassword: string): Promise<void> {
+  try {
+    await call('/api/me/password', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ currentPassword, newPassword }),
+    })
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'bad-request')
+      throw new ApiError(400, 'short', 'The new password needs at least 10 characters.')
+    throw error
+  }
 }

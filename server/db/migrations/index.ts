@@ -10,6 +10,7 @@ import * as runtimeState from './2026_11_23_0005_runtime_state.js'
 import * as auditChain from './2026_11_23_0006_audit_chain.js'
 import * as webhookSubscriptions from './2026_11_23_0007_webhook_subscriptions.js'
 import * as auth from './2026_11_23_0008_auth.js'
+import * as passwordChange from './2026_11_23_0009_password_change.js'
 
 /** The migrations by name, as Kysely's `Migrator` records them in `kysely_migration`. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -21,6 +22,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_23_0006_audit_chain': auditChain,
   '2026_11_23_0007_webhook_subscriptions': webhookSubscriptions,
   '2026_11_23_0008_auth': auth,
+  '2026_11_23_0009_password_change': passwordChange,
 }
 
 /** A `MigrationProvider` for Kysely's `Migrator` that serves {@link migrations}. */
