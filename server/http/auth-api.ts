@@ -9,6 +9,7 @@
  * - the handlers of `auth-spec.ts`: who am I, and API tokens.
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { AUTH_PATHS, type Auth, CLIENT_IP_HEADER, ROLES, type Role } from '../auth/auth.js'
 import { writeAudit } from '../db/audit.js'
 import { actorOf } from './actor.js'
@@ -45,10 +46,20 @@ function socketAddress(c: Context): string {
   )
 }
 
+/** The roles a user may give a token: their own or readOnly; an admin any. */
+export function mayScope(userRole: Role, tokenRole: Role): boolean {
+  return userRole === 'admin' || tokenRole === userRole || tokenRole === 'readOnly'
+}
+
 /** Serves better-auth's sign-in, sign-out, session and password endpoints; nothing else of it. */
+const authBodyLimit = bodyLimit({
+  maxSize: 8 * 1024,
+  onError: (c) => apiError(c, 413, 'payload-too-large', 'The body is larger than 8 KB.'),
+})
+
 export function registerAuthRoutes(app: Hono, auth: Auth): void {
   for (const path of AUTH_PATHS) {
-    app.on(['GET', 'POST'], path, (c) => {
+    app.on(['GET', 'POST'], path, authBodyLimit, (c) => {
       const headers = new Headers(c.req.raw.headers)
       headers.set(CLIENT_IP_HEADER, socketAddress(c))
       return auth.handler(new Request(c.req.raw, { headers }))
@@ -77,7 +88,10 @@ export function authGuard(auth: Auth, services: Pick<Services, 'db'>): Middlewar
         .select(['id', 'name', 'email', 'role', 'active', 'must_change_password'])
         .where('id', '=', key.referenceId)
         .executeTakeFirst()
-      if (!user || Number(user.active) !== 1 || !isRole(user.role)) return unauthorized(c)
+      // A token acts with its role only while its owner may still give it (demoted owners' tokens stop), and
+      // not while the owner must choose a new password (an admin's reset locks tokens out too).
+      if (!user || Number(user.active) !== 1 || !isRole(user.role) || !mayScope(user.role, role)) return unauthorized(c)
+      if (Number(user.must_change_password) === 1) return unauthorized(c)
       principal = {
         userId: user.id,
         name: user.name,
@@ -200,6 +214,9 @@ export function makeAuthHandlers(services: Services): AuthHandlers {
       const p = signedIn(c)
       if (p.via !== 'session') throw new HttpError(403, 'forbidden', 'A password is changed by its owner, signed in.')
       const auth = services.auth as Auth
+      if (body.newPassword === body.currentPassword) {
+        throw new HttpError(422, 'invalid', 'Choose a password other than the one you have.', { path: '/newPassword' })
+      }
       let headers: Headers
       try {
         const result = await auth.api.changePassword({
@@ -233,7 +250,7 @@ export function makeAuthHandlers(services: Services): AuthHandlers {
       if (p.via !== 'session')
         throw new HttpError(403, 'forbidden', 'Tokens are made by a signed-in person, not by another token.')
       const role = body.role ?? p.userRole
-      if (p.userRole !== 'admin' && role !== p.userRole && role !== 'readOnly') {
+      if (!mayScope(p.userRole, role)) {
         throw new HttpError(403, 'forbidden', `You may make tokens for your own role (${p.userRole}) or readOnly.`, {
           path: '/role',
         })
@@ -282,6 +299,8 @@ export function makeAuthHandlers(services: Services): AuthHandlers {
           password: hash,
         })
       await ctx.internalAdapter.deleteUserSessions(user.id)
+      // A reset locks out whoever held the account: its API tokens go too.
+      await db.deleteFrom('auth_apikey').where('reference_id', '=', user.id).execute()
       await db
         .transaction()
         .execute((trx) => writeAudit(trx, actorOf(c), { action: 'user.passwordSet', target: `user:${user.id}` }))

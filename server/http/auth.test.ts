@@ -239,6 +239,55 @@ describeEachDatabase('sign-in, roles and tokens', (getDb, dialect) => {
     expect(audit).not.toContain('password 1')
   })
 
+  it("stops a token that its owner may no longer give, and a reset owner's tokens", async () => {
+    const made = await send(
+      app,
+      'POST',
+      '/api/tokens',
+      { name: 'admin script', role: 'admin' },
+      {
+        headers: { cookie: cookies.admin, origin: BASE, 'content-type': 'application/json' },
+      },
+    )
+    expect(made.status).toBe(201)
+    const bearer = { authorization: `Bearer ${made.body.token}` }
+    expect((await app.request('/api/audit', { headers: bearer })).status).toBe(200)
+    await db.updateTable('users').set({ role: 'sales' }).where('email', '=', 'admin@signflow.test').execute()
+    expect((await app.request('/api/audit', { headers: bearer })).status).toBe(401)
+    await db.updateTable('users').set({ role: 'admin' }).where('email', '=', 'admin@signflow.test').execute()
+    expect((await app.request('/api/me', { headers: bearer })).status).toBe(200)
+    // An admin's reset of that user's password ends the token.
+    const owner = await db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'admin@signflow.test')
+      .executeTakeFirstOrThrow()
+    expect(
+      (await as(cookies.admin, 'PUT', `/api/users/${owner.id}/password`, { password: PASSWORD.admin })).status,
+    ).toBe(204)
+    expect((await app.request('/api/me', { headers: bearer })).status).toBe(401)
+    // Signed in again with the password someone gave, the admin must choose another one, not the same.
+    const again = cookieOf(await signIn('admin@signflow.test', PASSWORD.admin))
+    const same = await as(again, 'POST', '/api/me/password', {
+      currentPassword: PASSWORD.admin,
+      newPassword: PASSWORD.admin,
+    })
+    expect(same.status).toBe(422)
+    const changed = await as(again, 'POST', '/api/me/password', {
+      currentPassword: PASSWORD.admin,
+      newPassword: 'admin password changed',
+    })
+    expect(changed.status).toBe(204)
+    cookies.admin = cookieOf(changed)
+    // A huge body on the sign-in route is refused unread.
+    const big = await app.request('/api/auth/sign-in/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'x@x.test', password: 'p'.repeat(100_000) }),
+    })
+    expect(big.status).toBe(413)
+  })
+
   it('records who changed what in the audit log', async () => {
     const res = await as(cookies.sales, 'POST', '/api/elements/deal-2/move', { stage: 'offer' })
     expect(res.status).toBe(200)
