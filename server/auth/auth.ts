@@ -25,14 +25,12 @@ import type { Database } from '../db/schema.js'
 export const ROLES = ['admin', 'analyst', 'sales', 'readOnly'] as const
 export type Role = (typeof ROLES)[number]
 
-/** The endpoints of better-auth served under `/api/auth`. */
-export const AUTH_PATHS = [
-  '/api/auth/sign-in/email',
-  '/api/auth/sign-out',
-  '/api/auth/get-session',
-  '/api/auth/revoke-sessions',
-  '/api/auth/change-password',
-] as const
+/**
+ * The endpoints of better-auth served under `/api/auth`: sign in, sign out, sign out everywhere. Who is
+ * signed in is `GET /api/me`, and a password changes through `POST /api/me/password`: both pass our guard,
+ * which refuses a deactivated user.
+ */
+export const AUTH_PATHS = ['/api/auth/sign-in/email', '/api/auth/sign-out', '/api/auth/revoke-sessions'] as const
 
 export interface AuthOptions {
   db: Kysely<Database>

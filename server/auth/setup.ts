@@ -32,25 +32,36 @@ export function sessionSecret(sqliteFile: string | undefined, log: (line: string
     return randomBytes(32).toString('base64url')
   }
   const file = join(dirname(sqliteFile), 'signflow.secret')
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  if (existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim()
+    if (kept.length < 32) {
+      throw new Error(
+        `${file} holds a secret shorter than 32 characters: put a longer one there (or delete the file to have one made; everyone is then signed out).`,
+      )
+    }
+    return kept
+  }
   const secret = randomBytes(32).toString('base64url')
   mkdirSync(dirname(file), { recursive: true })
   writeFileSync(file, `${secret}\n`, { mode: 0o600 })
   return secret
 }
 
-/** Gives a user a password (as a credential account), unless the user has one. */
-async function setPassword(auth: Auth, userId: string, password: string): Promise<boolean> {
+/**
+ * Gives a user a password (as a credential account). A user who has one keeps it unless `replace`: then it
+ * is replaced, and whoever held the account is out (sessions and API tokens end).
+ */
+async function givePassword(auth: Auth, db: Kysely<Database>, userId: string, password: string, replace: boolean) {
   const ctx = await auth.$context
   const accounts = await ctx.internalAdapter.findAccounts(userId)
-  if (accounts.some((a) => a.providerId === 'credential')) return false
-  await ctx.internalAdapter.linkAccount({
-    userId,
-    providerId: 'credential',
-    accountId: userId,
-    password: await ctx.password.hash(password),
-  })
-  return true
+  const hash = await ctx.password.hash(password)
+  if (!accounts.some((a) => a.providerId === 'credential')) {
+    await ctx.internalAdapter.linkAccount({ userId, providerId: 'credential', accountId: userId, password: hash })
+  } else if (replace) {
+    await ctx.internalAdapter.updatePassword(userId, hash)
+    await ctx.internalAdapter.deleteUserSessions(userId)
+    await db.deleteFrom('auth_apikey').where('reference_id', '=', userId).execute()
+  }
 }
 
 export interface SignInSetup {
@@ -60,6 +71,12 @@ export interface SignInSetup {
   secret: string
   /** The demo was seeded by this start: give its users their documented passwords. */
   demo: boolean
+  /**
+   * Whether the demo's people keep those passwords (the server listens on this machine only); otherwise
+   * they must choose their own at their first sign-in, as anyone who read the README could sign in as them.
+   * Default true.
+   */
+  demoPasswordsFinal?: boolean
   log: (line: string) => void
 }
 
@@ -72,7 +89,17 @@ export async function setUpSignIn(options: SignInSetup): Promise<Auth> {
   if (options.demo) {
     for (const [email, password] of Object.entries(DEMO_PASSWORDS)) {
       const user = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()
-      if (user) await setPassword(auth, user.id, password)
+      if (user) await givePassword(auth, db, user.id, password, false)
+    }
+    if (options.demoPasswordsFinal === false) {
+      await db
+        .updateTable('users')
+        .set({ must_change_password: 1 })
+        .where('email', 'in', Object.keys(DEMO_PASSWORDS))
+        .execute()
+      log(
+        "the demo's people sign in with the README's passwords once, then choose their own (this server is reachable from other machines)",
+      )
     }
   }
   // Someone must be able to sign in and make the others: on the first start, and whenever no admin can sign
@@ -89,7 +116,7 @@ export async function setUpSignIn(options: SignInSetup): Promise<Auth> {
     const existing = await db.selectFrom('users').select('id').where('email', '=', FIRST_ADMIN_EMAIL).executeTakeFirst()
     if (existing) {
       await db.updateTable('users').set({ role: 'admin', active: 1 }).where('id', '=', existing.id).execute()
-      await setPassword(auth, existing.id, password)
+      await givePassword(auth, db, existing.id, password, true)
     } else {
       await auth.api.createUser({ body: { email: FIRST_ADMIN_EMAIL, password, name: 'Administrator', role: 'admin' } })
     }

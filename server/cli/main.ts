@@ -106,7 +106,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .description('Start the server: the API under /api and the designer at /.')
     .option('--port <port>', 'port to listen on (default: $PORT or 8080)')
     .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
-    .action(async (options: { port?: string; host?: string }) => {
+    .option('--demo', 'on an empty database, seed the demo: pipelines, deals, clients, people (also $SIGNFLOW_DEMO=1)')
+    .action(async (options: { port?: string; host?: string; demo?: boolean }) => {
       code = await runServe(options, io)
     })
 

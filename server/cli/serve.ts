@@ -1,7 +1,7 @@
 import { EXIT, type Io } from './main.js'
 
-/** `signflow serve [--port P] [--host H]`: runs until the process is stopped. */
-export async function runServe(options: { port?: string; host?: string }, io: Io): Promise<number> {
+/** `signflow serve [--port P] [--host H] [--demo]`: runs until the process is stopped. */
+export async function runServe(options: { port?: string; host?: string; demo?: boolean }, io: Io): Promise<number> {
   const port = options.port ?? process.env.PORT ?? '8080'
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
     io.err(`signflow: --port must be a number from 0 to 65535, not "${port}"\n`)
@@ -9,10 +9,11 @@ export async function runServe(options: { port?: string; host?: string }, io: Io
   }
   const { startServer } = await import('../http/serve.js')
   const { startRuntime } = await import('../runtime/process.js')
-  // Storage, the demo on first start, the SMTP catcher unless SMTP_URL is set, and the workers.
+  // Storage, the demo (asked for) on an empty database, the SMTP catcher unless SMTP_URL is set, and the workers.
   const log = (line: string) => io.err(`signflow: ${line}\n`)
-  const runtime = await startRuntime({ log })
+  const demo = options.demo === true || process.env.SIGNFLOW_DEMO === '1'
   const host = options.host ?? process.env.HOST ?? '127.0.0.1'
+  const runtime = await startRuntime({ log, seed: demo })
   // Sign-in: cookies and the same-site check follow the address people use (SIGNFLOW_BASE_URL behind a proxy).
   const { setUpSignIn, sessionSecret } = await import('../auth/setup.js')
   const db = runtime.database.db
@@ -22,8 +23,15 @@ export async function runServe(options: { port?: string; host?: string }, io: Io
     baseURL: process.env.SIGNFLOW_BASE_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     secret: sessionSecret(runtime.database.dialect === 'sqlite' ? runtime.databaseTarget : undefined, log),
     demo: runtime.seeded,
+    // The demo's passwords are in the README: reachable from other machines, its people must choose their own.
+    demoPasswordsFinal: isLoopback(host),
     log,
   })
+  if (!process.env.SIGNFLOW_BASE_URL && (host === '0.0.0.0' || host === '::')) {
+    log(
+      `listening on every address: set SIGNFLOW_BASE_URL to the address people open (e.g. http://signflow.example.com:${port}); sign-in accepts pages from there only`,
+    )
+  }
   const server = await startServer({
     port: Number(port),
     host,
@@ -42,4 +50,9 @@ export async function runServe(options: { port?: string; host?: string }, io: Io
   })
   await runtime.close()
   return EXIT.ok
+}
+
+/** Whether only this machine can reach an address. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }

@@ -11,11 +11,9 @@
  * to the public list.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import type { IncomingMessage } from 'node:http'
 import { extname, join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type MiddlewareHandler } from 'hono'
-import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import { rateLimiter } from 'hono-rate-limiter'
@@ -27,7 +25,9 @@ import {
   importGraph,
   paletteFor,
 } from '../../shared/index.js'
+import { AUTH_PATHS } from '../auth/auth.js'
 import { authGuard, principalOf, registerAuthRoutes } from './auth-api.js'
+import { clientAddress } from './client-address.js'
 import { DOCS_PATH, registerDocsPage } from './docs-page.js'
 import { type ApiErrorBody, apiError, knownErrorResponse } from './errors.js'
 import { readBodyText } from './input.js'
@@ -58,16 +58,14 @@ export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set([
  * segment each, as the router matches `:flowId` and `:triggerId`; nothing else is served under `/api/webhooks/`.
  * And the docs page's files (`/api/docs/<file>`): the page that reads the public description.
  */
-export const PUBLIC_API_PATTERNS: readonly RegExp[] = [
-  /^\/api\/webhooks\/[^/]+\/[^/]+$/,
-  /^\/api\/docs\/[^/]+$/,
-  // Sign-in itself (better-auth's endpoints: only those in AUTH_PATHS are served).
-  /^\/api\/auth\/[a-z/-]+$/,
-]
+export const PUBLIC_API_PATTERNS: readonly RegExp[] = [/^\/api\/webhooks\/[^/]+\/[^/]+$/, /^\/api\/docs\/[^/]+$/]
+
+/** Sign-in itself: exactly the few better-auth endpoints that are served (any other `/api/auth/…` is guarded). */
+const SIGN_IN_PATHS: ReadonlySet<string> = new Set(AUTH_PATHS)
 
 /** Whether a request to `path` skips the guard. */
 export function isPublicApiPath(path: string): boolean {
-  return PUBLIC_API_PATHS.has(path) || PUBLIC_API_PATTERNS.some((pattern) => pattern.test(path))
+  return PUBLIC_API_PATHS.has(path) || SIGN_IN_PATHS.has(path) || PUBLIC_API_PATTERNS.some((p) => p.test(path))
 }
 
 export interface AppOptions {
@@ -80,15 +78,18 @@ export interface AppOptions {
   services?: Services
   /**
    * How many requests one address may make a minute to the public endpoints anyone can reach: webhook
-   * calls (per webhook) and `POST /api/validate`. Default 120 and 60.
+   * calls (per webhook) and `POST /api/validate`. Default 120 and 60. And how many wrong current passwords
+   * one user may give `POST /api/me/password` in 15 minutes (default 5).
    */
-  rateLimits?: { webhookPerMinute?: number; validatePerMinute?: number }
+  rateLimits?: { webhookPerMinute?: number; validatePerMinute?: number; passwordChangePerWindow?: number }
   /**
    * Runs before every `/api` route except the public ones ({@link PUBLIC_API_PATHS}), including
    * unknown paths: the place for authentication. Default: lets everything through.
    */
   guard?: MiddlewareHandler
 }
+
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 function isApiPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/')
@@ -150,8 +151,7 @@ export function createApp(options: AppOptions = {}): Hono {
       windowMs: 60_000,
       limit: perMinute,
       standardHeaders: 'draft-7',
-      keyGenerator: (c) =>
-        `${(c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress ?? 'local'} ${c.req.path}`,
+      keyGenerator: (c) => `${clientAddress(c) ?? 'local'} ${c.req.path}`,
       handler: (c) =>
         apiError(c, 429, 'rate-limited', 'Too many requests from this address; wait a minute and try again.'),
     })
@@ -219,10 +219,36 @@ export function createApp(options: AppOptions = {}): Hono {
     return guard(c, next)
   })
   if (auth) {
-    // A request carried by a session cookie must come from our own pages: a form on another site (the
-    // only kind a browser sends there without asking) is refused. API tokens are not sent by browsers.
-    const sameSite = csrf({ origin: (origin) => origin === new URL(auth.options.baseURL ?? 'http://localhost').origin })
-    app.use('/api/*', (c, next) => (principalOf(c)?.via === 'session' ? sameSite(c, next) : next()))
+    // A change carried by a session cookie must come from our own pages, whatever its content type: its Origin
+    // (which browsers send with every POST, PUT, PATCH and DELETE) is ours. A form or a script on another site
+    // is refused before anything reads its body. API tokens are not sent by browsers on their own.
+    const ownOrigin = new URL(auth.options.baseURL ?? 'http://localhost').origin
+    app.use('/api/*', async (c, next) => {
+      if (principalOf(c)?.via !== 'session' || SAFE_METHODS.has(c.req.method)) return next()
+      const origin = c.req.header('origin')
+      if (origin === ownOrigin || (origin === undefined && c.req.header('sec-fetch-site') === 'same-origin')) {
+        return next()
+      }
+      return apiError(
+        c,
+        403,
+        'forbidden',
+        `A change made with the sign-in cookie must come from Signflow's own pages (Origin: ${ownOrigin}); scripts use an API token.`,
+      )
+    })
+    // Guesses of one's own current password are limited per user, as sign-in is per address: five wrong ones
+    // in 15 minutes, then 429 until the window passes. Right ones do not count.
+    app.use(
+      '/api/me/password',
+      rateLimiter({
+        windowMs: 15 * 60_000,
+        limit: options.rateLimits?.passwordChangePerWindow ?? 5,
+        skipSuccessfulRequests: true,
+        standardHeaders: 'draft-7',
+        keyGenerator: (c) => `password ${principalOf(c)?.userId ?? clientAddress(c) ?? 'local'}`,
+        handler: (c) => apiError(c, 429, 'rate-limited', 'Too many wrong passwords; wait 15 minutes and try again.'),
+      }),
+    )
   }
   registerRuntimeApi(app, options.services)
 

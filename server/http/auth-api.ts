@@ -15,6 +15,7 @@ import { writeAudit } from '../db/audit.js'
 import { actorOf } from './actor.js'
 import type { OperationId } from './api-spec.js'
 import type { AuthOperationId } from './auth-spec.js'
+import { clientAddress } from './client-address.js'
 import { apiError, HttpError } from './errors.js'
 import { PERMISSIONS } from './permissions.js'
 import type { Handler, Services } from './runtime-api.js'
@@ -39,13 +40,6 @@ export const principalOf = (c: Context): Principal | undefined => c.get('princip
 const isRole = (value: unknown): value is Role =>
   typeof value === 'string' && (ROLES as readonly string[]).includes(value)
 
-function socketAddress(c: Context): string {
-  return (
-    (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ??
-    'local'
-  )
-}
-
 /** The roles a user may give a token: their own or readOnly; an admin any. */
 export function mayScope(userRole: Role, tokenRole: Role): boolean {
   return userRole === 'admin' || tokenRole === userRole || tokenRole === 'readOnly'
@@ -61,7 +55,7 @@ export function registerAuthRoutes(app: Hono, auth: Auth): void {
   for (const path of AUTH_PATHS) {
     app.on(['GET', 'POST'], path, authBodyLimit, (c) => {
       const headers = new Headers(c.req.raw.headers)
-      headers.set(CLIENT_IP_HEADER, socketAddress(c))
+      headers.set(CLIENT_IP_HEADER, clientAddress(c) ?? 'local')
       return auth.handler(new Request(c.req.raw, { headers }))
     })
   }
@@ -158,6 +152,13 @@ export function authorize(id: OperationId): MiddlewareHandler {
 
 type AuthHandlers = { [K in AuthOperationId]: Handler<K> }
 
+/** The operations a role may call, by the one table. */
+function operationsOf(role: Role): string[] {
+  return Object.entries(PERMISSIONS)
+    .filter(([, allowed]) => allowed === 'public' || allowed.includes(role))
+    .map(([id]) => id)
+}
+
 interface TokenRow {
   id: string
   name: string | null
@@ -207,6 +208,7 @@ export function makeAuthHandlers(services: Services): AuthHandlers {
         role: p.role,
         via: p.via,
         mustChangePassword: p.mustChangePassword,
+        operations: p.mustChangePassword ? ['getMe', 'changeMyPassword'] : operationsOf(p.role),
       })
     },
 

@@ -60,6 +60,10 @@ export const authResponseSchemas = {
     mustChangePassword: Type.Boolean({
       description: 'Signed in with a password someone else chose: only POST /api/me/password is allowed until then',
     }),
+    operations: Type.Array(Type.String(), {
+      description:
+        'The operation ids (as in this document) this request may call: the web app shows or enables what they allow',
+    }),
   }),
   Token: Type.Object(tokenProperties),
   TokenWithSecret: Type.Object({
@@ -90,6 +94,7 @@ export const AUTH_OPERATIONS = {
       '204': { description: 'Changed; this session goes on (a new cookie comes with the answer).' },
       '403': { description: 'Asked with an API token, not a signed-in session (code "forbidden").' },
       '422': { description: 'The current password is wrong (code "invalid", path "/currentPassword").' },
+      '429': { description: 'Five wrong current passwords in 15 minutes (code "rate-limited"): wait.' },
     },
   },
   listTokens: {

@@ -80,11 +80,16 @@ describeEachDatabase('sign-in, roles and tokens', (getDb, dialect) => {
     expect(cookie).toMatch(/HttpOnly/i)
     expect(cookie).toMatch(/SameSite=Lax/i)
     const me = await as(cookieOf(res), 'GET', '/api/me')
-    expect(await me.json()).toMatchObject({
+    const who = (await me.json()) as { operations: string[] }
+    expect(who).toMatchObject({
       user: { email: 'sales@signflow.test', role: 'sales' },
       role: 'sales',
       via: 'session',
     })
+    // What the web app may offer: a salesperson moves deals, but neither publishes flows nor manages users.
+    expect(who.operations).toEqual(expect.arrayContaining(['moveElement', 'listElements', 'getMe']))
+    expect(who.operations).not.toContain('publishVersion')
+    expect(who.operations).not.toContain('createUser')
     // The password is stored as a slow hash, never as typed.
     const stored = JSON.stringify(
       await db
@@ -132,9 +137,7 @@ describeEachDatabase('sign-in, roles and tokens', (getDb, dialect) => {
       'POST',
       '/api/tokens',
       { name: 'CRM sync', role: 'readOnly' },
-      {
-        headers: { cookie: cookies.sales, 'content-type': 'application/json' },
-      },
+      { headers: { cookie: cookies.sales, origin: BASE, 'content-type': 'application/json' } },
     )
     expect(made.status).toBe(201)
     expect(made.body.token).toMatch(/^sf_/)
@@ -161,9 +164,7 @@ describeEachDatabase('sign-in, roles and tokens', (getDb, dialect) => {
       'POST',
       '/api/tokens',
       { name: 'too much', role: 'admin' },
-      {
-        headers: { cookie: cookies.sales, 'content-type': 'application/json' },
-      },
+      { headers: { cookie: cookies.sales, origin: BASE, 'content-type': 'application/json' } },
     )
     expect(above.status).toBe(403)
     expect(above.body.error.path).toBe('/role')
@@ -188,6 +189,65 @@ describeEachDatabase('sign-in, roles and tokens', (getDb, dialect) => {
     })
     expect(forged.status).toBe(403)
     expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('forbidden')
+    // Whatever its type: JSON from another site, or saying nothing of where it comes from, is refused too.
+    const variants: Array<Record<string, string>> = [
+      { origin: 'https://evil.example' },
+      {},
+      { 'sec-fetch-site': 'cross-site' },
+    ]
+    for (const headers of variants) {
+      const json = await app.request('/api/elements/deal-1/move', {
+        method: 'POST',
+        headers: { cookie: cookies.sales, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ stage: 'offer' }),
+      })
+      expect(json.status, JSON.stringify(headers)).toBe(403)
+      expect(await json.json()).toMatchObject({
+        error: { code: 'forbidden', message: expect.stringMatching(/Origin/) },
+      })
+    }
+    // A browser that sends no Origin but says the request is from the same origin is believed.
+    const sameOrigin = await app.request('/api/elements/deal-1/fields', {
+      method: 'PATCH',
+      headers: { cookie: cookies.sales, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' },
+      body: JSON.stringify({ fields: { note: 'same origin' } }),
+    })
+    expect(sameOrigin.status, await sameOrigin.clone().text()).toBe(200)
+    // Nothing moved.
+    const deal = await db.selectFrom('elements').select('stage').where('id', '=', 'deal-1').executeTakeFirstOrThrow()
+    expect(deal.stage).not.toBe('offer')
+  })
+
+  it('serves only sign-in, sign-out and sign-out-everywhere of better-auth', async () => {
+    for (const path of ['/api/auth/change-password', '/api/auth/get-session', '/api/auth/list-sessions']) {
+      expect((await app.request(path, { method: 'POST' })).status, path).toBe(401)
+      expect((await as(cookies.readOnly, 'POST', path, {})).status, path).toBe(404)
+    }
+  })
+
+  it("limits guesses of one's own current password: five wrong in 15 minutes, then 429 even for the right one", async () => {
+    // A colleague of their own: the matrix above has already sent this endpoint a bad request for each role.
+    await auth.api.createUser({
+      body: { email: 'guess@signflow.test', password: PASSWORD.analyst, name: 'Guess', role: 'analyst' as 'admin' },
+    })
+    const session = cookieOf(await signIn('guess@signflow.test', PASSWORD.analyst))
+    const statuses: number[] = []
+    for (let i = 0; i < 6; i++) {
+      const res = await as(session, 'POST', '/api/me/password', {
+        currentPassword: `guess number ${i}`,
+        newPassword: 'a new password 2026',
+      })
+      statuses.push(res.status)
+    }
+    expect(statuses).toEqual([422, 422, 422, 422, 422, 429])
+    const right = await as(session, 'POST', '/api/me/password', {
+      currentPassword: PASSWORD.analyst,
+      newPassword: 'a new password 2026',
+    })
+    expect(right.status).toBe(429)
+    expect(await right.json()).toMatchObject({ error: { code: 'rate-limited' } })
+    // Sign-in itself is limited per address, not by this.
+    expect((await signIn('guess@signflow.test', PASSWORD.analyst)).status).toBe(200)
   })
 
   it('lets an admin give a new colleague a password, and ends their sessions when it changes', async () => {
@@ -318,10 +378,17 @@ describeEachDatabase('sign-in, roles and tokens', (getDb, dialect) => {
     expect((await as(second, 'GET', '/api/me')).status).toBe(401)
 
     const reader = cookieOf(await signIn('readonly@signflow.test', PASSWORD.readOnly))
-    await db.updateTable('users').set({ active: 0 }).where('email', '=', 'readonly@signflow.test').execute()
+    const readerId = (
+      await db.selectFrom('users').select('id').where('email', '=', 'readonly@signflow.test').executeTakeFirstOrThrow()
+    ).id
+    const sessions = () => db.selectFrom('auth_session').select('id').where('user_id', '=', readerId).execute()
+    expect((await sessions()).length).toBeGreaterThan(0)
+    expect((await as(cookies.admin, 'PATCH', `/api/users/${readerId}`, { active: false })).status).toBe(200)
     expect((await as(reader, 'GET', '/api/me')).status).toBe(401)
+    expect(await sessions()).toEqual([])
     expect((await signIn('readonly@signflow.test', PASSWORD.readOnly)).status).toBe(403)
-    await db.updateTable('users').set({ active: 1 }).where('email', '=', 'readonly@signflow.test').execute()
+    expect((await as(cookies.admin, 'PATCH', `/api/users/${readerId}`, { active: true })).status).toBe(200)
+    cookies.readOnly = cookieOf(await signIn('readonly@signflow.test', PASSWORD.readOnly))
   })
 })
 

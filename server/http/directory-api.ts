@@ -762,6 +762,9 @@ export function makeDirectoryHandlers(services: Pick<Services, 'db'>): Directory
             })
             .where('id', '=', before.id)
             .execute()
+          // A deactivated user is signed out everywhere at once (the guard refuses them anyway; this ends the
+          // sessions themselves, so that nothing of better-auth's answers to them either).
+          if (!active) await trx.deleteFrom('auth_session').where('user_id', '=', before.id).execute()
           const detail = {
             changed: changedKeys(body),
             ...(body.role !== undefined ? { role } : {}),

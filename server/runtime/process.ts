@@ -1,6 +1,6 @@
 /**
  * The runtime as a process runs it: the database (SQLite file by default, PostgreSQL with
- * `DATABASE_URL`), migrated; the demo seeded on first start; the SMTP catcher when no
+ * `DATABASE_URL`), migrated; the demo seeded on an empty database if asked; the SMTP catcher when no
  * `SMTP_URL` is given; and two loops, one running the rules that fell due and one delivering
  * the outbox. Several processes may share one PostgreSQL: each due element and each effect is
  * claimed by one of them.
@@ -16,7 +16,7 @@ import { seedDemo } from './seed.js'
 export interface RuntimeProcessOptions {
   /** `postgres://…`, or a SQLite file path; default `DATABASE_URL`, else `data/signflow.sqlite`. */
   database?: string
-  /** Seed the demo on an empty database. Default true. */
+  /** Seed the demo on an empty database. Default false. */
   seed?: boolean
   /** `smtp://…`; default `SMTP_URL`, else the embedded catcher. */
   smtpUrl?: string
@@ -51,7 +51,7 @@ export async function startRuntime(options: RuntimeProcessOptions = {}): Promise
   const claimMs = options.claimMs ?? (Number(process.env.SIGNFLOW_CLAIM_MS) || 60_000)
   const runtime = new Runtime({ db: database.db, worker, claimMs })
   let seeded = false
-  if (options.seed ?? true) {
+  if (options.seed === true) {
     seeded = await seedDemo(database.db, runtime)
     if (seeded) log('seeded the demo: 5 pipelines with their flows, deals, clients, users')
   }

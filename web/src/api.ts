@@ -125,6 +125,8 @@ export interface Me {
   role: string
   via: 'session' | 'token'
   mustChangePassword?: boolean
+  /** The API operations this session may call (absent from older servers): what the UI offers follows it. */
+  operations?: string[]
 }
 
 /** Who is signed in: the user, `signedOut`, or `open` when the server has no sign-in (or no storage). */
