@@ -1,7 +1,6 @@
-import TextField from '@mui/material/TextField'
 import { useState } from 'react'
 import { changeMyPassword } from './api.js'
-import { FormCard } from './FormCard.js'
+import { FormCard, FormField } from './FormCard.js'
 
 /** After signing in with a password someone else chose: choose your own before anything else. */
 export function ChangePassword({ name, onChanged }: { name: string; onChanged: () => void }) {
@@ -22,34 +21,28 @@ export function ChangePassword({ name, onChanged }: { name: string; onChanged: (
       }}
       maxWidth={420}
     >
-      <TextField
+      <FormField
         label="Current password"
         type="password"
         autoComplete="current-password"
         value={current}
-        onChange={(e) => setCurrent(e.target.value)}
-        required
+        onChange={setCurrent}
         autoFocus
-        fullWidth
       />
-      <TextField
+      <FormField
         label="New password"
         type="password"
         autoComplete="new-password"
         helperText="At least 10 characters"
         value={next}
-        onChange={(e) => setNext(e.target.value)}
-        required
-        fullWidth
+        onChange={setNext}
       />
-      <TextField
+      <FormField
         label="New password again"
         type="password"
         autoComplete="new-password"
         value={again}
-        onChange={(e) => setAgain(e.target.value)}
-        required
-        fullWidth
+        onChange={setAgain}
       />
     </FormCard>
   )

@@ -2,6 +2,7 @@ import Alert from '@mui/material/Alert'
 import Box from '@mui/material/Box'
 import Button from '@mui/material/Button'
 import Paper from '@mui/material/Paper'
+import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
 import { type FormEvent, type ReactNode, useId, useState } from 'react'
 import { ApiError } from './api.js'
@@ -88,4 +89,20 @@ export function FormCard({
       </Paper>
     </Box>
   )
+}
+
+interface FormFieldProps {
+  label: string
+  type: 'email' | 'password' | 'text'
+  autoComplete: string
+  value: string
+  onChange: (value: string) => void
+  name?: string
+  helperText?: string
+  autoFocus?: boolean
+}
+
+/** A required, full-width field of a {@link FormCard}. */
+export function FormField({ onChange, ...props }: FormFieldProps) {
+  return <TextField {...props} onChange={(e) => onChange(e.target.value)} required fullWidth />
 }

@@ -1,7 +1,6 @@
-import TextField from '@mui/material/TextField'
 import { useState } from 'react'
 import { signIn } from './api.js'
-import { FormCard } from './FormCard.js'
+import { FormCard, FormField } from './FormCard.js'
 
 /** The sign-in screen: email and password; what went wrong said in words. */
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
@@ -19,26 +18,22 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
         onSignedIn()
       }}
     >
-      <TextField
+      <FormField
         label="Email"
         type="email"
         name="email"
         autoComplete="username"
         value={email}
-        onChange={(e) => setEmail(e.target.value)}
-        required
+        onChange={setEmail}
         autoFocus
-        fullWidth
       />
-      <TextField
+      <FormField
         label="Password"
         type="password"
         name="password"
         autoComplete="current-password"
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        required
-        fullWidth
+        onChange={setPassword}
       />
     </FormCard>
   )
