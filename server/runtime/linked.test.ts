@@ -143,7 +143,7 @@ describeEachDatabase('elements linked to the directory', (getDb) => {
     expect(JSON.stringify(JSON.parse(row.state ?? '{}').fields)).not.toContain('Société')
   })
 
-  it("writes the requisites a rule changed to the company, audited as the engine's, for every element to see", async () => {
+  it("writes the requisites a rule changed to the company, audited as that rule's, for every element to see", async () => {
     await runtime.moveElement('deal-1', 'offer', { kind: 'api' })
     const company = await db.selectFrom('companies').selectAll().where('id', '=', 'sg').executeTakeFirstOrThrow()
     const data = JSON.parse(company.data)
@@ -153,7 +153,11 @@ describeEachDatabase('elements linked to the directory', (getDb) => {
     expect(company.search_text).toContain('fr-new-2')
     const audit = await db.selectFrom('audit_log').selectAll().where('target', '=', 'company:sg').execute()
     expect(audit.map((r) => [r.actor, r.action, JSON.parse(r.detail)])).toEqual([
-      ['engine', 'company.updated', { element: 'deal-1', requisites: ['taxId', 'address.actual.city'] }],
+      [
+        'engine:new-requisites',
+        'company.updated',
+        { element: 'deal-1', rules: ['new-requisites'], requisites: ['taxId', 'address.actual.city'] },
+      ],
     ])
     // The history shows the change on the element; its own fields stay free of it.
     const history = await db.selectFrom('history').selectAll().where('element_id', '=', 'deal-1').execute()

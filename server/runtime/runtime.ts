@@ -468,8 +468,17 @@ export class Runtime {
         } else if (before !== undefined && sameJson(before, value)) delete fields[key]
       }
       next = { ...next, fields }
-      if (linked) {
-        await writeRequisites(trx, linked.source, changes, { id: 'engine' }, { element: elementId }, at)
+      if (linked && changes.size > 0) {
+        // The audit row names the rules that changed them ("engine:<rule>"), as the timeline does.
+        const rules = [
+          ...new Set(
+            records.flatMap((r) =>
+              r.type === 'field.changed' && r.by.kind === 'rule' && changes.has(r.field) ? [r.by.node] : [],
+            ),
+          ),
+        ]
+        const actor = { id: rules.length > 0 ? `engine:${rules.join(',')}` : 'engine' }
+        await writeRequisites(trx, linked.source, changes, actor, { element: elementId, rules }, at)
       }
     }
     // The last history seq is kept in the stored state; an element stored before that asks the table.
