@@ -13,14 +13,15 @@ export async function runServe(options: { port?: string; host?: string; demo?: b
   const log = (line: string) => io.err(`signflow: ${line}\n`)
   const demo = options.demo === true || process.env.SIGNFLOW_DEMO === '1'
   const host = options.host ?? process.env.HOST ?? '127.0.0.1'
-  const runtime = await startRuntime({ log, seed: demo })
-  // Sign-in: cookies and the same-site check follow the address people use (SIGNFLOW_BASE_URL behind a proxy).
+  // Sign-in and links follow the address people use (SIGNFLOW_BASE_URL behind a proxy).
+  const baseURL = process.env.SIGNFLOW_BASE_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  const runtime = await startRuntime({ log, seed: demo, publicUrl: baseURL })
   const { setUpSignIn, sessionSecret } = await import('../auth/setup.js')
   const db = runtime.database.db
   const auth = await setUpSignIn({
     db,
     dialect: runtime.database.dialect,
-    baseURL: process.env.SIGNFLOW_BASE_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    baseURL,
     secret: sessionSecret(runtime.database.dialect === 'sqlite' ? runtime.databaseTarget : undefined, log),
     demo: runtime.seeded,
     // The demo's passwords are in the README: reachable from other machines, its people must choose their own.

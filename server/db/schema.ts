@@ -316,6 +316,81 @@ export interface AuthAccountTable {
   provider_id: string
 }
 
+/** An uploaded PDF template (`file_id`) with its placed fields (`fields`, JSON `PlacedField[]`). */
+export interface DocumentTemplatesTable {
+  id: string
+  type: string
+  name: string
+  locale: string
+  currency: string
+  tax_rate: number
+  file_id: string
+  fields: JsonText
+  created_at: IsoTime
+  updated_at: IsoTime
+}
+
+/**
+ * A generated document of an element. `data` is JSON: the content it was drawn from and the parties' boxes
+ * (`server/documents/store.ts`). The public link's token is kept only as its SHA-256 (hex).
+ */
+export interface DocumentsTable {
+  id: string
+  element_id: string
+  effect_id: string | null
+  template_id: string
+  type: string
+  number: string
+  title: string
+  /** created, sent, signing, signed, declined, expired */
+  status: string
+  data: JsonText
+  original_file_id: string
+  original_sha256: string
+  signed_file_id: string | null
+  signed_sha256: string | null
+  public_token_hash: string | null
+  public_expires_at: IsoTime | null
+  public_revoked_at: IsoTime | null
+  created_by: string
+  created_at: IsoTime
+  updated_at: IsoTime
+}
+
+/** One signer of a document, reached by a personal link (its token kept as SHA-256 hex); `data` is JSON. */
+export interface SigningPartiesTable {
+  id: string
+  document_id: string
+  /** company or client */
+  role: string
+  /** Signing order: lower signs first; equal ones in parallel. */
+  position: number
+  name: string
+  email: string
+  phone: string
+  channel: string
+  token_hash: string
+  /** waiting, sent, viewed, consented, signed, declined, expired */
+  status: string
+  expires_at: IsoTime
+  data: JsonText
+  created_at: IsoTime
+  updated_at: IsoTime
+}
+
+/** What happened to a document and its signers, with where from. */
+export interface DocumentEventsTable {
+  id: string
+  document_id: string
+  party_id: string | null
+  type: string
+  at: IsoTime
+  ip: string | null
+  user_agent: string | null
+  channel: string | null
+  detail: JsonText
+}
+
 /** All tables, for `Kysely<Database>`. */
 export interface Database {
   users: UsersTable
@@ -343,6 +418,10 @@ export interface Database {
   auth_apikey: AuthApikeyTable
   auth_session: AuthSessionTable
   auth_account: AuthAccountTable
+  document_templates: DocumentTemplatesTable
+  documents: DocumentsTable
+  signing_parties: SigningPartiesTable
+  document_events: DocumentEventsTable
 }
 
 export type TableName = keyof Database
@@ -368,6 +447,8 @@ export type HistoryRow = Row<'history'>
 export type MessageRow = Row<'messages'>
 export type NotificationRow = Row<'notifications'>
 export type TaskRow = Row<'tasks'>
+export type DocumentRow = Row<'documents'>
+export type SigningPartyRow = Row<'signing_parties'>
 export type AuditLogRow = Row<'audit_log'>
 export type WebhookSecretRow = Row<'webhook_secrets'>
 export type FileRow = Row<'files'>

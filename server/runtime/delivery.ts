@@ -1,13 +1,15 @@
 /**
  * How each kind of effect reaches the world: email through nodemailer to any SMTP server, SMS
  * through an HTTP adapter in a common provider's REST shape, notifications and tasks as rows
- * people see in the app. Email attachments are stored files (`files`), named by id in the rule. Documents (PDF, signing) come with the documents issue: until then
- * such an effect fails with a clear reason, and its rule fails, as any failed effect does.
+ * people see in the app. Email attachments are stored files (`files`), named by id in the rule. Documents are
+ * generated, numbered and stored (`server/documents/store.ts`); their id, number, type, PDF file and public
+ * link are the rule's outputs.
  */
 import type { Kysely } from 'kysely'
 import nodemailer from 'nodemailer'
 import type { EffectRequest, Json } from '../../shared/engine/types.js'
 import type { Database } from '../db/schema.js'
+import { createDocument } from '../documents/store.js'
 import type { Deliver } from './outbox.js'
 
 export interface DeliveryOptions {
@@ -23,6 +25,8 @@ export interface DeliveryOptions {
    */
   smsUrl?: string
   smsFrom?: string
+  /** Where people reach the server, for the links in documents and messages. Default http://127.0.0.1:8080. */
+  publicUrl?: string
   now?: () => number
 }
 
@@ -30,6 +34,7 @@ export function createDelivery(options: DeliveryOptions): Deliver {
   const transport = nodemailer.createTransport(options.smtpUrl)
   const now = options.now ?? Date.now
   const { db } = options
+  const publicUrl = options.publicUrl ?? 'http://127.0.0.1:8080'
 
   const email = async (
     to: string,
@@ -155,9 +160,29 @@ export function createDelivery(options: DeliveryOptions): Deliver {
           .execute()
         return { taskId: id }
       }
-      case 'createDocument':
+      case 'createDocument': {
+        const made = await createDocument(db, {
+          elementId,
+          templateId: request.template,
+          extraFields: request.fields,
+          withSignatureAndStamp: request.withSignatureAndStamp,
+          publicLink: request.publicLink,
+          ...(request.myCompany?.company ? { myCompanyId: request.myCompany.company } : {}),
+          effectId,
+          actor: { id: 'engine' },
+          publicUrl,
+          now: now(),
+        })
+        return {
+          documentId: made.id,
+          documentNumber: made.number,
+          documentType: made.type,
+          pdf: made.pdfFileId,
+          ...(made.publicLink ? { publicLink: made.publicLink } : {}),
+        }
+      }
       case 'sendForSigning':
-        throw new Error('documents are not generated yet: PDF generation and signing come with the documents issue')
+        throw new Error('sending for signing is not built yet: it comes with the signing part of the documents issue')
     }
   }
 }

@@ -24,6 +24,8 @@ export interface RuntimeProcessOptions {
   pollMs?: number
   /** Run the loops (a web-only process may not). Default true. */
   work?: boolean
+  /** Where people reach the server, for links in documents and messages. Default `SIGNFLOW_BASE_URL`, else http://127.0.0.1:8080. */
+  publicUrl?: string
   /** How long a claim lasts if its process dies. Default `SIGNFLOW_CLAIM_MS`, else 60 s. */
   claimMs?: number
   log?: (line: string) => void
@@ -66,6 +68,7 @@ export async function startRuntime(options: RuntimeProcessOptions = {}): Promise
     db: database.db,
     smtpUrl,
     from: process.env.MAIL_FROM ?? 'Signflow <no-reply@signflow.local>',
+    publicUrl: options.publicUrl ?? process.env.SIGNFLOW_BASE_URL ?? 'http://127.0.0.1:8080',
   })
   const outbox = new OutboxWorker({ db: database.db, runtime, deliver, worker, claimMs })
 

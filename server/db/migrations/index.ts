@@ -11,6 +11,7 @@ import * as auditChain from './2026_11_23_0006_audit_chain.js'
 import * as webhookSubscriptions from './2026_11_23_0007_webhook_subscriptions.js'
 import * as auth from './2026_11_23_0008_auth.js'
 import * as passwordChange from './2026_11_23_0009_password_change.js'
+import * as documents from './2026_11_23_0010_documents.js'
 
 /** The migrations by name, as Kysely's `Migrator` records them in `kysely_migration`. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -23,6 +24,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_23_0007_webhook_subscriptions': webhookSubscriptions,
   '2026_11_23_0008_auth': auth,
   '2026_11_23_0009_password_change': passwordChange,
+  '2026_11_23_0010_documents': documents,
 }
 
 /** A `MigrationProvider` for Kysely's `Migrator` that serves {@link migrations}. */

@@ -1,0 +1,622 @@
+/**
+ * Draws a document as a PDF with pdf-lib: a built-in template's layout, or an uploaded PDF with its
+ * placed fields filled in. Text is set in DejaVu Sans, embedded (subset), so every letter of Polish,
+ * French, Turkish and German stays text that readers search and `pdftotext` gives back. Amounts are
+ * formatted with `Intl` for the document's locale and currency. User-typed values are only ever drawn as
+ * text: nothing in them is interpreted.
+ *
+ * It returns the boxes each party signs in (page and rectangle), so that signing draws into them later.
+ */
+import fontkit from '@pdf-lib/fontkit'
+import { PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb } from 'pdf-lib'
+import { roundMoney } from '../../shared/engine/values.js'
+import type { DocumentType } from '../../shared/graph/vocabulary.js'
+import { boldFont, regularFont } from '../pdf/fonts.js'
+import { type DocumentTemplate, type FieldKind, type Party, type PlacedField, TYPE_TITLES } from './templates.js'
+
+export interface PartyBlock {
+  /** The legal name. */
+  name: string
+  /** Address, tax id, registration, contacts: one line each, already worded. */
+  lines: string[]
+}
+
+export interface Item {
+  description: string
+  quantity: number
+  unit: string
+  /** Net, per unit. */
+  unitPrice: number
+  /** Percent. */
+  taxRate: number
+}
+
+export interface DocumentContent {
+  type: DocumentType
+  number: string
+  /** What the document is about: the deal's title. */
+  subject: string
+  /** ISO date (YYYY-MM-DD) of issue. */
+  issuedOn: string
+  locale: string
+  currency: string
+  seller: PartyBlock
+  buyer: PartyBlock
+  /** Our bank details, one line each ("IBAN PL61 …"). */
+  bank: string[]
+  items: Item[]
+  /** A "create document" rule's extra fields, shown as they are. */
+  details: Array<{ label: string; value: string }>
+  /** Who signs for us, if known. */
+  companySigner?: string
+  /** Our stamp and signature, placed when "with signature and stamp" is on. */
+  stamp?: Uint8Array
+  signature?: Uint8Array
+  /** Values placed fields of an uploaded template bind to, by path. */
+  values: Readonly<Record<string, string>>
+}
+
+export interface SigningBox {
+  party: Party
+  kind: FieldKind
+  page: number
+  /** PDF user space: from the page's bottom-left corner. */
+  x: number
+  y: number
+  width: number
+  height: number
+  id: string
+  label?: string
+  required?: boolean
+}
+
+export interface Rendered {
+  pdf: Uint8Array
+  pages: number
+  boxes: SigningBox[]
+}
+
+const A4: [number, number] = [595.28, 841.89]
+const MARGIN = 48
+const INK = rgb(0.11, 0.13, 0.15)
+const GREY = rgb(0.38, 0.41, 0.44)
+const RULE = rgb(0.8, 0.82, 0.84)
+const ACCENT = rgb(0.2, 0.36, 0.38)
+const SHADE = rgb(0.95, 0.96, 0.96)
+
+export function formatMoney(amount: number, locale: string, currency: string): string {
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount)
+  } catch {
+    return `${roundMoney(amount).toFixed(2)} ${currency}`
+  }
+}
+
+export function formatNumber(value: number, locale: string): string {
+  try {
+    return new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }).format(value)
+  } catch {
+    return String(value)
+  }
+}
+
+export function formatDate(isoDate: string, locale: string): string {
+  const date = new Date(`${isoDate.slice(0, 10)}T12:00:00Z`)
+  if (Number.isNaN(date.getTime())) return isoDate
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date)
+  } catch {
+    return isoDate.slice(0, 10)
+  }
+}
+
+export interface Totals {
+  net: number
+  tax: number
+  gross: number
+  lines: Array<{ net: number; tax: number; gross: number }>
+}
+
+/** Per line: net = quantity × price, tax on the line's net, each rounded to the cent; totals are their sums. */
+export function totalsOf(items: readonly Item[]): Totals {
+  const lines = items.map((item) => {
+    const net = roundMoney(item.quantity * item.unitPrice)
+    const tax = roundMoney((net * item.taxRate) / 100)
+    return { net, tax, gross: roundMoney(net + tax) }
+  })
+  const sum = (key: 'net' | 'tax' | 'gross') => roundMoney(lines.reduce((total, line) => total + line[key], 0))
+  return { net: sum('net'), tax: sum('tax'), gross: sum('gross'), lines }
+}
+
+/** Lines of at most `width` points: words kept whole where they fit, longer ones cut. */
+export function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+  const lines: string[] = []
+  for (const paragraph of text.split('\n')) {
+    let line = ''
+    for (const word of paragraph.split(' ')) {
+      const candidate = line ? `${line} ${word}` : word
+      if (font.widthOfTextAtSize(candidate, size) <= width) {
+        line = candidate
+        continue
+      }
+      if (line) lines.push(line)
+      let rest = word
+      while (rest.length > 1 && font.widthOfTextAtSize(rest, size) > width) {
+        let cut = rest.length - 1
+        while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--
+        lines.push(rest.slice(0, cut))
+        rest = rest.slice(cut)
+      }
+      line = rest
+    }
+    lines.push(line)
+  }
+  return lines
+}
+
+/** Keeps text drawable: control characters (a newline typed into a one-line field) become spaces. */
+const clean = (text: string) => text.replace(/\p{Cc}+/gu, ' ').trim()
+
+interface Fonts {
+  regular: PDFFont
+  bold: PDFFont
+}
+
+/** A cursor going down the pages of a built-in document. */
+class Writer {
+  page: PDFPage
+  y: number
+  readonly pages: PDFPage[] = []
+  constructor(
+    readonly doc: PDFDocument,
+    readonly fonts: Fonts,
+  ) {
+    this.page = this.newPage()
+    this.y = A4[1] - MARGIN
+  }
+  get width() {
+    return A4[0] - 2 * MARGIN
+  }
+  newPage(): PDFPage {
+    const page = this.doc.addPage(A4)
+    this.pages.push(page)
+    this.page = page
+    this.y = A4[1] - MARGIN
+    return page
+  }
+  /** Room for `height` more points on this page, else the next one. */
+  need(height: number) {
+    if (this.y - height < MARGIN + 30) this.newPage()
+  }
+  text(text: string, options: { x?: number; size?: number; bold?: boolean; color?: ReturnType<typeof rgb> } = {}) {
+    const size = options.size ?? 10
+    this.page.drawText(clean(text), {
+      x: options.x ?? MARGIN,
+      y: this.y - size,
+      size,
+      font: options.bold ? this.fonts.bold : this.fonts.regular,
+      color: options.color ?? INK,
+    })
+  }
+  paragraph(text: string, options: { size?: number; bold?: boolean; x?: number; width?: number; gap?: number } = {}) {
+    const size = options.size ?? 10
+    const font = options.bold ? this.fonts.bold : this.fonts.regular
+    for (const line of wrap(clean(text), font, size, options.width ?? this.width)) {
+      this.need(size * 1.4)
+      this.text(line, { size, bold: options.bold ?? false, x: options.x ?? MARGIN })
+      this.y -= size * 1.4
+    }
+    this.y -= options.gap ?? 4
+  }
+}
+
+async function embedImage(doc: PDFDocument, bytes: Uint8Array | undefined): Promise<PDFImage | undefined> {
+  if (!bytes || bytes.length < 4) return undefined
+  try {
+    return bytes[0] === 0x89 ? await doc.embedPng(bytes) : await doc.embedJpg(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+/** Draws `image` inside the box, as large as fits, keeping its proportions, centred. */
+function drawFitted(page: PDFPage, image: PDFImage, box: { x: number; y: number; width: number; height: number }) {
+  const scale = Math.min(box.width / image.width, box.height / image.height)
+  const width = image.width * scale
+  const height = image.height * scale
+  page.drawImage(image, {
+    x: box.x + (box.width - width) / 2,
+    y: box.y + (box.height - height) / 2,
+    width,
+    height,
+  })
+}
+
+function partyColumn(w: Writer, heading: string, party: PartyBlock, x: number, width: number, top: number): number {
+  let y = top
+  const put = (text: string, size: number, bold: boolean, color = INK) => {
+    for (const line of wrap(clean(text), bold ? w.fonts.bold : w.fonts.regular, size, width)) {
+      w.page.drawText(line, { x, y: y - size, size, font: bold ? w.fonts.bold : w.fonts.regular, color })
+      y -= size * 1.45
+    }
+  }
+  put(heading.toUpperCase(), 8, true, GREY)
+  y -= 2
+  put(party.name || '—', 11, true)
+  for (const line of party.lines) put(line, 9, false)
+  return y
+}
+
+const CONTRACT_CLAUSES = (c: DocumentContent, total: string) => [
+  [
+    '1. Subject',
+    `The Seller shall deliver to the Buyer: ${c.subject || 'the goods and services listed in § 2'}, on the terms of this contract.`,
+  ],
+  [
+    '2. Price',
+    `The Buyer shall pay ${total} in total, tax included, itemised below, within 14 days of the invoice, to the Seller's account.`,
+  ],
+  [
+    '3. Delivery and acceptance',
+    'Delivery is confirmed by an acceptance act signed by both parties. Defects found at acceptance are listed in it and remedied by the Seller within 14 days.',
+  ],
+  [
+    '4. Confidentiality',
+    'Each party keeps confidential what it learns of the other under this contract, during it and for three years after it ends.',
+  ],
+  [
+    '5. Signatures',
+    'This contract is signed electronically by both parties. Each party receives the signed document with its certificate page.',
+  ],
+]
+
+async function renderBuiltin(content: DocumentContent, template: DocumentTemplate): Promise<Rendered> {
+  const doc = await PDFDocument.create()
+  doc.registerFontkit(fontkit)
+  const fonts = {
+    regular: await doc.embedFont(regularFont(), { subset: true }),
+    bold: await doc.embedFont(boldFont(), { subset: true }),
+  }
+  const { title } = TYPE_TITLES[content.type]
+  doc.setTitle(`${title} ${content.number}`)
+  doc.setSubject(clean(content.subject))
+  doc.setAuthor(clean(content.seller.name))
+  doc.setProducer('Signflow')
+  doc.setCreator('Signflow')
+  doc.setCreationDate(new Date(`${content.issuedOn.slice(0, 10)}T12:00:00Z`))
+  doc.setModificationDate(new Date(`${content.issuedOn.slice(0, 10)}T12:00:00Z`))
+  const w = new Writer(doc, fonts)
+  const money = (n: number) => formatMoney(n, content.locale, content.currency)
+
+  // Header: our block on the left (the logo area), the title and number on the right.
+  const page = w.page
+  page.drawRectangle({ x: MARGIN, y: A4[1] - MARGIN - 44, width: 44, height: 44, color: ACCENT })
+  const initials = clean(content.seller.name)
+    .split(/\s+/)
+    .filter((part) => /\p{L}/u.test(part.charAt(0)))
+    .slice(0, 2)
+    .map((part) => part.charAt(0).toLocaleUpperCase(content.locale))
+    .join('')
+  page.drawText(initials || 'S', {
+    x: MARGIN + 22 - fonts.bold.widthOfTextAtSize(initials || 'S', 16) / 2,
+    y: A4[1] - MARGIN - 28,
+    size: 16,
+    font: fonts.bold,
+    color: rgb(1, 1, 1),
+  })
+  page.drawText(clean(content.seller.name), {
+    x: MARGIN + 54,
+    y: A4[1] - MARGIN - 16,
+    size: 11,
+    font: fonts.bold,
+    color: INK,
+  })
+  const sellerLine = content.seller.lines[0] ?? ''
+  page.drawText(clean(sellerLine).slice(0, 80), {
+    x: MARGIN + 54,
+    y: A4[1] - MARGIN - 32,
+    size: 8.5,
+    font: fonts.regular,
+    color: GREY,
+  })
+  const right = A4[0] - MARGIN
+  const heading = `${title}`
+  page.drawText(heading, {
+    x: right - fonts.bold.widthOfTextAtSize(heading, 20),
+    y: A4[1] - MARGIN - 20,
+    size: 20,
+    font: fonts.bold,
+    color: ACCENT,
+  })
+  const numberLine = `No. ${content.number}`
+  page.drawText(numberLine, {
+    x: right - fonts.regular.widthOfTextAtSize(numberLine, 10),
+    y: A4[1] - MARGIN - 36,
+    size: 10,
+    font: fonts.regular,
+    color: INK,
+  })
+  const dateLine = `Issued ${formatDate(content.issuedOn, content.locale)}`
+  page.drawText(dateLine, {
+    x: right - fonts.regular.widthOfTextAtSize(dateLine, 9),
+    y: A4[1] - MARGIN - 50,
+    size: 9,
+    font: fonts.regular,
+    color: GREY,
+  })
+  w.y = A4[1] - MARGIN - 72
+  page.drawLine({ start: { x: MARGIN, y: w.y }, end: { x: right, y: w.y }, thickness: 0.8, color: RULE })
+  w.y -= 14
+
+  // The parties, side by side; our bank details under us.
+  const half = (w.width - 24) / 2
+  const seller = { ...content.seller, lines: [...content.seller.lines, ...content.bank] }
+  const leftEnd = partyColumn(w, content.type === 'contract' ? 'Seller' : 'From', seller, MARGIN, half, w.y)
+  const rightEnd = partyColumn(
+    w,
+    content.type === 'contract' ? 'Buyer' : 'To',
+    content.buyer,
+    MARGIN + half + 24,
+    half,
+    w.y,
+  )
+  w.y = Math.min(leftEnd, rightEnd) - 10
+
+  if (content.subject) w.paragraph(`Subject: ${content.subject}`, { bold: true, size: 10.5, gap: 8 })
+
+  const totals = totalsOf(content.items)
+  if (content.type === 'contract') {
+    for (const [head, body] of CONTRACT_CLAUSES(content, money(totals.gross))) {
+      w.need(40)
+      w.paragraph(head as string, { bold: true, size: 10.5, gap: 1 })
+      w.paragraph(body as string, { gap: 8 })
+    }
+  }
+
+  // The items, with tax and totals.
+  if (content.items.length > 0) {
+    const cols = [
+      { head: '#', width: 20, align: 'left' },
+      { head: 'Description', width: 170, align: 'left' },
+      { head: 'Qty', width: 40, align: 'right' },
+      { head: 'Unit price', width: 70, align: 'right' },
+      { head: 'Net', width: 70, align: 'right' },
+      { head: 'Tax', width: 50, align: 'right' },
+      { head: 'Gross', width: w.width - 420, align: 'right' },
+    ] as const
+    const row = (cells: string[], bold: boolean, shade: boolean) => {
+      const descLines = wrap(clean(cells[1] ?? ''), fonts.regular, 9, cols[1].width - 6)
+      const height = Math.max(1, descLines.length) * 12 + 6
+      w.need(height)
+      if (shade) w.page.drawRectangle({ x: MARGIN, y: w.y - height, width: w.width, height, color: SHADE })
+      let x = MARGIN
+      cols.forEach((col, i) => {
+        const font = bold ? fonts.bold : fonts.regular
+        const lines = i === 1 ? descLines : [clean(cells[i] ?? '')]
+        lines.forEach((line, n) => {
+          const tw = font.widthOfTextAtSize(line, 9)
+          const tx = col.align === 'right' ? x + col.width - 4 - tw : x + 3
+          w.page.drawText(line, { x: tx, y: w.y - 12 - n * 12, size: 9, font, color: INK })
+        })
+        x += col.width
+      })
+      w.y -= height
+    }
+    w.need(40)
+    row(
+      cols.map((c) => c.head),
+      true,
+      true,
+    )
+    content.items.forEach((item, i) => {
+      const line = totals.lines[i] ?? { net: 0, tax: 0, gross: 0 }
+      row(
+        [
+          String(i + 1),
+          item.description,
+          `${formatNumber(item.quantity, content.locale)} ${item.unit}`.trim(),
+          money(item.unitPrice),
+          money(line.net),
+          `${formatNumber(item.taxRate, content.locale)} %`,
+          money(line.gross),
+        ],
+        false,
+        false,
+      )
+      w.page.drawLine({ start: { x: MARGIN, y: w.y }, end: { x: A4[0] - MARGIN, y: w.y }, thickness: 0.4, color: RULE })
+    })
+    w.y -= 8
+    for (const [label, value, bold] of [
+      ['Net total', money(totals.net), false],
+      ['Tax', money(totals.tax), false],
+      [content.type === 'invoice' ? 'Total due' : 'Total', money(totals.gross), true],
+    ] as const) {
+      w.need(16)
+      const font = bold ? fonts.bold : fonts.regular
+      const size = bold ? 11 : 9.5
+      w.page.drawText(label, { x: A4[0] - MARGIN - 220, y: w.y - size, size, font, color: INK })
+      w.page.drawText(value, {
+        x: A4[0] - MARGIN - font.widthOfTextAtSize(value, size),
+        y: w.y - size,
+        size,
+        font,
+        color: INK,
+      })
+      w.y -= size * 1.6
+    }
+    w.y -= 6
+    if (content.type === 'invoice' && content.bank.length > 0) {
+      w.paragraph(`Please pay ${money(totals.gross)} within 14 days to: ${content.bank.join(', ')}.`, {
+        size: 9,
+        gap: 8,
+      })
+    }
+    if (content.type === 'commercialOffer')
+      w.paragraph('This offer is valid for 30 days from its date of issue.', { size: 9, gap: 8 })
+    if (content.type === 'act') {
+      w.paragraph(
+        'The parties confirm that the goods and services above were delivered and accepted without objections.',
+        { size: 9, gap: 8 },
+      )
+    }
+  }
+
+  if (content.details.length > 0) {
+    w.need(30)
+    w.paragraph('Details', { bold: true, size: 10.5, gap: 1 })
+    for (const { label, value } of content.details) w.paragraph(`${label}: ${value}`, { size: 9.5, gap: 1 })
+    w.y -= 8
+  }
+
+  // Signature and stamp boxes, ours on the left, the client's on the right.
+  const boxHeight = 118
+  w.need(boxHeight + 20)
+  const top = w.y - 6
+  const pageIndex = w.pages.indexOf(w.page) + 1
+  const boxes: SigningBox[] = []
+  const signingBox = (party: Party, x: number, heading: string, name: string | undefined) => {
+    w.page.drawRectangle({ x, y: top - boxHeight, width: half, height: boxHeight, borderColor: RULE, borderWidth: 0.8 })
+    w.page.drawText(heading, { x: x + 8, y: top - 14, size: 8, font: fonts.bold, color: GREY })
+    const lineY = top - boxHeight + 26
+    w.page.drawLine({
+      start: { x: x + 8, y: lineY },
+      end: { x: x + half * 0.62, y: lineY },
+      thickness: 0.6,
+      color: GREY,
+    })
+    w.page.drawText(clean(name ?? '').slice(0, 40) || 'Name, signature', {
+      x: x + 8,
+      y: lineY - 11,
+      size: 8,
+      font: fonts.regular,
+      color: GREY,
+    })
+    w.page.drawText('Date', { x: x + half * 0.66, y: lineY - 11, size: 8, font: fonts.regular, color: GREY })
+    boxes.push(
+      {
+        id: `${party}-signature`,
+        party,
+        kind: 'signature',
+        page: pageIndex,
+        x: x + 8,
+        y: lineY + 2,
+        width: half * 0.6 - 8,
+        height: 64,
+        label: 'Signature',
+        required: true,
+      },
+      {
+        id: `${party}-stamp`,
+        party,
+        kind: 'stamp',
+        page: pageIndex,
+        x: x + half * 0.64,
+        y: lineY + 6,
+        width: half * 0.34,
+        height: 70,
+      },
+      {
+        id: `${party}-date`,
+        party,
+        kind: 'date',
+        page: pageIndex,
+        x: x + half * 0.66,
+        y: lineY + 2,
+        width: half * 0.3,
+        height: 12,
+      },
+    )
+  }
+  signingBox('company', MARGIN, content.type === 'contract' ? 'FOR THE SELLER' : 'ISSUED BY', content.companySigner)
+  signingBox(
+    'client',
+    MARGIN + half + 24,
+    content.type === 'contract' ? 'FOR THE BUYER' : 'RECEIVED BY',
+    content.buyer.name,
+  )
+  w.y = top - boxHeight - 10
+
+  // Our stamp and signature, already there when asked for.
+  const [stamp, signature] = [await embedImage(doc, content.stamp), await embedImage(doc, content.signature)]
+  const pageOf = (box: SigningBox) => w.pages[box.page - 1] as PDFPage
+  for (const box of boxes) {
+    if (box.party !== 'company') continue
+    if (box.kind === 'stamp' && stamp) drawFitted(pageOf(box), stamp, box)
+    if (box.kind === 'signature' && signature) drawFitted(pageOf(box), signature, box)
+  }
+
+  footer(w.pages, fonts, `${title} ${content.number}`)
+  void template
+  return { pdf: await doc.save({ useObjectStreams: false }), pages: w.pages.length, boxes }
+}
+
+function footer(pages: readonly PDFPage[], fonts: Fonts, label: string) {
+  pages.forEach((page, i) => {
+    const text = `${label} · page ${i + 1} of ${pages.length}`
+    page.drawText(text, { x: MARGIN, y: 24, size: 7.5, font: fonts.regular, color: GREY })
+  })
+}
+
+/** An uploaded PDF with its bound fields filled in; the parties' boxes are left for signing. */
+async function renderUploaded(
+  content: DocumentContent,
+  template: DocumentTemplate,
+  base: Uint8Array,
+): Promise<Rendered> {
+  const doc = await PDFDocument.load(base, { updateMetadata: false })
+  doc.registerFontkit(fontkit)
+  const regular = await doc.embedFont(regularFont(), { subset: true })
+  const pages = doc.getPages()
+  const boxes: SigningBox[] = []
+  const [stamp, signature] = [await embedImage(doc, content.stamp), await embedImage(doc, content.signature)]
+  for (const field of template.fields) {
+    const page = pages[field.page - 1]
+    if (!page) continue
+    const { height } = page.getSize()
+    const rect = { x: field.x, y: height - field.y - field.height, width: field.width, height: field.height }
+    if (field.kind === 'text') {
+      const value = clean(content.values[field.bind ?? ''] ?? '')
+      const size = field.fontSize ?? 10
+      const lines = wrap(value, regular, size, field.width)
+      lines.slice(0, Math.max(1, Math.floor(field.height / (size * 1.25)))).forEach((line, n) => {
+        page.drawText(line, {
+          x: rect.x,
+          y: rect.y + rect.height - size - n * size * 1.25,
+          size,
+          font: regular,
+          color: INK,
+        })
+      })
+      continue
+    }
+    const party = field.party ?? 'client'
+    if (party === 'company' && field.kind === 'stamp' && stamp) drawFitted(page, stamp, rect)
+    if (party === 'company' && field.kind === 'signature' && signature) drawFitted(page, signature, rect)
+    boxes.push({
+      id: field.id,
+      party,
+      kind: field.kind,
+      page: field.page,
+      ...rect,
+      ...(field.label ? { label: field.label } : {}),
+      ...(field.required !== undefined ? { required: field.required } : {}),
+    })
+  }
+  footer(pages, { regular, bold: regular }, `${TYPE_TITLES[content.type].title} ${content.number}`)
+  return { pdf: await doc.save({ useObjectStreams: false }), pages: pages.length, boxes }
+}
+
+/** Generates the document. `base` is an uploaded template's PDF. */
+export function renderDocument(
+  content: DocumentContent,
+  template: DocumentTemplate,
+  base?: Uint8Array,
+): Promise<Rendered> {
+  if (template.source === 'upload') {
+    if (!base) throw new Error(`template "${template.id}" has lost its PDF`)
+    return renderUploaded(content, template, base)
+  }
+  return renderBuiltin(content, template)
+}
+
+export type { PlacedField }
