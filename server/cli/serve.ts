@@ -36,7 +36,7 @@ export async function runServe(options: { port?: string; host?: string; demo?: b
   const server = await startServer({
     port: Number(port),
     host,
-    services: { db, runtime: runtime.runtime, auth },
+    services: { db, runtime: runtime.runtime, auth, publicUrl: baseURL },
   })
   io.out(
     `Signflow is running at ${server.url}  (API: ${server.url}/api/health; ` +

@@ -72,18 +72,20 @@ export async function send(
     headers,
     ...(init.raw !== undefined ? { body: init.raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
   })
-  const json = await res.json()
+  // A PDF, an image or an empty answer (204, 304) is not JSON: its body is null here, its status still checked.
+  const json = (res.headers.get('content-type') ?? '').includes('json') ? await res.json() : null
   const found = operationFor(method, url)
   expect(found, `${method} ${url} is documented`).toBeDefined()
   answered.add(`${method} ${found?.template} ${res.status}`)
   const documented = found?.op.responses[String(res.status)]
   expect(documented, `${method} ${found?.template} documents ${res.status}: ${JSON.stringify(json)}`).toBeDefined()
   const schema = (documented?.content as Record<string, { schema: object }> | undefined)?.['application/json']?.schema
-  if (schema) {
+  if (schema && json !== null) {
     const check = ajv.compile({ $id: `https://signflow.test/answer/${Math.random()}`, ...rebase(schema) })
     expect(check(json), `${method} ${url} ${res.status}: ${ajv.errorsText(check.errors)}`).toBe(true)
   }
   if (res.status >= 400) {
+    expect(json, `${method} ${url} ${res.status} answers JSON`).not.toBeNull()
     expect(Object.keys(json)).toEqual(['error'])
     for (const key of Object.keys(json.error)) expect(['code', 'message', 'path', 'line', 'column']).toContain(key)
     expect(JSON.stringify(json)).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/)

@@ -13,6 +13,7 @@ import { type Answer, answered, expectEachAnswered, send, WEBHOOK_OPERATIONS } f
 import { createApp } from './app.js'
 import { AUTH_OPERATIONS } from './auth-spec.js'
 import { DIRECTORY_OPERATIONS } from './directory-spec.js'
+import { DOCUMENT_OPERATIONS } from './documents-spec.js'
 import { FILE_OPERATIONS } from './files-spec.js'
 import { SUBSCRIPTION_OPERATIONS } from './subscriptions-spec.js'
 
@@ -1125,7 +1126,8 @@ describe('every runtime operation but the webhooks (webhooks.test.ts) and the di
         !(id in DIRECTORY_OPERATIONS) &&
         !(id in FILE_OPERATIONS) &&
         !(id in SUBSCRIPTION_OPERATIONS) &&
-        !(id in AUTH_OPERATIONS),
+        !(id in AUTH_OPERATIONS) &&
+        !(id in DOCUMENT_OPERATIONS),
     )
     expectEachAnswered(ops.map(([, op]) => op))
   })

@@ -58,7 +58,12 @@ export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set([
  * segment each, as the router matches `:flowId` and `:triggerId`; nothing else is served under `/api/webhooks/`.
  * And the docs page's files (`/api/docs/<file>`): the page that reads the public description.
  */
-export const PUBLIC_API_PATTERNS: readonly RegExp[] = [/^\/api\/webhooks\/[^/]+\/[^/]+$/, /^\/api\/docs\/[^/]+$/]
+export const PUBLIC_API_PATTERNS: readonly RegExp[] = [
+  /^\/api\/webhooks\/[^/]+\/[^/]+$/,
+  /^\/api\/docs\/[^/]+$/,
+  // A document's public link (its token is its only key): what it is, and its PDF.
+  /^\/api\/public\/documents\/[^/]+(\/pdf)?$/,
+]
 
 /** Sign-in itself: exactly the few better-auth endpoints that are served (any other `/api/auth/…` is guarded). */
 const SIGN_IN_PATHS: ReadonlySet<string> = new Set(AUTH_PATHS)
@@ -81,7 +86,12 @@ export interface AppOptions {
    * calls (per webhook) and `POST /api/validate`. Default 120 and 60. And how many wrong current passwords
    * one user may give `POST /api/me/password` in 15 minutes (default 5).
    */
-  rateLimits?: { webhookPerMinute?: number; validatePerMinute?: number; passwordChangePerWindow?: number }
+  rateLimits?: {
+    webhookPerMinute?: number
+    validatePerMinute?: number
+    publicPerMinute?: number
+    passwordChangePerWindow?: number
+  }
   /**
    * Runs before every `/api` route except the public ones ({@link PUBLIC_API_PATHS}), including
    * unknown paths: the place for authentication. Default: lets everything through.
@@ -157,6 +167,8 @@ export function createApp(options: AppOptions = {}): Hono {
     })
   app.use('/api/webhooks/*', limit(options.rateLimits?.webhookPerMinute ?? 120))
   app.use('/api/validate', limit(options.rateLimits?.validatePerMinute ?? 60))
+  // Public links: enough for a person paging through documents, too few to guess tokens.
+  app.use('/api/public/*', limit(options.rateLimits?.publicPerMinute ?? 120))
 
   const signIn = options.services?.auth !== undefined
   app.get('/api/health', (c) => c.json({ status: 'ok', version: VERSION, formatVersion: FORMAT_VERSION, signIn }))

@@ -157,7 +157,7 @@ const TAGS: ReadonlyArray<{ name: string; description: string; test: RegExp }> =
   {
     name: 'Elements',
     description: 'Deals, leads and contacts moving through pipelines; events; history',
-    test: /^\/api\/elements/,
+    test: /^\/api\/elements(?!\/\{id\}\/documents)/,
   },
   {
     name: 'Directory',
@@ -170,6 +170,11 @@ const TAGS: ReadonlyArray<{ name: string; description: string; test: RegExp }> =
     test: /^\/api\/(outbox|messages|notifications|tasks)/,
   },
   { name: 'Files', description: 'Uploads for rules to use, such as email attachments', test: /^\/api\/files/ },
+  {
+    name: 'Documents',
+    description: 'Templates, the documents elements have, their PDFs and public links',
+    test: /^\/api\/(templates|documents|public|elements\/\{id\}\/documents)/,
+  },
   { name: 'Audit', description: 'Who changed what, when and from where', test: /^\/api\/audit/ },
   {
     name: 'Sign-in and tokens',
@@ -190,6 +195,7 @@ const SHOWN_ORDER = [
   'Outgoing webhooks',
   'Directory',
   'What the runtime did',
+  'Documents',
   'Files',
   'Sign-in and tokens',
   'Audit',

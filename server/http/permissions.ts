@@ -88,4 +88,17 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   createToken: everyone,
   revokeToken: everyone,
   setUserPassword: admin,
+  // documents and their templates (public links are opened by their token alone)
+  listTemplates: everyone,
+  getTemplate: everyone,
+  createTemplate: ['admin', 'analyst', 'sales'],
+  updateTemplate: ['admin', 'analyst', 'sales'],
+  listDocuments: everyone,
+  getDocument: everyone,
+  getDocumentPdf: everyone,
+  makeDocument: sales,
+  createPublicLink: sales,
+  revokePublicLink: sales,
+  getPublicDocument: 'public',
+  getPublicDocumentPdf: 'public',
 }

@@ -32,6 +32,7 @@ import {
 import { authorize, makeAuthHandlers } from './auth-api.js'
 import { diffGraphs } from './diff.js'
 import { makeDirectoryHandlers } from './directory-api.js'
+import { makeDocumentHandlers } from './documents-api.js'
 import { apiError, HttpError, sentence } from './errors.js'
 import { makeFileHandlers } from './files-api.js'
 import { compileSchema, readJsonBody, readQuery } from './input.js'
@@ -45,6 +46,8 @@ export interface Services {
   runtime: Runtime
   /** Sign-in; without it the API is open (tests of the API's behaviour, a server on a trusted machine). */
   auth?: Auth
+  /** Where people reach the server, for the links it makes; default: the origin of each request. */
+  publicUrl?: string
 }
 
 type Db = Kysely<Database>
@@ -501,6 +504,7 @@ function makeHandlers(services: Services): Served {
   const handlers: Served['handlers'] = {
     ...makeDirectoryHandlers(services),
     ...makeFileHandlers(services),
+    ...makeDocumentHandlers(services),
     ...makeSubscriptionHandlers(services),
     ...makeAuthHandlers(services),
     // ---------------------------------------------------------- pipelines

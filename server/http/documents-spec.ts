@@ -1,0 +1,307 @@
+/**
+ * Document templates and documents: the built-in templates and uploaded PDFs with fields placed on their
+ * pages; the documents elements have (made by a rule or by hand), their PDFs and their public links; and
+ * the public link itself, which anyone holding it may open without an account.
+ */
+import Type from 'typebox'
+import { DOCUMENT_TYPES } from '../../shared/graph/vocabulary.js'
+import { FIELD_KINDS, PARTIES } from '../documents/templates.js'
+import type { Operation } from './operation.js'
+
+const ref = (name: string) => Type.Unsafe<unknown>({ $ref: `#/components/schemas/${name}` })
+const strict = { additionalProperties: false } as const
+const StringEnum = <T extends readonly string[]>(values: T, description?: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) })
+
+const Coordinate = (description: string) => Type.Number({ minimum: 0, maximum: 14_400, description })
+
+export const PlacedFieldSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.-]+$' }),
+    kind: StringEnum(FIELD_KINDS, 'text shows a bound value; the others are filled when a party signs'),
+    page: Type.Integer({ minimum: 1, maximum: 500, description: '1 for the first page' }),
+    x: Coordinate('Points from the left edge of the page'),
+    y: Coordinate('Points from the top edge of the page'),
+    width: Type.Number({ exclusiveMinimum: 0, maximum: 14_400 }),
+    height: Type.Number({ exclusiveMinimum: 0, maximum: 14_400 }),
+    fontSize: Type.Optional(Type.Number({ minimum: 4, maximum: 72 })),
+    party: Type.Optional(StringEnum(PARTIES, 'Who fills it (all but text)')),
+    bind: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          'For text: the value it shows, e.g. "title", "amount", "client.requisites.taxId", "myCompany.name", "document.number", "fields.<extra field>"',
+      }),
+    ),
+    label: Type.Optional(Type.String({ maxLength: 200 })),
+    required: Type.Optional(Type.Boolean()),
+  },
+  strict,
+)
+
+const templateProperties = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  type: StringEnum(DOCUMENT_TYPES),
+  locale: Type.Optional(
+    Type.String({ pattern: '^[a-z]{2,3}(-[A-Z]{2})?$', description: 'For amounts and dates, e.g. "pl-PL"' }),
+  ),
+  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217, e.g. "PLN"' })),
+  taxRate: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Percent, for items without one' })),
+  fields: Type.Array(PlacedFieldSchema, { maxItems: 500 }),
+}
+
+export const TemplateBody = Type.Object(
+  {
+    ...templateProperties,
+    fileId: Type.String({ minLength: 1, maxLength: 100, description: 'An uploaded PDF (POST /api/files)' }),
+  },
+  strict,
+)
+export const TemplatePatch = Type.Object(
+  {
+    name: Type.Optional(templateProperties.name),
+    locale: templateProperties.locale,
+    currency: templateProperties.currency,
+    taxRate: templateProperties.taxRate,
+    fields: Type.Optional(templateProperties.fields),
+  },
+  strict,
+)
+
+export const MakeDocumentBody = Type.Object(
+  {
+    template: Type.String({ minLength: 1, maxLength: 200, description: 'A template id (GET /api/templates)' }),
+    withSignatureAndStamp: Type.Optional(Type.Boolean({ description: 'Our stamp and signature on it (default true)' })),
+    publicLink: Type.Optional(Type.Boolean({ description: 'Make a public link at once (default false)' })),
+    myCompany: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Which company of ours (default: the first)' }),
+    ),
+    fields: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.String({ maxLength: 2000 }), {
+        maxProperties: 200,
+        description: 'Extra fields shown on the document (and bound by "fields.<name>")',
+      }),
+    ),
+  },
+  strict,
+)
+
+export const PublicLinkBody = Type.Object(
+  { expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: 'Default 30' })) },
+  strict,
+)
+
+export const DocumentsQuery = Type.Object(
+  {
+    element: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Only this element's" })),
+    type: Type.Optional(StringEnum(DOCUMENT_TYPES)),
+  },
+  strict,
+)
+
+export const PdfQuery = Type.Object(
+  {
+    version: Type.Optional(
+      StringEnum(['original', 'signed'] as const, 'The PDF as generated, or signed and sealed (default: the newest)'),
+    ),
+    download: Type.Optional(StringEnum(['0', '1'] as const, '1: as an attachment (default: shown in the browser)')),
+  },
+  strict,
+)
+
+const templateView = {
+  id: Type.String(),
+  type: Type.String({ enum: [...DOCUMENT_TYPES] }),
+  name: Type.String(),
+  source: Type.String({ enum: ['builtin', 'upload'] }),
+  locale: Type.String(),
+  currency: Type.String(),
+  taxRate: Type.Number(),
+  fileId: Type.Optional(Type.String()),
+  fields: Type.Array(ref('PlacedField')),
+}
+
+export const documentResponseSchemas = {
+  PlacedField: PlacedFieldSchema,
+  Template: Type.Object(templateView),
+  Document: Type.Object({
+    id: Type.String(),
+    elementId: Type.String(),
+    type: Type.String({ enum: [...DOCUMENT_TYPES] }),
+    number: Type.String({ description: 'Per type and year, e.g. "INV-2026-0007"' }),
+    title: Type.String(),
+    status: Type.String({ enum: ['created', 'sent', 'signing', 'signed', 'declined', 'expired'] }),
+    templateId: Type.String(),
+    pages: Type.Integer(),
+    sha256: Type.String({ description: 'SHA-256 of the generated PDF (hex)' }),
+    signedSha256: Type.Union([Type.String(), Type.Null()]),
+    pdfUrl: Type.String(),
+    publicLink: Type.Object({
+      active: Type.Boolean(),
+      expiresAt: Type.Union([Type.String(), Type.Null()]),
+      revokedAt: Type.Union([Type.String(), Type.Null()]),
+    }),
+    createdBy: Type.String(),
+    createdAt: Type.String(),
+    events: Type.Array(
+      Type.Object({
+        type: Type.String(),
+        at: Type.String(),
+        party: Type.Union([Type.String(), Type.Null()]),
+        ip: Type.Union([Type.String(), Type.Null()]),
+        userAgent: Type.Union([Type.String(), Type.Null()]),
+        channel: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
+  }),
+  PublicLink: Type.Object({
+    url: Type.String({ description: 'The page anyone with the link may open; shown only in this answer' }),
+    expiresAt: Type.String(),
+  }),
+  PublicDocument: Type.Object({
+    title: Type.String(),
+    number: Type.String(),
+    type: Type.String(),
+    issuedBy: Type.String(),
+    issuedOn: Type.String(),
+    pages: Type.Integer(),
+    status: Type.String(),
+    pdfUrl: Type.String({ description: 'The PDF, by the same token' }),
+    expiresAt: Type.String(),
+  }),
+} as const
+
+const templateId = { id: { description: 'The template id' } }
+const documentId = { id: { description: 'The document id' } }
+const token = { token: { description: "The public link's token" } }
+
+export const DOCUMENT_OPERATIONS = {
+  listTemplates: {
+    method: 'get',
+    path: '/api/templates',
+    summary: 'Document templates: the built-in ones and uploaded PDFs',
+    responses: {
+      '200': {
+        description: 'Built-in first, then uploaded by name.',
+        schema: Type.Object({ items: Type.Array(ref('Template')) }),
+      },
+    },
+  },
+  getTemplate: {
+    method: 'get',
+    path: '/api/templates/{id}',
+    summary: 'A template with its placed fields',
+    params: templateId,
+    responses: { '200': { description: 'The template.', schema: ref('Template') } },
+  },
+  createTemplate: {
+    method: 'post',
+    path: '/api/templates',
+    summary: 'Make a template of an uploaded PDF, with fields placed on its pages',
+    description:
+      'Upload the PDF first (POST /api/files). Each field must lie on a page of the PDF, inside its edges ' +
+      "(refused with the field's path otherwise).",
+    body: { schema: TemplateBody, maxBytes: 256 * 1024, description: 'The template.' },
+    responses: {
+      '201': { description: 'Made; its URL in Location.', schema: ref('Template') },
+      '422': {
+        description: 'The file is not an uploaded PDF, or a field is off its page (code "invalid", with the path).',
+      },
+    },
+  },
+  updateTemplate: {
+    method: 'patch',
+    path: '/api/templates/{id}',
+    summary: "Change an uploaded template's name, fields, locale, currency or tax rate",
+    params: templateId,
+    body: { schema: TemplatePatch, maxBytes: 256 * 1024, description: 'What changes.' },
+    responses: {
+      '200': { description: 'Changed.', schema: ref('Template') },
+      '409': { description: 'A built-in template (code "conflict"): make your own from a PDF instead.' },
+      '422': { description: 'A field is off its page (code "invalid", with the path).' },
+    },
+  },
+  listDocuments: {
+    method: 'get',
+    path: '/api/documents',
+    summary: 'Documents, newest first',
+    query: DocumentsQuery,
+    responses: { '200': { description: 'At most 200.', schema: Type.Object({ items: Type.Array(ref('Document')) }) } },
+  },
+  getDocument: {
+    method: 'get',
+    path: '/api/documents/{id}',
+    summary: 'A document with what happened to it',
+    params: documentId,
+    responses: { '200': { description: 'The document.', schema: ref('Document') } },
+  },
+  getDocumentPdf: {
+    method: 'get',
+    path: '/api/documents/{id}/pdf',
+    summary: "A document's PDF",
+    params: documentId,
+    query: PdfQuery,
+    responses: {
+      '200': { description: 'The PDF.', media: ['application/pdf'] },
+      '404': { description: 'No such document, or not signed yet when "signed" is asked (code "not-found").' },
+    },
+  },
+  makeDocument: {
+    method: 'post',
+    path: '/api/elements/{id}/documents',
+    summary: 'Make a document of an element by hand, from a template',
+    description: 'As a "Create document" rule does: numbered, stored, audited; a public link if asked.',
+    params: { id: { description: 'The element id' } },
+    body: { schema: MakeDocumentBody, maxBytes: 64 * 1024, description: 'The template and options.' },
+    responses: {
+      '201': {
+        description: 'Made; its URL in Location. "publicLinkUrl" only when asked for (shown only now).',
+        schema: Type.Intersect([ref('Document'), Type.Object({ publicLinkUrl: Type.Optional(Type.String()) })]),
+      },
+      '422': { description: 'No such template or company of ours (code "invalid", with the path).' },
+    },
+  },
+  createPublicLink: {
+    method: 'post',
+    path: '/api/documents/{id}/public-link',
+    summary: 'Make a new public link (the one before stops working)',
+    params: documentId,
+    body: { schema: PublicLinkBody, maxBytes: 1024, description: 'How long it works.' },
+    responses: { '201': { description: 'The link, shown only now.', schema: ref('PublicLink') } },
+  },
+  revokePublicLink: {
+    method: 'delete',
+    path: '/api/documents/{id}/public-link',
+    summary: 'Stop the public link',
+    params: documentId,
+    responses: { '204': { description: 'Stopped (or there was none).' } },
+  },
+  getPublicDocument: {
+    method: 'get',
+    path: '/api/public/documents/{token}',
+    summary: 'A document by its public link: what it is (no account needed)',
+    params: token,
+    public: true,
+    responses: {
+      '200': { description: 'The document.', schema: ref('PublicDocument') },
+      '404': { description: 'No document has this link (code "not-found").' },
+      '410': { description: 'The link expired or was stopped (code "gone").' },
+    },
+  },
+  getPublicDocumentPdf: {
+    method: 'get',
+    path: '/api/public/documents/{token}/pdf',
+    summary: 'A document by its public link: the PDF (no account needed)',
+    params: token,
+    query: PdfQuery,
+    public: true,
+    responses: {
+      '200': { description: 'The PDF: signed and sealed when it is, else as generated.', media: ['application/pdf'] },
+      '404': { description: 'No document has this link (code "not-found").' },
+      '410': { description: 'The link expired or was stopped (code "gone").' },
+    },
+  },
+} as const satisfies Record<string, Operation>
+
+export type DocumentOperationId = keyof typeof DOCUMENT_OPERATIONS
