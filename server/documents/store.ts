@@ -171,6 +171,9 @@ async function nextNumber(trx: Executor, type: DocumentType, year: number): Prom
 /** The public link of a token, as people open it. */
 export const publicLinkOf = (publicUrl: string, token: string) => `${publicUrl.replace(/\/+$/, '')}/d/${token}`
 
+/** What a stored document gives a rule (without a public link, which only its making shows). */
+export const documentOutputs = (row: DocumentRow) => outputsOf(row, undefined)
+
 function outputsOf(row: DocumentRow, publicLink: string | undefined): CreatedDocument {
   const data = JSON.parse(row.data) as DocumentData
   return {
@@ -204,7 +207,6 @@ export async function issuePublicLink(trx: Executor, documentId: string, now: nu
 /** Generates, numbers and stores a document of an element, in one transaction. */
 export async function createDocument(db: Kysely<Database>, input: CreateDocumentInput): Promise<CreatedDocument> {
   const now = input.now ?? Date.now()
-  const at = new Date(now).toISOString()
   if (input.effectId) {
     const done = await db.selectFrom('documents').selectAll().where('effect_id', '=', input.effectId).executeTakeFirst()
     if (done) {
@@ -213,7 +215,17 @@ export async function createDocument(db: Kysely<Database>, input: CreateDocument
       return outputsOf(done, token ? publicLinkOf(input.publicUrl, token) : undefined)
     }
   }
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute((trx) => createDocumentIn(trx, input, now))
+}
+
+/** {@link createDocument} inside the caller's transaction (sending for signing makes one with its parties). */
+export async function createDocumentIn(
+  trx: Executor,
+  input: CreateDocumentInput,
+  now: number,
+): Promise<CreatedDocument> {
+  const at = new Date(now).toISOString()
+  {
     const found = await loadTemplate(trx, input.templateId)
     if (!found) throw new DocumentError(`no template "${input.templateId}"`, '/template')
     const { template, base } = found
@@ -286,7 +298,7 @@ export async function createDocument(db: Kysely<Database>, input: CreateDocument
       at,
     )
     return outputsOf(row, token ? publicLinkOf(input.publicUrl, token) : undefined)
-  })
+  }
 }
 
 /** What a document says: the element's fields, its client, our company, the rule's extra fields. */

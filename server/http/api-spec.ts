@@ -12,7 +12,12 @@ import type { Graph } from '../../shared/graph/graph.js'
 import { DOCUMENT_TYPES, ELEMENT_TYPES } from '../../shared/index.js'
 import { AUTH_OPERATIONS, authResponseSchemas } from './auth-spec.js'
 import { DIRECTORY_OPERATIONS, directoryResponseSchemas } from './directory-spec.js'
-import { DOCUMENT_OPERATIONS, documentResponseSchemas } from './documents-spec.js'
+import {
+  DOCUMENT_OPERATIONS,
+  documentResponseSchemas,
+  SIGNING_OPERATIONS,
+  signingResponseSchemas,
+} from './documents-spec.js'
 import { FILE_OPERATIONS, fileResponseSchemas } from './files-spec.js'
 import type { Operation } from './operation.js'
 import { SUBSCRIPTION_OPERATIONS, subscriptionResponseSchemas } from './subscriptions-spec.js'
@@ -455,6 +460,7 @@ export const responseSchemas = {
   ...directoryResponseSchemas,
   ...fileResponseSchemas,
   ...documentResponseSchemas,
+  ...signingResponseSchemas,
   ...subscriptionResponseSchemas,
   ...authResponseSchemas,
 } as const
@@ -798,6 +804,7 @@ export const OPERATIONS = {
   ...DIRECTORY_OPERATIONS,
   ...FILE_OPERATIONS,
   ...DOCUMENT_OPERATIONS,
+  ...SIGNING_OPERATIONS,
   ...SUBSCRIPTION_OPERATIONS,
   ...AUTH_OPERATIONS,
 } as const satisfies Record<string, Operation>

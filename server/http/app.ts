@@ -63,6 +63,8 @@ export const PUBLIC_API_PATTERNS: readonly RegExp[] = [
   /^\/api\/docs\/[^/]+$/,
   // A document's public link (its token is its only key): what it is, and its PDF.
   /^\/api\/public\/documents\/[^/]+(\/pdf)?$/,
+  // A signer's personal link: the page's data, the PDF, consent, signing, declining.
+  /^\/api\/public\/signing\/[^/]+(\/(pdf|consent|sign|decline))?$/,
 ]
 
 /** Sign-in itself: exactly the few better-auth endpoints that are served (any other `/api/auth/…` is guarded). */

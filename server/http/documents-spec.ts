@@ -305,3 +305,203 @@ export const DOCUMENT_OPERATIONS = {
 } as const satisfies Record<string, Operation>
 
 export type DocumentOperationId = keyof typeof DOCUMENT_OPERATIONS
+
+// ------------------------------------------------------------------ signing
+
+const SIGNING_ORDERS = ['companyFirst', 'clientFirst', 'parallel'] as const
+
+export const SendForSigningBody = Type.Object(
+  {
+    template: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Make a new document from this template…' }),
+    ),
+    document: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: '…or sign this one of the element (not sent yet)' }),
+    ),
+    companySigner: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Who signs for us: a user (id, email or name) or an email address',
+    }),
+    channel: StringEnum(['email', 'sms'] as const, 'How the client gets their link'),
+    signingOrder: Type.Optional(StringEnum(SIGNING_ORDERS, 'Default companyFirst')),
+    client: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ maxLength: 200 })),
+          email: Type.Optional(Type.String({ maxLength: 320 })),
+          phone: Type.Optional(Type.String({ maxLength: 40 })),
+        },
+        { ...strict, description: "Default: the element's client" },
+      ),
+    ),
+    fields: MakeDocumentBody.properties.fields,
+  },
+  strict,
+)
+
+export const ConsentBody = Type.Object(
+  {
+    disclosureSha256: Type.String({
+      pattern: '^[0-9a-f]{64}$',
+      description: 'The SHA-256 of the notice shown, as GET gave it',
+    }),
+  },
+  strict,
+)
+
+export const SignBody = Type.Object(
+  {
+    signature: Type.Union([
+      Type.Object(
+        {
+          method: Type.Literal('drawn'),
+          png: Type.String({
+            maxLength: 700_000,
+            pattern: '^data:image/png;base64,[A-Za-z0-9+/=]+$',
+            description: 'The drawn signature as a PNG data URL',
+          }),
+        },
+        strict,
+      ),
+      Type.Object({ method: Type.Literal('typed'), text: Type.String({ minLength: 2, maxLength: 100 }) }, strict),
+    ]),
+    fields: Type.Optional(
+      Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 500 }), { maxProperties: 100 }),
+    ),
+  },
+  strict,
+)
+
+export const DeclineBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, strict)
+
+export const signingResponseSchemas = {
+  SigningStarted: Type.Object({
+    documentId: Type.String(),
+    documentNumber: Type.String(),
+    companySigningLink: Type.String({ description: "The company signer's personal link (also emailed to them)" }),
+    clientSigningLink: Type.String({ description: "The client's personal link (sent when it is their turn)" }),
+  }),
+  Signing: Type.Object({
+    document: Type.Object({
+      title: Type.String(),
+      number: Type.String(),
+      type: Type.String(),
+      issuedBy: Type.String(),
+      pages: Type.Integer(),
+      status: Type.String(),
+      pdfUrl: Type.String(),
+    }),
+    party: Type.Object({ name: Type.String(), role: Type.String(), status: Type.String() }),
+    parties: Type.Array(Type.Object({ name: Type.String(), role: Type.String(), status: Type.String() })),
+    disclosure: Type.Object({ version: Type.String(), text: Type.String(), sha256: Type.String() }),
+    fields: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), required: Type.Boolean() })),
+    consented: Type.Boolean(),
+    canSign: Type.Boolean(),
+    problem: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+  }),
+} as const
+
+const signingToken = { token: { description: "The personal signing link's token" } }
+const publicSigning = (path: string) => `/api/public/signing/{token}${path}`
+
+export const SIGNING_OPERATIONS = {
+  sendForSigning: {
+    method: 'post',
+    path: '/api/elements/{id}/signing',
+    summary: 'Send a document of an element for signing by hand (or make one from a template and send it)',
+    params: { id: { description: 'The element id' } },
+    body: {
+      schema: SendForSigningBody,
+      maxBytes: 64 * 1024,
+      description: 'What to sign, who signs, how they are reached.',
+    },
+    responses: {
+      '201': {
+        description: 'Sent: the company signer is emailed; the client gets their link in turn.',
+        schema: ref('SigningStarted'),
+      },
+      '409': { description: 'The document was sent already (code "conflict").' },
+      '422': {
+        description:
+          'No template or document named, an unknown signer, or no address to reach a party (code "invalid", with the path).',
+      },
+    },
+  },
+  getSigning: {
+    method: 'get',
+    path: publicSigning(''),
+    summary: "The signing page's data: the document, the notice, what to fill (no account needed)",
+    description: 'The first look records "viewed" (with the address and device), which the flow hears.',
+    params: signingToken,
+    public: true,
+    responses: {
+      '200': { description: 'What the signer sees, and whether they may sign now.', schema: ref('Signing') },
+      '404': { description: 'No signing has this link (code "not-found").' },
+    },
+  },
+  getSigningPdf: {
+    method: 'get',
+    path: publicSigning('/pdf'),
+    summary: 'The document as it stands: signed by whom has signed; the sealed PDF once complete',
+    params: signingToken,
+    query: PdfQuery,
+    public: true,
+    responses: {
+      '200': { description: 'The PDF.', media: ['application/pdf'] },
+      '404': { description: 'No signing has this link (code "not-found").' },
+    },
+  },
+  consentToSign: {
+    method: 'post',
+    path: publicSigning('/consent'),
+    summary: "Agree to sign electronically (the notice's version and hash are recorded)",
+    params: signingToken,
+    public: true,
+    body: { schema: ConsentBody, maxBytes: 1024, description: 'The hash of the notice agreed to.' },
+    responses: {
+      '204': { description: 'Recorded.' },
+      '404': { description: 'No signing has this link (code "not-found").' },
+      '409': { description: 'Signed already, or not their turn yet (code "conflict" or "not-your-turn").' },
+      '410': { description: 'Expired, declined, or stopped (code "gone").' },
+      '422': { description: 'Not the current notice (code "invalid").' },
+    },
+  },
+  signDocument: {
+    method: 'post',
+    path: publicSigning('/sign'),
+    summary: 'Sign: a drawn signature (PNG) or a typed name, and the fields to fill',
+    params: signingToken,
+    public: true,
+    body: { schema: SignBody, maxBytes: 1024 * 1024, description: 'The signature and the filled fields.' },
+    responses: {
+      '200': {
+        description: 'Signed; "completed" when everyone has.',
+        schema: Type.Object({ completed: Type.Boolean() }),
+      },
+      '404': { description: 'No signing has this link (code "not-found").' },
+      '409': {
+        description:
+          'Signed already, not their turn, or no consent yet (code "conflict", "not-your-turn", "consent-required").',
+      },
+      '410': { description: 'Expired, declined, or stopped (code "gone").' },
+      '422': { description: 'A required field is empty, or the drawing is not a PNG (code "invalid", with the path).' },
+    },
+  },
+  declineSigning: {
+    method: 'post',
+    path: publicSigning('/decline'),
+    summary: 'Decline to sign, with a reason: the signing stops',
+    params: signingToken,
+    public: true,
+    body: { schema: DeclineBody, maxBytes: 4096, description: 'Why.' },
+    responses: {
+      '204': { description: 'Declined.' },
+      '404': { description: 'No signing has this link (code "not-found").' },
+      '409': { description: 'Signed already (code "conflict").' },
+      '410': { description: 'Expired, declined, or stopped (code "gone").' },
+    },
+  },
+} as const satisfies Record<string, Operation>
+
+export type SigningOperationId = keyof typeof SIGNING_OPERATIONS

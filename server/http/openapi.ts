@@ -157,7 +157,7 @@ const TAGS: ReadonlyArray<{ name: string; description: string; test: RegExp }> =
   {
     name: 'Elements',
     description: 'Deals, leads and contacts moving through pipelines; events; history',
-    test: /^\/api\/elements(?!\/\{id\}\/documents)/,
+    test: /^\/api\/elements(?!\/\{id\}\/(documents|signing))/,
   },
   {
     name: 'Directory',
@@ -173,7 +173,7 @@ const TAGS: ReadonlyArray<{ name: string; description: string; test: RegExp }> =
   {
     name: 'Documents',
     description: 'Templates, the documents elements have, their PDFs and public links',
-    test: /^\/api\/(templates|documents|public|elements\/\{id\}\/documents)/,
+    test: /^\/api\/(templates|documents|public|elements\/\{id\}\/(documents|signing))/,
   },
   { name: 'Audit', description: 'Who changed what, when and from where', test: /^\/api\/audit/ },
   {

@@ -101,4 +101,10 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   revokePublicLink: sales,
   getPublicDocument: 'public',
   getPublicDocumentPdf: 'public',
+  sendForSigning: sales,
+  getSigning: 'public',
+  getSigningPdf: 'public',
+  consentToSign: 'public',
+  signDocument: 'public',
+  declineSigning: 'public',
 }

@@ -37,6 +37,7 @@ import { apiError, HttpError, sentence } from './errors.js'
 import { makeFileHandlers } from './files-api.js'
 import { compileSchema, readJsonBody, readQuery } from './input.js'
 import { isRawBody, readRawBody } from './operation.js'
+import { makeSigningHandlers } from './signing-api.js'
 import { makeSubscriptionHandlers } from './subscriptions-api.js'
 import { newSecret, secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
@@ -48,6 +49,8 @@ export interface Services {
   auth?: Auth
   /** Where people reach the server, for the links it makes; default: the origin of each request. */
   publicUrl?: string
+  /** Seals a completed signed PDF with the platform's digital signature; without it, left unsealed. */
+  seal?: (pdf: Uint8Array) => Promise<Uint8Array>
 }
 
 type Db = Kysely<Database>
@@ -505,6 +508,7 @@ function makeHandlers(services: Services): Served {
     ...makeDirectoryHandlers(services),
     ...makeFileHandlers(services),
     ...makeDocumentHandlers(services),
+    ...makeSigningHandlers(services),
     ...makeSubscriptionHandlers(services),
     ...makeAuthHandlers(services),
     // ---------------------------------------------------------- pipelines

@@ -21,3 +21,5 @@ function font(file: string): Uint8Array {
 
 export const regularFont = () => font('DejaVuSans.ttf')
 export const boldFont = () => font('DejaVuSans-Bold.ttf')
+/** For typed signatures: a handwriting-like slant. */
+export const signatureFont = () => font('DejaVuSerif-Italic.ttf')

@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely'
 import nodemailer from 'nodemailer'
 import type { EffectRequest, Json } from '../../shared/engine/types.js'
 import type { Database } from '../db/schema.js'
+import { sendForSigning } from '../documents/signing.js'
 import { createDocument } from '../documents/store.js'
 import type { Deliver } from './outbox.js'
 
@@ -181,8 +182,21 @@ export function createDelivery(options: DeliveryOptions): Deliver {
           ...(made.publicLink ? { publicLink: made.publicLink } : {}),
         }
       }
-      case 'sendForSigning':
-        throw new Error('sending for signing is not built yet: it comes with the signing part of the documents issue')
+      case 'sendForSigning': {
+        const sent = await sendForSigning(db, {
+          elementId,
+          templateId: request.template,
+          companySigner: request.companySigner,
+          client: request.client,
+          channel: request.channel,
+          order: request.signingOrder,
+          effectId,
+          actor: { id: 'engine' },
+          publicUrl,
+          now: now(),
+        })
+        return { ...sent }
+      }
     }
   }
 }

@@ -29,7 +29,18 @@ export interface OutboxOptions {
   maxDelayMs?: number
   /** How long a claimed row stays claimed if its worker dies. Default 60 s. */
   claimMs?: number
+  /**
+   * Kinds of rows no rule waits for (besides "webhook"), by kind: e.g. messages to signers ("notice") and
+   * signing deadlines ("signingExpiry"). Each delivers its row (throwing to be retried) and returns a result.
+   */
+  detached?: Readonly<Record<string, DetachedHandler>>
 }
+
+/** Delivers one row of a detached kind. */
+export type DetachedHandler = (
+  request: { kind: string } & Record<string, unknown>,
+  row: { effect_id: string; element_id: string },
+) => Promise<Record<string, Json>>
 
 export class OutboxWorker {
   private readonly o: Required<Omit<OutboxOptions, 'now'>> & { now: () => number }
@@ -40,6 +51,7 @@ export class OutboxWorker {
       baseDelayMs: 1000,
       maxDelayMs: 10 * 60_000,
       claimMs: 60_000,
+      detached: {},
       now: Date.now,
       ...options,
     }
@@ -105,13 +117,17 @@ export class OutboxWorker {
     const { db, runtime, deliver } = this.o
     const request = JSON.parse(row.request) as EffectRequest | WebhookRequest
     const attempt = row.attempts + 1
+    const handler = Object.hasOwn(this.o.detached, request.kind) ? this.o.detached[request.kind] : undefined
+    const detached = request.kind === 'webhook' || handler !== undefined
     let outputs: Record<string, Json> | undefined
     let error: string | undefined
     try {
       outputs =
         request.kind === 'webhook'
           ? await this.deliverWebhook(request, row.effect_id)
-          : await deliver(request, row.effect_id, row.element_id)
+          : handler
+            ? await handler(request as unknown as { kind: string } & Record<string, unknown>, row)
+            : await deliver(request, row.effect_id, row.element_id)
     } catch (e) {
       error = e instanceof Error ? e.message : String(e)
     }
@@ -127,8 +143,8 @@ export class OutboxWorker {
         .values({ outbox_id: row.id, at, ok: error === undefined ? 1 : 0, error: error ?? null })
         .execute()
     }
-    if (request.kind === 'webhook') {
-      // No rule waits for a webhook: only the row and its attempt are written.
+    if (detached) {
+      // No rule waits for a webhook (or another detached row): only the row and its attempt are written.
       const set: OutboxChange =
         outputs !== undefined
           ? { status: 'done', result: JSON.stringify(outputs), last_error: null }

@@ -7,6 +7,7 @@
  */
 import { hostname } from 'node:os'
 import { DEFAULT_SQLITE_FILE, migrateToLatest, type OpenDatabase, openDatabase, redact } from '../db/database.js'
+import { signingOutboxHandlers } from '../documents/signing.js'
 import { type Catcher, startCatcher } from './catcher.js'
 import { createDelivery } from './delivery.js'
 import { OutboxWorker } from './outbox.js'
@@ -70,7 +71,14 @@ export async function startRuntime(options: RuntimeProcessOptions = {}): Promise
     from: process.env.MAIL_FROM ?? 'Signflow <no-reply@signflow.local>',
     publicUrl: options.publicUrl ?? process.env.SIGNFLOW_BASE_URL ?? 'http://127.0.0.1:8080',
   })
-  const outbox = new OutboxWorker({ db: database.db, runtime, deliver, worker, claimMs })
+  const outbox = new OutboxWorker({
+    db: database.db,
+    runtime,
+    deliver,
+    worker,
+    claimMs,
+    detached: signingOutboxHandlers(database.db, runtime, deliver, Date.now),
+  })
 
   let stopped = false
   const loops: Array<Promise<void>> = []

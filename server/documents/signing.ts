@@ -1,0 +1,937 @@
+/**
+ * Signing a document: its parties (our company signer and the client), each reached by email or SMS with a
+ * personal link (a random 192-bit token, kept only as its SHA-256), in order (company first, client first, or
+ * both at once), reminded, and expiring. Each step is an event of the document with its time, address,
+ * device and channel: sent, delivered, viewed, consented, signed, declined, expired, reminded, completed.
+ * Signing and declining tell the element's flow (signed by company / client / all, refused, expired, viewed),
+ * in the same transaction as the document's own change.
+ *
+ * Messages to signers are outbox rows of kind "notice" (delivered like email, retried, never waited on by
+ * a rule); reminders are such rows due later, and the expiry is a row of kind "signingExpiry" due at the
+ * deadline. Either does nothing when the party has already acted.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { EffectRequest, EngineEvent, Json } from '../../shared/engine/types.js'
+import type { DocumentType } from '../../shared/graph/vocabulary.js'
+import { type Actor, writeAudit } from '../db/audit.js'
+import { addFile } from '../db/files.js'
+import type { Database, DocumentRow, SigningPartyRow } from '../db/schema.js'
+import type { Executor } from '../db/shapes.js'
+import { type Runtime, RuntimeError } from '../runtime/runtime.js'
+import { finalDocument, type SignedParty, signedPages } from './compose.js'
+import type { SigningBox } from './render.js'
+import {
+  type CreatedDocument,
+  createDocumentIn,
+  type DocumentData,
+  documentOutputs,
+  newToken,
+  sha256Hex,
+} from './store.js'
+
+/** The notice a signer agrees to before signing (SPEC §3.4, §11); its version and hash are recorded. */
+export const DISCLOSURE = {
+  version: '2026-11-23',
+  text:
+    'You are about to sign this document electronically. This is a simple electronic signature: it is legally ' +
+    'valid in many countries (in the EU under eIDAS, in the US under ESIGN and UETA), but the rules differ from ' +
+    'country to country, and some documents need a handwritten, qualified or notarised signature or a special ' +
+    'agreement between the parties. By continuing you agree to sign electronically and to receive the signed ' +
+    'document electronically. We record the time, your IP address and your device with each step.',
+} as const
+export const DISCLOSURE_SHA256 = sha256Hex(DISCLOSURE.text)
+
+export type SigningOrder = 'companyFirst' | 'clientFirst' | 'parallel'
+export type PartyRole = 'company' | 'client'
+export const ACTIVE_STATUSES = ['waiting', 'sent', 'viewed', 'consented'] as const
+
+export interface PartyInput {
+  role: PartyRole
+  name: string
+  email: string
+  phone: string
+  channel: 'email' | 'sms'
+}
+
+export interface PartyData {
+  signedAt?: string
+  method?: 'drawn' | 'typed'
+  signatureFileId?: string
+  typed?: string
+  fields?: Record<string, string>
+  declineReason?: string
+  consent?: { version: string; sha256: string; at: string }
+}
+
+export class SigningError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 410 | 422,
+    readonly code: string,
+    message: string,
+    readonly path?: string,
+  ) {
+    super(message)
+  }
+}
+
+const positionOf = (role: PartyRole, order: SigningOrder) =>
+  order === 'parallel' ? 1 : (role === 'company') === (order === 'companyFirst') ? 1 : 2
+
+export const signingLinkOf = (publicUrl: string, token: string) => `${publicUrl.replace(/\/+$/, '')}/s/${token}`
+
+const masked = (party: Pick<SigningPartyRow, 'channel' | 'email' | 'phone'>) =>
+  party.channel === 'sms'
+    ? `SMS to ${party.phone.replace(/\d(?=(?:\D*\d){3})/g, '•')}`
+    : `email to ${party.email.replace(/^(.).*(@.*)$/, '$1…$2')}`
+
+async function event(
+  trx: Executor,
+  documentId: string,
+  partyId: string | null,
+  type: string,
+  at: string,
+  actor: Pick<Actor, 'ip' | 'userAgent'> = {},
+  channel: string | null = null,
+  detail: Record<string, Json> = {},
+) {
+  await trx
+    .insertInto('document_events')
+    .values({
+      id: randomUUID(),
+      document_id: documentId,
+      party_id: partyId,
+      type,
+      at,
+      ip: actor.ip ?? null,
+      user_agent: actor.userAgent ?? null,
+      channel,
+      detail: JSON.stringify(detail),
+    })
+    .execute()
+}
+
+/** A message to a signer, through the outbox (kind "notice"), optionally due later and only while they have not acted. */
+async function notice(
+  trx: Executor,
+  elementId: string,
+  key: string,
+  message: Extract<EffectRequest, { kind: 'email' | 'sms' }>,
+  due: number,
+  onlyWhileActive: { party: string; document: string; event: string } | undefined,
+  now: number,
+) {
+  const at = new Date(now).toISOString()
+  await trx
+    .insertInto('outbox')
+    .values({
+      effect_id: key,
+      element_id: elementId,
+      kind: 'notice',
+      request: JSON.stringify({ kind: 'notice', message, ...(onlyWhileActive ? { party: onlyWhileActive } : {}) }),
+      next_attempt_at: due,
+      claimed_by: null,
+      claimed_until: null,
+      last_error: null,
+      result: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .onConflict((oc) => oc.column('effect_id').doNothing())
+    .execute()
+}
+
+interface Invite {
+  party: SigningPartyRow
+  link: string
+}
+
+function invitation(
+  doc: Pick<DocumentRow, 'title'>,
+  issuer: string,
+  invite: Invite,
+  reminder = false,
+): Extract<EffectRequest, { kind: 'email' | 'sms' }> {
+  const { party, link } = invite
+  const what = `${doc.title} from ${issuer}`
+  if (party.channel === 'sms') {
+    return { kind: 'sms', to: party.phone, text: `${reminder ? 'Reminder: sign' : 'Please sign'} ${what}: ${link}` }
+  }
+  return {
+    kind: 'email',
+    to: party.email,
+    subject: `${reminder ? 'Reminder: please sign' : 'Please sign'} ${what}`,
+    body:
+      `Hello ${party.name},\n\n${issuer} asks you to sign ${doc.title}.\n\nOpen it, read it and sign it here:\n${link}\n\n` +
+      `The link is personal; it works until ${party.expires_at.slice(0, 10)}.\n`,
+    format: 'text',
+    attachments: [],
+  }
+}
+
+/** Messages wait in the outbox "on hold" (due at the end of time) until it is their party's turn. */
+const HOLD = 8_640_000_000_000_000
+const REMINDERS = 3
+
+/** Writes a party's invitation and reminders, on hold; {@link invite} releases them when it is their turn. */
+async function prepareMessages(trx: Executor, doc: DocumentRow, issuer: string, one: Invite, now: number) {
+  const { party } = one
+  await notice(
+    trx,
+    doc.element_id,
+    `sign:${party.id}:invite`,
+    invitation(doc, issuer, one),
+    HOLD,
+    {
+      party: party.id,
+      document: doc.id,
+      event: 'delivered',
+    },
+    now,
+  )
+  for (let n = 1; n <= REMINDERS; n++) {
+    await notice(
+      trx,
+      doc.element_id,
+      `sign:${party.id}:remind:${n}`,
+      invitation(doc, issuer, one, true),
+      HOLD,
+      {
+        party: party.id,
+        document: doc.id,
+        event: 'reminded',
+      },
+      now,
+    )
+  }
+}
+
+/** It is these parties' turn: their invitation goes now, their reminders every few days until the deadline. */
+async function invite(
+  trx: Executor,
+  doc: DocumentRow,
+  parties: readonly SigningPartyRow[],
+  options: { now: number; remindEveryDays: number },
+) {
+  const at = new Date(options.now).toISOString()
+  for (const party of parties) {
+    await trx
+      .updateTable('signing_parties')
+      .set({ status: 'sent', updated_at: at })
+      .where('id', '=', party.id)
+      .execute()
+    await trx
+      .updateTable('outbox')
+      .set({ next_attempt_at: options.now, updated_at: at })
+      .where('effect_id', '=', `sign:${party.id}:invite`)
+      .execute()
+    for (let n = 1; n <= REMINDERS; n++) {
+      const due = options.now + n * options.remindEveryDays * 86_400_000
+      const key = `sign:${party.id}:remind:${n}`
+      if (options.remindEveryDays <= 0 || due >= Date.parse(party.expires_at)) {
+        await trx.deleteFrom('outbox').where('effect_id', '=', key).where('status', '=', 'pending').execute()
+      } else {
+        await trx
+          .updateTable('outbox')
+          .set({ next_attempt_at: due, updated_at: at })
+          .where('effect_id', '=', key)
+          .execute()
+      }
+    }
+    await event(trx, doc.id, party.id, 'sent', at, {}, party.channel, { to: masked(party) })
+  }
+}
+
+export interface StartSigning {
+  document: CreatedDocument
+  elementId: string
+  parties: readonly PartyInput[]
+  order: SigningOrder
+  publicUrl: string
+  now: number
+  actor: Actor
+  expiresInDays?: number
+  remindEveryDays?: number
+}
+
+export interface Started {
+  links: Partial<Record<PartyRole, string>>
+}
+
+/** Adds the parties of a document and invites the first of them, in the caller's transaction. */
+export async function startSigning(trx: Executor, s: StartSigning): Promise<Started> {
+  const at = new Date(s.now).toISOString()
+  const expiresAt = s.now + (s.expiresInDays ?? 14) * 86_400_000
+  const doc = await trx.selectFrom('documents').selectAll().where('id', '=', s.document.id).executeTakeFirstOrThrow()
+  const data = JSON.parse(doc.data) as DocumentData
+  const made: Invite[] = []
+  s.parties.forEach((p, i) => {
+    if (p.channel === 'email' && !/^[^@\s]+@[^@\s]+$/.test(p.email)) {
+      throw new SigningError(
+        422,
+        'invalid',
+        `The ${p.role === 'company' ? 'company signer' : 'client'} "${p.name}" has no email address to send the link to.`,
+        `/parties/${i}/email`,
+      )
+    }
+    if (p.channel === 'sms' && p.phone.replace(/\D/g, '').length < 6) {
+      throw new SigningError(
+        422,
+        'invalid',
+        `The ${p.role === 'company' ? 'company signer' : 'client'} "${p.name}" has no phone number to text the link to.`,
+        `/parties/${i}/phone`,
+      )
+    }
+  })
+  for (const p of s.parties) {
+    const token = newToken()
+    const party: SigningPartyRow = {
+      id: randomUUID(),
+      document_id: doc.id,
+      role: p.role,
+      position: positionOf(p.role, s.order),
+      name: p.name,
+      email: p.email,
+      phone: p.phone,
+      channel: p.channel,
+      token_hash: sha256Hex(token),
+      status: 'waiting',
+      expires_at: new Date(expiresAt).toISOString(),
+      data: '{}',
+      created_at: at,
+      updated_at: at,
+    }
+    await trx.insertInto('signing_parties').values(party).execute()
+    made.push({ party, link: signingLinkOf(s.publicUrl, token) })
+    // At the deadline, whoever has not signed expires.
+    await trx
+      .insertInto('outbox')
+      .values({
+        effect_id: `sign:${party.id}:expire`,
+        element_id: s.elementId,
+        kind: 'signingExpiry',
+        request: JSON.stringify({ kind: 'signingExpiry', party: party.id, document: doc.id }),
+        next_attempt_at: expiresAt,
+        claimed_by: null,
+        claimed_until: null,
+        last_error: null,
+        result: null,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute()
+  }
+  await trx.updateTable('documents').set({ status: 'sent', updated_at: at }).where('id', '=', doc.id).execute()
+  const issuer = data.content.seller.name || 'us'
+  for (const one of made) await prepareMessages(trx, doc, issuer, one, s.now)
+  const first = Math.min(...made.map((m) => m.party.position))
+  await invite(
+    trx,
+    doc,
+    made.filter((m) => m.party.position === first).map((m) => m.party),
+    { now: s.now, remindEveryDays: s.remindEveryDays ?? 3 },
+  )
+  await writeAudit(
+    trx,
+    s.actor,
+    {
+      action: 'document.sentForSigning',
+      target: `document:${doc.id}`,
+      detail: { order: s.order, parties: made.map((m) => ({ role: m.party.role, channel: m.party.channel })) },
+    },
+    at,
+  )
+  return { links: Object.fromEntries(made.map((m) => [m.party.role, m.link])) }
+}
+
+// ------------------------------------------------------------------ the signer's side
+
+export interface Opened {
+  party: SigningPartyRow
+  document: DocumentRow
+  data: DocumentData
+  parties: SigningPartyRow[]
+}
+
+/** The party and document a signing token opens: 404 for none; expired, declined or cancelled: 410. */
+export async function openByToken(db: Executor, token: string | undefined): Promise<Opened> {
+  if (!token || !/^[A-Za-z0-9_-]{20,100}$/.test(token))
+    throw new SigningError(404, 'not-found', 'No signing has this link.')
+  const party = await db
+    .selectFrom('signing_parties')
+    .selectAll()
+    .where('token_hash', '=', sha256Hex(token))
+    .executeTakeFirst()
+  if (!party) throw new SigningError(404, 'not-found', 'No signing has this link.')
+  const document = await db
+    .selectFrom('documents')
+    .selectAll()
+    .where('id', '=', party.document_id)
+    .executeTakeFirstOrThrow()
+  const parties = await db
+    .selectFrom('signing_parties')
+    .selectAll()
+    .where('document_id', '=', document.id)
+    .orderBy('position')
+    .orderBy('role')
+    .execute()
+  return { party, document, data: JSON.parse(document.data) as DocumentData, parties }
+}
+
+/** Whether the party may act now: not expired, not done, the document not declined, their turn. */
+export function turnProblem(o: Opened, now: number): SigningError | undefined {
+  if (o.party.status === 'signed') return new SigningError(409, 'conflict', 'You have signed this document already.')
+  if (o.party.status === 'declined') return new SigningError(410, 'gone', 'You declined to sign this document.')
+  if (o.document.status === 'declined')
+    return new SigningError(410, 'gone', 'Another party declined to sign: the signing has stopped.')
+  if (o.party.status === 'expired' || Date.parse(o.party.expires_at) <= now) {
+    return new SigningError(410, 'gone', 'This signing link has expired; ask the sender for a new one.')
+  }
+  const before = o.parties.filter((p) => p.position < o.party.position && p.status !== 'signed')
+  if (before.length > 0) {
+    return new SigningError(
+      409,
+      'not-your-turn',
+      `${before.map((p) => p.name).join(' and ')} sign${before.length === 1 ? 's' : ''} first; you will get a message when it is your turn.`,
+    )
+  }
+  return undefined
+}
+
+const eventOf = (role: PartyRole): EngineEvent['type'] => (role === 'company' ? 'signedByCompany' : 'signedByClient')
+
+/**
+ * Runs `write` in one transaction with the element's flow hearing `events`; an element whose pipeline has
+ * no published flow just gets the write.
+ */
+async function withFlow(
+  db: Kysely<Database>,
+  runtime: Runtime | undefined,
+  elementId: string,
+  events: readonly EngineEvent[],
+  write: (trx: Executor) => Promise<void>,
+) {
+  if (!runtime || events.length === 0) return db.transaction().execute(write)
+  try {
+    const [first, ...rest] = events as [EngineEvent, ...EngineEvent[]]
+    await runtime.fireEvent(elementId, first, write)
+    for (const next of rest) await runtime.fireEvent(elementId, next)
+  } catch (error) {
+    if (error instanceof RuntimeError && (error.code === 'conflict' || error.code === 'not_found')) {
+      await db.transaction().execute(write)
+      return
+    }
+    throw error
+  }
+}
+
+export interface SignerContext {
+  db: Kysely<Database>
+  runtime?: Runtime
+  actor: Actor
+  now: number
+  publicUrl: string
+  /** Seals a finished PDF (the platform's digital signature); absent: left unsealed. */
+  seal?: (pdf: Uint8Array) => Promise<Uint8Array>
+}
+
+/** The first look at the document: "viewed" (once), which the flow hears as "document viewed". */
+export async function recordView(ctx: SignerContext, o: Opened) {
+  if (o.party.status !== 'sent' && o.party.status !== 'waiting') return
+  const at = new Date(ctx.now).toISOString()
+  await withFlow(
+    ctx.db,
+    ctx.runtime,
+    o.document.element_id,
+    [{ type: 'documentViewed', documentType: o.document.type as DocumentType }],
+    async (trx) => {
+      await trx
+        .updateTable('signing_parties')
+        .set({ status: 'viewed', updated_at: at })
+        .where('id', '=', o.party.id)
+        .where('status', 'in', ['sent', 'waiting'])
+        .execute()
+      await event(trx, o.document.id, o.party.id, 'viewed', at, ctx.actor, o.party.channel)
+    },
+  )
+}
+
+export async function consent(ctx: SignerContext, o: Opened, sha256: string) {
+  const problem = turnProblem(o, ctx.now)
+  if (problem) throw problem
+  if (sha256 !== DISCLOSURE_SHA256) {
+    throw new SigningError(
+      422,
+      'invalid',
+      'The notice you agreed to is not the current one; reload the page and read it again.',
+      '/disclosureSha256',
+    )
+  }
+  const at = new Date(ctx.now).toISOString()
+  const data: PartyData = {
+    ...(JSON.parse(o.party.data) as PartyData),
+    consent: { version: DISCLOSURE.version, sha256, at },
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('signing_parties')
+      .set({ status: 'consented', data: JSON.stringify(data), updated_at: at })
+      .where('id', '=', o.party.id)
+      .execute()
+    await event(trx, o.document.id, o.party.id, 'consented', at, ctx.actor, o.party.channel, {
+      version: DISCLOSURE.version,
+      sha256,
+    })
+  })
+}
+
+export interface SignInput {
+  signature: { method: 'drawn'; png: Uint8Array } | { method: 'typed'; text: string }
+  fields: Record<string, string>
+}
+
+/** The boxes a party fills in themselves (text boxes of theirs). */
+export const boxesToFill = (boxes: readonly SigningBox[], role: string) =>
+  boxes.filter((b) => b.party === role && b.kind === 'clientText')
+
+/** Signs for the party; the last signature completes the document (certificate page, seal, copies sent). */
+export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Promise<{ completed: boolean }> {
+  const problem = turnProblem(o, ctx.now)
+  if (problem) throw problem
+  const before = JSON.parse(o.party.data) as PartyData
+  if (!before.consent)
+    throw new SigningError(
+      409,
+      'consent-required',
+      'Agree to sign electronically first (the notice above the document).',
+    )
+  for (const box of boxesToFill(o.data.boxes, o.party.role)) {
+    if (box.required && !(input.fields[box.id] ?? '').trim()) {
+      throw new SigningError(422, 'invalid', `Fill in "${box.label ?? box.id}" before signing.`, `/fields/${box.id}`)
+    }
+  }
+  const at = new Date(ctx.now).toISOString()
+  const doc = o.document
+  const documentType = doc.type as DocumentType
+  let signatureFileId: string | undefined
+  const data: PartyData = {
+    ...before,
+    signedAt: at,
+    method: input.signature.method,
+    ...(input.signature.method === 'typed' ? { typed: input.signature.text } : {}),
+    fields: Object.fromEntries(
+      boxesToFill(o.data.boxes, o.party.role).map((b) => [b.id, (input.fields[b.id] ?? '').slice(0, 500)]),
+    ),
+  }
+  const others = o.parties.filter((p) => p.id !== o.party.id)
+  const completed = others.every((p) => p.status === 'signed')
+  const events: EngineEvent[] = [{ type: eventOf(o.party.role as PartyRole), documentType }]
+  if (completed) events.push({ type: 'signedByAll', documentType })
+
+  // The pages with everyone's signatures so far (and, when complete, the certificate and the seal), made
+  // before the transaction: drawing takes a while, and nothing is written if it fails.
+  const signedSoFar: SignedParty[] = []
+  const partyFiles = new Map<string, Uint8Array>()
+  for (const p of [...others.filter((x) => x.status === 'signed'), { ...o.party, data: JSON.stringify(data) }]) {
+    const d = JSON.parse(p.data) as PartyData
+    let image: Uint8Array | undefined
+    if (p.id === o.party.id && input.signature.method === 'drawn') image = input.signature.png
+    else if (d.signatureFileId) {
+      const file = await ctx.db
+        .selectFrom('files')
+        .select('bytes')
+        .where('id', '=', d.signatureFileId)
+        .executeTakeFirst()
+      if (file) image = new Uint8Array(file.bytes)
+    }
+    if (image) partyFiles.set(p.id, image)
+    signedSoFar.push({
+      id: p.id,
+      role: p.role as PartyRole,
+      name: p.name,
+      reachedBy: masked(p),
+      signedAt: d.signedAt ?? at,
+      method: d.method ?? 'typed',
+      ...(image ? { image } : {}),
+      ...(d.typed ? { typed: d.typed } : {}),
+      fields: d.fields ?? {},
+    })
+  }
+  const original = await ctx.db
+    .selectFrom('files')
+    .select('bytes')
+    .where('id', '=', doc.original_file_id)
+    .executeTakeFirstOrThrow()
+  let pdf: Uint8Array
+  if (completed) {
+    const history = await ctx.db
+      .selectFrom('document_events')
+      .selectAll()
+      .where('document_id', '=', doc.id)
+      .orderBy('at')
+      .orderBy('id')
+      .execute()
+    const nameOf = new Map(o.parties.map((p) => [p.id, `${p.name} (${p.role})`]))
+    const final = await finalDocument(new Uint8Array(original.bytes), o.data.boxes, signedSoFar, {
+      documentId: doc.id,
+      title: doc.title,
+      number: doc.number,
+      originalSha256: doc.original_sha256,
+      disclosure: { version: DISCLOSURE.version, sha256: DISCLOSURE_SHA256 },
+      parties: o.parties.map((p) => {
+        const d = p.id === o.party.id ? data : (JSON.parse(p.data) as PartyData)
+        return {
+          role: p.role,
+          name: p.name,
+          reachedBy: masked(p),
+          status: p.id === o.party.id ? 'signed' : p.status,
+          signedAt: d.signedAt ?? null,
+          method: d.method ?? null,
+        }
+      }),
+      events: [
+        ...history.map((e) => ({
+          at: e.at,
+          type: e.type,
+          party: e.party_id ? (nameOf.get(e.party_id) ?? '') : 'Signflow',
+          ip: e.ip,
+          userAgent: e.user_agent,
+          channel: e.channel,
+        })),
+        {
+          at,
+          type: 'signed',
+          party: nameOf.get(o.party.id) ?? '',
+          ip: ctx.actor.ip ?? null,
+          userAgent: ctx.actor.userAgent ?? null,
+          channel: o.party.channel,
+        },
+      ],
+      completedAt: at,
+    })
+    pdf = ctx.seal ? await ctx.seal(final.pdf) : final.pdf
+  } else {
+    pdf = await signedPages(new Uint8Array(original.bytes), o.data.boxes, signedSoFar)
+  }
+
+  await withFlow(ctx.db, ctx.runtime, doc.element_id, events, async (trx) => {
+    // The party may have signed in another tab meanwhile: only an active party signs.
+    const changed = await trx
+      .updateTable('signing_parties')
+      .set({ status: 'signed', updated_at: at })
+      .where('id', '=', o.party.id)
+      .where('status', 'in', [...ACTIVE_STATUSES])
+      .executeTakeFirst()
+    if (Number(changed.numUpdatedRows) !== 1)
+      throw new SigningError(409, 'conflict', 'You have signed this document already.')
+    const drawn = partyFiles.get(o.party.id)
+    if (drawn && input.signature.method === 'drawn') {
+      signatureFileId = (
+        await addFile(trx, {
+          owner: `party:${o.party.id}`,
+          kind: 'signature',
+          name: 'signature.png',
+          contentType: 'image/png',
+          bytes: drawn,
+          at,
+        })
+      ).id
+    }
+    await trx
+      .updateTable('signing_parties')
+      .set({ data: JSON.stringify({ ...data, ...(signatureFileId ? { signatureFileId } : {}) }) })
+      .where('id', '=', o.party.id)
+      .execute()
+    await event(trx, doc.id, o.party.id, 'signed', at, ctx.actor, o.party.channel, { method: input.signature.method })
+    const file = await addFile(trx, {
+      owner: `document:${doc.id}`,
+      kind: completed ? 'signed' : 'partial',
+      name: `${doc.number}${completed ? '-signed' : ''}.pdf`,
+      contentType: 'application/pdf',
+      bytes: pdf,
+      at,
+    })
+    await trx
+      .updateTable('documents')
+      .set({
+        status: completed ? 'signed' : 'signing',
+        ...(completed ? { signed_file_id: file.id, signed_sha256: file.sha256 } : {}),
+        updated_at: at,
+      })
+      .where('id', '=', doc.id)
+      .execute()
+    await writeAudit(
+      trx,
+      { ...ctx.actor, id: `signer:${o.party.id}` },
+      {
+        action: 'document.signed',
+        target: `document:${doc.id}`,
+        detail: { party: o.party.role, method: input.signature.method },
+      },
+      at,
+    )
+    const issuer = o.data.content.seller.name || 'us'
+    if (completed) {
+      await event(trx, doc.id, null, 'completed', at, {}, null, { sha256: file.sha256 })
+      // Everyone gets the signed PDF.
+      for (const p of o.parties) {
+        const to = p.channel === 'sms' && p.email === '' ? undefined : p.email
+        if (!to) continue
+        await notice(
+          trx,
+          doc.element_id,
+          `sign:${p.id}:completed`,
+          {
+            kind: 'email',
+            to,
+            subject: `Signed: ${doc.title}`,
+            body: `Hello ${p.name},\n\n${doc.title} is signed by everyone. The signed PDF is attached; it carries a certificate page and ${issuer}'s digital seal.\n`,
+            format: 'text',
+            attachments: [file.id],
+          },
+          ctx.now,
+          undefined,
+          ctx.now,
+        )
+      }
+    } else {
+      // The next in order, if everyone before them has signed now.
+      const signed = new Set([...o.parties.filter((p) => p.status === 'signed').map((p) => p.id), o.party.id])
+      const waiting = o.parties.filter(
+        (p) => p.status === 'waiting' && o.parties.every((q) => q.position >= p.position || signed.has(q.id)),
+      )
+      if (waiting.length > 0) await invite(trx, doc, waiting, { now: ctx.now, remindEveryDays: 3 })
+    }
+  })
+  return { completed }
+}
+
+/** Declines with a reason: the document stops, and the flow hears "refused". */
+export async function decline(ctx: SignerContext, o: Opened, reason: string) {
+  const problem = turnProblem(o, ctx.now)
+  if (problem && problem.code !== 'not-your-turn') throw problem
+  const at = new Date(ctx.now).toISOString()
+  const data: PartyData = { ...(JSON.parse(o.party.data) as PartyData), declineReason: reason }
+  await withFlow(
+    ctx.db,
+    ctx.runtime,
+    o.document.element_id,
+    [{ type: 'signingRefused', documentType: o.document.type as DocumentType }],
+    async (trx) => {
+      await trx
+        .updateTable('signing_parties')
+        .set({ status: 'declined', data: JSON.stringify(data), updated_at: at })
+        .where('id', '=', o.party.id)
+        .execute()
+      await trx
+        .updateTable('documents')
+        .set({ status: 'declined', updated_at: at })
+        .where('id', '=', o.document.id)
+        .execute()
+      await event(trx, o.document.id, o.party.id, 'declined', at, ctx.actor, o.party.channel, { reason })
+      await writeAudit(
+        trx,
+        { ...ctx.actor, id: `signer:${o.party.id}` },
+        { action: 'document.declined', target: `document:${o.document.id}`, detail: { party: o.party.role, reason } },
+        at,
+      )
+    },
+  )
+}
+
+/** The outbox's handler of "signingExpiry" rows: a party who has not acted by the deadline expires. */
+export async function expireParty(
+  db: Kysely<Database>,
+  runtime: Runtime | undefined,
+  request: { party: string; document: string },
+  now: number,
+): Promise<Record<string, Json>> {
+  const party = await db.selectFrom('signing_parties').selectAll().where('id', '=', request.party).executeTakeFirst()
+  if (!party || !(ACTIVE_STATUSES as readonly string[]).includes(party.status)) return { skipped: true }
+  const doc = await db.selectFrom('documents').selectAll().where('id', '=', party.document_id).executeTakeFirstOrThrow()
+  if (doc.status === 'declined' || doc.status === 'signed') return { skipped: true }
+  const at = new Date(now).toISOString()
+  await withFlow(
+    db,
+    runtime,
+    doc.element_id,
+    [{ type: 'signingExpired', documentType: doc.type as DocumentType }],
+    async (trx) => {
+      await trx
+        .updateTable('signing_parties')
+        .set({ status: 'expired', updated_at: at })
+        .where('id', '=', party.id)
+        .execute()
+      await trx.updateTable('documents').set({ status: 'expired', updated_at: at }).where('id', '=', doc.id).execute()
+      await event(trx, doc.id, party.id, 'expired', at)
+    },
+  )
+  return { expired: party.id }
+}
+
+/** Whether a notice is still worth sending (its party has not acted), and the event it records when sent. */
+export async function noticeStillDue(db: Executor, party: { party: string } | undefined) {
+  if (!party) return true
+  const row = await db.selectFrom('signing_parties').select('status').where('id', '=', party.party).executeTakeFirst()
+  return row !== undefined && (ACTIVE_STATUSES as readonly string[]).includes(row.status)
+}
+
+export async function noticeSent(
+  db: Executor,
+  party: { party: string; document: string; event: string } | undefined,
+  now: number,
+) {
+  if (!party) return
+  const row = await db.selectFrom('signing_parties').select('channel').where('id', '=', party.party).executeTakeFirst()
+  await event(db, party.document, party.party, party.event, new Date(now).toISOString(), {}, row?.channel ?? null)
+}
+
+// ------------------------------------------------------------------ from rules and the outbox
+
+/** Who signs for us: a user of Signflow named by id, email or name, or an email address. */
+export async function companySignerOf(db: Executor, text: string): Promise<{ name: string; email: string }> {
+  const wanted = text.trim()
+  if (wanted === '')
+    throw new SigningError(
+      422,
+      'invalid',
+      'The company signer is empty: name a user of Signflow, or give an email address.',
+      '/companySigner',
+    )
+  const users = await db.selectFrom('users').select(['id', 'name', 'email', 'active']).execute()
+  const folded = wanted.toLocaleLowerCase()
+  const user = users.find(
+    (u) =>
+      Number(u.active) === 1 &&
+      (u.id === wanted || u.email.toLowerCase() === folded || u.name.toLocaleLowerCase() === folded),
+  )
+  if (user) return { name: user.name, email: user.email }
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(wanted)) return { name: wanted, email: wanted }
+  throw new SigningError(
+    422,
+    'invalid',
+    `The company signer "${wanted}" is neither an active user of Signflow nor an email address.`,
+    '/companySigner',
+  )
+}
+
+export interface SendForSigning {
+  elementId: string
+  templateId: string
+  companySigner: string
+  client: { name: string; email: string; phone: string }
+  channel: 'email' | 'sms'
+  order: SigningOrder
+  /** An existing document to sign instead of making one from the template. */
+  documentId?: string
+  extraFields?: Record<string, Json>
+  effectId?: string
+  actor: Actor
+  publicUrl: string
+  now: number
+}
+
+export interface SentForSigning {
+  documentId: string
+  documentNumber: string
+  documentType: DocumentType
+  pdf: string
+  companySigningLink: string
+  clientSigningLink: string
+}
+
+/** Makes the document (or takes the given one) and sends it for signing: one transaction, idempotent per effect. */
+export async function sendForSigning(db: Kysely<Database>, s: SendForSigning): Promise<SentForSigning> {
+  if (s.effectId) {
+    const done = await db.selectFrom('documents').select('data').where('effect_id', '=', s.effectId).executeTakeFirst()
+    const outputs = done ? (JSON.parse(done.data) as DocumentData & { outputs?: SentForSigning }).outputs : undefined
+    if (outputs) return outputs
+  }
+  return db.transaction().execute(async (trx) => {
+    const signer = await companySignerOf(trx, s.companySigner)
+    const clientName = s.client.name.trim() || s.client.email || s.client.phone
+    let document: CreatedDocument
+    if (s.documentId) {
+      const row = await trx.selectFrom('documents').selectAll().where('id', '=', s.documentId).executeTakeFirst()
+      if (!row) throw new SigningError(404, 'not-found', `No document "${s.documentId}".`)
+      if (row.status !== 'created') {
+        throw new SigningError(
+          409,
+          'conflict',
+          `Document ${row.number} was sent for signing already (it is ${row.status}).`,
+        )
+      }
+      document = documentOutputs(row)
+    } else {
+      document = await createDocumentIn(
+        trx,
+        {
+          elementId: s.elementId,
+          templateId: s.templateId,
+          extraFields: s.extraFields ?? {},
+          withSignatureAndStamp: false,
+          publicLink: false,
+          ...(s.effectId ? { effectId: s.effectId } : {}),
+          actor: s.actor,
+          publicUrl: s.publicUrl,
+        },
+        s.now,
+      )
+    }
+    const started = await startSigning(trx, {
+      document,
+      elementId: s.elementId,
+      parties: [
+        { role: 'company', name: signer.name, email: signer.email, phone: '', channel: 'email' },
+        {
+          role: 'client',
+          name: clientName,
+          email: s.client.email.trim(),
+          phone: s.client.phone.trim(),
+          channel: s.channel,
+        },
+      ],
+      order: s.order,
+      publicUrl: s.publicUrl,
+      now: s.now,
+      actor: s.actor,
+    })
+    const outputs: SentForSigning = {
+      documentId: document.id,
+      documentNumber: document.number,
+      documentType: document.type,
+      pdf: document.pdfFileId,
+      companySigningLink: started.links.company ?? '',
+      clientSigningLink: started.links.client ?? '',
+    }
+    const row = await trx.selectFrom('documents').select('data').where('id', '=', document.id).executeTakeFirstOrThrow()
+    await trx
+      .updateTable('documents')
+      .set({ data: JSON.stringify({ ...JSON.parse(row.data), outputs }) })
+      .where('id', '=', document.id)
+      .execute()
+    return outputs
+  })
+}
+
+type Deliver = (request: EffectRequest, effectId: string, elementId: string) => Promise<Record<string, Json>>
+
+/** The outbox's handlers of signing's own rows: messages to signers, and deadlines. */
+export function signingOutboxHandlers(
+  db: Kysely<Database>,
+  runtime: Runtime | undefined,
+  deliver: Deliver,
+  now: () => number,
+) {
+  return {
+    notice: async (request: Record<string, unknown>, row: { effect_id: string; element_id: string }) => {
+      const party = request.party as { party: string; document: string; event: string } | undefined
+      if (!(await noticeStillDue(db, party))) return { skipped: true }
+      const result = await deliver(request.message as EffectRequest, row.effect_id, row.element_id)
+      await noticeSent(db, party, now())
+      return result
+    },
+    signingExpiry: (request: Record<string, unknown>) =>
+      expireParty(db, runtime, request as unknown as { party: string; document: string }, now()),
+  }
+}

@@ -1,0 +1,216 @@
+/** The handlers of signing (`SIGNING_OPERATIONS` in `documents-spec.ts`): sending by hand, and the signer's own page. */
+import type { Context } from 'hono'
+import {
+  boxesToFill,
+  consent,
+  DISCLOSURE,
+  DISCLOSURE_SHA256,
+  decline,
+  type Opened,
+  openByToken,
+  type PartyData,
+  recordView,
+  type SignerContext,
+  SigningError,
+  sendForSigning,
+  sign,
+  turnProblem,
+} from '../documents/signing.js'
+import type { Runtime } from '../runtime/runtime.js'
+import { actorOf } from './actor.js'
+import { sniffImage } from './directory-api.js'
+import type { SigningOperationId } from './documents-spec.js'
+import { HttpError } from './errors.js'
+import type { Handler, Services } from './runtime-api.js'
+
+type SigningHandlers = { [K in SigningOperationId]: Handler<K> }
+
+/** A signing refusal as the API's error. */
+async function answering<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (error instanceof SigningError)
+      throw new HttpError(error.status, error.code, error.message, error.path ? { path: error.path } : undefined)
+    throw error
+  }
+}
+
+export function makeSigningHandlers(
+  services: Pick<Services, 'db' | 'publicUrl' | 'seal'> & { runtime?: Runtime },
+): SigningHandlers {
+  const { db } = services
+  const publicUrlOf = (c: Context) => services.publicUrl ?? new URL(c.req.url).origin
+  const context = (c: Context): SignerContext => ({
+    db,
+    ...(services.runtime ? { runtime: services.runtime } : {}),
+    actor: actorOf(c),
+    now: Date.now(),
+    publicUrl: publicUrlOf(c),
+    ...(services.seal ? { seal: services.seal } : {}),
+  })
+  const opened = (token: string | undefined) => answering(() => openByToken(db, token))
+  const noStore = (c: Context) => {
+    c.header('Cache-Control', 'no-store')
+    c.header('Referrer-Policy', 'no-referrer')
+  }
+
+  function view(o: Opened, token: string, now: number) {
+    const problem = turnProblem(o, now)
+    const data = JSON.parse(o.party.data) as PartyData
+    return {
+      document: {
+        title: o.document.title,
+        number: o.document.number,
+        type: o.document.type,
+        issuedBy: o.data.content.seller.name,
+        pages: o.data.pages,
+        status: o.document.status,
+        pdfUrl: `/api/public/signing/${token}/pdf`,
+      },
+      party: { name: o.party.name, role: o.party.role, status: o.party.status },
+      parties: o.parties.map((p) => ({ name: p.name, role: p.role, status: p.status })),
+      disclosure: { version: DISCLOSURE.version, text: DISCLOSURE.text, sha256: DISCLOSURE_SHA256 },
+      fields: boxesToFill(o.data.boxes, o.party.role).map((b) => ({
+        id: b.id,
+        label: b.label ?? b.id,
+        required: b.required ?? false,
+      })),
+      consented: data.consent !== undefined,
+      canSign: problem === undefined,
+      problem: problem ? { code: problem.code, message: problem.message } : null,
+    }
+  }
+
+  return {
+    sendForSigning: async ({ c, params, body }) => {
+      const element = await db
+        .selectFrom('elements')
+        .selectAll()
+        .where('id', '=', params.id ?? '')
+        .executeTakeFirst()
+      if (!element) throw new HttpError(404, 'not-found', `No element "${params.id}".`)
+      if (!body.template && !body.document) {
+        throw new HttpError(
+          422,
+          'invalid',
+          'Say what to sign: "template" for a new document, or "document" for one the element has.',
+          { path: '/template' },
+        )
+      }
+      if (body.document) {
+        const doc = await db
+          .selectFrom('documents')
+          .select('element_id')
+          .where('id', '=', body.document)
+          .executeTakeFirst()
+        if (!doc || doc.element_id !== element.id)
+          throw new HttpError(422, 'invalid', `The element has no document "${body.document}".`, { path: '/document' })
+      }
+      // The client: as given, else the element's own client fields, else its contact.
+      const fields = JSON.parse(element.fields) as Record<string, unknown>
+      const contact = element.contact_id
+        ? await db.selectFrom('contacts').selectAll().where('id', '=', element.contact_id).executeTakeFirst()
+        : undefined
+      const text = (v: unknown) => (typeof v === 'string' ? v : '')
+      const client = {
+        name: body.client?.name ?? (text(fields['client.name']) || contact?.name || ''),
+        email: body.client?.email ?? (text(fields['client.email']) || contact?.email || ''),
+        phone: body.client?.phone ?? (text(fields['client.phone']) || contact?.phone || ''),
+      }
+      const sent = await answering(() =>
+        sendForSigning(db, {
+          elementId: element.id,
+          templateId: body.template ?? '',
+          ...(body.document ? { documentId: body.document } : {}),
+          companySigner: body.companySigner,
+          client,
+          channel: body.channel,
+          order: body.signingOrder ?? 'companyFirst',
+          extraFields: body.fields ?? {},
+          actor: actorOf(c),
+          publicUrl: publicUrlOf(c),
+          now: Date.now(),
+        }),
+      )
+      c.header('Cache-Control', 'no-store')
+      c.header('Location', `/api/documents/${sent.documentId}`)
+      return c.json(
+        {
+          documentId: sent.documentId,
+          documentNumber: sent.documentNumber,
+          companySigningLink: sent.companySigningLink,
+          clientSigningLink: sent.clientSigningLink,
+        },
+        201,
+      )
+    },
+
+    getSigning: async ({ c, params }) => {
+      const token = params.token ?? ''
+      let o = await opened(token)
+      const ctx = context(c)
+      await recordView(ctx, o)
+      o = await opened(token)
+      noStore(c)
+      return c.json(view(o, token, ctx.now))
+    },
+
+    getSigningPdf: async ({ c, params, query }) => {
+      const o = await opened(params.token)
+      const files = await db
+        .selectFrom('files')
+        .select(['id', 'kind', 'bytes', 'sha256'])
+        .where('owner', '=', `document:${o.document.id}`)
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .execute()
+      const file =
+        (query.version === 'original'
+          ? undefined
+          : (files.find((f) => f.kind === 'signed') ?? files.find((f) => f.kind === 'partial'))) ??
+        files.find((f) => f.kind === 'original')
+      if (!file) throw new HttpError(404, 'not-found', "The document's PDF is missing.")
+      const bytes = new Uint8Array(file.bytes.byteLength)
+      bytes.set(file.bytes)
+      noStore(c)
+      return c.body(bytes, 200, {
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `${query.download === '1' ? 'attachment' : 'inline'}; filename="${o.document.number}${file.kind === 'signed' ? '-signed' : ''}.pdf"`,
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        ETag: `"${file.sha256}"`,
+      })
+    },
+
+    consentToSign: async ({ c, params, body }) => {
+      const o = await opened(params.token)
+      await answering(() => consent(context(c), o, body.disclosureSha256))
+      return c.body(null, 204)
+    },
+
+    signDocument: async ({ c, params, body }) => {
+      const o = await opened(params.token)
+      let signature: { method: 'drawn'; png: Uint8Array } | { method: 'typed'; text: string }
+      if (body.signature.method === 'drawn') {
+        const png = new Uint8Array(Buffer.from(body.signature.png.slice('data:image/png;base64,'.length), 'base64'))
+        if (sniffImage(png) !== 'image/png' || png.length < 100) {
+          throw new HttpError(422, 'invalid', 'The drawn signature is not a PNG image; draw it again.', {
+            path: '/signature/png',
+          })
+        }
+        signature = { method: 'drawn', png }
+      } else {
+        signature = { method: 'typed', text: body.signature.text.replace(/\p{Cc}+/gu, ' ').trim() }
+      }
+      const result = await answering(() => sign(context(c), o, { signature, fields: body.fields ?? {} }))
+      return c.json(result)
+    },
+
+    declineSigning: async ({ c, params, body }) => {
+      const o = await opened(params.token)
+      await answering(() => decline(context(c), o, body.reason.trim()))
+      return c.body(null, 204)
+    },
+  }
+}

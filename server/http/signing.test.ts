@@ -1,0 +1,341 @@
+/**
+ * Signing from start to finish through the runtime and the HTTP API, on SQLite and PostgreSQL, with real
+ * SMTP on loopback: the seed flow (a) sends an invoice for signing when a deal enters "Invoice"; the
+ * director gets a link by email and signs (typed); then the client gets theirs, agrees to the notice and
+ * signs (drawn); the deal moves to "Signed"; the final PDF has both signatures and a certificate page
+ * (`pdftotext`, `qpdf --check`) and everyone gets it by email. And what hostile or late signers meet.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Kysely } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../db/schema.js'
+import { describeEachDatabase } from '../db/test-support.js'
+import { DISCLOSURE_SHA256, signingOutboxHandlers } from '../documents/signing.js'
+import { type Catcher, startCatcher } from '../runtime/catcher.js'
+import { createDelivery } from '../runtime/delivery.js'
+import { demoSignaturePng } from '../runtime/demo-images.js'
+import { OutboxWorker } from '../runtime/outbox.js'
+import { Runtime } from '../runtime/runtime.js'
+import { seedDemo } from '../runtime/seed.js'
+import { type Answer, expectEachAnswered, send } from './api-test-support.js'
+import { createApp } from './app.js'
+import { SIGNING_OPERATIONS } from './documents-spec.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'signflow-signing-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function poppler(tool: 'pdftotext' | 'qpdf', bytes: Uint8Array, name: string): string | undefined {
+  const file = join(dir, name)
+  writeFileSync(file, bytes)
+  try {
+    return execFileSync(tool, tool === 'qpdf' ? ['--check', file] : ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' })
+  } catch (error) {
+    if (process.env.CI) throw error
+    return undefined
+  }
+}
+
+const DEAL = 'invoice-signing:deal-1'
+/** Our demo company's name in its requisites, as documents print it. */
+const LEGAL_NAME = 'Signflow Demo spółka z ograniczoną odpowiedzialnością'
+const pngDataUrl = () => `data:image/png;base64,${Buffer.from(demoSignaturePng()).toString('base64')}`
+
+describeEachDatabase('signing a document', (getDb) => {
+  let db: Kysely<Database>
+  let app: ReturnType<typeof createApp>
+  let catcher: Catcher
+  let runtime: Runtime
+  let outbox: OutboxWorker
+  const call = (method: string, url: string, body?: unknown): Promise<Answer> =>
+    send(app, method, url, body, {
+      headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (iPhone) test' },
+    })
+  /** Runs the outbox until nothing is due. */
+  const drain = async () => {
+    while ((await outbox.runOnce()) > 0);
+  }
+  const mailTo = async (to: string) =>
+    db.selectFrom('messages').selectAll().where('to_address', '=', to).orderBy('id').execute()
+  const tokenIn = (body: string) => /https:\/\/sign\.example\.com\/s\/([A-Za-z0-9_-]+)/.exec(body)?.[1] ?? ''
+
+  beforeAll(async () => {
+    db = getDb()
+    catcher = await startCatcher(db)
+    runtime = new Runtime({ db })
+    await seedDemo(db, runtime)
+    const deliver = createDelivery({
+      db,
+      smtpUrl: catcher.url,
+      from: 'sales@signflow.test',
+      publicUrl: 'https://sign.example.com',
+    })
+    outbox = new OutboxWorker({
+      db,
+      runtime,
+      deliver,
+      worker: 'w1',
+      detached: signingOutboxHandlers(db, runtime, deliver, Date.now),
+    })
+    app = createApp({ services: { db, runtime, publicUrl: 'https://sign.example.com' } })
+  }, 60_000)
+  afterAll(async () => {
+    await catcher.close()
+  })
+
+  it('sends the invoice to the director, then to the client; both sign; the deal moves to "Signed"', async () => {
+    await runtime.moveElement(DEAL, 'invoice', { kind: 'user', id: 'u-anna' })
+    await drain()
+    const [doc] = await db.selectFrom('documents').selectAll().where('element_id', '=', DEAL).execute()
+    expect(doc).toMatchObject({ type: 'invoice', status: 'sent' })
+    // The director (the flow's constant "Anna Kowalska", a user) is emailed first; the client not yet.
+    const [toDirector] = await mailTo('anna@signflow.test')
+    expect(toDirector?.subject).toBe(`Please sign ${doc?.title} from ${LEGAL_NAME}`)
+    expect(await mailTo('biuro@zazolc.pl')).toEqual([])
+    const director = tokenIn(toDirector?.body ?? '')
+    expect(director).toMatch(/^[A-Za-z0-9_-]{32}$/)
+
+    const page = await call('GET', `/api/public/signing/${director}`)
+    expect(page.status).toBe(200)
+    expect(page.body).toMatchObject({
+      party: { role: 'company', name: 'Anna Kowalska', status: 'viewed' },
+      document: { number: doc?.number, pages: 1, issuedBy: LEGAL_NAME },
+      disclosure: { sha256: DISCLOSURE_SHA256 },
+      consented: false,
+      canSign: true,
+    })
+    expect(page.body.disclosure.text).toMatch(/simple electronic signature[\s\S]*differ from country to country/)
+    expect(
+      (
+        await call('POST', `/api/public/signing/${director}/sign`, {
+          signature: { method: 'typed', text: 'Anna Kowalska' },
+        })
+      ).body.error.code,
+    ).toBe('consent-required')
+    expect(
+      (await call('POST', `/api/public/signing/${director}/consent`, { disclosureSha256: '0'.repeat(64) })).status,
+    ).toBe(422)
+    expect(
+      (await call('POST', `/api/public/signing/${director}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
+    ).toBe(204)
+    const signed = await call('POST', `/api/public/signing/${director}/sign`, {
+      signature: { method: 'typed', text: 'Anna Kowalska' },
+    })
+    expect(signed.status).toBe(200)
+    expect(signed.body).toEqual({ completed: false })
+    // Signed once is signed: again is refused.
+    expect(
+      (await call('POST', `/api/public/signing/${director}/sign`, { signature: { method: 'typed', text: 'Anna K' } }))
+        .status,
+    ).toBe(409)
+
+    // Now the client's turn: their email with their own link.
+    await drain()
+    const [toClient] = await mailTo('biuro@zazolc.pl')
+    const client = tokenIn(toClient?.body ?? '')
+    expect(client).not.toBe(director)
+    const clientPage = await call('GET', `/api/public/signing/${client}`)
+    expect(clientPage.body).toMatchObject({ party: { role: 'client', name: 'Zażółć Sp. z o.o.' }, canSign: true })
+    expect(clientPage.body.parties.map((p: { status: string }) => p.status)).toEqual(['signed', 'viewed'])
+    expect((await call('GET', `/api/public/signing/${client}/pdf?version=original`)).status).toBe(200)
+    const partial = await app.request(`/api/public/signing/${client}/pdf`)
+    expect(partial.status).toBe(200)
+    const partialText = poppler('pdftotext', new Uint8Array(await partial.arrayBuffer()), 'partial.pdf')
+    if (partialText !== undefined) expect(partialText).toContain('Anna Kowalska')
+    // A drawing that is not a PNG is refused with its path.
+    expect(
+      (await call('POST', `/api/public/signing/${client}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
+    ).toBe(204)
+    const notPng = await call('POST', `/api/public/signing/${client}/sign`, {
+      signature: {
+        method: 'drawn',
+        png: `data:image/png;base64,${Buffer.from('GIF89a not a png at all, really not; it is just text').toString('base64')}`,
+      },
+    })
+    expect(notPng.status).toBe(422)
+    expect(notPng.body.error.path).toBe('/signature/png')
+    const done = await call('POST', `/api/public/signing/${client}/sign`, {
+      signature: { method: 'drawn', png: pngDataUrl() },
+    })
+    expect(done.body).toEqual({ completed: true })
+
+    // The deal moved: signed by all.
+    const deal = await db.selectFrom('elements').select('stage').where('id', '=', DEAL).executeTakeFirstOrThrow()
+    expect(deal.stage).toBe('signed')
+    const finished = await db
+      .selectFrom('documents')
+      .selectAll()
+      .where('id', '=', doc?.id ?? '')
+      .executeTakeFirstOrThrow()
+    expect(finished.status).toBe('signed')
+    expect(finished.signed_sha256).toMatch(/^[0-9a-f]{64}$/)
+    const events = await db
+      .selectFrom('document_events')
+      .select(['type', 'ip', 'user_agent', 'channel'])
+      .where('document_id', '=', finished.id)
+      .orderBy('at')
+      .orderBy('id')
+      .execute()
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['created', 'sent', 'delivered', 'viewed', 'consented', 'signed', 'completed']),
+    )
+    expect(events.find((e) => e.type === 'signed')).toMatchObject({
+      user_agent: 'Mozilla/5.0 (iPhone) test',
+      channel: 'email',
+    })
+
+    // Everyone gets the signed PDF; it reads back with both parties and the certificate.
+    await drain()
+    const copies = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('subject', '=', `Signed: ${finished.title}`)
+      .execute()
+    expect(copies.map((m) => m.to_address).sort()).toEqual(['anna@signflow.test', 'biuro@zazolc.pl'])
+    expect(JSON.parse(copies[0]?.raw ?? '{}').attachments[0]).toMatchObject({
+      contentType: 'application/pdf',
+      sha256: finished.signed_sha256,
+    })
+    const file = await db
+      .selectFrom('files')
+      .select('bytes')
+      .where('id', '=', finished.signed_file_id ?? '')
+      .executeTakeFirstOrThrow()
+    const text = poppler('pdftotext', new Uint8Array(file.bytes), 'signed.pdf')
+    if (text !== undefined) {
+      expect(text).toContain('Certificate of completion')
+      expect(text).toContain(finished.original_sha256)
+      expect(text).toMatch(/Company signer: Anna Kowalska[\s\S]*Client: Zażółć Sp\. z o\.o\./)
+      expect(text).toContain(DISCLOSURE_SHA256)
+      expect(poppler('qpdf', new Uint8Array(file.bytes), 'signed-check.pdf')).toMatch(
+        /No syntax or stream encoding errors/,
+      )
+    }
+    // Late or hostile callers.
+    expect((await call('POST', `/api/public/signing/${client}/decline`, { reason: 'too late' })).status).toBe(409)
+    expect(
+      (await call('POST', `/api/public/signing/${client}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
+    ).toBe(409)
+    for (const bad of ['A'.repeat(32), 'short', `${client.slice(0, -2)}xx`]) {
+      expect((await call('GET', `/api/public/signing/${bad}`)).status).toBe(404)
+      expect((await call('GET', `/api/public/signing/${bad}/pdf`)).status).toBe(404)
+    }
+    expect(
+      (
+        await call('POST', `/api/public/signing/${'B'.repeat(32)}/sign`, {
+          signature: { method: 'typed', text: 'Nobody' },
+        })
+      ).status,
+    ).toBe(404)
+    expect((await call('POST', `/api/public/signing/${'B'.repeat(32)}/decline`, { reason: 'x' })).status).toBe(404)
+  }, 60_000)
+
+  it('sends by hand in order: the client waits for the company; a decline stops it; an expired link says so', async () => {
+    const made = await call('POST', '/api/elements/invoice-signing:deal-1/signing', {
+      template: 'tpl-contract',
+      companySigner: 'jean@signflow.test',
+      channel: 'sms',
+      client: { name: 'Mehmet Öztürk', phone: '+90 555 000 00 00', email: '' },
+    })
+    expect(made.status).toBe(201)
+    const client = new URL(made.body.clientSigningLink as string).pathname.split('/').pop() ?? ''
+    const company = new URL(made.body.companySigningLink as string).pathname.split('/').pop() ?? ''
+    const early = await call('GET', `/api/public/signing/${client}`)
+    expect(early.body).toMatchObject({
+      canSign: false,
+      problem: {
+        code: 'not-your-turn',
+        message: 'Jean Dupont signs first; you will get a message when it is your turn.',
+      },
+    })
+    expect(
+      (await call('POST', `/api/public/signing/${client}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
+    ).toBe(409)
+    // The client declines (allowed at any time): the signing stops for everyone.
+    expect((await call('POST', `/api/public/signing/${client}/decline`, { reason: 'Wrong amount' })).status).toBe(204)
+    expect((await call('POST', `/api/public/signing/${client}/decline`, { reason: 'again' })).status).toBe(410)
+    const companyPage = await call('GET', `/api/public/signing/${company}`)
+    expect(companyPage.body.problem).toMatchObject({ code: 'gone' })
+    expect(
+      (await call('POST', `/api/public/signing/${company}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
+    ).toBe(410)
+    const doc = await db
+      .selectFrom('documents')
+      .selectAll()
+      .where('id', '=', made.body.documentId)
+      .executeTakeFirstOrThrow()
+    expect(doc.status).toBe('declined')
+
+    // Refusals when sending: an unknown signer, nothing to sign, no way to reach the client, sent twice.
+    const unknown = await call('POST', '/api/elements/invoice-signing:deal-1/signing', {
+      template: 'tpl-contract',
+      companySigner: 'Nobody Atall',
+      channel: 'email',
+    })
+    expect(unknown.status).toBe(422)
+    expect(unknown.body.error.path).toBe('/companySigner')
+    expect(
+      (
+        await call('POST', '/api/elements/invoice-signing:deal-1/signing', {
+          companySigner: 'u-anna',
+          channel: 'email',
+        })
+      ).body.error.path,
+    ).toBe('/template')
+    const noPhone = await call('POST', '/api/elements/invoice-signing:deal-1/signing', {
+      template: 'tpl-contract',
+      companySigner: 'u-anna',
+      channel: 'sms',
+      client: { phone: '' },
+    })
+    expect(noPhone.body.error.path).toBe('/parties/1/phone')
+    expect(
+      (
+        await call('POST', `/api/elements/invoice-signing:deal-1/signing`, {
+          document: doc.id,
+          companySigner: 'u-anna',
+          channel: 'email',
+        })
+      ).status,
+    ).toBe(409)
+    expect(
+      (
+        await call('POST', '/api/elements/nope/signing', {
+          template: 'tpl-contract',
+          companySigner: 'u-anna',
+          channel: 'email',
+        })
+      ).status,
+    ).toBe(404)
+
+    // An expired link.
+    const again = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
+      template: 'tpl-offer',
+      companySigner: 'u-anna',
+      channel: 'email',
+      signingOrder: 'parallel',
+    })
+    expect(again.status).toBe(201)
+    const anna = new URL(again.body.companySigningLink as string).pathname.split('/').pop() ?? ''
+    await db
+      .updateTable('signing_parties')
+      .set({ expires_at: '2020-01-01T00:00:00.000Z' })
+      .where('document_id', '=', again.body.documentId)
+      .execute()
+    expect((await call('GET', `/api/public/signing/${anna}`)).body.problem).toMatchObject({
+      code: 'gone',
+      message: expect.stringMatching(/expired/),
+    })
+    expect(
+      (await call('POST', `/api/public/signing/${anna}/sign`, { signature: { method: 'typed', text: 'Anna' } })).status,
+    ).toBe(410)
+  }, 60_000)
+})
+
+describe('every signing operation', () => {
+  it('was answered above with success and with a refusal', () => {
+    expectEachAnswered(Object.values(SIGNING_OPERATIONS))
+  })
+})
