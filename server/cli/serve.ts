@@ -17,6 +17,7 @@ export async function runServe(options: { port?: string; host?: string; demo?: b
   const baseURL = process.env.SIGNFLOW_BASE_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   const runtime = await startRuntime({ log, seed: demo, publicUrl: baseURL })
   const { setUpSignIn, sessionSecret } = await import('../auth/setup.js')
+  const { platformSeal } = await import('../documents/sealing.js')
   const db = runtime.database.db
   const auth = await setUpSignIn({
     db,
@@ -36,7 +37,8 @@ export async function runServe(options: { port?: string; host?: string; demo?: b
   const server = await startServer({
     port: Number(port),
     host,
-    services: { db, runtime: runtime.runtime, auth, publicUrl: baseURL },
+    // Completed documents are sealed with the platform's certificate (made on the first start).
+    services: { db, runtime: runtime.runtime, auth, publicUrl: baseURL, seal: await platformSeal(db) },
   })
   io.out(
     `Signflow is running at ${server.url}  (API: ${server.url}/api/health; ` +

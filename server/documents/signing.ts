@@ -26,6 +26,7 @@ import {
   createDocumentIn,
   type DocumentData,
   documentOutputs,
+  eventId,
   newToken,
   sha256Hex,
 } from './store.js'
@@ -98,7 +99,7 @@ async function event(
   await trx
     .insertInto('document_events')
     .values({
-      id: randomUUID(),
+      id: eventId(),
       document_id: documentId,
       party_id: partyId,
       type,

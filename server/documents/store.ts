@@ -21,6 +21,11 @@ import { clientFields, myCompanyFields } from '../runtime/linked.js'
 import { type DocumentContent, type Item, type Rendered, renderDocument, type SigningBox } from './render.js'
 import { builtinTemplate, type DocumentTemplate, isDocumentType, type PlacedField, TYPE_TITLES } from './templates.js'
 
+let eventSeq = 0
+/** Ids of document events that sort as they happened, also within one millisecond of one process. */
+export const eventId = () =>
+  `${Date.now().toString().padStart(13, '0')}-${(eventSeq++ % 1_000_000).toString().padStart(6, '0')}-${randomUUID().slice(0, 8)}`
+
 /** How long a public link works unless told otherwise. */
 export const PUBLIC_LINK_DAYS = 30
 
@@ -276,7 +281,7 @@ export async function createDocumentIn(
     await trx
       .insertInto('document_events')
       .values({
-        id: randomUUID(),
+        id: eventId(),
         document_id: id,
         party_id: null,
         type: 'created',

@@ -7,6 +7,7 @@ import {
   createDocument,
   type DocumentData,
   DocumentError,
+  eventId,
   issuePublicLink,
   loadTemplate,
   publicLinkOf,
@@ -187,7 +188,7 @@ export function makeDocumentHandlers(services: Pick<Services, 'db'> & { publicUr
     await db
       .insertInto('document_events')
       .values({
-        id: crypto.randomUUID(),
+        id: eventId(),
         document_id: row.id,
         party_id: null,
         type: 'viewedByLink',

@@ -17,6 +17,9 @@ const PATHS = {
   inbox:
     'M19 3H4.99c-1.11 0-1.98.89-1.98 2L3 19c0 1.1.88 2 1.99 2H19c1.1 0 2-.9 2-2V5c0-1.11-.9-2-2-2m0 12h-4c0 1.66-1.35 3-3 3s-3-1.34-3-3H4.99V5H19z',
   file: 'M14 2H6c-1.1 0-1.99.9-1.99 2L4 20c0 1.1.89 2 1.99 2H18c1.1 0 2-.9 2-2V8zm4 18H6V4h7v5h5zM8 15.01l1.41 1.41L11 14.84V19h2v-4.16l1.59 1.59L16 15.01 12.01 11z',
+  download: 'M19 9h-4V3H9v6H5l7 7zM5 18v2h14v-2z',
+  checkCircle:
+    'M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10 10-4.48 10-10S17.52 2 12 2m-2 15-5-5 1.41-1.41L10 14.17l7.59-7.59L19 8z',
 } as const
 
 function PathIcon({ d, ...props }: SvgIconProps & { d: string }) {
@@ -38,3 +41,5 @@ export const SmsIcon = (props: SvgIconProps) => <PathIcon d={PATHS.sms} {...prop
 export const RefreshIcon = (props: SvgIconProps) => <PathIcon d={PATHS.refresh} {...props} />
 export const ExpandMoreIcon = (props: SvgIconProps) => <PathIcon d={PATHS.expandMore} {...props} />
 export const InboxIcon = (props: SvgIconProps) => <PathIcon d={PATHS.inbox} {...props} />
+export const DownloadIcon = (props: SvgIconProps) => <PathIcon d={PATHS.download} {...props} />
+export const CheckCircleIcon = (props: SvgIconProps) => <PathIcon d={PATHS.checkCircle} {...props} />

@@ -1,6 +1,6 @@
 import CssBaseline from '@mui/material/CssBaseline'
 import { ThemeProvider } from '@mui/material/styles'
-import { StrictMode } from 'react'
+import { lazy, StrictMode, Suspense } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App.js'
 import { theme } from './theme.js'
@@ -8,11 +8,25 @@ import { theme } from './theme.js'
 const root = document.getElementById('root')
 if (!root) throw new Error('The page has no #root element.')
 
+// A signer's link (/s/<token>) and a document's public link (/d/<token>) open pages of their own, without an
+// account; they load pdf.js, which the rest of the app does not need.
+const [, kind, token] = /^\/([sd])\/([A-Za-z0-9_-]+)\/?$/.exec(window.location.pathname) ?? []
+const SigningPage = lazy(() => import('./public/SigningPage.js').then((m) => ({ default: m.SigningPage })))
+const PublicDocumentPage = lazy(() =>
+  import('./public/PublicDocumentPage.js').then((m) => ({ default: m.PublicDocumentPage })),
+)
+
 createRoot(root).render(
   <StrictMode>
     <ThemeProvider theme={theme}>
       <CssBaseline />
-      <App />
+      {token ? (
+        <Suspense fallback={null}>
+          {kind === 's' ? <SigningPage token={token} /> : <PublicDocumentPage token={token} />}
+        </Suspense>
+      ) : (
+        <App />
+      )}
     </ThemeProvider>
   </StrictMode>,
 )

@@ -1,0 +1,282 @@
+/**
+ * Signing end to end, as the issue tells it, against the real server (sign-in on, demo data, SQLite, the
+ * loopback SMTP catcher): an analyst publishes the invoice flow with a "Sent" stage; a deal enters
+ * "Invoice"; the invoice is made and its signing link emailed to the director, who signs on a desktop
+ * (typed); a trigger moves the deal to "Sent"; the client opens the link the SMTP server received on a
+ * phone-sized Chromium, agrees, draws a signature and signs; the deal moves to "Signed"; the final PDF reads
+ * back with both parties and the certificate page (`pdftotext`), `qpdf --check` is clean, and `pdfsig`
+ * finds the platform's seal valid. Screenshots go to e2e/screenshots/.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_PASSWORDS, sessionSecret, setUpSignIn } from '../server/auth/setup.js'
+import { platformSeal } from '../server/documents/sealing.js'
+import { DEFAULT_STATIC_DIR, type RunningServer, startServer } from '../server/http/serve.js'
+import { type RuntimeProcess, startRuntime } from '../server/runtime/process.js'
+import type { Graph } from '../shared/graph/graph.js'
+import { launchBrowser } from './support/browser.js'
+
+const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
+const shot = (name: string) => new URL(`${name}.png`, SCREENSHOTS).pathname
+const DESKTOP = { width: 1280, height: 800 }
+const PHONE = { width: 390, height: 844 }
+const DEAL = 'invoice-signing:deal-1'
+
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const port = (probe.address() as { port: number }).port
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
+}
+
+async function visible(locator: Locator): Promise<Locator> {
+  await locator.waitFor({ state: 'visible', timeout: 20_000 })
+  return locator
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+let tmp: string
+let proc: RuntimeProcess
+let server: RunningServer
+let browser: Browser
+let context: BrowserContext | undefined
+let cookie = ''
+const problems: string[] = []
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  tmp = mkdtempSync(join(tmpdir(), 'signflow-e2e-signing-'))
+  const file = join(tmp, 'signflow.sqlite')
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  proc = await startRuntime({ database: file, seed: true, pollMs: 50, publicUrl: url })
+  const auth = await setUpSignIn({
+    db: proc.database.db,
+    dialect: 'sqlite',
+    baseURL: url,
+    secret: sessionSecret(file, () => {}),
+    demo: proc.seeded,
+    log: () => {},
+  })
+  server = await startServer({
+    port,
+    host: '127.0.0.1',
+    staticDir: DEFAULT_STATIC_DIR,
+    services: {
+      db: proc.database.db,
+      runtime: proc.runtime,
+      auth,
+      publicUrl: url,
+      seal: await platformSeal(proc.database.db),
+    },
+  })
+  const signedIn = await fetch(`${url}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ email: 'anna@signflow.test', password: DEMO_PASSWORDS['anna@signflow.test'] }),
+  })
+  expect(signedIn.status).toBe(200)
+  cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  browser = await launchBrowser()
+}, 90_000)
+
+afterEach(async () => {
+  await context?.close()
+  context = undefined
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+  await proc?.close()
+  if (tmp) rmSync(tmp, { recursive: true, force: true })
+})
+
+/** Anna, signed in, through the API as the web app calls it. */
+async function api(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { cookie, origin: server.url, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : undefined }
+}
+
+async function openLink(link: string, viewport: { width: number; height: number }): Promise<Page> {
+  context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: viewport === PHONE ? 2 : 1,
+    hasTouch: viewport === PHONE,
+    isMobile: viewport === PHONE,
+  })
+  const page = await context.newPage()
+  problems.length = 0
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text())
+  })
+  await page.goto(link)
+  return page
+}
+
+const linkIn = (body: string) => /(http:\/\/127\.0\.0\.1:\d+\/s\/[A-Za-z0-9_-]+)/.exec(body)?.[1]
+
+async function emailTo(address: string, subject: RegExp) {
+  return until(`an email to ${address}`, async () => {
+    const messages = (await api('GET', '/api/messages')).body.items as Array<{
+      to: string
+      subject: string
+      body: string
+    }>
+    return messages.find((m) => m.to === address && subject.test(m.subject ?? ''))
+  })
+}
+
+async function stageOf(id: string): Promise<string> {
+  return (await api('GET', `/api/elements/${encodeURIComponent(id)}`)).body.stage as string
+}
+
+function tool(name: string, args: string[]): string {
+  try {
+    return execFileSync(name, args, { encoding: 'utf8' })
+  } catch (error) {
+    // pdfsig exits 1 for a signature it cannot trust (ours is self-signed); its report is still printed.
+    const e = error as { stdout?: string; status?: number }
+    if (typeof e.stdout === 'string' && e.stdout !== '') return e.stdout
+    throw error
+  }
+}
+
+describe('signing an invoice', () => {
+  it('goes from "Invoice" to "Sent" to "Signed" as the director, then the client on a phone, sign', async () => {
+    // The analyst adds a "Sent" stage: signed by the company moves the deal there.
+    const flow = (await api('GET', '/api/flows/invoice-signing')).body as { draft: Graph }
+    const graph = structuredClone(flow.draft)
+    const stages = graph.pipeline.stages
+    const at = stages.findIndex((s) => s.id === 'signed')
+    stages.splice(at, 0, {
+      id: 'sent',
+      name: 'Sent',
+      color: '#ef6c00',
+      kind: 'inProgress',
+      triggers: [
+        {
+          id: 'company-signed',
+          type: 'signedByCompany',
+          title: 'Signed by the director',
+          changeStageAs: { mode: 'responsible' },
+          allowReturn: false,
+          settings: { documentType: 'invoice' },
+        },
+      ],
+      rules: [],
+    } as (typeof stages)[number])
+    const published = await api('POST', '/api/flows/invoice-signing/versions', { graph })
+    expect(published.status, JSON.stringify(published.body)).toBe(201)
+
+    // The deal enters "Invoice": the invoice is made and sent to the director.
+    expect((await api('POST', `/api/elements/${encodeURIComponent(DEAL)}/move`, { stage: 'invoice' })).status).toBe(200)
+    const toDirector = await emailTo('anna@signflow.test', /^Please sign Invoice/)
+    const directorLink = linkIn(toDirector.body) ?? ''
+    expect(directorLink).not.toBe('')
+
+    const desk = await openLink(directorLink, DESKTOP)
+    await visible(desk.getByRole('heading', { name: /^Invoice INV-2026-\d{4}$/ }))
+    await visible(desk.getByTestId('pdf-pages').locator('canvas'))
+    await desk.waitForSelector('[data-testid="pdf-pages"][data-state="shown"]', { timeout: 20_000 })
+    expect(await desk.getByTestId('disclosure').innerText()).toMatch(/simple electronic signature/)
+    await desk.screenshot({ path: shot('desktop-signing-consent'), fullPage: true })
+    await desk.getByLabel('I agree to sign this document electronically').check()
+    await desk.getByRole('button', { name: 'Continue' }).click()
+    await desk.getByRole('tab', { name: 'Type' }).click()
+    await desk.getByLabel('Your full name').fill('Anna Kowalska')
+    await desk.screenshot({ path: shot('desktop-signing-typed'), fullPage: true })
+    await desk.getByRole('button', { name: 'Sign', exact: true }).click()
+    await visible(desk.getByRole('heading', { name: 'You have signed' }))
+    expect(problems).toEqual([])
+
+    // Signed by the company: the trigger moves the deal to "Sent"; the client's email arrives.
+    await until('the deal in "Sent"', async () => ((await stageOf(DEAL)) === 'sent' ? true : undefined))
+    const toClient = await emailTo('biuro@zazolc.pl', /^Please sign Invoice/)
+    const clientLink = linkIn(toClient.body) ?? ''
+    expect(clientLink).not.toBe(directorLink)
+
+    const phone = await openLink(clientLink, PHONE)
+    await visible(phone.getByRole('heading', { name: /^Invoice INV-2026-\d{4}$/ }))
+    await phone.waitForSelector('[data-testid="pdf-pages"][data-state="shown"]', { timeout: 20_000 })
+    // Nothing wider than the phone.
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width)
+    await phone.screenshot({ path: shot('phone-signing-consent') })
+    await phone.getByLabel('I agree to sign this document electronically').check()
+    await phone.getByRole('button', { name: 'Continue' }).click()
+    const pad = await visible(phone.getByTestId('signature-pad'))
+    await pad.scrollIntoViewIfNeeded()
+    const box = (await pad.boundingBox()) ?? { x: 0, y: 0, width: 300, height: 150 }
+    // A signature drawn with a finger: a few strokes across the pad.
+    await phone.mouse.move(box.x + 20, box.y + box.height * 0.6)
+    await phone.mouse.down()
+    for (let i = 1; i <= 24; i++) {
+      await phone.mouse.move(box.x + 20 + i * 11, box.y + box.height * (0.5 + 0.25 * Math.sin(i / 2)))
+    }
+    await phone.mouse.up()
+    await phone.screenshot({ path: shot('phone-signing-drawn') })
+    const sign = phone.getByRole('button', { name: 'Sign', exact: true })
+    expect(await sign.isEnabled()).toBe(true)
+    await sign.click()
+    await visible(phone.getByRole('heading', { name: 'You have signed' }))
+    expect(await phone.getByRole('status').innerText()).toMatch(/Everyone has signed/)
+    // The pages shown now are the signed document's: the invoice and its certificate page.
+    await phone.waitForSelector('[data-testid="pdf-pages"][data-state="shown"] canvas[data-page="2"]', {
+      timeout: 20_000,
+    })
+    expect(await phone.getByTestId('pdf-pages').locator('canvas').count()).toBe(2)
+    await phone.screenshot({ path: shot('phone-signed') })
+    await phone.getByTestId('pdf-pages').locator('canvas[data-page="2"]').scrollIntoViewIfNeeded()
+    await phone.screenshot({ path: shot('phone-signed-certificate') })
+    expect(problems).toEqual([])
+
+    // Signed by all: the deal moves to "Signed".
+    await until('the deal in "Signed"', async () => ((await stageOf(DEAL)) === 'signed' ? true : undefined))
+    const [doc] = (await api('GET', `/api/documents?element=${encodeURIComponent(DEAL)}`)).body.items as Array<{
+      id: string
+      status: string
+      number: string
+    }>
+    expect(doc?.status).toBe('signed')
+    const pdf = await fetch(`${server.url}/api/documents/${doc?.id}/pdf?version=signed`, { headers: { cookie } })
+    const file = join(tmp, 'signed.pdf')
+    writeFileSync(file, new Uint8Array(await pdf.arrayBuffer()))
+    const text = tool('pdftotext', ['-enc', 'UTF-8', file, '-'])
+    expect(text).toContain('Certificate of completion')
+    expect(text).toMatch(/Company signer: Anna Kowalska/)
+    expect(text).toMatch(/Client: Zażółć Sp\. z o\.o\./)
+    expect(text).toContain(doc?.number ?? '?')
+    expect(tool('qpdf', ['--check', file])).toMatch(/No syntax or stream encoding errors/)
+    const sig = tool('pdfsig', [file])
+    expect(sig).toMatch(/Signature Validation: Signature is Valid\./)
+    expect(sig).toMatch(/Signature Type: (ETSI\.CAdES\.detached|adbe\.pkcs7\.detached)/)
+    // One changed byte inside the signed content: the seal says so.
+    const bytes = readFileSync(file)
+    const at2 = bytes.indexOf(Buffer.from('Certificate of completion'))
+    const broken = Buffer.from(bytes)
+    broken[at2 > 0 ? at2 : 200] = (broken[at2 > 0 ? at2 : 200] ?? 0) ^ 0x01
+    writeFileSync(join(tmp, 'broken.pdf'), broken)
+    expect(tool('pdfsig', [join(tmp, 'broken.pdf')])).not.toMatch(/Signature Validation: Signature is Valid\./)
+  }, 120_000)
+})

@@ -1,0 +1,402 @@
+/**
+ * The page a signer opens from their personal link, built for a phone first: the document's pages, who
+ * signs and in what state, the notice to agree to (a simple electronic signature, rules differ by country),
+ * the fields to fill, and a signature drawn with a finger or typed. Declining asks for a reason.
+ */
+import Alert from '@mui/material/Alert'
+import Box from '@mui/material/Box'
+import Button from '@mui/material/Button'
+import Checkbox from '@mui/material/Checkbox'
+import Chip from '@mui/material/Chip'
+import Container from '@mui/material/Container'
+import Dialog from '@mui/material/Dialog'
+import DialogActions from '@mui/material/DialogActions'
+import DialogContent from '@mui/material/DialogContent'
+import DialogTitle from '@mui/material/DialogTitle'
+import FormControlLabel from '@mui/material/FormControlLabel'
+import Paper from '@mui/material/Paper'
+import Skeleton from '@mui/material/Skeleton'
+import Stack from '@mui/material/Stack'
+import Tab from '@mui/material/Tab'
+import Tabs from '@mui/material/Tabs'
+import TextField from '@mui/material/TextField'
+import Typography from '@mui/material/Typography'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import SignaturePad from 'signature_pad'
+import { CheckCircleIcon, DownloadIcon } from '../icons.js'
+import { PdfPages } from './PdfPages.js'
+import { consentToSign, declineSigning, fetchSigning, PublicError, type Signing, signDocument } from './public-api.js'
+
+const STATUS_WORDS: Record<string, string> = {
+  waiting: 'waiting',
+  sent: 'link sent',
+  viewed: 'opened',
+  consented: 'agreed to sign',
+  signed: 'signed',
+  declined: 'declined',
+  expired: 'expired',
+}
+
+const ROLE_WORDS = { company: 'For the company', client: 'Client' } as const
+
+function PartyChips({ signing }: { signing: Signing }) {
+  return (
+    <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 1 }} aria-label="Who signs">
+      {signing.parties.map((p) => (
+        <Chip
+          key={`${p.role}-${p.name}`}
+          size="small"
+          color={
+            p.status === 'signed' ? 'success' : p.status === 'declined' || p.status === 'expired' ? 'error' : 'default'
+          }
+          variant={p.status === 'signed' ? 'filled' : 'outlined'}
+          label={`${ROLE_WORDS[p.role]}: ${p.name} · ${STATUS_WORDS[p.status] ?? p.status}`}
+          sx={{ maxWidth: '100%', height: 'auto', '& .MuiChip-label': { whiteSpace: 'normal', py: 0.5 } }}
+        />
+      ))}
+    </Stack>
+  )
+}
+
+/** A pad to draw on with a finger or a mouse, as sharp as the screen. */
+function DrawPad({ onChange }: { onChange: (dataUrl: string | undefined) => void }) {
+  const canvas = useRef<HTMLCanvasElement>(null)
+  const pad = useRef<SignaturePad | undefined>(undefined)
+  useEffect(() => {
+    const element = canvas.current
+    if (!element) return
+    const signaturePad = new SignaturePad(element, { penColor: '#1a2a6c', minWidth: 1, maxWidth: 2.8 })
+    pad.current = signaturePad
+    const resize = () => {
+      const ratio = Math.max(window.devicePixelRatio || 1, 1)
+      const data = signaturePad.toData()
+      element.width = element.offsetWidth * ratio
+      element.height = element.offsetHeight * ratio
+      element.getContext('2d')?.scale(ratio, ratio)
+      signaturePad.fromData(data)
+    }
+    resize()
+    const changed = () => onChange(signaturePad.isEmpty() ? undefined : signaturePad.toDataURL('image/png'))
+    signaturePad.addEventListener('endStroke', changed)
+    window.addEventListener('resize', resize)
+    return () => {
+      signaturePad.removeEventListener('endStroke', changed)
+      window.removeEventListener('resize', resize)
+      signaturePad.off()
+    }
+  }, [onChange])
+  return (
+    <Box>
+      <Box
+        component="canvas"
+        ref={canvas}
+        data-testid="signature-pad"
+        aria-label="Draw your signature here"
+        sx={{
+          width: '100%',
+          height: 180,
+          display: 'block',
+          touchAction: 'none',
+          border: '1px dashed',
+          borderColor: 'text.secondary',
+          borderRadius: 1,
+          bgcolor: '#fbfbf8',
+          cursor: 'crosshair',
+        }}
+      />
+      <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', mt: 0.5 }}>
+        <Typography variant="caption" color="text.secondary">
+          Sign with your finger or mouse inside the box.
+        </Typography>
+        <Button
+          size="small"
+          onClick={() => {
+            pad.current?.clear()
+            onChange(undefined)
+          }}
+        >
+          Clear
+        </Button>
+      </Stack>
+    </Box>
+  )
+}
+
+function Done({ signing, token }: { signing: Signing; token: string }) {
+  const everyone = signing.parties.every((p) => p.status === 'signed')
+  return (
+    <Paper variant="outlined" sx={{ p: { xs: 2, sm: 3 }, borderRadius: 3 }} role="status">
+      <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', mb: 1 }}>
+        <CheckCircleIcon color="success" />
+        <Typography variant="h2" component="h2">
+          You have signed
+        </Typography>
+      </Stack>
+      <Typography color="text.secondary" sx={{ mb: 2 }}>
+        {everyone
+          ? 'Everyone has signed. The signed PDF, with its certificate page and our digital seal, is on its way to you by email; you can also download it now.'
+          : 'We will send you the signed PDF by email when everyone has signed.'}
+      </Typography>
+      <Button variant="contained" startIcon={<DownloadIcon />} href={`/api/public/signing/${token}/pdf?download=1`}>
+        Download the PDF
+      </Button>
+    </Paper>
+  )
+}
+
+export function SigningPage({ token }: { token: string }) {
+  const [signing, setSigning] = useState<Signing | undefined>()
+  const [loadError, setLoadError] = useState<string | undefined>()
+  const [agreed, setAgreed] = useState(false)
+  const [method, setMethod] = useState<'drawn' | 'typed'>('drawn')
+  const [drawn, setDrawn] = useState<string | undefined>()
+  const [typed, setTyped] = useState('')
+  const [fields, setFields] = useState<Record<string, string>>({})
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | undefined>()
+  const [declining, setDeclining] = useState(false)
+  const [reason, setReason] = useState('')
+
+  const load = useCallback(() => {
+    fetchSigning(token).then(
+      (s) => {
+        setSigning(s)
+        setLoadError(undefined)
+      },
+      (e) => setLoadError(e instanceof PublicError ? e.message : 'The document cannot be opened now; try again later.'),
+    )
+  }, [token])
+  useEffect(load, [load])
+  useEffect(() => {
+    document.title = signing ? `Sign ${signing.document.title}` : 'Signflow — signing'
+  }, [signing])
+  const onDrawn = useCallback((url: string | undefined) => setDrawn(url), [])
+
+  const act = async (work: () => Promise<unknown>) => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await work()
+      load()
+    } catch (e) {
+      setError(e instanceof PublicError ? e.message : 'That did not work; try again.')
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (loadError) {
+    return (
+      <Container maxWidth="sm" sx={{ py: 4 }}>
+        <Alert severity="error" role="alert">
+          {loadError}
+        </Alert>
+      </Container>
+    )
+  }
+  if (!signing) {
+    return (
+      <Container maxWidth="sm" sx={{ py: 3 }}>
+        <Skeleton height={48} />
+        <Skeleton variant="rectangular" height={400} />
+      </Container>
+    )
+  }
+
+  const { document: doc, party } = signing
+  const signed = party.status === 'signed'
+  const missing = signing.fields.find((f) => f.required && !(fields[f.id] ?? '').trim())
+  const signature = method === 'drawn' ? drawn : typed.trim().length >= 2 ? typed.trim() : undefined
+
+  return (
+    <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }}>
+      <Box component="header" sx={{ bgcolor: 'primary.main', color: 'primary.contrastText', px: 2, py: 1.5 }}>
+        <Container maxWidth="md" disableGutters>
+          <Typography variant="body2" sx={{ opacity: 0.85 }}>
+            {doc.issuedBy} asks you to sign
+          </Typography>
+          <Typography variant="h1" component="h1">
+            {doc.title}
+          </Typography>
+        </Container>
+      </Box>
+      <Container maxWidth="md" component="main" sx={{ py: 2, px: { xs: 1.5, sm: 3 } }}>
+        <Stack spacing={2}>
+          <Stack
+            direction={{ xs: 'column', sm: 'row' }}
+            spacing={1}
+            sx={{ justifyContent: 'space-between', alignItems: { sm: 'center' } }}
+          >
+            <PartyChips signing={signing} />
+            <Button
+              size="small"
+              variant="outlined"
+              startIcon={<DownloadIcon />}
+              href={`${doc.pdfUrl}?download=1`}
+              sx={{ alignSelf: { xs: 'flex-start', sm: 'center' }, flexShrink: 0 }}
+            >
+              Download PDF
+            </Button>
+          </Stack>
+
+          {/* Drawn again whenever someone signs: the PDF then has their signature (and, at the end, the certificate). */}
+          <PdfPages key={signing.parties.map((p) => p.status).join()} url={doc.pdfUrl} title={doc.title} />
+
+          {signed ? (
+            <Done signing={signing} token={token} />
+          ) : signing.problem ? (
+            <Alert severity={signing.problem.code === 'not-your-turn' ? 'info' : 'warning'} role="alert">
+              {signing.problem.message}
+            </Alert>
+          ) : (
+            <Paper
+              variant="outlined"
+              component="section"
+              aria-labelledby="sign-title"
+              sx={{ p: { xs: 2, sm: 3 }, borderRadius: 3, display: 'grid', gap: 2 }}
+            >
+              <Typography id="sign-title" variant="h2" component="h2">
+                {signing.consented ? 'Sign the document' : 'Before you sign'}
+              </Typography>
+              {error && (
+                <Alert severity="error" role="alert">
+                  {error}
+                </Alert>
+              )}
+              {!signing.consented ? (
+                <>
+                  <Box
+                    sx={{ bgcolor: '#f7f8f6', border: '1px solid', borderColor: 'divider', borderRadius: 2, p: 1.5 }}
+                    data-testid="disclosure"
+                  >
+                    <Typography variant="body2">{signing.disclosure.text}</Typography>
+                    <Typography variant="caption" color="text.secondary">
+                      Notice version {signing.disclosure.version}
+                    </Typography>
+                  </Box>
+                  <FormControlLabel
+                    control={<Checkbox checked={agreed} onChange={(e) => setAgreed(e.target.checked)} />}
+                    label="I agree to sign this document electronically"
+                  />
+                  <Button
+                    variant="contained"
+                    size="large"
+                    disabled={!agreed || busy}
+                    onClick={() => act(() => consentToSign(token, signing.disclosure.sha256))}
+                  >
+                    Continue
+                  </Button>
+                </>
+              ) : (
+                <>
+                  {signing.fields.map((f) => (
+                    <TextField
+                      key={f.id}
+                      label={f.label}
+                      required={f.required}
+                      value={fields[f.id] ?? ''}
+                      onChange={(e) => setFields({ ...fields, [f.id]: e.target.value })}
+                      fullWidth
+                    />
+                  ))}
+                  <Tabs value={method} onChange={(_, v: 'drawn' | 'typed') => setMethod(v)} aria-label="How to sign">
+                    <Tab value="drawn" label="Draw" />
+                    <Tab value="typed" label="Type" />
+                  </Tabs>
+                  {method === 'drawn' ? (
+                    <DrawPad onChange={onDrawn} />
+                  ) : (
+                    <Box>
+                      <TextField
+                        label="Your full name"
+                        value={typed}
+                        onChange={(e) => setTyped(e.target.value)}
+                        fullWidth
+                        autoComplete="name"
+                      />
+                      {typed.trim() && (
+                        <Typography
+                          aria-hidden
+                          sx={{
+                            fontFamily: '"DejaVu Serif", Georgia, serif',
+                            fontStyle: 'italic',
+                            fontSize: 30,
+                            color: '#1a2a6c',
+                            mt: 1,
+                          }}
+                        >
+                          {typed}
+                        </Typography>
+                      )}
+                    </Box>
+                  )}
+                  <Typography variant="body2" color="text.secondary">
+                    Signing as <strong>{party.name}</strong>. Pressing “Sign” puts your signature on the document, as
+                    binding as the notice you agreed to says.
+                  </Typography>
+                  <Button
+                    variant="contained"
+                    size="large"
+                    disabled={busy || !signature || missing !== undefined}
+                    onClick={() =>
+                      act(() =>
+                        signDocument(
+                          token,
+                          method === 'drawn'
+                            ? { method: 'drawn', png: signature as string }
+                            : { method: 'typed', text: signature as string },
+                          fields,
+                        ),
+                      )
+                    }
+                  >
+                    {busy ? 'Signing…' : 'Sign'}
+                  </Button>
+                  {missing && (
+                    <Typography variant="caption" color="text.secondary">
+                      Fill in “{missing.label}” first.
+                    </Typography>
+                  )}
+                </>
+              )}
+              <Button color="inherit" size="small" sx={{ justifySelf: 'start' }} onClick={() => setDeclining(true)}>
+                Decline to sign…
+              </Button>
+            </Paper>
+          )}
+        </Stack>
+      </Container>
+      <Dialog open={declining} onClose={() => setDeclining(false)} fullWidth maxWidth="xs">
+        <DialogTitle>Decline to sign</DialogTitle>
+        <DialogContent>
+          <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
+            The signing stops for everyone, and {doc.issuedBy} is told why.
+          </Typography>
+          <TextField
+            label="Why?"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            multiline
+            minRows={2}
+            fullWidth
+            autoFocus
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setDeclining(false)}>Back</Button>
+          <Button
+            color="error"
+            variant="contained"
+            disabled={!reason.trim() || busy}
+            onClick={() => {
+              setDeclining(false)
+              void act(() => declineSigning(token, reason.trim()))
+            }}
+          >
+            Decline
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </Box>
+  )
+}
