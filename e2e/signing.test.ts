@@ -278,5 +278,17 @@ describe('signing an invoice', () => {
     broken[at2 > 0 ? at2 : 200] = (broken[at2 > 0 ? at2 : 200] ?? 0) ^ 0x01
     writeFileSync(join(tmp, 'broken.pdf'), broken)
     expect(tool('pdfsig', [join(tmp, 'broken.pdf')])).not.toMatch(/Signature Validation: Signature is Valid\./)
+
+    // Anyone can check the file on the verify page; the changed one is told apart.
+    const verifier = await openLink(`${server.url}/verify`, DESKTOP)
+    await visible(verifier.getByRole('heading', { name: 'Check a signed document' }))
+    await verifier.getByTestId('verify-file').setInputFiles(file)
+    await visible(verifier.getByRole('heading', { name: 'Sealed by us and unchanged' }))
+    expect(await verifier.getByTestId('verify-result').innerText()).toContain(`This is Invoice ${doc?.number}`)
+    await verifier.screenshot({ path: shot('desktop-verify-good') })
+    await verifier.getByTestId('verify-file').setInputFiles(join(tmp, 'broken.pdf'))
+    await visible(verifier.getByRole('heading', { name: 'Changed after it was sealed' }))
+    await verifier.screenshot({ path: shot('desktop-verify-changed') })
+    expect(problems).toEqual([])
   }, 120_000)
 })

@@ -1,10 +1,11 @@
 /**
  * The platform's seal: the identity (certificate and key) that seals every completed signed document. It is
  * made on first use — a self-signed certificate in our company's name — and kept in `files` (owner
- * `platform:sealing`), never served; an admin may replace it with their own .p12. Opened once per process.
+ * `platform:sealing`), never served; an admin may replace it with their own .p12 (the newest seals; all of
+ * them count as ours on the verify page). Opened once per process.
  */
 import type { Kysely } from 'kysely'
-import { readFile, replaceFile } from '../db/files.js'
+import { addFile, readFile } from '../db/files.js'
 import type { Database } from '../db/schema.js'
 import {
   createSealingCertificate,
@@ -37,7 +38,8 @@ export async function keepSealingIdentity(db: Kysely<Database>, identity: Sealin
     password: identity.password,
     createdAt: now.toISOString(),
   }
-  await replaceFile(db, {
+  // Kept beside the ones before: documents they sealed still verify as ours.
+  await addFile(db, {
     owner: OWNER,
     kind: KIND,
     name: 'sealing.json',
@@ -74,4 +76,18 @@ export async function platformSeal(db: Kysely<Database>): Promise<(pdf: Uint8Arr
       contactInfo: 'Signflow',
     })
   }
+}
+
+/** Every identity the platform has sealed with, for the verify page to recognise our seals. */
+export async function platformIdentities(db: Kysely<Database>): Promise<SealingIdentity[]> {
+  const rows = await db
+    .selectFrom('files')
+    .select('bytes')
+    .where('owner', '=', OWNER)
+    .where('kind', '=', KIND)
+    .execute()
+  return rows.map((row) => {
+    const stored = JSON.parse(Buffer.from(row.bytes).toString('utf8')) as Stored
+    return { p12: new Uint8Array(Buffer.from(stored.p12, 'base64')), password: stored.password }
+  })
 }

@@ -17,6 +17,8 @@ import {
   documentResponseSchemas,
   SIGNING_OPERATIONS,
   signingResponseSchemas,
+  VERIFY_OPERATIONS,
+  verifyResponseSchemas,
 } from './documents-spec.js'
 import { FILE_OPERATIONS, fileResponseSchemas } from './files-spec.js'
 import type { Operation } from './operation.js'
@@ -461,6 +463,7 @@ export const responseSchemas = {
   ...fileResponseSchemas,
   ...documentResponseSchemas,
   ...signingResponseSchemas,
+  ...verifyResponseSchemas,
   ...subscriptionResponseSchemas,
   ...authResponseSchemas,
 } as const
@@ -805,6 +808,7 @@ export const OPERATIONS = {
   ...FILE_OPERATIONS,
   ...DOCUMENT_OPERATIONS,
   ...SIGNING_OPERATIONS,
+  ...VERIFY_OPERATIONS,
   ...SUBSCRIPTION_OPERATIONS,
   ...AUTH_OPERATIONS,
 } as const satisfies Record<string, Operation>

@@ -65,6 +65,8 @@ export const PUBLIC_API_PATTERNS: readonly RegExp[] = [
   /^\/api\/public\/documents\/[^/]+(\/pdf)?$/,
   // A signer's personal link: the page's data, the PDF, consent, signing, declining.
   /^\/api\/public\/signing\/[^/]+(\/(pdf|consent|sign|decline))?$/,
+  // The verify page's check of an uploaded PDF.
+  /^\/api\/public\/verify$/,
 ]
 
 /** Sign-in itself: exactly the few better-auth endpoints that are served (any other `/api/auth/…` is guarded). */
@@ -92,6 +94,7 @@ export interface AppOptions {
     webhookPerMinute?: number
     validatePerMinute?: number
     publicPerMinute?: number
+    verifyPerMinute?: number
     passwordChangePerWindow?: number
   }
   /**
@@ -171,6 +174,8 @@ export function createApp(options: AppOptions = {}): Hono {
   app.use('/api/validate', limit(options.rateLimits?.validatePerMinute ?? 60))
   // Public links: enough for a person paging through documents, too few to guess tokens.
   app.use('/api/public/*', limit(options.rateLimits?.publicPerMinute ?? 120))
+  // Checking an upload hashes up to 20 MB for each signature in it: fewer a minute.
+  app.use('/api/public/verify', limit(options.rateLimits?.verifyPerMinute ?? 20))
 
   const signIn = options.services?.auth !== undefined
   app.get('/api/health', (c) => c.json({ status: 'ok', version: VERSION, formatVersion: FORMAT_VERSION, signIn }))

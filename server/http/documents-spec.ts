@@ -505,3 +505,48 @@ export const SIGNING_OPERATIONS = {
 } as const satisfies Record<string, Operation>
 
 export type SigningOperationId = keyof typeof SIGNING_OPERATIONS
+
+// ------------------------------------------------------------------ verifying a signed PDF
+
+/** The largest PDF the public verify page checks. */
+export const MAX_VERIFY_UPLOAD = 20 * 1024 * 1024
+
+export const verifyResponseSchemas = {
+  Verification: Type.Object({
+    sealedByUs: Type.Boolean({ description: 'A valid seal of this platform is in the file' }),
+    unchanged: Type.Boolean({ description: 'Not one byte changed since the newest valid seal' }),
+    problem: Type.Union([Type.String(), Type.Null()], { description: 'What to know first, when anything is wrong' }),
+    document: Type.Union(
+      [Type.Object({ number: Type.String(), title: Type.String(), completedAt: Type.String() }), Type.Null()],
+      {
+        description: 'The document of ours this very file is, when it is one',
+      },
+    ),
+    signatures: Type.Array(
+      Type.Object({
+        valid: Type.Boolean(),
+        coversWholeFile: Type.Boolean(),
+        signer: Type.Union([Type.String(), Type.Null()]),
+        signingTime: Type.Union([Type.String(), Type.Null()]),
+        ours: Type.Boolean(),
+        problem: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
+  }),
+} as const
+
+export const VERIFY_OPERATIONS = {
+  verifyPdf: {
+    method: 'post',
+    path: '/api/public/verify',
+    summary: 'Check a signed PDF: did we seal it, and is it unchanged since? (no account needed)',
+    description: 'The body is the PDF itself. Nothing of it is kept.',
+    public: true,
+    body: { raw: ['application/pdf'], maxBytes: MAX_VERIFY_UPLOAD, description: 'The PDF, at most 20 MB.' },
+    responses: {
+      '200': { description: 'What the file says, in words a person understands.', schema: ref('Verification') },
+    },
+  },
+} as const satisfies Record<string, Operation>
+
+export type VerifyOperationId = keyof typeof VERIFY_OPERATIONS

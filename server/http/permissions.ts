@@ -107,4 +107,5 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   consentToSign: 'public',
   signDocument: 'public',
   declineSigning: 'public',
+  verifyPdf: 'public',
 }

@@ -37,7 +37,7 @@ import { apiError, HttpError, sentence } from './errors.js'
 import { makeFileHandlers } from './files-api.js'
 import { compileSchema, readJsonBody, readQuery } from './input.js'
 import { isRawBody, readRawBody } from './operation.js'
-import { makeSigningHandlers } from './signing-api.js'
+import { makeSigningHandlers, makeVerifyHandlers } from './signing-api.js'
 import { makeSubscriptionHandlers } from './subscriptions-api.js'
 import { newSecret, secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
@@ -509,6 +509,7 @@ function makeHandlers(services: Services): Served {
     ...makeFileHandlers(services),
     ...makeDocumentHandlers(services),
     ...makeSigningHandlers(services),
+    ...makeVerifyHandlers(services),
     ...makeSubscriptionHandlers(services),
     ...makeAuthHandlers(services),
     // ---------------------------------------------------------- pipelines

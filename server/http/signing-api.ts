@@ -1,5 +1,7 @@
 /** The handlers of signing (`SIGNING_OPERATIONS` in `documents-spec.ts`): sending by hand, and the signer's own page. */
+import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
+import { platformIdentities } from '../documents/sealing.js'
 import {
   boxesToFill,
   consent,
@@ -16,10 +18,11 @@ import {
   sign,
   turnProblem,
 } from '../documents/signing.js'
+import { verifySeal } from '../pdf/seal.js'
 import type { Runtime } from '../runtime/runtime.js'
 import { actorOf } from './actor.js'
 import { sniffImage } from './directory-api.js'
-import type { SigningOperationId } from './documents-spec.js'
+import type { SigningOperationId, VerifyOperationId } from './documents-spec.js'
 import { HttpError } from './errors.js'
 import type { Handler, Services } from './runtime-api.js'
 
@@ -211,6 +214,40 @@ export function makeSigningHandlers(
       const o = await opened(params.token)
       await answering(() => decline(context(c), o, body.reason.trim()))
       return c.body(null, 204)
+    },
+  }
+}
+
+/** The public verify page's check (`VERIFY_OPERATIONS`): our seals are the platform's identities. */
+export function makeVerifyHandlers(services: Pick<Services, 'db'>): { [K in VerifyOperationId]: Handler<K> } {
+  const { db } = services
+  return {
+    verifyPdf: async ({ c, body }) => {
+      const report = await verifySeal(body, await platformIdentities(db))
+      const sha256 = createHash('sha256').update(body).digest('hex')
+      const doc = await db
+        .selectFrom('documents')
+        .select(['number', 'title', 'updated_at'])
+        .where('signed_sha256', '=', sha256)
+        .executeTakeFirst()
+      c.header('Cache-Control', 'no-store')
+      return c.json({
+        sealedByUs: report.sealedByUs,
+        unchanged: report.unchanged,
+        problem: report.problem ?? null,
+        document:
+          doc && report.sealedByUs && report.unchanged
+            ? { number: doc.number, title: doc.title, completedAt: doc.updated_at }
+            : null,
+        signatures: report.signatures.map((s) => ({
+          valid: s.valid,
+          coversWholeFile: s.coversWholeFile,
+          signer: s.signer ? [s.signer.commonName, s.signer.organization].filter((v) => v).join(', ') || null : null,
+          signingTime: s.signingTime ? s.signingTime.toISOString() : null,
+          ours: s.trusted,
+          problem: s.problem ?? null,
+        })),
+      })
     },
   }
 }

@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
+import { platformSeal } from '../documents/sealing.js'
 import { DISCLOSURE_SHA256, signingOutboxHandlers } from '../documents/signing.js'
 import { type Catcher, startCatcher } from '../runtime/catcher.js'
 import { createDelivery } from '../runtime/delivery.js'
@@ -79,7 +80,7 @@ describeEachDatabase('signing a document', (getDb) => {
       worker: 'w1',
       detached: signingOutboxHandlers(db, runtime, deliver, Date.now),
     })
-    app = createApp({ services: { db, runtime, publicUrl: 'https://sign.example.com' } })
+    app = createApp({ services: { db, runtime, publicUrl: 'https://sign.example.com', seal: await platformSeal(db) } })
   }, 60_000)
   afterAll(async () => {
     await catcher.close()
@@ -213,6 +214,45 @@ describeEachDatabase('signing a document', (getDb) => {
         /No syntax or stream encoding errors/,
       )
     }
+    // Anyone can check the file on the verify page: sealed by us, unchanged, and which document it is.
+    const verify = (bytes: Uint8Array, type = 'application/pdf') =>
+      send(app, 'POST', '/api/public/verify', undefined, {
+        raw: Buffer.from(bytes).toString('latin1'),
+        headers: { 'content-type': type },
+      })
+    const signedBytes = new Uint8Array(file.bytes)
+    const checked = await app.request('/api/public/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf' },
+      body: Buffer.from(signedBytes),
+    })
+    expect(await checked.json()).toMatchObject({
+      sealedByUs: true,
+      unchanged: true,
+      problem: null,
+      document: { number: finished.number, title: finished.title },
+    })
+    const tampered = Buffer.from(signedBytes)
+    const spot = tampered.indexOf(Buffer.from('/Producer'))
+    tampered[spot + 2] = (tampered[spot + 2] ?? 0) ^ 0x20
+    const changed = await app.request('/api/public/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf' },
+      body: tampered,
+    })
+    const changedReport = (await changed.json()) as { unchanged: boolean; document: unknown; problem: string }
+    expect(changedReport.unchanged).toBe(false)
+    expect(changedReport.document).toBeNull()
+    expect(changedReport.problem).toEqual(expect.any(String))
+    const garbage = await app.request('/api/public/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf' },
+      body: 'not a pdf at all',
+    })
+    expect(await garbage.json()).toMatchObject({ sealedByUs: false, problem: expect.any(String) })
+    expect((await verify(new TextEncoder().encode('hello'), 'text/plain')).status).toBe(415)
+    expect((await verify(new TextEncoder().encode('%PDF-1.7 nothing else'))).status).toBe(200)
+
     // Late or hostile callers.
     expect((await call('POST', `/api/public/signing/${client}/decline`, { reason: 'too late' })).status).toBe(409)
     expect(

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import fontkit from '@pdf-lib/fontkit'
+import fc from 'fast-check'
 import { PDFDocument, rgb } from 'pdf-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -454,6 +455,37 @@ describe('verifySeal', () => {
       expect(report).toMatchObject({ sealedByUs: false, unchanged: false, signatures: [] })
       expect(report.problem).toMatch(problem)
     }
+  })
+
+  it('reads an upload with a stray "{" in a dictionary, which sends @libpdf/core 0.4.2 into an endless loop', async () => {
+    const bytes = Buffer.from(sealed)
+    const reference = bytes.indexOf(' 0 R', bytes.indexOf('/Pages'))
+    bytes[reference + 2] = '{'.charCodeAt(0)
+    const report = await verifySeal(bytes, [key])
+    expect(report).toMatchObject({ sealedByUs: false, unchanged: false })
+    expect(report.problem).toMatch(/digest mismatch/)
+  })
+
+  it('answers every damaged copy of a sealed document without throwing, and never calls a changed one unchanged', async () => {
+    const twice = await sealPdf(sealed, key, { reason: 'Countersigned' })
+    // The bytes of the newest signature value that follow its DER are padding no signature covers.
+    const text = Buffer.from(twice).toString('latin1')
+    const [, holeStart = 0, holeEnd = 0] = [...text.matchAll(/\/ByteRange \[0 (\d+) +(\d+)/g)].at(-1)?.map(Number) ?? []
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ at: fc.nat(twice.length - 1), byte: fc.nat(255) }), { minLength: 1, maxLength: 4 }),
+        fc.option(fc.nat(twice.length), { nil: undefined }),
+        async (changes, cut) => {
+          const bytes = new Uint8Array(twice)
+          for (const { at, byte } of changes) bytes[at] = byte
+          const damaged = cut === undefined ? bytes : bytes.subarray(0, cut)
+          const report = await verifySeal(damaged, [key])
+          const changed = changes.some(({ at }) => twice[at] !== bytes[at] && (at <= holeStart || at >= holeEnd - 1))
+          if (changed || damaged.length < twice.length) expect(report.sealedByUs && report.unchanged).toBe(false)
+        },
+      ),
+      { numRuns: 150 },
+    )
   })
 })
 

@@ -323,7 +323,7 @@ async function checkSignature(
   let signedData: pkijs.SignedData
   let signerInfo: pkijs.SignerInfo
   try {
-    const contentInfo = pkijs.ContentInfo.fromBER(value.buffer)
+    const contentInfo = pkijs.ContentInfo.fromBER(new Uint8Array(value).buffer)
     if (contentInfo.contentType !== OIDS.signedData) throw new Error('not SignedData')
     signedData = new pkijs.SignedData({ schema: contentInfo.content })
     const first = signedData.signerInfos[0]
@@ -467,4 +467,337 @@ function size(bytes: number): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+// ─── Finding signature dictionaries in the bytes ─────────────────────────────────────────────────────────
+//
+// A signature's /ByteRange names raw file offsets, so its dictionary is always an uncompressed object in the
+// file: looking for "/ByteRange" finds every signature, whatever the cross-reference tables (damaged, or
+// rewritten by a later revision) say. Each candidate's object is read with a small PDF syntax reader that
+// always moves forward and gives up on anything unexpected, so no upload can make it loop.
+
+/** A signature dictionary as the file's bytes hold it. */
+interface FoundSignature {
+  field: string
+  type: string | null
+  subFilter: string | null
+  byteRange: number[] | null
+  /** The /Contents string: where its "<" and after its ">" are, and its bytes. */
+  contents: { start: number; end: number; hex: boolean; bytes: Uint8Array } | null
+  m: string | null
+  reason: string | null
+  location: string | null
+}
+
+type PdfValue =
+  | { kind: 'name'; name: string }
+  | { kind: 'number'; value: number }
+  | { kind: 'string'; bytes: Uint8Array; start: number; end: number; hex: boolean }
+  | { kind: 'array'; items: PdfValue[] }
+  | { kind: 'dict'; entries: Map<string, PdfValue> }
+  | { kind: 'ref'; id: string }
+  | { kind: 'keyword'; word: string }
+
+class PdfSyntaxError extends Error {}
+
+/** How far before "/ByteRange" its object may start: room for a large /Contents written first. */
+const OBJECT_WINDOW = 1024 * 1024
+
+function findSignatures(pdf: Uint8Array): FoundSignature[] {
+  const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.length)
+  const objects = new Map<number, { id: string; dict: Map<string, PdfValue> }>()
+  for (let at = bytes.indexOf('/ByteRange'); at !== -1; at = bytes.indexOf('/ByteRange', at + 1)) {
+    if (objects.size > MAX_SIGNATURES) break
+    const start = objectStart(bytes, at)
+    if (start === null || objects.has(start.offset)) continue
+    const object = readObject(bytes, start.offset, at)
+    if (object) objects.set(start.offset, { id: start.id, dict: object })
+  }
+  const names = fieldNames(bytes, new Set([...objects.values()].map((o) => o.id)))
+  return [...objects.values()].map(({ id, dict }, i) => {
+    const contents = dict.get('Contents')
+    const byteRange = dict.get('ByteRange')
+    return {
+      field: names.get(id) ?? `Signature ${i + 1}`,
+      type: nameOf(dict.get('Type')),
+      subFilter: nameOf(dict.get('SubFilter')),
+      byteRange:
+        byteRange?.kind === 'array'
+          ? byteRange.items.map((item) => (item.kind === 'number' ? item.value : Number.NaN))
+          : null,
+      contents: contents?.kind === 'string' ? contents : null,
+      m: textOf(dict.get('M')),
+      reason: textOf(dict.get('Reason')),
+      location: textOf(dict.get('Location')),
+    }
+  })
+}
+
+/** Reads the dictionary of the object at `offset`, if it is one and holds the "/ByteRange" at `key`. */
+function readObject(bytes: Uint8Array, offset: number, key: number): Map<string, PdfValue> | null {
+  try {
+    const reader = new PdfReader(bytes, offset)
+    reader.objectHeader()
+    const dictStart = reader.position
+    const value = reader.value()
+    if (value.kind !== 'dict' || key < dictStart || key >= reader.position) return null
+    return value.entries.has('ByteRange') ? value.entries : null
+  } catch (error) {
+    if (error instanceof PdfSyntaxError) return null
+    throw error
+  }
+}
+
+/** The "N G obj" that opens the object around `at`: its offset and "N G". */
+function objectStart(bytes: Buffer, at: number): { offset: number; id: string } | null {
+  const limit = Math.max(0, at - OBJECT_WINDOW)
+  for (let i = bytes.lastIndexOf('obj', at); i >= limit && i !== -1; i = bytes.lastIndexOf('obj', i - 1)) {
+    const before = bytes.subarray(Math.max(0, i - 24), i).toString('latin1')
+    const match = before.match(/(?:^|[^0-9])((\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+)$/)
+    const after = bytes[i + 3]
+    if (!match?.[1] || (after !== undefined && isRegular(after))) continue
+    return { offset: i - match[1].length, id: `${match[2]} ${match[3]}` }
+  }
+  return null
+}
+
+/** The partial name (/T) of each signature field whose value (/V) is one of `ids`. */
+function fieldNames(bytes: Buffer, ids: Set<string>): Map<string, string> {
+  const names = new Map<string, string>()
+  if (ids.size === 0) return names
+  const text = bytes.toString('latin1')
+  for (const match of text.matchAll(/\/V[ \t\r\n\f\0]+(\d+)[ \t\r\n\f\0]+(\d+)[ \t\r\n\f\0]+R(?![A-Za-z0-9])/g)) {
+    const id = `${match[1]} ${match[2]}`
+    if (!ids.has(id)) continue
+    const at = match.index ?? 0
+    const start = objectStart(bytes, at)
+    if (!start) continue
+    try {
+      const reader = new PdfReader(bytes, start.offset)
+      reader.objectHeader()
+      const field = reader.value()
+      const name = field.kind === 'dict' ? textOf(field.entries.get('T')) : null
+      if (name) names.set(id, name)
+    } catch (error) {
+      if (!(error instanceof PdfSyntaxError)) throw error
+    }
+  }
+  return names
+}
+
+const nameOf = (value: PdfValue | undefined) => (value?.kind === 'name' ? value.name : null)
+const textOf = (value: PdfValue | undefined) => (value?.kind === 'string' ? pdfText(value.bytes) : null)
+
+/** A PDF text string: UTF-16BE or UTF-8 after a byte-order mark, else PDFDocEncoding. */
+function pdfText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2))
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder().decode(bytes.subarray(3))
+  return String.fromCharCode(...Array.from(bytes, (b) => PDF_DOC_ENCODING[b - 0x80] ?? b))
+}
+
+/** PDFDocEncoding's characters at 0x80-0x9F, where it differs from Latin-1 (0 marks an undefined code). */
+const PDF_DOC_ENCODING = [
+  0x2022, 0x2020, 0x2021, 0x2026, 0x2014, 0x2013, 0x0192, 0x2044, 0x2039, 0x203a, 0x2212, 0x2030, 0x201e, 0x201c,
+  0x201d, 0x2018, 0x2019, 0x201a, 0x2122, 0xfb01, 0xfb02, 0x0141, 0x0152, 0x0160, 0x0178, 0x017d, 0x0131, 0x0142,
+  0x0153, 0x0161, 0x017e, 0xfffd,
+]
+
+const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20])
+const DELIMITERS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25])
+const isRegular = (byte: number) => !WHITESPACE.has(byte) && !DELIMITERS.has(byte)
+const isDigit = (byte: number | undefined) => byte !== undefined && byte >= 0x30 && byte <= 0x39
+
+/**
+ * Reads PDF objects (ISO 32000-1 §7.3). Every step consumes at least one byte or throws, nesting is
+ * capped, and so is the number of values: an upload cannot make it loop or recurse without end.
+ */
+class PdfReader {
+  private budget = 100_000
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    public position: number,
+  ) {}
+
+  /** Skips "N G obj". */
+  objectHeader(): void {
+    this.integer()
+    this.integer()
+    this.skip()
+    if (this.word() !== 'obj') throw new PdfSyntaxError()
+  }
+
+  value(depth = 0): PdfValue {
+    if (depth > 32 || --this.budget < 0) throw new PdfSyntaxError()
+    this.skip()
+    const byte = this.bytes[this.position]
+    if (byte === undefined) throw new PdfSyntaxError()
+    if (byte === 0x2f) return { kind: 'name', name: this.name() }
+    if (byte === 0x28) return this.literalString()
+    if (byte === 0x3c) return this.bytes[this.position + 1] === 0x3c ? this.dict(depth) : this.hexString()
+    if (byte === 0x5b) return this.array(depth)
+    if (isDigit(byte) || byte === 0x2b || byte === 0x2d || byte === 0x2e) return this.numberOrRef()
+    if (isRegular(byte)) return { kind: 'keyword', word: this.word() }
+    throw new PdfSyntaxError()
+  }
+
+  private dict(depth: number): PdfValue {
+    this.position += 2
+    const entries = new Map<string, PdfValue>()
+    for (;;) {
+      this.skip()
+      if (this.bytes[this.position] === 0x3e && this.bytes[this.position + 1] === 0x3e) {
+        this.position += 2
+        return { kind: 'dict', entries }
+      }
+      if (this.bytes[this.position] !== 0x2f) throw new PdfSyntaxError()
+      const key = this.name()
+      // Two /ByteRange or /Contents in one dictionary could make two readers see two different signatures.
+      if (entries.has(key)) throw new PdfSyntaxError()
+      entries.set(key, this.value(depth + 1))
+    }
+  }
+
+  private array(depth: number): PdfValue {
+    this.position += 1
+    const items: PdfValue[] = []
+    for (;;) {
+      this.skip()
+      if (this.bytes[this.position] === 0x5d) {
+        this.position += 1
+        return { kind: 'array', items }
+      }
+      items.push(this.value(depth + 1))
+    }
+  }
+
+  private name(): string {
+    this.position += 1
+    let name = ''
+    for (;;) {
+      const byte = this.bytes[this.position]
+      if (byte === undefined || !isRegular(byte)) return name
+      if (byte === 0x23) {
+        const code = Number.parseInt(
+          String.fromCharCode(this.bytes[this.position + 1] ?? 0, this.bytes[this.position + 2] ?? 0),
+          16,
+        )
+        if (Number.isNaN(code)) throw new PdfSyntaxError()
+        name += String.fromCharCode(code)
+        this.position += 3
+      } else {
+        name += String.fromCharCode(byte)
+        this.position += 1
+      }
+    }
+  }
+
+  private literalString(): PdfValue {
+    const start = this.position
+    this.position += 1
+    const out: number[] = []
+    let depth = 1
+    for (;;) {
+      const byte = this.bytes[this.position++]
+      if (byte === undefined) throw new PdfSyntaxError()
+      if (byte === 0x28) depth++
+      if (byte === 0x29 && --depth === 0) break
+      if (byte !== 0x5c) {
+        out.push(byte)
+        continue
+      }
+      const next = this.bytes[this.position++]
+      if (next === undefined) throw new PdfSyntaxError()
+      const escaped = { 110: 0x0a, 114: 0x0d, 116: 0x09, 98: 0x08, 102: 0x0c }[next]
+      if (escaped !== undefined) out.push(escaped)
+      else if (next >= 0x30 && next <= 0x37) {
+        let code = next - 0x30
+        for (
+          let i = 0;
+          i < 2 && (this.bytes[this.position] ?? 0) >= 0x30 && (this.bytes[this.position] ?? 0) <= 0x37;
+          i++
+        )
+          code = code * 8 + ((this.bytes[this.position++] ?? 0x30) - 0x30)
+        out.push(code & 0xff)
+      } else if (next === 0x0d) {
+        if (this.bytes[this.position] === 0x0a) this.position++
+      } else if (next !== 0x0a) out.push(next)
+    }
+    return { kind: 'string', bytes: Uint8Array.from(out), start, end: this.position, hex: false }
+  }
+
+  private hexString(): PdfValue {
+    const start = this.position
+    const close = this.bytes.indexOf(0x3e, start + 1)
+    if (close === -1) throw new PdfSyntaxError()
+    const digits = Buffer.from(this.bytes.subarray(start + 1, close))
+      .toString('latin1')
+      .replace(/[\0\t\n\f\r ]/g, '')
+    if (!/^[0-9a-fA-F]*$/.test(digits)) throw new PdfSyntaxError()
+    this.position = close + 1
+    const even = digits.length % 2 === 0 ? digits : `${digits}0`
+    return { kind: 'string', bytes: new Uint8Array(Buffer.from(even, 'hex')), start, end: this.position, hex: true }
+  }
+
+  private numberOrRef(): PdfValue {
+    const first = this.number()
+    if (Number.isInteger(first) && first >= 0) {
+      const back = this.position
+      try {
+        this.skip()
+        if (isDigit(this.bytes[this.position])) {
+          const generation = this.integer()
+          this.skip()
+          if (this.bytes[this.position] === 0x52 && !isRegular(this.bytes[this.position + 1] ?? 0x20)) {
+            this.position += 1
+            return { kind: 'ref', id: `${first} ${generation}` }
+          }
+        }
+      } catch (error) {
+        if (!(error instanceof PdfSyntaxError)) throw error
+      }
+      this.position = back
+    }
+    return { kind: 'number', value: first }
+  }
+
+  private number(): number {
+    const start = this.position
+    while (this.position < this.bytes.length && /[0-9+\-.]/.test(String.fromCharCode(this.bytes[this.position] ?? 0)))
+      this.position++
+    const value = Number(Buffer.from(this.bytes.subarray(start, this.position)).toString('latin1'))
+    if (this.position === start || !Number.isFinite(value)) throw new PdfSyntaxError()
+    return value
+  }
+
+  private integer(): number {
+    this.skip()
+    const value = this.number()
+    if (!Number.isInteger(value)) throw new PdfSyntaxError()
+    return value
+  }
+
+  private word(): string {
+    const start = this.position
+    while (this.position < this.bytes.length && isRegular(this.bytes[this.position] ?? 0x20)) this.position++
+    if (this.position === start) throw new PdfSyntaxError()
+    return Buffer.from(this.bytes.subarray(start, this.position)).toString('latin1')
+  }
+
+  /** Skips whitespace and comments. */
+  private skip(): void {
+    for (;;) {
+      const byte = this.bytes[this.position]
+      if (byte === undefined) return
+      if (WHITESPACE.has(byte)) this.position++
+      else if (byte === 0x25) {
+        while (
+          this.position < this.bytes.length &&
+          this.bytes[this.position] !== 0x0a &&
+          this.bytes[this.position] !== 0x0d
+        )
+          this.position++
+      } else return
+    }
+  }
 }

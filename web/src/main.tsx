@@ -12,6 +12,8 @@ if (!root) throw new Error('The page has no #root element.')
 // account; they load pdf.js, which the rest of the app does not need.
 const [, kind, token] = /^\/([sd])\/([A-Za-z0-9_-]+)\/?$/.exec(window.location.pathname) ?? []
 const SigningPage = lazy(() => import('./public/SigningPage.js').then((m) => ({ default: m.SigningPage })))
+const VerifyPage = lazy(() => import('./public/VerifyPage.js').then((m) => ({ default: m.VerifyPage })))
+const verifying = /^\/verify\/?$/.test(window.location.pathname)
 const PublicDocumentPage = lazy(() =>
   import('./public/PublicDocumentPage.js').then((m) => ({ default: m.PublicDocumentPage })),
 )
@@ -20,7 +22,11 @@ createRoot(root).render(
   <StrictMode>
     <ThemeProvider theme={theme}>
       <CssBaseline />
-      {token ? (
+      {verifying ? (
+        <Suspense fallback={null}>
+          <VerifyPage />
+        </Suspense>
+      ) : token ? (
         <Suspense fallback={null}>
           {kind === 's' ? <SigningPage token={token} /> : <PublicDocumentPage token={token} />}
         </Suspense>

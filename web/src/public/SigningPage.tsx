@@ -137,9 +137,16 @@ function Done({ signing, token }: { signing: Signing; token: string }) {
           ? 'Everyone has signed. The signed PDF, with its certificate page and our digital seal, is on its way to you by email; you can also download it now.'
           : 'We will send you the signed PDF by email when everyone has signed.'}
       </Typography>
-      <Button variant="contained" startIcon={<DownloadIcon />} href={`/api/public/signing/${token}/pdf?download=1`}>
-        Download the PDF
-      </Button>
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ alignItems: { sm: 'center' } }}>
+        <Button variant="contained" startIcon={<DownloadIcon />} href={`/api/public/signing/${token}/pdf?download=1`}>
+          Download the PDF
+        </Button>
+        {everyone && (
+          <Button href="/verify" size="small">
+            Check a signed PDF's seal
+          </Button>
+        )}
+      </Stack>
     </Paper>
   )
 }
