@@ -122,7 +122,8 @@ export function VerifyPage() {
               )}
               {result.problem && <Typography color="text.secondary">{result.problem}</Typography>}
               {result.signatures.map((s, i) => (
-                <Typography key={`${i}-${s.signer}`} variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+                // biome-ignore lint/suspicious/noArrayIndexKey: the file's signatures, in file order, never reordered
+                <Typography key={i} variant="body2" color="text.secondary" sx={{ mt: 1 }}>
                   Signature {i + 1}: {s.valid ? 'valid' : 'not valid'}
                   {s.signer ? `, by ${s.signer}` : ''}
                   {s.signingTime ? `, ${s.signingTime.slice(0, 16).replace('T', ' ')} UTC` : ''}
