@@ -291,4 +291,36 @@ describe('signing an invoice', () => {
     await verifier.screenshot({ path: shot('desktop-verify-changed') })
     expect(problems).toEqual([])
   }, 120_000)
+
+  it('asks the client on a phone for the code texted to them before signing', async () => {
+    const sent = await api('POST', `/api/elements/${encodeURIComponent('director-then-client:deal-7')}/signing`, {
+      template: 'tpl-contract',
+      companySigner: 'u-anna',
+      channel: 'sms',
+      signingOrder: 'parallel',
+      oneTimeCode: true,
+    })
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201)
+    const phone = await openLink(sent.body.clientSigningLink as string, PHONE)
+    await visible(phone.getByRole('heading', { name: /^Contract CTR-2026-\d{4}$/ }))
+    await phone.getByLabel('I agree to sign this document electronically').check()
+    await phone.getByRole('button', { name: 'Continue' }).click()
+    await (await visible(phone.getByRole('button', { name: 'Send me a code' }))).click()
+    await visible(phone.getByRole('button', { name: 'Send a new code' }))
+    const text = await until('the code by SMS', async () => {
+      const messages = (await api('GET', '/api/messages')).body.items as Array<{ to: string; body: string }>
+      return messages.find((m) => m.to === '+90 555 000 00 00' && /Your code to sign/.test(m.body))
+    })
+    const code = /: (\d{6})\./.exec(text.body)?.[1] ?? ''
+    await phone.getByRole('tab', { name: 'Type' }).click()
+    await phone.getByLabel('Your full name').fill('Mehmet Öztürk')
+    const sign = phone.getByRole('button', { name: 'Sign', exact: true })
+    expect(await sign.isEnabled()).toBe(false) // no code yet
+    await phone.getByLabel('Code').fill(code)
+    await phone.getByTestId('one-time-code').scrollIntoViewIfNeeded()
+    await phone.screenshot({ path: shot('phone-signing-code') })
+    await sign.click()
+    await visible(phone.getByRole('heading', { name: 'You have signed' }))
+    expect(problems).toEqual([])
+  }, 60_000)
 })

@@ -10,7 +10,7 @@
  * a rule); reminders are such rows due later, and the expiry is a row of kind "signingExpiry" due at the
  * deadline. Either does nothing when the party has already acted.
  */
-import { randomUUID } from 'node:crypto'
+import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { EffectRequest, EngineEvent, Json } from '../../shared/engine/types.js'
 import type { DocumentType } from '../../shared/graph/vocabulary.js'
@@ -63,7 +63,24 @@ export interface PartyData {
   fields?: Record<string, string>
   declineReason?: string
   consent?: { version: string; sha256: string; at: string }
+  /** A one-time code the signer must confirm: its hash, when it expires, the wrong tries, how many were sent. */
+  otp?: {
+    required: true
+    hash?: string
+    expiresAt?: string
+    tries?: number
+    sent?: number
+    lastSentAt?: string
+    verifiedAt?: string
+  }
 }
+
+/** How long a one-time code works, how many wrong tries it allows, how many codes a signer may ask for. */
+const CODE_MINUTES = 10
+const CODE_TRIES = 5
+const CODES_PER_SIGNING = 5
+const CODE_GAP_MS = 30_000
+const codeHash = (partyId: string, code: string) => sha256Hex(`${partyId}:${code}`)
 
 export class SigningError extends Error {
   constructor(
@@ -81,7 +98,7 @@ const positionOf = (role: PartyRole, order: SigningOrder) =>
 
 export const signingLinkOf = (publicUrl: string, token: string) => `${publicUrl.replace(/\/+$/, '')}/s/${token}`
 
-const masked = (party: Pick<SigningPartyRow, 'channel' | 'email' | 'phone'>) =>
+const maskedAddress = (party: Pick<SigningPartyRow, 'channel' | 'email' | 'phone'>) =>
   party.channel === 'sms'
     ? `SMS to ${party.phone.replace(/\d(?=(?:\D*\d){3})/g, '•')}`
     : `email to ${party.email.replace(/^(.).*(@.*)$/, '$1…$2')}`
@@ -110,6 +127,12 @@ async function event(
       detail: JSON.stringify(detail),
     })
     .execute()
+}
+
+/** How a signer was reached (and, once they confirmed one, that a one-time code proved it was them). */
+function masked(party: Pick<SigningPartyRow, 'channel' | 'email' | 'phone' | 'data'>): string {
+  const data = JSON.parse(party.data) as PartyData
+  return `${maskedAddress(party)}${data.otp?.verifiedAt ? ', confirmed with a one-time code' : ''}`
 }
 
 /** A message to a signer, through the outbox (kind "notice"), optionally due later and only while they have not acted. */
@@ -253,6 +276,8 @@ export interface StartSigning {
   actor: Actor
   expiresInDays?: number
   remindEveryDays?: number
+  /** Each signer confirms a one-time code before signing. */
+  oneTimeCode?: boolean
 }
 
 export interface Started {
@@ -298,7 +323,7 @@ export async function startSigning(trx: Executor, s: StartSigning): Promise<Star
       token_hash: sha256Hex(token),
       status: 'waiting',
       expires_at: new Date(expiresAt).toISOString(),
-      data: '{}',
+      data: JSON.stringify(s.oneTimeCode ? ({ otp: { required: true } } satisfies PartyData) : {}),
       created_at: at,
       updated_at: at,
     }
@@ -489,6 +514,98 @@ export async function consent(ctx: SignerContext, o: Opened, sha256: string) {
 export interface SignInput {
   signature: { method: 'drawn'; png: Uint8Array } | { method: 'typed'; text: string }
   fields: Record<string, string>
+  /** The one-time code, when the signing asks for one. */
+  code?: string
+}
+
+/** Sends the signer a one-time code by their channel (email or SMS), if their signing asks for one. */
+export async function sendCode(ctx: SignerContext, o: Opened) {
+  const problem = turnProblem(o, ctx.now)
+  if (problem) throw problem
+  const data = JSON.parse(o.party.data) as PartyData
+  if (!data.otp) throw new SigningError(409, 'conflict', 'This signing needs no code.')
+  if (data.otp.lastSentAt && ctx.now - Date.parse(data.otp.lastSentAt) < CODE_GAP_MS) {
+    throw new SigningError(
+      409,
+      'too-soon',
+      'A code was sent less than 30 seconds ago; wait for it, or try again in a moment.',
+    )
+  }
+  if ((data.otp.sent ?? 0) >= CODES_PER_SIGNING) {
+    throw new SigningError(
+      409,
+      'too-many-codes',
+      'Five codes were sent already; ask the sender to send the document again.',
+    )
+  }
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+  const at = new Date(ctx.now).toISOString()
+  const otp = {
+    ...data.otp,
+    hash: codeHash(o.party.id, code),
+    expiresAt: new Date(ctx.now + CODE_MINUTES * 60_000).toISOString(),
+    tries: 0,
+    sent: (data.otp.sent ?? 0) + 1,
+    lastSentAt: at,
+  }
+  const text = `Your code to sign ${o.document.title}: ${code}. It works for ${CODE_MINUTES} minutes. Do not share it.`
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('signing_parties')
+      .set({ data: JSON.stringify({ ...data, otp }), updated_at: at })
+      .where('id', '=', o.party.id)
+      .execute()
+    await notice(
+      trx,
+      o.document.element_id,
+      `sign:${o.party.id}:code:${otp.sent}`,
+      o.party.channel === 'sms'
+        ? { kind: 'sms', to: o.party.phone, text }
+        : {
+            kind: 'email',
+            to: o.party.email,
+            subject: `Your code to sign ${o.document.title}`,
+            body: `${text}\n`,
+            format: 'text',
+            attachments: [],
+          },
+      ctx.now,
+      undefined,
+      ctx.now,
+    )
+    await event(trx, o.document.id, o.party.id, 'codeSent', at, ctx.actor, o.party.channel, { to: masked(o.party) })
+  })
+}
+
+/** Checks the code given with a signature; a wrong one counts against the tries (kept even though signing fails). */
+async function checkCode(ctx: SignerContext, o: Opened, data: PartyData, code: string | undefined) {
+  const otp = data.otp
+  if (!otp) return
+  if (!otp.hash || !otp.expiresAt)
+    throw new SigningError(409, 'code-required', 'Ask for a code first: we send it to you, and you type it in.')
+  if ((otp.tries ?? 0) >= CODE_TRIES)
+    throw new SigningError(409, 'code-locked', 'Too many wrong codes: ask for a new one.')
+  if (Date.parse(otp.expiresAt) <= ctx.now)
+    throw new SigningError(422, 'invalid', 'The code has expired: ask for a new one.', '/code')
+  const given = (code ?? '').trim()
+  const expected = Buffer.from(otp.hash, 'hex')
+  const actual = Buffer.from(codeHash(o.party.id, given), 'hex')
+  if (!/^\d{6}$/.test(given) || !timingSafeEqual(expected, actual)) {
+    const tries = (otp.tries ?? 0) + 1
+    await ctx.db
+      .updateTable('signing_parties')
+      .set({ data: JSON.stringify({ ...data, otp: { ...otp, tries } }) })
+      .where('id', '=', o.party.id)
+      .execute()
+    throw new SigningError(
+      422,
+      'invalid',
+      tries >= CODE_TRIES
+        ? 'The code is wrong, and that was the last try: ask for a new one.'
+        : 'The code is wrong; check the message and type it again.',
+      '/code',
+    )
+  }
 }
 
 /** The boxes a party fills in themselves (text boxes of theirs). */
@@ -506,6 +623,7 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
       'consent-required',
       'Agree to sign electronically first (the notice above the document).',
     )
+  await checkCode(ctx, o, before, input.code)
   for (const box of boxesToFill(o.data.boxes, o.party.role)) {
     if (box.required && !(input.fields[box.id] ?? '').trim()) {
       throw new SigningError(422, 'invalid', `Fill in "${box.label ?? box.id}" before signing.`, `/fields/${box.id}`)
@@ -517,6 +635,7 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
   let signatureFileId: string | undefined
   const data: PartyData = {
     ...before,
+    ...(before.otp ? { otp: { ...before.otp, verifiedAt: at } } : {}),
     signedAt: at,
     method: input.signature.method,
     ...(input.signature.method === 'typed' ? { typed: input.signature.text } : {}),
@@ -584,7 +703,7 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
         return {
           role: p.role,
           name: p.name,
-          reachedBy: masked(p),
+          reachedBy: masked({ ...p, data: JSON.stringify(d) }),
           status: p.id === o.party.id ? 'signed' : p.status,
           signedAt: d.signedAt ?? null,
           method: d.method ?? null,
@@ -643,6 +762,7 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
       .set({ data: JSON.stringify({ ...data, ...(signatureFileId ? { signatureFileId } : {}) }) })
       .where('id', '=', o.party.id)
       .execute()
+    if (before.otp) await event(trx, doc.id, o.party.id, 'codeConfirmed', at, ctx.actor, o.party.channel)
     await event(trx, doc.id, o.party.id, 'signed', at, ctx.actor, o.party.channel, { method: input.signature.method })
     const file = await addFile(trx, {
       owner: `document:${doc.id}`,
@@ -826,10 +946,22 @@ export interface SendForSigning {
   /** An existing document to sign instead of making one from the template. */
   documentId?: string
   extraFields?: Record<string, Json>
+  /** Each signer confirms a one-time code sent to them (by their channel) before signing. */
+  oneTimeCode?: boolean
   effectId?: string
   actor: Actor
   publicUrl: string
   now: number
+}
+
+/** How a document was sent for signing, kept with it: "Use this template" sends the next one the same way. */
+export interface SigningSettings {
+  templateId: string
+  companySigner: string
+  channel: 'email' | 'sms'
+  order: SigningOrder
+  oneTimeCode: boolean
+  extraFields: Record<string, Json>
 }
 
 export interface SentForSigning {
@@ -896,6 +1028,7 @@ export async function sendForSigning(db: Kysely<Database>, s: SendForSigning): P
       publicUrl: s.publicUrl,
       now: s.now,
       actor: s.actor,
+      ...(s.oneTimeCode ? { oneTimeCode: true } : {}),
     })
     const outputs: SentForSigning = {
       documentId: document.id,
@@ -908,7 +1041,21 @@ export async function sendForSigning(db: Kysely<Database>, s: SendForSigning): P
     const row = await trx.selectFrom('documents').select('data').where('id', '=', document.id).executeTakeFirstOrThrow()
     await trx
       .updateTable('documents')
-      .set({ data: JSON.stringify({ ...JSON.parse(row.data), outputs }) })
+      .set({
+        data: JSON.stringify({
+          ...JSON.parse(row.data),
+          outputs,
+          // What "Use this template" copies to another element's signing.
+          signing: {
+            templateId: document.templateId,
+            companySigner: signer.email,
+            channel: s.channel,
+            order: s.order,
+            oneTimeCode: s.oneTimeCode === true,
+            extraFields: s.extraFields ?? {},
+          } satisfies SigningSettings,
+        }),
+      })
       .where('id', '=', document.id)
       .execute()
     return outputs

@@ -54,6 +54,7 @@ export interface CreateDocumentInput {
 
 export interface CreatedDocument {
   id: string
+  templateId: string
   number: string
   type: DocumentType
   title: string
@@ -183,6 +184,7 @@ function outputsOf(row: DocumentRow, publicLink: string | undefined): CreatedDoc
   const data = JSON.parse(row.data) as DocumentData
   return {
     id: row.id,
+    templateId: row.template_id,
     number: row.number,
     type: row.type as DocumentType,
     title: row.title,

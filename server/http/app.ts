@@ -64,7 +64,7 @@ export const PUBLIC_API_PATTERNS: readonly RegExp[] = [
   // A document's public link (its token is its only key): what it is, and its PDF.
   /^\/api\/public\/documents\/[^/]+(\/pdf)?$/,
   // A signer's personal link: the page's data, the PDF, consent, signing, declining.
-  /^\/api\/public\/signing\/[^/]+(\/(pdf|consent|sign|decline))?$/,
+  /^\/api\/public\/signing\/[^/]+(\/(pdf|consent|code|sign|decline))?$/,
   // The verify page's check of an uploaded PDF.
   /^\/api\/public\/verify$/,
 ]

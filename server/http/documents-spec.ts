@@ -318,12 +318,14 @@ export const SendForSigningBody = Type.Object(
     document: Type.Optional(
       Type.String({ minLength: 1, maxLength: 200, description: '…or sign this one of the element (not sent yet)' }),
     ),
-    companySigner: Type.String({
-      minLength: 1,
-      maxLength: 200,
-      description: 'Who signs for us: a user (id, email or name) or an email address',
-    }),
-    channel: StringEnum(['email', 'sms'] as const, 'How the client gets their link'),
+    companySigner: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Who signs for us: a user (id, email or name) or an email address',
+      }),
+    ),
+    channel: Type.Optional(StringEnum(['email', 'sms'] as const, 'How the client gets their link (default email)')),
     signingOrder: Type.Optional(StringEnum(SIGNING_ORDERS, 'Default companyFirst')),
     client: Type.Optional(
       Type.Object(
@@ -336,6 +338,15 @@ export const SendForSigningBody = Type.Object(
       ),
     ),
     fields: MakeDocumentBody.properties.fields,
+    oneTimeCode: Type.Optional(Type.Boolean({ description: 'Each signer confirms a one-time code before signing' })),
+    reuse: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          '"Use this template": a document sent from another element (GET …/signing/reuse); its template, fields, signer, channel and order are copied, the client comes from this element',
+      }),
+    ),
   },
   strict,
 )
@@ -369,6 +380,9 @@ export const SignBody = Type.Object(
     fields: Type.Optional(
       Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 500 }), { maxProperties: 100 }),
     ),
+    code: Type.Optional(
+      Type.String({ pattern: '^\\s*\\d{6}\\s*$', description: 'The one-time code, when the signing asks for one' }),
+    ),
   },
   strict,
 )
@@ -397,6 +411,8 @@ export const signingResponseSchemas = {
     disclosure: Type.Object({ version: Type.String(), text: Type.String(), sha256: Type.String() }),
     fields: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), required: Type.Boolean() })),
     consented: Type.Boolean(),
+    oneTimeCode: Type.Boolean({ description: 'A one-time code must be confirmed before signing' }),
+    codeSentTo: Type.Union([Type.String(), Type.Null()], { description: 'Where the last code went, masked' }),
     canSign: Type.Boolean(),
     problem: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
   }),
@@ -486,6 +502,51 @@ export const SIGNING_OPERATIONS = {
       },
       '410': { description: 'Expired, declined, or stopped (code "gone").' },
       '422': { description: 'A required field is empty, or the drawing is not a PNG (code "invalid", with the path).' },
+    },
+  },
+  sendSigningCode: {
+    method: 'post',
+    path: publicSigning('/code'),
+    summary: "Send me a one-time code (by my link's channel), to confirm it is me before signing",
+    params: signingToken,
+    public: true,
+    responses: {
+      '204': { description: 'Sent.' },
+      '404': { description: 'No signing has this link (code "not-found").' },
+      '409': {
+        description:
+          'No code needed, one was sent under 30 s ago, or five were sent (code "conflict", "too-soon", "too-many-codes").',
+      },
+      '410': { description: 'Expired, declined, or stopped (code "gone").' },
+    },
+  },
+  suggestReuse: {
+    method: 'get',
+    path: '/api/elements/{id}/signing/reuse',
+    summary: '"Use this template": the last document of a type sent for signing from another element',
+    params: { id: { description: 'The element id' } },
+    query: Type.Object({ type: Type.Optional(StringEnum(DOCUMENT_TYPES)) }, strict),
+    responses: {
+      '200': {
+        description: 'What would be copied; send it with POST …/signing {"reuse": document id}.',
+        schema: Type.Object({
+          document: Type.Object({
+            id: Type.String(),
+            number: Type.String(),
+            title: Type.String(),
+            elementId: Type.String(),
+            type: Type.String(),
+          }),
+          template: Type.String(),
+          companySigner: Type.String(),
+          channel: Type.String(),
+          signingOrder: Type.String(),
+          oneTimeCode: Type.Boolean(),
+          fields: Type.Record(Type.String(), Type.Unknown()),
+          client: Type.Object({ name: Type.String(), email: Type.String(), phone: Type.String() }),
+        }),
+      },
+      '404': { description: 'No such element, or nothing of that type was sent from another one (code "not-found").' },
     },
   },
   declineSigning: {

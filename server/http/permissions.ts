@@ -107,5 +107,7 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   consentToSign: 'public',
   signDocument: 'public',
   declineSigning: 'public',
+  sendSigningCode: 'public',
+  suggestReuse: everyone,
   verifyPdf: 'public',
 }

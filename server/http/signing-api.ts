@@ -1,6 +1,7 @@
 /** The handlers of signing (`SIGNING_OPERATIONS` in `documents-spec.ts`): sending by hand, and the signer's own page. */
 import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
+import type { ElementRow } from '../db/schema.js'
 import { platformIdentities } from '../documents/sealing.js'
 import {
   boxesToFill,
@@ -14,6 +15,8 @@ import {
   recordView,
   type SignerContext,
   SigningError,
+  type SigningSettings,
+  sendCode,
   sendForSigning,
   sign,
   turnProblem,
@@ -80,12 +83,80 @@ export function makeSigningHandlers(
         required: b.required ?? false,
       })),
       consented: data.consent !== undefined,
+      oneTimeCode: data.otp !== undefined && !data.otp.verifiedAt,
+      codeSentTo: data.otp?.lastSentAt ? (o.party.channel === 'sms' ? 'your phone' : 'your email') : null,
       canSign: problem === undefined,
       problem: problem ? { code: problem.code, message: problem.message } : null,
     }
   }
 
+  /** The client of an element: its own client fields, else its contact's. */
+  async function clientOf(element: ElementRow) {
+    const fields = JSON.parse(element.fields) as Record<string, unknown>
+    const contact = element.contact_id
+      ? await db.selectFrom('contacts').selectAll().where('id', '=', element.contact_id).executeTakeFirst()
+      : undefined
+    const text = (v: unknown) => (typeof v === 'string' ? v : '')
+    return {
+      name: text(fields['client.name']) || contact?.name || '',
+      email: text(fields['client.email']) || contact?.email || '',
+      phone: text(fields['client.phone']) || contact?.phone || '',
+    }
+  }
+
+  /** A document of another element sent for signing, with how it was sent; 422 (at "/reuse") otherwise. */
+  async function reusable(id: string, elementId: string) {
+    const row = await db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst()
+    const settings = row ? (JSON.parse(row.data) as { signing?: SigningSettings }).signing : undefined
+    if (!row || !settings || row.element_id === elementId) {
+      throw new HttpError(422, 'invalid', `"${id}" is not a document sent for signing from another element.`, {
+        path: '/reuse',
+      })
+    }
+    return { row, settings }
+  }
+
   return {
+    suggestReuse: async ({ c, params, query }) => {
+      const element = await db
+        .selectFrom('elements')
+        .selectAll()
+        .where('id', '=', params.id ?? '')
+        .executeTakeFirst()
+      if (!element) throw new HttpError(404, 'not-found', `No element "${params.id}".`)
+      let select = db
+        .selectFrom('documents')
+        .selectAll()
+        .where('element_id', '!=', element.id)
+        .where('status', '!=', 'created')
+      if (query.type) select = select.where('type', '=', query.type)
+      const rows = await select.orderBy('created_at', 'desc').limit(20).execute()
+      const row = rows.find((r) => (JSON.parse(r.data) as { signing?: SigningSettings }).signing)
+      if (!row)
+        throw new HttpError(
+          404,
+          'not-found',
+          `Nothing${query.type ? ` of type ${query.type}` : ''} was sent for signing from another element yet.`,
+        )
+      const settings = (JSON.parse(row.data) as { signing: SigningSettings }).signing
+      return c.json({
+        document: { id: row.id, number: row.number, title: row.title, elementId: row.element_id, type: row.type },
+        template: settings.templateId,
+        companySigner: settings.companySigner,
+        channel: settings.channel,
+        signingOrder: settings.order,
+        oneTimeCode: settings.oneTimeCode,
+        fields: settings.extraFields,
+        client: await clientOf(element),
+      })
+    },
+
+    sendSigningCode: async ({ c, params }) => {
+      const o = await opened(params.token)
+      await answering(() => sendCode(context(c), o))
+      return c.body(null, 204)
+    },
+
     sendForSigning: async ({ c, params, body }) => {
       const element = await db
         .selectFrom('elements')
@@ -93,7 +164,9 @@ export function makeSigningHandlers(
         .where('id', '=', params.id ?? '')
         .executeTakeFirst()
       if (!element) throw new HttpError(404, 'not-found', `No element "${params.id}".`)
-      if (!body.template && !body.document) {
+      // "Use this template": everything but the client comes from a document sent from another element.
+      const reused = body.reuse ? await reusable(body.reuse, element.id) : undefined
+      if (!body.template && !body.document && !reused) {
         throw new HttpError(
           422,
           'invalid',
@@ -110,27 +183,29 @@ export function makeSigningHandlers(
         if (!doc || doc.element_id !== element.id)
           throw new HttpError(422, 'invalid', `The element has no document "${body.document}".`, { path: '/document' })
       }
-      // The client: as given, else the element's own client fields, else its contact.
-      const fields = JSON.parse(element.fields) as Record<string, unknown>
-      const contact = element.contact_id
-        ? await db.selectFrom('contacts').selectAll().where('id', '=', element.contact_id).executeTakeFirst()
-        : undefined
-      const text = (v: unknown) => (typeof v === 'string' ? v : '')
+      const found = await clientOf(element)
       const client = {
-        name: body.client?.name ?? (text(fields['client.name']) || contact?.name || ''),
-        email: body.client?.email ?? (text(fields['client.email']) || contact?.email || ''),
-        phone: body.client?.phone ?? (text(fields['client.phone']) || contact?.phone || ''),
+        name: body.client?.name ?? found.name,
+        email: body.client?.email ?? found.email,
+        phone: body.client?.phone ?? found.phone,
+      }
+      const companySigner = body.companySigner ?? reused?.settings.companySigner
+      if (!companySigner) {
+        throw new HttpError(422, 'invalid', 'Say who signs for us: a user (id, email or name) or an email address.', {
+          path: '/companySigner',
+        })
       }
       const sent = await answering(() =>
         sendForSigning(db, {
           elementId: element.id,
-          templateId: body.template ?? '',
+          templateId: body.template ?? reused?.settings.templateId ?? '',
           ...(body.document ? { documentId: body.document } : {}),
-          companySigner: body.companySigner,
+          companySigner,
           client,
-          channel: body.channel,
-          order: body.signingOrder ?? 'companyFirst',
-          extraFields: body.fields ?? {},
+          channel: body.channel ?? reused?.settings.channel ?? 'email',
+          order: body.signingOrder ?? reused?.settings.order ?? 'companyFirst',
+          extraFields: body.fields ?? reused?.settings.extraFields ?? {},
+          ...((body.oneTimeCode ?? reused?.settings.oneTimeCode) ? { oneTimeCode: true } : {}),
           actor: actorOf(c),
           publicUrl: publicUrlOf(c),
           now: Date.now(),
@@ -206,7 +281,9 @@ export function makeSigningHandlers(
       } else {
         signature = { method: 'typed', text: body.signature.text.replace(/\p{Cc}+/gu, ' ').trim() }
       }
-      const result = await answering(() => sign(context(c), o, { signature, fields: body.fields ?? {} }))
+      const result = await answering(() =>
+        sign(context(c), o, { signature, fields: body.fields ?? {}, ...(body.code ? { code: body.code } : {}) }),
+      )
       return c.json(result)
     },
 

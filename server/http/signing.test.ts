@@ -374,6 +374,146 @@ describeEachDatabase('signing a document', (getDb) => {
   }, 60_000)
 })
 
+describeEachDatabase('reusing a template and confirming with a code', (getDb) => {
+  let db: Kysely<Database>
+  let app: ReturnType<typeof createApp>
+  let catcher: Catcher
+  let outbox: OutboxWorker
+  const call = (method: string, url: string, body?: unknown): Promise<Answer> =>
+    send(app, method, url, body, { headers: { 'content-type': 'application/json' } })
+  const drain = async () => {
+    while ((await outbox.runOnce()) > 0);
+  }
+  const tokenOf = (link: string) => new URL(link).pathname.split('/').pop() ?? ''
+
+  beforeAll(async () => {
+    db = getDb()
+    catcher = await startCatcher(db)
+    const runtime = new Runtime({ db })
+    await seedDemo(db, runtime)
+    const deliver = createDelivery({
+      db,
+      smtpUrl: catcher.url,
+      from: 'sales@signflow.test',
+      publicUrl: 'https://sign.example.com',
+    })
+    outbox = new OutboxWorker({
+      db,
+      runtime,
+      deliver,
+      worker: 'w1',
+      detached: signingOutboxHandlers(db, runtime, deliver, Date.now),
+    })
+    app = createApp({ services: { db, runtime, publicUrl: 'https://sign.example.com' } })
+  }, 60_000)
+  afterAll(async () => {
+    await catcher.close()
+  })
+
+  it('offers "Use this template" on another deal, copying all but the client, and sends it at once', async () => {
+    expect((await call('GET', '/api/elements/director-then-client:deal-7/signing/reuse?type=invoice')).status).toBe(404)
+    const first = await call('POST', '/api/elements/invoice-signing:deal-1/signing', {
+      template: 'tpl-invoice',
+      companySigner: 'Anna Kowalska',
+      channel: 'sms',
+      signingOrder: 'parallel',
+      fields: { 'Delivery terms': 'DAP Iğdır' },
+    })
+    expect(first.status).toBe(201)
+    // The deal it was sent from is not offered its own document.
+    expect((await call('GET', '/api/elements/invoice-signing:deal-1/signing/reuse?type=invoice')).status).toBe(404)
+    const offer = await call('GET', '/api/elements/director-then-client:deal-7/signing/reuse?type=invoice')
+    expect(offer.status).toBe(200)
+    expect(offer.body).toMatchObject({
+      document: { id: first.body.documentId, elementId: 'invoice-signing:deal-1', type: 'invoice' },
+      template: 'tpl-invoice',
+      companySigner: 'anna@signflow.test',
+      channel: 'sms',
+      signingOrder: 'parallel',
+      fields: { 'Delivery terms': 'DAP Iğdır' },
+      client: { name: 'İğdır Şirketi', phone: '+90 555 000 00 00' },
+    })
+    const reused = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
+      reuse: offer.body.document.id,
+    })
+    expect(reused.status).toBe(201)
+    await drain()
+    // Parallel, by SMS: the new client (from deal 7) got their link at once, the director theirs by email.
+    const texts = await db.selectFrom('messages').selectAll().where('to_address', '=', '+90 555 000 00 00').execute()
+    expect(texts.map((t) => t.body).join('\n')).toContain(reused.body.clientSigningLink)
+    const doc = await db
+      .selectFrom('documents')
+      .selectAll()
+      .where('id', '=', reused.body.documentId)
+      .executeTakeFirstOrThrow()
+    expect(doc).toMatchObject({ element_id: 'director-then-client:deal-7', template_id: 'tpl-invoice', status: 'sent' })
+    const file = await db
+      .selectFrom('files')
+      .select('bytes')
+      .where('id', '=', doc.original_file_id)
+      .executeTakeFirstOrThrow()
+    const text = poppler('pdftotext', new Uint8Array(file.bytes), 'reused.pdf')
+    if (text !== undefined) {
+      expect(text).toContain('Delivery terms: DAP Iğdır')
+      expect(text).toContain('Annual service contract')
+    }
+    expect(
+      (await call('POST', '/api/elements/director-then-client:deal-7/signing', { reuse: 'nope' })).body.error.path,
+    ).toBe('/reuse')
+    expect((await call('GET', '/api/elements/nope/signing/reuse')).status).toBe(404)
+  })
+
+  it('asks for a one-time code before signing when the signing says so, and counts wrong ones', async () => {
+    const made = await call('POST', '/api/elements/large-deals-only:big/signing', {
+      template: 'tpl-contract',
+      companySigner: 'jean@signflow.test',
+      channel: 'email',
+      client: { name: 'Claire Martin', email: 'achats@sg.fr' },
+      oneTimeCode: true,
+    })
+    expect(made.status).toBe(201)
+    const jean = tokenOf(made.body.companySigningLink)
+    expect((await call('GET', `/api/public/signing/${jean}`)).body).toMatchObject({
+      oneTimeCode: true,
+      codeSentTo: null,
+    })
+    expect(
+      (await call('POST', `/api/public/signing/${jean}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
+    ).toBe(204)
+    const typed = { signature: { method: 'typed', text: 'Jean Dupont' } }
+    expect((await call('POST', `/api/public/signing/${jean}/sign`, typed)).body.error.code).toBe('code-required')
+    expect((await call('POST', `/api/public/signing/${jean}/code`)).status).toBe(204)
+    expect((await call('POST', `/api/public/signing/${jean}/code`)).body.error.code).toBe('too-soon')
+    await drain()
+    const [mail] = await db.selectFrom('messages').selectAll().where('subject', 'like', 'Your code to sign%').execute()
+    expect(mail?.to_address).toBe('jean@signflow.test')
+    const code = /: (\d{6})\./.exec(mail?.body ?? '')?.[1] ?? ''
+    expect(code).toMatch(/^\d{6}$/)
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
+    const refused = await call('POST', `/api/public/signing/${jean}/sign`, { ...typed, code: wrong })
+    expect(refused.status).toBe(422)
+    expect(refused.body.error).toMatchObject({ path: '/code', message: expect.stringMatching(/wrong/) })
+    expect((await call('GET', `/api/public/signing/${jean}`)).body.codeSentTo).toBe('your email')
+    const signed = await call('POST', `/api/public/signing/${jean}/sign`, { ...typed, code })
+    expect(signed.status).toBe(200)
+    const events = await db
+      .selectFrom('document_events')
+      .select('type')
+      .where('document_id', '=', made.body.documentId)
+      .execute()
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['codeSent', 'codeConfirmed', 'signed']))
+    // A signing without codes has none to send.
+    const plain = await call('POST', '/api/elements/large-deals-only:small/signing', {
+      template: 'tpl-offer',
+      companySigner: 'u-anna',
+      channel: 'email',
+      client: { email: 'x@client.test' },
+    })
+    expect((await call('POST', `/api/public/signing/${tokenOf(plain.body.companySigningLink)}/code`)).status).toBe(409)
+    expect((await call('POST', `/api/public/signing/${'C'.repeat(32)}/code`)).status).toBe(404)
+  })
+})
+
 describe('every signing operation', () => {
   it('was answered above with success and with a refusal', () => {
     expectEachAnswered(Object.values(SIGNING_OPERATIONS))

@@ -40,8 +40,8 @@ export interface SealOptions {
 
 /** Files larger than this are not checked on the public verify page. */
 export const MAX_VERIFY_BYTES = 50 * 1024 * 1024
-/** Each signature hashes the whole file once more: a crafted upload with thousands must not hold the server. */
-const MAX_SIGNATURES = 50
+/** Each signature hashes the file twice more: a crafted upload with thousands must not hold the server. */
+const MAX_SIGNATURES = 30
 /**
  * Room for the CMS signature beyond the certificates it carries: signed attributes and a signature value
  * (RSA 4096 included), and, with a timestamp authority, its token and certificate chain. The reserved
@@ -345,18 +345,19 @@ async function checkSignature(
 
   const hash = HASHES[signerInfo.digestAlgorithm.algorithmId]
   if (!hash) return fail('it uses a digest algorithm this check does not know.', end)
-  const signed = new Uint8Array(length1 + length2)
-  signed.set(pdf.subarray(0, length1), 0)
-  signed.set(pdf.subarray(start2, end), length1)
-
   if (!isTimestamp) {
+    // Checked here first, to tell "the document changed" apart from "the signature is broken".
     const claimed = signedAttribute(signerInfo, OIDS.messageDigest)
-    const digest = createHash(hash).update(signed).digest()
+    const digest = createHash(hash).update(pdf.subarray(0, length1)).update(pdf.subarray(start2, end)).digest()
     if (claimed instanceof asn1js.OctetString && !digest.equals(claimed.valueBlock.valueHexView)) {
       identify(signerOf(signedData))
       return fail(CHANGED, end)
     }
   }
+
+  const signed = new Uint8Array(length1 + length2)
+  signed.set(pdf.subarray(0, length1), 0)
+  signed.set(pdf.subarray(start2, end), length1)
 
   try {
     const result = await signedData.verify(
@@ -500,25 +501,33 @@ type PdfValue =
 
 class PdfSyntaxError extends Error {}
 
-/** How far before "/ByteRange" its object may start: room for a large /Contents written first. */
-const OBJECT_WINDOW = 1024 * 1024
+/** How far before "/ByteRange" its object may start: room for a large /Contents written before it. */
+const OBJECT_WINDOW = 256 * 1024
+/** How many "/ByteRange" places are looked at, however many a crafted file repeats. */
+const MAX_CANDIDATES = 200
+/** How far from its signature a field's dictionary is looked for. */
+const FIELD_WINDOW = 512 * 1024
+/** How long one object may be: a signature dictionary with a large reserved /Contents fits. */
+const MAX_OBJECT_BYTES = 1024 * 1024
+/** How long one string may be: a /Contents holds a CMS signature with its certificates and timestamps. */
+const MAX_STRING_BYTES = 256 * 1024
 
 function findSignatures(pdf: Uint8Array): FoundSignature[] {
   const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.length)
   const objects = new Map<number, { id: string; dict: Map<string, PdfValue> }>()
-  for (let at = bytes.indexOf('/ByteRange'); at !== -1; at = bytes.indexOf('/ByteRange', at + 1)) {
-    if (objects.size > MAX_SIGNATURES) break
+  let candidates = 0
+  for (let at = bytes.indexOf('/ByteRange'); at !== -1 && candidates++ < MAX_CANDIDATES; ) {
     const start = objectStart(bytes, at)
-    if (start === null || objects.has(start.offset)) continue
-    const object = readObject(bytes, start.offset, at)
-    if (object) objects.set(start.offset, { id: start.id, dict: object })
+    const object = start && !objects.has(start.offset) ? readObject(bytes, start.offset, at) : null
+    if (start && object) objects.set(start.offset, { id: start.id, dict: object.entries })
+    if (objects.size > MAX_SIGNATURES) break
+    at = bytes.indexOf('/ByteRange', Math.max(at + 1, object?.end ?? 0))
   }
-  const names = fieldNames(bytes, new Set([...objects.values()].map((o) => o.id)))
-  return [...objects.values()].map(({ id, dict }, i) => {
+  return [...objects].map(([offset, { id, dict }], i) => {
     const contents = dict.get('Contents')
     const byteRange = dict.get('ByteRange')
     return {
-      field: names.get(id) ?? `Signature ${i + 1}`,
+      field: fieldName(bytes, id, offset) ?? `Signature ${i + 1}`,
       type: nameOf(dict.get('Type')),
       subFilter: nameOf(dict.get('SubFilter')),
       byteRange:
@@ -534,14 +543,18 @@ function findSignatures(pdf: Uint8Array): FoundSignature[] {
 }
 
 /** Reads the dictionary of the object at `offset`, if it is one and holds the "/ByteRange" at `key`. */
-function readObject(bytes: Uint8Array, offset: number, key: number): Map<string, PdfValue> | null {
+function readObject(
+  bytes: Uint8Array,
+  offset: number,
+  key: number,
+): { entries: Map<string, PdfValue>; end: number } | null {
   try {
     const reader = new PdfReader(bytes, offset)
     reader.objectHeader()
     const dictStart = reader.position
     const value = reader.value()
     if (value.kind !== 'dict' || key < dictStart || key >= reader.position) return null
-    return value.entries.has('ByteRange') ? value.entries : null
+    return value.entries.has('ByteRange') ? { entries: value.entries, end: reader.position } : null
   } catch (error) {
     if (error instanceof PdfSyntaxError) return null
     throw error
@@ -551,7 +564,10 @@ function readObject(bytes: Uint8Array, offset: number, key: number): Map<string,
 /** The "N G obj" that opens the object around `at`: its offset and "N G". */
 function objectStart(bytes: Buffer, at: number): { offset: number; id: string } | null {
   const limit = Math.max(0, at - OBJECT_WINDOW)
-  for (let i = bytes.lastIndexOf('obj', at); i >= limit && i !== -1; i = bytes.lastIndexOf('obj', i - 1)) {
+  // Searched within the window only: Buffer#lastIndexOf would otherwise run back to the file's start.
+  const window = bytes.subarray(limit, at)
+  for (let j = window.lastIndexOf('obj'); j !== -1; j = j > 0 ? window.lastIndexOf('obj', j - 1) : -1) {
+    const i = limit + j
     const before = bytes.subarray(Math.max(0, i - 24), i).toString('latin1')
     const match = before.match(/(?:^|[^0-9])((\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+)$/)
     const after = bytes[i + 3]
@@ -561,38 +577,46 @@ function objectStart(bytes: Buffer, at: number): { offset: number; id: string } 
   return null
 }
 
-/** The partial name (/T) of each signature field whose value (/V) is one of `ids`. */
-function fieldNames(bytes: Buffer, ids: Set<string>): Map<string, string> {
-  const names = new Map<string, string>()
-  if (ids.size === 0) return names
-  const text = bytes.toString('latin1')
-  for (const match of text.matchAll(/\/V[ \t\r\n\f\0]+(\d+)[ \t\r\n\f\0]+(\d+)[ \t\r\n\f\0]+R(?![A-Za-z0-9])/g)) {
-    const id = `${match[1]} ${match[2]}`
-    if (!ids.has(id)) continue
-    const at = match.index ?? 0
-    const start = objectStart(bytes, at)
-    if (!start) continue
-    try {
-      const reader = new PdfReader(bytes, start.offset)
-      reader.objectHeader()
-      const field = reader.value()
-      const name = field.kind === 'dict' ? textOf(field.entries.get('T')) : null
-      if (name) names.set(id, name)
-    } catch (error) {
-      if (!(error instanceof PdfSyntaxError)) throw error
-    }
+/**
+ * The partial name (/T) of the signature field whose value (/V) is the object `id` at `offset`. Writers put
+ * the field in the same revision as its signature, so only the megabyte around the signature is searched.
+ */
+function fieldName(bytes: Buffer, id: string, offset: number): string | null {
+  const from = Math.max(0, offset - FIELD_WINDOW)
+  const text = bytes.subarray(from, Math.min(bytes.length, offset + FIELD_WINDOW)).toString('latin1')
+  const [number, generation] = id.split(' ')
+  const pattern = new RegExp(
+    `/V[ \\t\\r\\n\\f\\0]+${number}[ \\t\\r\\n\\f\\0]+${generation}[ \\t\\r\\n\\f\\0]+R(?![A-Za-z0-9])`,
+    'g',
+  )
+  const last = [...text.matchAll(pattern)].at(-1)
+  const start = last ? objectStart(bytes, from + (last.index ?? 0)) : null
+  if (!start) return null
+  try {
+    const reader = new PdfReader(bytes, start.offset)
+    reader.objectHeader()
+    const field = reader.value()
+    return field.kind === 'dict' ? textOf(field.entries.get('T')) : null
+  } catch (error) {
+    if (error instanceof PdfSyntaxError) return null
+    throw error
   }
-  return names
 }
 
 const nameOf = (value: PdfValue | undefined) => (value?.kind === 'name' ? value.name : null)
-const textOf = (value: PdfValue | undefined) => (value?.kind === 'string' ? pdfText(value.bytes) : null)
+const textOf = (value: PdfValue | undefined) =>
+  value?.kind === 'string' ? pdfText(value.bytes.subarray(0, MAX_TEXT_BYTES)) : null
+
+/** Reasons, locations and names longer than this are cut: the verify page shows a line or two. */
+const MAX_TEXT_BYTES = 2000
 
 /** A PDF text string: UTF-16BE or UTF-8 after a byte-order mark, else PDFDocEncoding. */
 function pdfText(bytes: Uint8Array): string {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2))
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder().decode(bytes.subarray(3))
-  return String.fromCharCode(...Array.from(bytes, (b) => PDF_DOC_ENCODING[b - 0x80] ?? b))
+  let text = ''
+  for (const byte of bytes) text += String.fromCharCode(PDF_DOC_ENCODING[byte - 0x80] ?? byte)
+  return text
 }
 
 /** PDFDocEncoding's characters at 0x80-0x9F, where it differs from Latin-1 (0 marks an undefined code). */
@@ -606,18 +630,37 @@ const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20])
 const DELIMITERS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25])
 const isRegular = (byte: number) => !WHITESPACE.has(byte) && !DELIMITERS.has(byte)
 const isDigit = (byte: number | undefined) => byte !== undefined && byte >= 0x30 && byte <= 0x39
+const isOctal = (byte: number | undefined) => byte !== undefined && byte >= 0x30 && byte <= 0x37
+const isHexDigit = (byte: number) =>
+  (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
+const ESCAPES = new Map([
+  [0x6e, 0x0a],
+  [0x72, 0x0d],
+  [0x74, 0x09],
+  [0x62, 0x08],
+  [0x66, 0x0c],
+])
 
 /**
- * Reads PDF objects (ISO 32000-1 §7.3). Every step consumes at least one byte or throws, nesting is
- * capped, and so is the number of values: an upload cannot make it loop or recurse without end.
+ * Reads PDF objects (ISO 32000-1 §7.3). Every step consumes at least one byte or throws; an object may
+ * not run past {@link MAX_OBJECT_BYTES}, nest deeper than 32 or hold more than 5000 values; names, numbers
+ * and strings have caps too: whatever an upload holds, reading one candidate costs at most about a megabyte.
  */
 class PdfReader {
-  private budget = 100_000
+  private budget = 5000
+  private readonly end: number
 
   constructor(
     private readonly bytes: Uint8Array,
     public position: number,
-  ) {}
+  ) {
+    this.end = Math.min(bytes.length, position + MAX_OBJECT_BYTES)
+  }
+
+  /** The byte at `i`, or undefined past the end of what this object may use. */
+  private at(i: number): number | undefined {
+    return i < this.end ? this.bytes[i] : undefined
+  }
 
   /** Skips "N G obj". */
   objectHeader(): void {
@@ -630,11 +673,11 @@ class PdfReader {
   value(depth = 0): PdfValue {
     if (depth > 32 || --this.budget < 0) throw new PdfSyntaxError()
     this.skip()
-    const byte = this.bytes[this.position]
+    const byte = this.at(this.position)
     if (byte === undefined) throw new PdfSyntaxError()
     if (byte === 0x2f) return { kind: 'name', name: this.name() }
     if (byte === 0x28) return this.literalString()
-    if (byte === 0x3c) return this.bytes[this.position + 1] === 0x3c ? this.dict(depth) : this.hexString()
+    if (byte === 0x3c) return this.at(this.position + 1) === 0x3c ? this.dict(depth) : this.hexString()
     if (byte === 0x5b) return this.array(depth)
     if (isDigit(byte) || byte === 0x2b || byte === 0x2d || byte === 0x2e) return this.numberOrRef()
     if (isRegular(byte)) return { kind: 'keyword', word: this.word() }
@@ -646,11 +689,11 @@ class PdfReader {
     const entries = new Map<string, PdfValue>()
     for (;;) {
       this.skip()
-      if (this.bytes[this.position] === 0x3e && this.bytes[this.position + 1] === 0x3e) {
+      if (this.at(this.position) === 0x3e && this.at(this.position + 1) === 0x3e) {
         this.position += 2
         return { kind: 'dict', entries }
       }
-      if (this.bytes[this.position] !== 0x2f) throw new PdfSyntaxError()
+      if (this.at(this.position) !== 0x2f) throw new PdfSyntaxError()
       const key = this.name()
       // Two /ByteRange or /Contents in one dictionary could make two readers see two different signatures.
       if (entries.has(key)) throw new PdfSyntaxError()
@@ -663,7 +706,7 @@ class PdfReader {
     const items: PdfValue[] = []
     for (;;) {
       this.skip()
-      if (this.bytes[this.position] === 0x5d) {
+      if (this.at(this.position) === 0x5d) {
         this.position += 1
         return { kind: 'array', items }
       }
@@ -671,15 +714,17 @@ class PdfReader {
     }
   }
 
+  /** A name, "#xx" escapes decoded; at most 127 bytes, the limit readers keep to. */
   private name(): string {
     this.position += 1
     let name = ''
     for (;;) {
-      const byte = this.bytes[this.position]
+      const byte = this.at(this.position)
       if (byte === undefined || !isRegular(byte)) return name
+      if (name.length >= 127) throw new PdfSyntaxError()
       if (byte === 0x23) {
         const code = Number.parseInt(
-          String.fromCharCode(this.bytes[this.position + 1] ?? 0, this.bytes[this.position + 2] ?? 0),
+          String.fromCharCode(this.at(this.position + 1) ?? 0, this.at(this.position + 2) ?? 0),
           16,
         )
         if (Number.isNaN(code)) throw new PdfSyntaxError()
@@ -698,29 +743,25 @@ class PdfReader {
     const out: number[] = []
     let depth = 1
     for (;;) {
-      const byte = this.bytes[this.position++]
-      if (byte === undefined) throw new PdfSyntaxError()
+      const byte = this.at(this.position++)
+      if (byte === undefined || out.length > MAX_STRING_BYTES) throw new PdfSyntaxError()
       if (byte === 0x28) depth++
       if (byte === 0x29 && --depth === 0) break
       if (byte !== 0x5c) {
         out.push(byte)
         continue
       }
-      const next = this.bytes[this.position++]
+      const next = this.at(this.position++)
       if (next === undefined) throw new PdfSyntaxError()
-      const escaped = { 110: 0x0a, 114: 0x0d, 116: 0x09, 98: 0x08, 102: 0x0c }[next]
+      const escaped = ESCAPES.get(next)
       if (escaped !== undefined) out.push(escaped)
       else if (next >= 0x30 && next <= 0x37) {
         let code = next - 0x30
-        for (
-          let i = 0;
-          i < 2 && (this.bytes[this.position] ?? 0) >= 0x30 && (this.bytes[this.position] ?? 0) <= 0x37;
-          i++
-        )
-          code = code * 8 + ((this.bytes[this.position++] ?? 0x30) - 0x30)
+        for (let i = 0; i < 2 && isOctal(this.at(this.position)); i++)
+          code = code * 8 + ((this.at(this.position++) ?? 0x30) - 0x30)
         out.push(code & 0xff)
       } else if (next === 0x0d) {
-        if (this.bytes[this.position] === 0x0a) this.position++
+        if (this.at(this.position) === 0x0a) this.position++
       } else if (next !== 0x0a) out.push(next)
     }
     return { kind: 'string', bytes: Uint8Array.from(out), start, end: this.position, hex: false }
@@ -728,13 +769,18 @@ class PdfReader {
 
   private hexString(): PdfValue {
     const start = this.position
-    const close = this.bytes.indexOf(0x3e, start + 1)
-    if (close === -1) throw new PdfSyntaxError()
-    const digits = Buffer.from(this.bytes.subarray(start + 1, close))
-      .toString('latin1')
-      .replace(/[\0\t\n\f\r ]/g, '')
-    if (!/^[0-9a-fA-F]*$/.test(digits)) throw new PdfSyntaxError()
-    this.position = close + 1
+    let digits = ''
+    for (let i = start + 1; ; i++) {
+      const byte = this.at(i)
+      if (byte === undefined || digits.length > 2 * MAX_STRING_BYTES) throw new PdfSyntaxError()
+      if (byte === 0x3e) {
+        this.position = i + 1
+        break
+      }
+      if (WHITESPACE.has(byte)) continue
+      if (!isHexDigit(byte)) throw new PdfSyntaxError()
+      digits += String.fromCharCode(byte)
+    }
     const even = digits.length % 2 === 0 ? digits : `${digits}0`
     return { kind: 'string', bytes: new Uint8Array(Buffer.from(even, 'hex')), start, end: this.position, hex: true }
   }
@@ -745,10 +791,10 @@ class PdfReader {
       const back = this.position
       try {
         this.skip()
-        if (isDigit(this.bytes[this.position])) {
+        if (isDigit(this.at(this.position))) {
           const generation = this.integer()
           this.skip()
-          if (this.bytes[this.position] === 0x52 && !isRegular(this.bytes[this.position + 1] ?? 0x20)) {
+          if (this.at(this.position) === 0x52 && !isRegular(this.at(this.position + 1) ?? 0x20)) {
             this.position += 1
             return { kind: 'ref', id: `${first} ${generation}` }
           }
@@ -763,8 +809,12 @@ class PdfReader {
 
   private number(): number {
     const start = this.position
-    while (this.position < this.bytes.length && /[0-9+\-.]/.test(String.fromCharCode(this.bytes[this.position] ?? 0)))
+    for (;;) {
+      const byte = this.at(this.position)
+      if (byte === undefined || !(isDigit(byte) || byte === 0x2b || byte === 0x2d || byte === 0x2e)) break
+      if (this.position - start >= 32) throw new PdfSyntaxError()
       this.position++
+    }
     const value = Number(Buffer.from(this.bytes.subarray(start, this.position)).toString('latin1'))
     if (this.position === start || !Number.isFinite(value)) throw new PdfSyntaxError()
     return value
@@ -779,7 +829,12 @@ class PdfReader {
 
   private word(): string {
     const start = this.position
-    while (this.position < this.bytes.length && isRegular(this.bytes[this.position] ?? 0x20)) this.position++
+    for (;;) {
+      const byte = this.at(this.position)
+      if (byte === undefined || !isRegular(byte)) break
+      if (this.position - start >= 32) throw new PdfSyntaxError()
+      this.position++
+    }
     if (this.position === start) throw new PdfSyntaxError()
     return Buffer.from(this.bytes.subarray(start, this.position)).toString('latin1')
   }
@@ -787,15 +842,11 @@ class PdfReader {
   /** Skips whitespace and comments. */
   private skip(): void {
     for (;;) {
-      const byte = this.bytes[this.position]
+      const byte = this.at(this.position)
       if (byte === undefined) return
       if (WHITESPACE.has(byte)) this.position++
       else if (byte === 0x25) {
-        while (
-          this.position < this.bytes.length &&
-          this.bytes[this.position] !== 0x0a &&
-          this.bytes[this.position] !== 0x0d
-        )
+        for (let b = this.at(this.position); b !== undefined && b !== 0x0a && b !== 0x0d; b = this.at(this.position))
           this.position++
       } else return
     }

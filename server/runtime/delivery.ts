@@ -190,6 +190,7 @@ export function createDelivery(options: DeliveryOptions): Deliver {
           client: request.client,
           channel: request.channel,
           order: request.signingOrder,
+          ...(request.oneTimeCode ? { oneTimeCode: true } : {}),
           effectId,
           actor: { id: 'engine' },
           publicUrl,

@@ -93,6 +93,9 @@ export const ruleCatalog = {
         companySigner: V('text', { description: "The company signer's name" }),
         channel: StringEnum(CHANNELS),
         signingOrder: StringEnum(['companyFirst', 'clientFirst', 'parallel'] as const),
+        oneTimeCode: Type.Optional(
+          Type.Boolean({ description: 'Each signer confirms a one-time code sent by email or SMS before signing' }),
+        ),
       },
       obj,
     ),

@@ -957,6 +957,7 @@ export class Engine {
           companySigner: this.text(el, s.companySigner),
           channel: s.channel,
           signingOrder: s.signingOrder,
+          ...(s.oneTimeCode ? { oneTimeCode: true } : {}),
           client: {
             name: toText(scope.field('client.name')),
             email: toText(scope.field('client.email')),

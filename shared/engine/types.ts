@@ -62,6 +62,8 @@ export type EffectRequest =
       channel: 'email' | 'sms'
       signingOrder: 'companyFirst' | 'clientFirst' | 'parallel'
       client: { name: string; email: string; phone: string }
+      /** Each signer confirms a one-time code before signing. */
+      oneTimeCode?: boolean
     }
   | {
       kind: 'email'

@@ -25,7 +25,15 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import SignaturePad from 'signature_pad'
 import { CheckCircleIcon, DownloadIcon } from '../icons.js'
 import { PdfPages } from './PdfPages.js'
-import { consentToSign, declineSigning, fetchSigning, PublicError, type Signing, signDocument } from './public-api.js'
+import {
+  consentToSign,
+  declineSigning,
+  fetchSigning,
+  PublicError,
+  type Signing,
+  sendSigningCode,
+  signDocument,
+} from './public-api.js'
 
 const STATUS_WORDS: Record<string, string> = {
   waiting: 'waiting',
@@ -163,6 +171,7 @@ export function SigningPage({ token }: { token: string }) {
   const [error, setError] = useState<string | undefined>()
   const [declining, setDeclining] = useState(false)
   const [reason, setReason] = useState('')
+  const [code, setCode] = useState('')
 
   const load = useCallback(() => {
     fetchSigning(token).then(
@@ -214,6 +223,7 @@ export function SigningPage({ token }: { token: string }) {
   const signed = party.status === 'signed'
   const missing = signing.fields.find((f) => f.required && !(fields[f.id] ?? '').trim())
   const signature = method === 'drawn' ? drawn : typed.trim().length >= 2 ? typed.trim() : undefined
+  const codeMissing = signing.oneTimeCode && !/^\d{6}$/.test(code.trim())
 
   return (
     <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }}>
@@ -337,6 +347,31 @@ export function SigningPage({ token }: { token: string }) {
                       )}
                     </Box>
                   )}
+                  {signing.oneTimeCode && (
+                    <Box sx={{ display: 'grid', gap: 1 }} data-testid="one-time-code">
+                      <Typography variant="body2">
+                        To confirm it is you, we send a 6-digit code to{' '}
+                        {signing.codeSentTo ?? 'the address this link came to'}.
+                      </Typography>
+                      <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
+                        <TextField
+                          label="Code"
+                          value={code}
+                          onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))}
+                          slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'one-time-code' } }}
+                          sx={{ width: 140 }}
+                        />
+                        <Button
+                          variant="outlined"
+                          disabled={busy}
+                          onClick={() => act(() => sendSigningCode(token))}
+                          sx={{ mt: 1 }}
+                        >
+                          {signing.codeSentTo ? 'Send a new code' : 'Send me a code'}
+                        </Button>
+                      </Stack>
+                    </Box>
+                  )}
                   <Typography variant="body2" color="text.secondary">
                     Signing as <strong>{party.name}</strong>. Pressing “Sign” puts your signature on the document, as
                     binding as the notice you agreed to says.
@@ -344,7 +379,7 @@ export function SigningPage({ token }: { token: string }) {
                   <Button
                     variant="contained"
                     size="large"
-                    disabled={busy || !signature || missing !== undefined}
+                    disabled={busy || !signature || missing !== undefined || codeMissing}
                     onClick={() =>
                       act(() =>
                         signDocument(
@@ -353,6 +388,7 @@ export function SigningPage({ token }: { token: string }) {
                             ? { method: 'drawn', png: signature as string }
                             : { method: 'typed', text: signature as string },
                           fields,
+                          signing.oneTimeCode ? code.trim() : undefined,
                         ),
                       )
                     }

@@ -15,6 +15,9 @@ export interface Signing {
   disclosure: { version: string; text: string; sha256: string }
   fields: Array<{ id: string; label: string; required: boolean }>
   consented: boolean
+  /** A one-time code must be confirmed before signing; where the last one went. */
+  oneTimeCode: boolean
+  codeSentTo: string | null
   canSign: boolean
   problem: { code: string; message: string } | null
 }
@@ -69,7 +72,9 @@ export const signDocument = (
   token: string,
   signature: { method: 'drawn'; png: string } | { method: 'typed'; text: string },
   fields: Record<string, string>,
-) => post<{ completed: boolean }>(signingUrl(token, '/sign'), { signature, fields })
+  code?: string,
+) => post<{ completed: boolean }>(signingUrl(token, '/sign'), { signature, fields, ...(code ? { code } : {}) })
+export const sendSigningCode = (token: string) => post<void>(signingUrl(token, '/code'), {})
 export const declineSigning = (token: string, reason: string) => post<void>(signingUrl(token, '/decline'), { reason })
 
 export const fetchPublicDocument = (token: string) =>
