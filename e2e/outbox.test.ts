@@ -20,7 +20,8 @@ const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
 
 const DEAL = 'large-deals-only:big'
-const DOCUMENT_ERROR = /documents are not generated yet/i
+// A rule naming a company of ours that does not exist: its document cannot be made, and the Outbox says why.
+const DOCUMENT_ERROR = /no company of ours "gone-company"/i
 
 async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
   await locator.waitFor({ state: 'visible', timeout })
@@ -110,6 +111,8 @@ async function publishParallelMail(): Promise<void> {
   expect(upload.status).toBe(201)
   const file = (await upload.json()) as { id: string }
   mail.settings.attachments = [{ kind: 'literal', value: file.id }]
+  const make = offer.rules.find((r: any) => r.id === 'create-offer')
+  make.settings.myCompany = { company: 'gone-company' }
   await api('/api/flows/large-deals-only/versions', { graph })
 }
 

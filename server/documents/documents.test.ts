@@ -262,6 +262,17 @@ describeEachDatabase('documents made by rules', (getDb) => {
     expect(audit.map((a) => a.action)).toEqual(['document.created', 'document.created', 'document.created'])
   })
 
+  it("refuses to publish a flow naming a template that does not exist, with the setting's path", async () => {
+    const g = invoiceGraph()
+    const rule = g.pipeline.stages[1]?.rules[0] as unknown as { settings: { template: string } }
+    rule.settings.template = 'tpl-nope'
+    await expect(runtime.publish('sales-flow', g, 'u-anna')).rejects.toMatchObject({
+      code: 'invalid',
+      path: '/pipeline/stages/1/rules/0/settings/template',
+      message: expect.stringMatching(/no document template "tpl-nope"/),
+    })
+  })
+
   it('renders typed script as text, and fails a rule naming an unknown template without a half-made document', async () => {
     await db
       .updateTable('elements')

@@ -15,7 +15,9 @@ import { DIRECTORY_OPERATIONS, directoryResponseSchemas } from './directory-spec
 import {
   DOCUMENT_OPERATIONS,
   documentResponseSchemas,
+  SEALING_OPERATIONS,
   SIGNING_OPERATIONS,
+  sealingResponseSchemas,
   signingResponseSchemas,
   VERIFY_OPERATIONS,
   verifyResponseSchemas,
@@ -464,6 +466,7 @@ export const responseSchemas = {
   ...documentResponseSchemas,
   ...signingResponseSchemas,
   ...verifyResponseSchemas,
+  ...sealingResponseSchemas,
   ...subscriptionResponseSchemas,
   ...authResponseSchemas,
 } as const
@@ -809,6 +812,7 @@ export const OPERATIONS = {
   ...DOCUMENT_OPERATIONS,
   ...SIGNING_OPERATIONS,
   ...VERIFY_OPERATIONS,
+  ...SEALING_OPERATIONS,
   ...SUBSCRIPTION_OPERATIONS,
   ...AUTH_OPERATIONS,
 } as const satisfies Record<string, Operation>

@@ -13,7 +13,7 @@ import { type Answer, answered, expectEachAnswered, send, WEBHOOK_OPERATIONS } f
 import { createApp } from './app.js'
 import { AUTH_OPERATIONS } from './auth-spec.js'
 import { DIRECTORY_OPERATIONS } from './directory-spec.js'
-import { DOCUMENT_OPERATIONS, SIGNING_OPERATIONS, VERIFY_OPERATIONS } from './documents-spec.js'
+import { DOCUMENT_OPERATIONS, SEALING_OPERATIONS, SIGNING_OPERATIONS, VERIFY_OPERATIONS } from './documents-spec.js'
 import { FILE_OPERATIONS } from './files-spec.js'
 import { SUBSCRIPTION_OPERATIONS } from './subscriptions-spec.js'
 
@@ -1129,7 +1129,8 @@ describe('every runtime operation but the webhooks (webhooks.test.ts) and the di
         !(id in AUTH_OPERATIONS) &&
         !(id in DOCUMENT_OPERATIONS) &&
         !(id in SIGNING_OPERATIONS) &&
-        !(id in VERIFY_OPERATIONS),
+        !(id in VERIFY_OPERATIONS) &&
+        !(id in SEALING_OPERATIONS),
     )
     expectEachAnswered(ops.map(([, op]) => op))
   })

@@ -296,9 +296,20 @@ describe('the guard', () => {
     expect(passed).toBe(2) // once per request
   })
 
-  it('lets webhook calls through (they check their own secret), and only them', async () => {
+  it('lets webhook calls, public document links, signing links and the verify check through, and only them', async () => {
     const publicOps = operations.filter((op) => op.public)
-    expect(publicOps.map((op) => `${op.method} ${op.path}`)).toEqual(['post /api/webhooks/{flowId}/{triggerId}'])
+    expect(publicOps.map((op) => `${op.method} ${op.path}`).sort()).toEqual([
+      'get /api/public/documents/{token}',
+      'get /api/public/documents/{token}/pdf',
+      'get /api/public/signing/{token}',
+      'get /api/public/signing/{token}/pdf',
+      'post /api/public/signing/{token}/code',
+      'post /api/public/signing/{token}/consent',
+      'post /api/public/signing/{token}/decline',
+      'post /api/public/signing/{token}/sign',
+      'post /api/public/verify',
+      'post /api/webhooks/{flowId}/{triggerId}',
+    ])
     for (const op of operations) {
       expect(isPublicApiPath(op.path.replace(/\{[^}]+\}/g, 'x1')), op.path).toBe(op.public === true)
     }

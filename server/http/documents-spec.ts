@@ -611,3 +611,55 @@ export const VERIFY_OPERATIONS = {
 } as const satisfies Record<string, Operation>
 
 export type VerifyOperationId = keyof typeof VERIFY_OPERATIONS
+
+// ------------------------------------------------------------------ the platform's sealing certificate
+
+export const SealingBody = Type.Object(
+  {
+    p12: Type.String({
+      minLength: 16,
+      maxLength: 400_000,
+      pattern: '^[A-Za-z0-9+/=\\s]+$',
+      description: 'The .p12 (PKCS#12) file, base64-encoded: the certificate and its private key',
+    }),
+    password: Type.String({ maxLength: 200, description: 'The password that opens the .p12' }),
+  },
+  strict,
+)
+
+export const sealingResponseSchemas = {
+  SealingCertificate: Type.Object({
+    commonName: Type.Union([Type.String(), Type.Null()]),
+    organization: Type.Union([Type.String(), Type.Null()]),
+    fingerprint: Type.String({ description: 'SHA-256 of the certificate (hex)' }),
+    notBefore: Type.String(),
+    notAfter: Type.String(),
+    selfSigned: Type.Boolean({ description: 'Made by the platform itself: PDF readers call it "not trusted"' }),
+  }),
+} as const
+
+export const SEALING_OPERATIONS = {
+  getSealingCertificate: {
+    method: 'get',
+    path: '/api/settings/sealing',
+    summary: 'The certificate that seals completed documents',
+    responses: { '200': { description: 'The certificate in use.', schema: ref('SealingCertificate') } },
+  },
+  replaceSealingCertificate: {
+    method: 'put',
+    path: '/api/settings/sealing',
+    summary: 'Seal with your own certificate: upload its .p12 and password',
+    description:
+      'From the next seal on. Documents sealed before keep verifying as ours. The .p12 must open with the ' +
+      'password, hold a private key and its certificate, and be in date.',
+    body: { schema: SealingBody, maxBytes: 512 * 1024, description: 'The .p12 and its password.' },
+    responses: {
+      '200': { description: 'Replaced; the new certificate.', schema: ref('SealingCertificate') },
+      '422': {
+        description: 'A wrong password, no key, an expired certificate, not a .p12 (code "invalid", with the path).',
+      },
+    },
+  },
+} as const satisfies Record<string, Operation>
+
+export type SealingOperationId = keyof typeof SEALING_OPERATIONS

@@ -127,7 +127,7 @@ function url(op: Operation, params: string[], q: Record<string, string>, known: 
   return search ? `${path}?${search}` : path
 }
 
-describeEachDatabase('every endpoint with random input', (getDb, dialect) => {
+describeEachDatabase('every endpoint with random input', (getDb) => {
   let db: Kysely<Database>
   let app: ReturnType<typeof createApp>
 
@@ -197,7 +197,7 @@ describeEachDatabase('every endpoint with random input', (getDb, dialect) => {
             }
           },
         ),
-        { numRuns: dialect === 'sqlite' ? 400 : 120, seed: 20261123 },
+        { numRuns: 500, seed: 20261123 },
       )
     } finally {
       console.error = spy

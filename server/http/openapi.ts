@@ -173,7 +173,7 @@ const TAGS: ReadonlyArray<{ name: string; description: string; test: RegExp }> =
   {
     name: 'Documents',
     description: 'Templates, the documents elements have, their PDFs and public links',
-    test: /^\/api\/(templates|documents|public|elements\/\{id\}\/(documents|signing))/,
+    test: /^\/api\/(templates|documents|public|settings\/sealing|elements\/\{id\}\/(documents|signing))/,
   },
   { name: 'Audit', description: 'Who changed what, when and from where', test: /^\/api\/audit/ },
   {

@@ -110,4 +110,6 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   sendSigningCode: 'public',
   suggestReuse: everyone,
   verifyPdf: 'public',
+  getSealingCertificate: admin,
+  replaceSealingCertificate: admin,
 }

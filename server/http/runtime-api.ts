@@ -37,7 +37,7 @@ import { apiError, HttpError, sentence } from './errors.js'
 import { makeFileHandlers } from './files-api.js'
 import { compileSchema, readJsonBody, readQuery } from './input.js'
 import { isRawBody, readRawBody } from './operation.js'
-import { makeSigningHandlers, makeVerifyHandlers } from './signing-api.js'
+import { makeSealingHandlers, makeSigningHandlers, makeVerifyHandlers } from './signing-api.js'
 import { makeSubscriptionHandlers } from './subscriptions-api.js'
 import { newSecret, secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
@@ -510,6 +510,7 @@ function makeHandlers(services: Services): Served {
     ...makeDocumentHandlers(services),
     ...makeSigningHandlers(services),
     ...makeVerifyHandlers(services),
+    ...makeSealingHandlers(services),
     ...makeSubscriptionHandlers(services),
     ...makeAuthHandlers(services),
     // ---------------------------------------------------------- pipelines

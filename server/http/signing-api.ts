@@ -1,8 +1,9 @@
 /** The handlers of signing (`SIGNING_OPERATIONS` in `documents-spec.ts`): sending by hand, and the signer's own page. */
 import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
+import { writeAudit } from '../db/audit.js'
 import type { ElementRow } from '../db/schema.js'
-import { platformIdentities } from '../documents/sealing.js'
+import { currentSealingCertificate, keepSealingIdentity, platformCertificates } from '../documents/sealing.js'
 import {
   boxesToFill,
   consent,
@@ -21,11 +22,12 @@ import {
   sign,
   turnProblem,
 } from '../documents/signing.js'
+import { type CertificateSummary, loadSealingIdentity, SealError } from '../pdf/certificate.js'
 import { verifySeal } from '../pdf/seal.js'
 import type { Runtime } from '../runtime/runtime.js'
 import { actorOf } from './actor.js'
 import { sniffImage } from './directory-api.js'
-import type { SigningOperationId, VerifyOperationId } from './documents-spec.js'
+import type { SealingOperationId, SigningOperationId, VerifyOperationId } from './documents-spec.js'
 import { HttpError } from './errors.js'
 import type { Handler, Services } from './runtime-api.js'
 
@@ -300,7 +302,7 @@ export function makeVerifyHandlers(services: Pick<Services, 'db'>): { [K in Veri
   const { db } = services
   return {
     verifyPdf: async ({ c, body }) => {
-      const report = await verifySeal(body, await platformIdentities(db))
+      const report = await verifySeal(body, await platformCertificates(db))
       const sha256 = createHash('sha256').update(body).digest('hex')
       const doc = await db
         .selectFrom('documents')
@@ -325,6 +327,46 @@ export function makeVerifyHandlers(services: Pick<Services, 'db'>): { [K in Veri
           problem: s.problem ?? null,
         })),
       })
+    },
+  }
+}
+
+const certificateView = (c: CertificateSummary) => ({
+  commonName: c.commonName,
+  organization: c.organization,
+  fingerprint: c.fingerprint,
+  notBefore: c.notBefore.toISOString(),
+  notAfter: c.notAfter.toISOString(),
+  selfSigned: c.selfSigned,
+})
+
+/** The admin's view of the sealing certificate, and replacing it with their own .p12. */
+export function makeSealingHandlers(services: Pick<Services, 'db'>): { [K in SealingOperationId]: Handler<K> } {
+  const { db } = services
+  return {
+    getSealingCertificate: async ({ c }) => c.json(certificateView(await currentSealingCertificate(db))),
+    replaceSealingCertificate: async ({ c, body }) => {
+      const p12 = new Uint8Array(Buffer.from(body.p12.replace(/\s+/g, ''), 'base64'))
+      let key: Awaited<ReturnType<typeof loadSealingIdentity>>
+      try {
+        key = await loadSealingIdentity(p12, body.password)
+      } catch (error) {
+        if (error instanceof SealError) {
+          throw new HttpError(422, 'invalid', error.message, {
+            path: error.code === 'wrong-password' ? '/password' : '/p12',
+          })
+        }
+        throw error
+      }
+      await keepSealingIdentity(db, key)
+      await db.transaction().execute((trx) =>
+        writeAudit(trx, actorOf(c), {
+          action: 'settings.sealingReplaced',
+          target: 'settings:sealing',
+          detail: { fingerprint: key.certificate.fingerprint, commonName: key.certificate.commonName ?? '' },
+        }),
+      )
+      return c.json(certificateView(key.certificate))
     },
   }
 }

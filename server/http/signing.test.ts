@@ -15,6 +15,7 @@ import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
 import { platformSeal } from '../documents/sealing.js'
 import { DISCLOSURE_SHA256, signingOutboxHandlers } from '../documents/signing.js'
+import { createSealingCertificate } from '../pdf/certificate.js'
 import { type Catcher, startCatcher } from '../runtime/catcher.js'
 import { createDelivery } from '../runtime/delivery.js'
 import { demoSignaturePng } from '../runtime/demo-images.js'
@@ -23,7 +24,7 @@ import { Runtime } from '../runtime/runtime.js'
 import { seedDemo } from '../runtime/seed.js'
 import { type Answer, expectEachAnswered, send } from './api-test-support.js'
 import { createApp } from './app.js'
-import { SIGNING_OPERATIONS } from './documents-spec.js'
+import { SEALING_OPERATIONS, SIGNING_OPERATIONS } from './documents-spec.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'signflow-signing-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -374,6 +375,94 @@ describeEachDatabase('signing a document', (getDb) => {
   }, 60_000)
 })
 
+describeEachDatabase('the sealing certificate', (getDb) => {
+  let db: Kysely<Database>
+  let app: ReturnType<typeof createApp>
+  const call = (method: string, url: string, body?: unknown): Promise<Answer> =>
+    send(app, method, url, body, { headers: { 'content-type': 'application/json' } })
+  const tokenOf = (link: string) => new URL(link).pathname.split('/').pop() ?? ''
+  /** Sends a contract of deal 7 for signing in parallel, and both sign it: the completed document's row. */
+  const completeOne = async () => {
+    const sent = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
+      template: 'tpl-contract',
+      companySigner: 'u-anna',
+      channel: 'email',
+      signingOrder: 'parallel',
+    })
+    expect(sent.status).toBe(201)
+    for (const link of [sent.body.companySigningLink, sent.body.clientSigningLink]) {
+      const token = tokenOf(link)
+      expect(
+        (await call('POST', `/api/public/signing/${token}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
+      ).toBe(204)
+      expect(
+        (
+          await call('POST', `/api/public/signing/${token}/sign`, {
+            signature: { method: 'typed', text: 'Signed Here' },
+          })
+        ).status,
+      ).toBe(200)
+    }
+    return db.selectFrom('documents').selectAll().where('id', '=', sent.body.documentId).executeTakeFirstOrThrow()
+  }
+  const verified = async (row: { signed_file_id: string | null }) => {
+    const file = await db
+      .selectFrom('files')
+      .select('bytes')
+      .where('id', '=', row.signed_file_id ?? '')
+      .executeTakeFirstOrThrow()
+    const res = await app.request('/api/public/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf' },
+      body: Buffer.from(file.bytes),
+    })
+    return (await res.json()) as { sealedByUs: boolean; unchanged: boolean; signatures: Array<{ signer: string }> }
+  }
+
+  beforeAll(async () => {
+    db = getDb()
+    const runtime = new Runtime({ db })
+    await seedDemo(db, runtime)
+    app = createApp({ services: { db, runtime, publicUrl: 'https://sign.example.com', seal: await platformSeal(db) } })
+  }, 60_000)
+
+  it('is made at first start in our name; an admin replaces it with their .p12, and older seals still verify', async () => {
+    const made = await call('GET', '/api/settings/sealing')
+    expect(made.status).toBe(200)
+    expect(made.body).toMatchObject({ selfSigned: true, organization: 'Signflow Demo Sp. z o.o.' })
+    const before = await completeOne()
+    expect((await verified(before)).signatures[0]?.signer).toContain('Signflow Demo Sp. z o.o.')
+
+    const own = await createSealingCertificate({
+      commonName: 'Acme Trust Seal',
+      organization: 'Acme Trust',
+      country: 'PL',
+    })
+    const p12 = Buffer.from(own.p12).toString('base64')
+    const wrong = await call('PUT', '/api/settings/sealing', { p12, password: `${own.password}x` })
+    expect(wrong.status).toBe(422)
+    expect(wrong.body.error.path).toBe('/password')
+    const garbage = await call('PUT', '/api/settings/sealing', {
+      p12: Buffer.from('not a p12 file at all').toString('base64'),
+      password: 'x',
+    })
+    expect(garbage.body.error.path).toBe('/p12')
+    const replaced = await call('PUT', '/api/settings/sealing', { p12, password: own.password })
+    expect(replaced.status).toBe(200)
+    expect(replaced.body).toMatchObject({ commonName: 'Acme Trust Seal', organization: 'Acme Trust' })
+    expect((await call('GET', '/api/settings/sealing')).body.fingerprint).toBe(replaced.body.fingerprint)
+
+    // The next document is sealed with the new certificate; the one before still verifies as ours.
+    const after = await completeOne()
+    const report = await verified(after)
+    expect(report).toMatchObject({ sealedByUs: true, unchanged: true })
+    expect(report.signatures[0]?.signer).toContain('Acme Trust')
+    expect(await verified(before)).toMatchObject({ sealedByUs: true, unchanged: true })
+    const audit = await db.selectFrom('audit_log').select('action').where('target', '=', 'settings:sealing').execute()
+    expect(audit.map((a) => a.action)).toEqual(['settings.sealingReplaced'])
+  }, 60_000)
+})
+
 describeEachDatabase('reusing a template and confirming with a code', (getDb) => {
   let db: Kysely<Database>
   let app: ReturnType<typeof createApp>
@@ -516,6 +605,6 @@ describeEachDatabase('reusing a template and confirming with a code', (getDb) =>
 
 describe('every signing operation', () => {
   it('was answered above with success and with a refusal', () => {
-    expectEachAnswered(Object.values(SIGNING_OPERATIONS))
+    expectEachAnswered([...Object.values(SIGNING_OPERATIONS), SEALING_OPERATIONS.replaceSealingCertificate])
   })
 })

@@ -30,6 +30,7 @@ import { dialectOf } from '../db/dialect.js'
 import { lockElement } from '../db/locks.js'
 import type { Database, ElementRow } from '../db/schema.js'
 import { InsertShape, QueryShape } from '../db/shapes.js'
+import { BUILTIN_TEMPLATES, builtinTemplate } from '../documents/templates.js'
 import { clientFields, isClientRequisite, type Linked, myCompanyFields, writeRequisites } from './linked.js'
 import { deliveryBody, eventsOf, type WebhookRequest } from './outgoing.js'
 
@@ -45,6 +46,32 @@ export interface RuntimeOptions {
 }
 
 /** A problem the caller caused (unknown element, stage, invalid graph): the API answers 4xx. */
+/**
+ * Templates live on the server, so the validator leaves them to publishing: every template a rule names
+ * must be a built-in one or an uploaded one, else the publish is refused with the setting's path.
+ */
+async function checkTemplates(trx: Transaction<Database>, graph: Graph): Promise<void> {
+  const named: Array<{ id: string; path: string }> = []
+  graph.pipeline.stages.forEach((stage, s) => {
+    stage.rules.forEach((rule, r) => {
+      if (rule.type === 'createDocument' || rule.type === 'sendDocumentForSigning') {
+        named.push({ id: rule.settings.template, path: `/pipeline/stages/${s}/rules/${r}/settings/template` })
+      }
+    })
+  })
+  const uploaded = named.some((n) => !builtinTemplate(n.id))
+    ? new Set((await trx.selectFrom('document_templates').select('id').execute()).map((t) => t.id))
+    : new Set<string>()
+  const missing = named.find((n) => !builtinTemplate(n.id) && !uploaded.has(n.id))
+  if (missing) {
+    throw new RuntimeError(
+      'invalid',
+      `there is no document template "${missing.id}" (GET /api/templates lists them: the built-in ones are ${BUILTIN_TEMPLATES.map((t) => t.id).join(', ')})`,
+      missing.path,
+    )
+  }
+}
+
 export class RuntimeError extends Error {
   constructor(
     readonly code: 'not_found' | 'invalid' | 'conflict',
@@ -217,6 +244,7 @@ export class Runtime {
       if (dialectOf(trx) === 'postgres') flowQuery = flowQuery.forUpdate()
       const flow = await flowQuery.executeTakeFirst()
       if (!flow) throw new RuntimeError('not_found', `no flow "${flowId}"`)
+      await checkTemplates(trx, graph)
       const latest = await trx
         .selectFrom('flow_versions')
         .select(['id', 'number', 'hash'])

@@ -574,7 +574,7 @@ function MessageItem({ message }: { message: Message }) {
                 typography: 'body2',
               }}
             >
-              {message.body.trim() === '' ? <em>(empty message)</em> : message.body}
+              {message.body.trim() === '' ? <em>(empty message)</em> : <LinkedText text={message.body} />}
             </Box>
           </Collapse>
         </Box>
@@ -683,5 +683,24 @@ function DeliveryItem({ delivery }: { delivery: Delivery }) {
         </Box>
       )}
     </Box>
+  )
+}
+
+/** Text with its web addresses (http and https only) as links that open in a new tab; everything else stays text. */
+function LinkedText({ text }: { text: string }) {
+  const parts = text.split(/(https?:\/\/[^\s<>"']+)/g)
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed text, in order
+          <a key={i} href={part} target="_blank" rel="noopener noreferrer">
+            {part}
+          </a>
+        ) : (
+          part
+        ),
+      )}
+    </>
   )
 }
