@@ -191,3 +191,63 @@ describeEachDatabase('elements linked to the directory', (getDb) => {
     expect(JSON.parse(row.fields)).toEqual({ title: 'Own', 'client.email': 'own@copy.test' })
   })
 })
+
+describeEachDatabase('"Get requisite values" on stored requisites', (getDb) => {
+  it("reads the linked company's requisites and one address; its outputs feed the next rule", async () => {
+    const db = getDb()
+    await seed(db, 1)
+    await db
+      .insertInto('companies')
+      .values({
+        id: 'igdir',
+        name: 'İğdır Şirketi',
+        template: 'organization',
+        data: JSON.stringify({
+          requisites: { name: 'İğdır Şirketi A.Ş.', taxId: '1234567890' },
+          addresses: { actual: { street: 'Kazım Karabekir Cd. 5', city: 'Iğdır', country: 'Türkiye' } },
+        }),
+        search_text: 'igdir sirketi',
+        created_at: at,
+        updated_at: at,
+      })
+      .execute()
+    await db.updateTable('elements').set({ company_id: 'igdir' }).where('id', '=', 'deal-1').execute()
+    const g = structuredClone(graph)
+    const offer = g.pipeline.stages[1] as Graph['pipeline']['stages'][number]
+    const courier = email('courier', 'Courier') as RuleNode & { settings: Record<string, unknown> }
+    courier.settings.subject = {
+      kind: 'template',
+      parts: [
+        'Pick up at ',
+        { kind: 'output', node: 'read', output: 'address' },
+        ' for ',
+        { kind: 'output', node: 'read', output: 'name' },
+        ' (',
+        { kind: 'output', node: 'read', output: 'taxId' },
+        ')',
+      ],
+    }
+    offer.rules = [
+      {
+        id: 'read',
+        type: 'getRequisites',
+        title: 'Read the actual address',
+        execution: 'afterPrevious',
+        time: { mode: 'immediately' },
+        settings: { entity: 'company', requisiteTemplate: 'organization', addressType: 'actual' },
+      } as RuleNode,
+      courier,
+    ]
+    const runtime = new Runtime({ db, now: () => START })
+    await runtime.publish('sales-flow', g, 'u-anna')
+    await runtime.moveElement('deal-1', 'offer', { kind: 'api' })
+    const mail = await db
+      .selectFrom('outbox')
+      .select('request')
+      .where('element_id', '=', 'deal-1')
+      .executeTakeFirstOrThrow()
+    expect(JSON.parse(mail.request).subject).toBe(
+      'Pick up at Kazım Karabekir Cd. 5, Iğdır, Türkiye for İğdır Şirketi A.Ş. (1234567890)',
+    )
+  })
+})
