@@ -378,6 +378,13 @@ export interface SigningPartiesTable {
   updated_at: IsoTime
 }
 
+/** A signer's personal link: the SHA-256 of its token. A signer may hold several (one per message). */
+export interface SigningLinksTable {
+  token_hash: string
+  party_id: string
+  created_at: IsoTime
+}
+
 /** What happened to a document and its signers, with where from. */
 export interface DocumentEventsTable {
   id: string
@@ -421,6 +428,7 @@ export interface Database {
   document_templates: DocumentTemplatesTable
   documents: DocumentsTable
   signing_parties: SigningPartiesTable
+  signing_links: SigningLinksTable
   document_events: DocumentEventsTable
 }
 

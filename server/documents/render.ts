@@ -8,7 +8,7 @@
  * It returns the boxes each party signs in (page and rectangle), so that signing draws into them later.
  */
 import fontkit from '@pdf-lib/fontkit'
-import { PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb } from 'pdf-lib'
+import { PDFDict, PDFDocument, type PDFFont, type PDFImage, PDFName, type PDFPage, rgb } from 'pdf-lib'
 import { roundMoney } from '../../shared/engine/values.js'
 import type { DocumentType } from '../../shared/graph/vocabulary.js'
 import { boldFont, regularFont } from '../pdf/fonts.js'
@@ -557,6 +557,27 @@ function footer(pages: readonly PDFPage[], fonts: Fonts, label: string) {
   })
 }
 
+/**
+ * Takes out of an uploaded PDF whatever a reader could run or be sent away by: actions when it opens or a
+ * page shows, document-level JavaScript (in /Names), form scripts, and annotations' actions. The pages
+ * themselves stay as they were.
+ */
+function inert(doc: PDFDocument) {
+  for (const key of ['OpenAction', 'AA', 'Names', 'AcroForm', 'URI']) doc.catalog.delete(PDFName.of(key))
+  for (const page of doc.getPages()) {
+    page.node.delete(PDFName.of('AA'))
+    const annotations = page.node.Annots()
+    if (!annotations) continue
+    for (let i = 0; i < annotations.size(); i++) {
+      const annotation = annotations.lookup(i)
+      if (annotation instanceof PDFDict) {
+        annotation.delete(PDFName.of('A'))
+        annotation.delete(PDFName.of('AA'))
+      }
+    }
+  }
+}
+
 /** An uploaded PDF with its bound fields filled in; the parties' boxes are left for signing. */
 async function renderUploaded(
   content: DocumentContent,
@@ -564,6 +585,7 @@ async function renderUploaded(
   base: Uint8Array,
 ): Promise<Rendered> {
   const doc = await PDFDocument.load(base, { updateMetadata: false })
+  inert(doc)
   doc.registerFontkit(fontkit)
   const regular = await doc.embedFont(regularFont(), { subset: true })
   const pages = doc.getPages()

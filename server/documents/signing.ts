@@ -15,6 +15,7 @@ import type { Kysely } from 'kysely'
 import type { EffectRequest, EngineEvent, Json } from '../../shared/engine/types.js'
 import type { DocumentType } from '../../shared/graph/vocabulary.js'
 import { type Actor, writeAudit } from '../db/audit.js'
+import { dialectOf } from '../db/dialect.js'
 import { addFile } from '../db/files.js'
 import type { Database, DocumentRow, SigningPartyRow } from '../db/schema.js'
 import type { Executor } from '../db/shapes.js'
@@ -282,6 +283,8 @@ export interface StartSigning {
 
 export interface Started {
   links: Partial<Record<PartyRole, string>>
+  /** The parties' ids, by role. */
+  parties: Partial<Record<PartyRole, string>>
 }
 
 /** Adds the parties of a document and invites the first of them, in the caller's transaction. */
@@ -328,6 +331,10 @@ export async function startSigning(trx: Executor, s: StartSigning): Promise<Star
       updated_at: at,
     }
     await trx.insertInto('signing_parties').values(party).execute()
+    await trx
+      .insertInto('signing_links')
+      .values({ token_hash: party.token_hash, party_id: party.id, created_at: at })
+      .execute()
     made.push({ party, link: signingLinkOf(s.publicUrl, token) })
     // At the deadline, whoever has not signed expires.
     await trx
@@ -367,7 +374,10 @@ export async function startSigning(trx: Executor, s: StartSigning): Promise<Star
     },
     at,
   )
-  return { links: Object.fromEntries(made.map((m) => [m.party.role, m.link])) }
+  return {
+    links: Object.fromEntries(made.map((m) => [m.party.role, m.link])),
+    parties: Object.fromEntries(made.map((m) => [m.party.role, m.party.id])),
+  }
 }
 
 // ------------------------------------------------------------------ the signer's side
@@ -384,9 +394,10 @@ export async function openByToken(db: Executor, token: string | undefined): Prom
   if (!token || !/^[A-Za-z0-9_-]{20,100}$/.test(token))
     throw new SigningError(404, 'not-found', 'No signing has this link.')
   const party = await db
-    .selectFrom('signing_parties')
-    .selectAll()
-    .where('token_hash', '=', sha256Hex(token))
+    .selectFrom('signing_links')
+    .innerJoin('signing_parties', 'signing_parties.id', 'signing_links.party_id')
+    .selectAll('signing_parties')
+    .where('signing_links.token_hash', '=', sha256Hex(token))
     .executeTakeFirst()
   if (!party) throw new SigningError(404, 'not-found', 'No signing has this link.')
   const document = await db
@@ -410,6 +421,11 @@ export function turnProblem(o: Opened, now: number): SigningError | undefined {
   if (o.party.status === 'declined') return new SigningError(410, 'gone', 'You declined to sign this document.')
   if (o.document.status === 'declined')
     return new SigningError(410, 'gone', 'Another party declined to sign: the signing has stopped.')
+  if (o.document.status === 'signed')
+    return new SigningError(409, 'conflict', 'Everyone has signed this document already.')
+  if (o.document.status === 'expired') {
+    return new SigningError(410, 'gone', 'This signing has expired; ask the sender for a new one.')
+  }
   if (o.party.status === 'expired' || Date.parse(o.party.expires_at) <= now) {
     return new SigningError(410, 'gone', 'This signing link has expired; ask the sender for a new one.')
   }
@@ -423,6 +439,12 @@ export function turnProblem(o: Opened, now: number): SigningError | undefined {
   }
   return undefined
 }
+
+/** Another request of the same signer is being handled (a double tap): this one stops. */
+const busy = () => new SigningError(409, 'busy', 'Another attempt is under way; wait a moment and try again.')
+
+/** Someone else acted on this signing meanwhile (another tab, the other party, the deadline). */
+const moved = () => new SigningError(409, 'conflict', 'This signing has changed meanwhile; reload the page.')
 
 const eventOf = (role: PartyRole): EngineEvent['type'] => (role === 'company' ? 'signedByCompany' : 'signedByClient')
 
@@ -464,6 +486,17 @@ export interface SignerContext {
 /** The first look at the document: "viewed" (once), which the flow hears as "document viewed". */
 export async function recordView(ctx: SignerContext, o: Opened) {
   if (o.party.status !== 'sent' && o.party.status !== 'waiting') return
+  // Opened before their turn (the link reached them some other way): the view is evidence, recorded once;
+  // they stay waiting, so that their invitation still goes when their turn comes.
+  if (o.party.status === 'waiting') {
+    const seen = await ctx.db
+      .selectFrom('document_events')
+      .select('id')
+      .where('party_id', '=', o.party.id)
+      .where('type', '=', 'viewed')
+      .executeTakeFirst()
+    if (seen) return
+  }
   const at = new Date(ctx.now).toISOString()
   await withFlow(
     ctx.db,
@@ -475,7 +508,7 @@ export async function recordView(ctx: SignerContext, o: Opened) {
         .updateTable('signing_parties')
         .set({ status: 'viewed', updated_at: at })
         .where('id', '=', o.party.id)
-        .where('status', 'in', ['sent', 'waiting'])
+        .where('status', '=', 'sent')
         .execute()
       await event(trx, o.document.id, o.party.id, 'viewed', at, ctx.actor, o.party.channel)
     },
@@ -499,11 +532,13 @@ export async function consent(ctx: SignerContext, o: Opened, sha256: string) {
     consent: { version: DISCLOSURE.version, sha256, at },
   }
   await ctx.db.transaction().execute(async (trx) => {
-    await trx
+    const changed = await trx
       .updateTable('signing_parties')
       .set({ status: 'consented', data: JSON.stringify(data), updated_at: at })
       .where('id', '=', o.party.id)
-      .execute()
+      .where('status', 'in', ['sent', 'viewed', 'consented'])
+      .executeTakeFirst()
+    if (Number(changed.numUpdatedRows) !== 1) throw moved()
     await event(trx, o.document.id, o.party.id, 'consented', at, ctx.actor, o.party.channel, {
       version: DISCLOSURE.version,
       sha256,
@@ -550,11 +585,13 @@ export async function sendCode(ctx: SignerContext, o: Opened) {
   }
   const text = `Your code to sign ${o.document.title}: ${code}. It works for ${CODE_MINUTES} minutes. Do not share it.`
   await ctx.db.transaction().execute(async (trx) => {
-    await trx
+    const sent = await trx
       .updateTable('signing_parties')
       .set({ data: JSON.stringify({ ...data, otp }), updated_at: at })
       .where('id', '=', o.party.id)
-      .execute()
+      .where('data', '=', o.party.data)
+      .executeTakeFirst()
+    if (Number(sent.numUpdatedRows) !== 1) throw busy()
     await notice(
       trx,
       o.document.element_id,
@@ -587,16 +624,19 @@ async function checkCode(ctx: SignerContext, o: Opened, data: PartyData, code: s
     throw new SigningError(409, 'code-locked', 'Too many wrong codes: ask for a new one.')
   if (Date.parse(otp.expiresAt) <= ctx.now)
     throw new SigningError(422, 'invalid', 'The code has expired: ask for a new one.', '/code')
+  // Every try counts before the code is compared, atomically: parallel guesses cannot share one try.
+  const tries = (otp.tries ?? 0) + 1
+  const counted = await ctx.db
+    .updateTable('signing_parties')
+    .set({ data: JSON.stringify({ ...data, otp: { ...otp, tries } }) })
+    .where('id', '=', o.party.id)
+    .where('data', '=', o.party.data)
+    .executeTakeFirst()
+  if (Number(counted.numUpdatedRows) !== 1) throw busy()
   const given = (code ?? '').trim()
   const expected = Buffer.from(otp.hash, 'hex')
   const actual = Buffer.from(codeHash(o.party.id, given), 'hex')
   if (!/^\d{6}$/.test(given) || !timingSafeEqual(expected, actual)) {
-    const tries = (otp.tries ?? 0) + 1
-    await ctx.db
-      .updateTable('signing_parties')
-      .set({ data: JSON.stringify({ ...data, otp: { ...otp, tries } }) })
-      .where('id', '=', o.party.id)
-      .execute()
     throw new SigningError(
       422,
       'invalid',
@@ -744,6 +784,16 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
       .executeTakeFirst()
     if (Number(changed.numUpdatedRows) !== 1)
       throw new SigningError(409, 'conflict', 'You have signed this document already.')
+    // Another party may have signed while the pages were drawn: then this signature completes the document
+    // after all, and is made again with everyone's (the caller retries on "stale").
+    const now = await trx
+      .selectFrom('signing_parties')
+      .select(['id', 'status'])
+      .where('document_id', '=', doc.id)
+      .execute()
+    if (now.every((p) => p.id === o.party.id || p.status === 'signed') !== completed) {
+      throw new SigningError(409, 'stale', 'Another party signed at the same moment; signing again with both.')
+    }
     const drawn = partyFiles.get(o.party.id)
     if (drawn && input.signature.method === 'drawn') {
       signatureFileId = (
@@ -780,7 +830,12 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
         updated_at: at,
       })
       .where('id', '=', doc.id)
-      .execute()
+      .where('status', 'in', ['sent', 'signing'])
+      .executeTakeFirst()
+      .then((r) => {
+        // Declined or expired meanwhile: nothing of this signature is kept.
+        if (Number(r.numUpdatedRows) !== 1) throw moved()
+      })
     await writeAudit(
       trx,
       { ...ctx.actor, id: `signer:${o.party.id}` },
@@ -839,16 +894,19 @@ export async function decline(ctx: SignerContext, o: Opened, reason: string) {
     o.document.element_id,
     [{ type: 'signingRefused', documentType: o.document.type as DocumentType }],
     async (trx) => {
-      await trx
+      const party = await trx
         .updateTable('signing_parties')
         .set({ status: 'declined', data: JSON.stringify(data), updated_at: at })
         .where('id', '=', o.party.id)
-        .execute()
-      await trx
+        .where('status', 'in', [...ACTIVE_STATUSES])
+        .executeTakeFirst()
+      const document = await trx
         .updateTable('documents')
         .set({ status: 'declined', updated_at: at })
         .where('id', '=', o.document.id)
-        .execute()
+        .where('status', 'in', ['sent', 'signing'])
+        .executeTakeFirst()
+      if (Number(party.numUpdatedRows) !== 1 || Number(document.numUpdatedRows) !== 1) throw moved()
       await event(trx, o.document.id, o.party.id, 'declined', at, ctx.actor, o.party.channel, { reason })
       await writeAudit(
         trx,
@@ -872,6 +930,16 @@ export async function expireParty(
   const doc = await db.selectFrom('documents').selectAll().where('id', '=', party.document_id).executeTakeFirstOrThrow()
   if (doc.status === 'declined' || doc.status === 'signed') return { skipped: true }
   const at = new Date(now).toISOString()
+  if (doc.status === 'expired') {
+    // Another party's deadline expired the document (and the flow heard it once): this one just expires too.
+    await db
+      .updateTable('signing_parties')
+      .set({ status: 'expired', updated_at: at })
+      .where('id', '=', party.id)
+      .where('status', 'in', [...ACTIVE_STATUSES])
+      .execute()
+    return { expired: party.id }
+  }
   await withFlow(
     db,
     runtime,
@@ -882,8 +950,14 @@ export async function expireParty(
         .updateTable('signing_parties')
         .set({ status: 'expired', updated_at: at })
         .where('id', '=', party.id)
+        .where('status', 'in', [...ACTIVE_STATUSES])
         .execute()
-      await trx.updateTable('documents').set({ status: 'expired', updated_at: at }).where('id', '=', doc.id).execute()
+      await trx
+        .updateTable('documents')
+        .set({ status: 'expired', updated_at: at })
+        .where('id', '=', doc.id)
+        .where('status', 'in', ['sent', 'signing'])
+        .execute()
       await event(trx, doc.id, party.id, 'expired', at)
     },
   )
@@ -909,7 +983,9 @@ export async function noticeSent(
 
 // ------------------------------------------------------------------ from rules and the outbox
 
-/** Who signs for us: a user of Signflow named by id, email or name, or an email address. */
+const SIGNER_ROLES: readonly string[] = ['admin', 'sales']
+
+/** Who signs for us: an active admin or sales user of Signflow, named by id, email or name. */
 export async function companySignerOf(db: Executor, text: string): Promise<{ name: string; email: string }> {
   const wanted = text.trim()
   if (wanted === '')
@@ -919,21 +995,31 @@ export async function companySignerOf(db: Executor, text: string): Promise<{ nam
       'The company signer is empty: name a user of Signflow, or give an email address.',
       '/companySigner',
     )
-  const users = await db.selectFrom('users').select(['id', 'name', 'email', 'active']).execute()
+  const users = await db.selectFrom('users').select(['id', 'name', 'email', 'active', 'role']).execute()
   const folded = wanted.toLocaleLowerCase()
   const user = users.find(
     (u) =>
       Number(u.active) === 1 &&
       (u.id === wanted || u.email.toLowerCase() === folded || u.name.toLocaleLowerCase() === folded),
   )
-  if (user) return { name: user.name, email: user.email }
-  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(wanted)) return { name: wanted, email: wanted }
-  throw new SigningError(
-    422,
-    'invalid',
-    `The company signer "${wanted}" is neither an active user of Signflow nor an email address.`,
-    '/companySigner',
-  )
+  if (!user) {
+    throw new SigningError(
+      422,
+      'invalid',
+      `The company signer "${wanted}" is not an active user of Signflow: name one by id, email or name.`,
+      '/companySigner',
+    )
+  }
+  // Signing for the company is for those who may send documents: admins and sales employees.
+  if (!SIGNER_ROLES.includes(user.role)) {
+    throw new SigningError(
+      422,
+      'invalid',
+      `${user.name} is ${user.role === 'readOnly' ? 'a read-only user' : `an ${user.role}`}: only admins and sales employees sign for the company.`,
+      '/companySigner',
+    )
+  }
+  return { name: user.name, email: user.email }
 }
 
 export interface SendForSigning {
@@ -969,23 +1055,29 @@ export interface SentForSigning {
   documentNumber: string
   documentType: DocumentType
   pdf: string
-  companySigningLink: string
+  /** A marker a later rule's message turns into a fresh link of the client's (see {@link signingLinkMarker}). */
   clientSigningLink: string
 }
 
 /** Makes the document (or takes the given one) and sends it for signing: one transaction, idempotent per effect. */
-export async function sendForSigning(db: Kysely<Database>, s: SendForSigning): Promise<SentForSigning> {
+export async function sendForSigning(
+  db: Kysely<Database>,
+  s: SendForSigning,
+): Promise<{ outputs: SentForSigning; clientLink?: string }> {
   if (s.effectId) {
     const done = await db.selectFrom('documents').select('data').where('effect_id', '=', s.effectId).executeTakeFirst()
     const outputs = done ? (JSON.parse(done.data) as DocumentData & { outputs?: SentForSigning }).outputs : undefined
-    if (outputs) return outputs
+    if (outputs) return { outputs }
   }
   return db.transaction().execute(async (trx) => {
     const signer = await companySignerOf(trx, s.companySigner)
     const clientName = s.client.name.trim() || s.client.email || s.client.phone
     let document: CreatedDocument
     if (s.documentId) {
-      const row = await trx.selectFrom('documents').selectAll().where('id', '=', s.documentId).executeTakeFirst()
+      let query = trx.selectFrom('documents').selectAll().where('id', '=', s.documentId)
+      // Two requests to send one document: the second waits, then finds it sent.
+      if (dialectOf(trx) === 'postgres') query = query.forUpdate()
+      const row = await query.executeTakeFirst()
       if (!row) throw new SigningError(404, 'not-found', `No document "${s.documentId}".`)
       if (row.status !== 'created') {
         throw new SigningError(
@@ -1035,8 +1127,7 @@ export async function sendForSigning(db: Kysely<Database>, s: SendForSigning): P
       documentNumber: document.number,
       documentType: document.type,
       pdf: document.pdfFileId,
-      companySigningLink: started.links.company ?? '',
-      clientSigningLink: started.links.client ?? '',
+      clientSigningLink: started.parties.client ? signingLinkMarker(started.parties.client) : '',
     }
     const row = await trx.selectFrom('documents').select('data').where('id', '=', document.id).executeTakeFirstOrThrow()
     await trx
@@ -1058,7 +1149,7 @@ export async function sendForSigning(db: Kysely<Database>, s: SendForSigning): P
       })
       .where('id', '=', document.id)
       .execute()
-    return outputs
+    return { outputs, ...(started.links.client ? { clientLink: started.links.client } : {}) }
   })
 }
 
@@ -1082,4 +1173,47 @@ export function signingOutboxHandlers(
     signingExpiry: (request: Record<string, unknown>) =>
       expireParty(db, runtime, request as unknown as { party: string; document: string }, now()),
   }
+}
+
+// ------------------------------------------------------------------ links in messages rules send
+
+const LINK_MARKER = /signflow-signing-link:([0-9a-f-]{36})/g
+
+/**
+ * What a "Send document for signing" rule gives later rules as "the client's signing link": not the link
+ * itself (which would then sit in the element's fields and history for anyone who may read them), but a
+ * marker that {@link expandSigningLinks} turns into a fresh personal link when a message carries it.
+ */
+export const signingLinkMarker = (partyId: string) => `signflow-signing-link:${partyId}`
+
+/**
+ * Replaces signing-link markers in a message's text with fresh personal links of those signers, minted now
+ * (each message its own token, all kept hashed) — only for signers of this element's documents.
+ */
+export async function expandSigningLinks(
+  db: Executor,
+  text: string,
+  elementId: string,
+  publicUrl: string,
+  now: number,
+): Promise<string> {
+  const ids = [...new Set([...text.matchAll(LINK_MARKER)].map((m) => m[1] as string))]
+  if (ids.length === 0) return text
+  const parties = await db
+    .selectFrom('signing_parties')
+    .innerJoin('documents', 'documents.id', 'signing_parties.document_id')
+    .select(['signing_parties.id'])
+    .where('signing_parties.id', 'in', ids)
+    .where('documents.element_id', '=', elementId)
+    .execute()
+  const links = new Map<string, string>()
+  for (const { id } of parties) {
+    const token = newToken()
+    await db
+      .insertInto('signing_links')
+      .values({ token_hash: sha256Hex(token), party_id: id, created_at: new Date(now).toISOString() })
+      .execute()
+    links.set(id, signingLinkOf(publicUrl, token))
+  }
+  return text.replace(LINK_MARKER, (_, id: string) => links.get(id) ?? '(the signing link is not available)')
 }

@@ -371,7 +371,9 @@ export const responseSchemas = {
     status: Type.String({ enum: ['pending', 'sending', 'done', 'failed'] }),
     attempts: Type.Integer(),
     lastError: Nullable('string'),
-    nextAttemptAt: Iso('The next attempt'),
+    nextAttemptAt: Type.Union([Iso('The next attempt'), Type.Null()], {
+      description: "Null while it waits for something other than time (a signer's turn)",
+    }),
     elementId: Type.String(),
     createdAt: Iso('Queued'),
   }),

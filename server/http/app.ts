@@ -161,21 +161,23 @@ export function createApp(options: AppOptions = {}): Hono {
   })
 
   // Public endpoints anyone can reach are limited per caller address (the socket's: headers can lie).
-  const limit = (perMinute: number) =>
+  // Webhooks are limited per webhook (its path); public links and the verify check per address, whatever the
+  // token: each guessed token would otherwise get a fresh allowance.
+  const limit = (perMinute: number, bucket?: string) =>
     rateLimiter({
       windowMs: 60_000,
       limit: perMinute,
       standardHeaders: 'draft-7',
-      keyGenerator: (c) => `${clientAddress(c) ?? 'local'} ${c.req.path}`,
+      keyGenerator: (c) => `${clientAddress(c) ?? 'local'} ${bucket ?? c.req.path}`,
       handler: (c) =>
         apiError(c, 429, 'rate-limited', 'Too many requests from this address; wait a minute and try again.'),
     })
   app.use('/api/webhooks/*', limit(options.rateLimits?.webhookPerMinute ?? 120))
   app.use('/api/validate', limit(options.rateLimits?.validatePerMinute ?? 60))
-  // Public links: enough for a person paging through documents, too few to guess tokens.
-  app.use('/api/public/*', limit(options.rateLimits?.publicPerMinute ?? 120))
-  // Checking an upload hashes up to 20 MB for each signature in it: fewer a minute.
-  app.use('/api/public/verify', limit(options.rateLimits?.verifyPerMinute ?? 20))
+  // Public links: enough for a person reading and signing a few documents.
+  app.use('/api/public/*', limit(options.rateLimits?.publicPerMinute ?? 120, 'public'))
+  // Checking an upload hashes up to 10 MB for each signature in it: fewer a minute.
+  app.use('/api/public/verify', limit(options.rateLimits?.verifyPerMinute ?? 10, 'verify'))
 
   const signIn = options.services?.auth !== undefined
   app.get('/api/health', (c) => c.json({ status: 'ok', version: VERSION, formatVersion: FORMAT_VERSION, signIn }))

@@ -393,8 +393,10 @@ export const signingResponseSchemas = {
   SigningStarted: Type.Object({
     documentId: Type.String(),
     documentNumber: Type.String(),
-    companySigningLink: Type.String({ description: "The company signer's personal link (also emailed to them)" }),
-    clientSigningLink: Type.String({ description: "The client's personal link (sent when it is their turn)" }),
+    clientSigningLink: Type.String({
+      description:
+        "The client's personal link (sent to them when it is their turn). The company signer's goes only to them, by email.",
+    }),
   }),
   Signing: Type.Object({
     document: Type.Object({
@@ -570,7 +572,7 @@ export type SigningOperationId = keyof typeof SIGNING_OPERATIONS
 // ------------------------------------------------------------------ verifying a signed PDF
 
 /** The largest PDF the public verify page checks. */
-export const MAX_VERIFY_UPLOAD = 20 * 1024 * 1024
+export const MAX_VERIFY_UPLOAD = 10 * 1024 * 1024
 
 export const verifyResponseSchemas = {
   Verification: Type.Object({
@@ -603,7 +605,7 @@ export const VERIFY_OPERATIONS = {
     summary: 'Check a signed PDF: did we seal it, and is it unchanged since? (no account needed)',
     description: 'The body is the PDF itself. Nothing of it is kept.',
     public: true,
-    body: { raw: ['application/pdf'], maxBytes: MAX_VERIFY_UPLOAD, description: 'The PDF, at most 20 MB.' },
+    body: { raw: ['application/pdf'], maxBytes: MAX_VERIFY_UPLOAD, description: 'The PDF, at most 10 MB.' },
     responses: {
       '200': { description: 'What the file says, in words a person understands.', schema: ref('Verification') },
     },

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import { PDFDocument } from 'pdf-lib'
+import { PDFDocument, PDFName, PDFString } from 'pdf-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
@@ -31,10 +31,14 @@ const pdftotext = (bytes: Uint8Array, name: string): string | undefined => {
   }
 }
 
+/** A blank PDF that, opened in a reader that runs scripts, would run one (and a page action). */
 async function blankPdf(pages: number): Promise<Uint8Array> {
   const doc = await PDFDocument.create()
   for (let i = 0; i < pages; i++) doc.addPage([595.28, 841.89])
-  return doc.save()
+  const script = doc.context.obj({ S: 'JavaScript', JS: PDFString.of('app.alert("gotcha")') })
+  doc.catalog.set(PDFName.of('OpenAction'), script)
+  doc.getPage(0).node.set(PDFName.of('AA'), doc.context.obj({ O: script }))
+  return doc.save({ useObjectStreams: false })
 }
 
 describeEachDatabase('documents through the API', (getDb) => {
@@ -240,6 +244,11 @@ describeEachDatabase('documents through the API', (getDb) => {
     expect(doc.status).toBe(201)
     expect(doc.body.pages).toBe(2)
     const pdf = new Uint8Array(await (await raw(`/api/documents/${doc.body.id}/pdf`)).arrayBuffer())
+    // What the upload would have run is gone from the document made of it.
+    const bytes = Buffer.from(pdf).toString('latin1')
+    expect(bytes).not.toContain('gotcha')
+    expect(bytes).not.toContain('/OpenAction')
+    expect(bytes).not.toContain('/JavaScript')
     const text = pdftotext(pdf, 'uploaded.pdf')
     if (text !== undefined) {
       expect(text).toContain('Łucja Żak')

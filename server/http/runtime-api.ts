@@ -29,7 +29,7 @@ import {
   type Operation,
   type OperationId,
 } from './api-spec.js'
-import { authorize, makeAuthHandlers } from './auth-api.js'
+import { authorize, makeAuthHandlers, principalOf } from './auth-api.js'
 import { diffGraphs } from './diff.js'
 import { makeDirectoryHandlers } from './directory-api.js'
 import { makeDocumentHandlers } from './documents-api.js'
@@ -54,6 +54,16 @@ export interface Services {
 }
 
 type Db = Kysely<Database>
+
+/** Outbox rows due at or after this wait for something (a signer's turn), not for a time. */
+const ON_HOLD = 8_000_000_000_000_000
+
+/** Hides the secret parts of a sent message: personal signing and document links, one-time codes. */
+export function maskSecrets(text: string): string {
+  return text
+    .replace(/(\/[sd]\/)[A-Za-z0-9_-]{20,}/g, '$1••••••')
+    .replace(/(Your code to sign [^\n]*?: )\d{6}/g, '$1••••••')
+}
 type Op<K extends OperationId> = (typeof OPERATIONS)[K]
 type BodyOf<K extends OperationId> =
   Op<K> extends { body: { schema: infer S extends TSchema } }
@@ -905,7 +915,8 @@ function makeHandlers(services: Services): Served {
           status: r.status,
           attempts: r.attempts,
           lastError: r.last_error,
-          nextAttemptAt: iso(r.next_attempt_at),
+          // A message waiting for its signer's turn has no time yet.
+          nextAttemptAt: r.next_attempt_at >= ON_HOLD ? null : iso(r.next_attempt_at),
           elementId: r.element_id,
           createdAt: r.created_at,
         })),
@@ -913,6 +924,9 @@ function makeHandlers(services: Services): Served {
     },
 
     listMessages: async ({ c, query }) => {
+      // Signing links and one-time codes in what was sent are for their recipients: only admins see them.
+      const role = principalOf(c)?.role
+      const shown = (text: string) => (role === undefined || role === 'admin' ? text : maskSecrets(text))
       const rows = await db
         .selectFrom('messages')
         .select(['id', 'channel', 'to_address', 'subject', 'body', 'raw', 'received_at'])
@@ -925,7 +939,7 @@ function makeHandlers(services: Services): Served {
           channel: r.channel,
           to: r.to_address,
           subject: r.subject,
-          body: r.body,
+          body: shown(r.body),
           attachments: attachmentsOf(r.raw),
           receivedAt: r.received_at,
         })),

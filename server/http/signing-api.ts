@@ -22,14 +22,23 @@ import {
   sign,
   turnProblem,
 } from '../documents/signing.js'
+import { DocumentError } from '../documents/store.js'
 import { type CertificateSummary, loadSealingIdentity, SealError } from '../pdf/certificate.js'
 import { verifySeal } from '../pdf/seal.js'
 import type { Runtime } from '../runtime/runtime.js'
 import { actorOf } from './actor.js'
 import { sniffImage } from './directory-api.js'
-import type { SealingOperationId, SigningOperationId, VerifyOperationId } from './documents-spec.js'
+import {
+  MAX_VERIFY_UPLOAD,
+  type SealingOperationId,
+  type SigningOperationId,
+  type VerifyOperationId,
+} from './documents-spec.js'
 import { HttpError } from './errors.js'
 import type { Handler, Services } from './runtime-api.js'
+
+/** The largest drawn signature kept (a phone's pad at 3× is about 1200 × 540). */
+const MAX_DRAWING = { width: 4000, height: 2000 }
 
 type SigningHandlers = { [K in SigningOperationId]: Handler<K> }
 
@@ -40,6 +49,11 @@ async function answering<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof SigningError)
       throw new HttpError(error.status, error.code, error.message, error.path ? { path: error.path } : undefined)
+    if (error instanceof DocumentError) {
+      throw new HttpError(422, 'invalid', `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`, {
+        path: error.path ?? '',
+      })
+    }
     throw error
   }
 }
@@ -214,13 +228,13 @@ export function makeSigningHandlers(
         }),
       )
       c.header('Cache-Control', 'no-store')
-      c.header('Location', `/api/documents/${sent.documentId}`)
+      c.header('Location', `/api/documents/${sent.outputs.documentId}`)
       return c.json(
         {
-          documentId: sent.documentId,
-          documentNumber: sent.documentNumber,
-          companySigningLink: sent.companySigningLink,
-          clientSigningLink: sent.clientSigningLink,
+          documentId: sent.outputs.documentId,
+          documentNumber: sent.outputs.documentNumber,
+          // The client's link, to pass on another way if need be; the company signer's goes only to them.
+          clientSigningLink: sent.clientLink ?? '',
         },
         201,
       )
@@ -279,13 +293,32 @@ export function makeSigningHandlers(
             path: '/signature/png',
           })
         }
+        // Its size as the PNG declares it (IHDR): a small file may unpack to gigabytes.
+        const view = Buffer.from(png)
+        const [width, height] = [view.readUInt32BE(16), view.readUInt32BE(20)]
+        if (width === 0 || height === 0 || width > MAX_DRAWING.width || height > MAX_DRAWING.height) {
+          throw new HttpError(
+            422,
+            'invalid',
+            `The drawing is ${width} × ${height} pixels; at most ${MAX_DRAWING.width} × ${MAX_DRAWING.height} are kept.`,
+            { path: '/signature/png' },
+          )
+        }
         signature = { method: 'drawn', png }
       } else {
         signature = { method: 'typed', text: body.signature.text.replace(/\p{Cc}+/gu, ' ').trim() }
       }
-      const result = await answering(() =>
-        sign(context(c), o, { signature, fields: body.fields ?? {}, ...(body.code ? { code: body.code } : {}) }),
-      )
+      const input = { signature, fields: body.fields ?? {}, ...(body.code ? { code: body.code } : {}) }
+      const result = await answering(async () => {
+        try {
+          return await sign(context(c), o, input)
+        } catch (error) {
+          // Another party signed at the same moment: sign again, now completing the document.
+          if (error instanceof SigningError && error.code === 'stale')
+            return sign(context(c), await opened(params.token), input)
+          throw error
+        }
+      })
       return c.json(result)
     },
 
@@ -302,7 +335,7 @@ export function makeVerifyHandlers(services: Pick<Services, 'db'>): { [K in Veri
   const { db } = services
   return {
     verifyPdf: async ({ c, body }) => {
-      const report = await verifySeal(body, await platformCertificates(db))
+      const report = await verifySeal(body, await platformCertificates(db), { maxBytes: MAX_VERIFY_UPLOAD })
       const sha256 = createHash('sha256').update(body).digest('hex')
       const doc = await db
         .selectFrom('documents')

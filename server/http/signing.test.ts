@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Graph } from '../../shared/graph/graph.js'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
 import { platformSeal } from '../documents/sealing.js'
@@ -25,6 +26,7 @@ import { seedDemo } from '../runtime/seed.js'
 import { type Answer, expectEachAnswered, send } from './api-test-support.js'
 import { createApp } from './app.js'
 import { SEALING_OPERATIONS, SIGNING_OPERATIONS } from './documents-spec.js'
+import { maskSecrets } from './runtime-api.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'signflow-signing-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -38,6 +40,23 @@ function poppler(tool: 'pdftotext' | 'qpdf', bytes: Uint8Array, name: string): s
     if (process.env.CI) throw error
     return undefined
   }
+}
+
+/** The personal link a party's invitation carries (read from the outbox, sent or still on hold). */
+async function invitationToken(db: Kysely<Database>, documentId: string, role: 'company' | 'client'): Promise<string> {
+  const party = await db
+    .selectFrom('signing_parties')
+    .select('id')
+    .where('document_id', '=', documentId)
+    .where('role', '=', role)
+    .executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('outbox')
+    .select('request')
+    .where('effect_id', '=', `sign:${party.id}:invite`)
+    .executeTakeFirstOrThrow()
+  const message = (JSON.parse(row.request) as { message: { body?: string; text?: string } }).message
+  return /\/s\/([A-Za-z0-9_-]+)/.exec(message.body ?? message.text ?? '')?.[1] ?? ''
 }
 
 const DEAL = 'invoice-signing:deal-1'
@@ -282,7 +301,7 @@ describeEachDatabase('signing a document', (getDb) => {
     })
     expect(made.status).toBe(201)
     const client = new URL(made.body.clientSigningLink as string).pathname.split('/').pop() ?? ''
-    const company = new URL(made.body.companySigningLink as string).pathname.split('/').pop() ?? ''
+    const company = await invitationToken(db, made.body.documentId, 'company')
     const early = await call('GET', `/api/public/signing/${client}`)
     expect(early.body).toMatchObject({
       canSign: false,
@@ -359,7 +378,7 @@ describeEachDatabase('signing a document', (getDb) => {
       signingOrder: 'parallel',
     })
     expect(again.status).toBe(201)
-    const anna = new URL(again.body.companySigningLink as string).pathname.split('/').pop() ?? ''
+    const anna = await invitationToken(db, again.body.documentId, 'company')
     await db
       .updateTable('signing_parties')
       .set({ expires_at: '2020-01-01T00:00:00.000Z' })
@@ -380,7 +399,6 @@ describeEachDatabase('the sealing certificate', (getDb) => {
   let app: ReturnType<typeof createApp>
   const call = (method: string, url: string, body?: unknown): Promise<Answer> =>
     send(app, method, url, body, { headers: { 'content-type': 'application/json' } })
-  const tokenOf = (link: string) => new URL(link).pathname.split('/').pop() ?? ''
   /** Sends a contract of deal 7 for signing in parallel, and both sign it: the completed document's row. */
   const completeOne = async () => {
     const sent = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
@@ -390,8 +408,8 @@ describeEachDatabase('the sealing certificate', (getDb) => {
       signingOrder: 'parallel',
     })
     expect(sent.status).toBe(201)
-    for (const link of [sent.body.companySigningLink, sent.body.clientSigningLink]) {
-      const token = tokenOf(link)
+    for (const role of ['company', 'client'] as const) {
+      const token = await invitationToken(db, sent.body.documentId, role)
       expect(
         (await call('POST', `/api/public/signing/${token}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
       ).toBe(204)
@@ -473,7 +491,6 @@ describeEachDatabase('reusing a template and confirming with a code', (getDb) =>
   const drain = async () => {
     while ((await outbox.runOnce()) > 0);
   }
-  const tokenOf = (link: string) => new URL(link).pathname.split('/').pop() ?? ''
 
   beforeAll(async () => {
     db = getDb()
@@ -561,7 +578,7 @@ describeEachDatabase('reusing a template and confirming with a code', (getDb) =>
       oneTimeCode: true,
     })
     expect(made.status).toBe(201)
-    const jean = tokenOf(made.body.companySigningLink)
+    const jean = await invitationToken(db, made.body.documentId, 'company')
     expect((await call('GET', `/api/public/signing/${jean}`)).body).toMatchObject({
       oneTimeCode: true,
       codeSentTo: null,
@@ -598,8 +615,234 @@ describeEachDatabase('reusing a template and confirming with a code', (getDb) =>
       channel: 'email',
       client: { email: 'x@client.test' },
     })
-    expect((await call('POST', `/api/public/signing/${tokenOf(plain.body.companySigningLink)}/code`)).status).toBe(409)
+    expect(
+      (await call('POST', `/api/public/signing/${await invitationToken(db, plain.body.documentId, 'company')}/code`))
+        .status,
+    ).toBe(409)
     expect((await call('POST', `/api/public/signing/${'C'.repeat(32)}/code`)).status).toBe(404)
+  })
+})
+
+describeEachDatabase('signing under pressure', (getDb) => {
+  let db: Kysely<Database>
+  let app: ReturnType<typeof createApp>
+  let catcher: Catcher
+  let runtime: Runtime
+  let outbox: OutboxWorker
+  /** How far the outbox's clock runs ahead of the real one (to reach deadlines). */
+  let ahead = 0
+  const now = () => Date.now() + ahead
+  const call = (method: string, url: string, body?: unknown): Promise<Answer> =>
+    send(app, method, url, body, { headers: { 'content-type': 'application/json' } })
+  const drain = async () => {
+    while ((await outbox.runOnce()) > 0);
+  }
+  const consentAndSign = async (token: string, text: string) => {
+    expect(
+      (await call('POST', `/api/public/signing/${token}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
+    ).toBe(204)
+    return call('POST', `/api/public/signing/${token}/sign`, { signature: { method: 'typed', text } })
+  }
+
+  beforeAll(async () => {
+    db = getDb()
+    catcher = await startCatcher(db)
+    runtime = new Runtime({ db })
+    await seedDemo(db, runtime)
+    const deliver = createDelivery({
+      db,
+      smtpUrl: catcher.url,
+      from: 'sales@signflow.test',
+      publicUrl: 'https://sign.example.com',
+      now,
+    })
+    outbox = new OutboxWorker({
+      db,
+      runtime,
+      deliver,
+      worker: 'w1',
+      now,
+      detached: signingOutboxHandlers(db, runtime, deliver, now),
+    })
+    app = createApp({ services: { db, runtime, publicUrl: 'https://sign.example.com' } })
+  }, 60_000)
+  afterAll(async () => {
+    await catcher.close()
+  })
+
+  it("gives later rules the client's link as a marker: the text message carries a fresh link, the deal keeps none", async () => {
+    const flow = (await call('GET', '/api/flows/invoice-signing')).body as { draft: Graph }
+    const graph = structuredClone(flow.draft)
+    const invoice = graph.pipeline.stages.find((s) => s.id === 'invoice') as (typeof graph.pipeline.stages)[number]
+    invoice.rules.push({
+      id: 'text-link',
+      type: 'sendSms',
+      title: 'Text the client their link',
+      execution: 'afterPrevious',
+      time: { mode: 'immediately' },
+      settings: {
+        to: { kind: 'field', path: 'client.phone' },
+        text: {
+          kind: 'template',
+          parts: ['Sign here: ', { kind: 'output', node: 'send-invoice', output: 'clientSigningLink' }],
+        },
+      },
+    } as unknown as (typeof invoice.rules)[number])
+    expect((await call('POST', '/api/flows/invoice-signing/versions', { graph })).status).toBe(201)
+    await runtime.moveElement(DEAL, 'invoice', { kind: 'user', id: 'u-anna' })
+    await drain()
+    const [sms] = await db.selectFrom('messages').selectAll().where('to_address', '=', '+48 600 100 200').execute()
+    const token = /https:\/\/sign\.example\.com\/s\/([A-Za-z0-9_-]{32})/.exec(sms?.body ?? '')?.[1] ?? ''
+    expect(token).not.toBe('')
+    expect((await call('GET', `/api/public/signing/${token}`)).body.party.role).toBe('client')
+    // Nothing readable on the deal holds a working link.
+    const element = await db.selectFrom('elements').selectAll().where('id', '=', DEAL).executeTakeFirstOrThrow()
+    const history = await db.selectFrom('history').select('record').where('element_id', '=', DEAL).execute()
+    const visible = JSON.stringify([element, history])
+    expect(visible).toContain('signflow-signing-link:')
+    expect(visible).not.toMatch(/\/s\/[A-Za-z0-9_-]{20,}/)
+    // An employee who is not an admin sees the messages with the links and codes hidden.
+    expect(maskSecrets(sms?.body ?? '')).toBe('Sign here: https://sign.example.com/s/••••••')
+    expect(maskSecrets('Your code to sign Invoice INV-2026-0001: 123456. It works for 10 minutes.')).toBe(
+      'Your code to sign Invoice INV-2026-0001: ••••••. It works for 10 minutes.',
+    )
+  })
+
+  it('completes once when both sign at the same moment, and refuses a decline after it', async () => {
+    const sent = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
+      template: 'tpl-contract',
+      companySigner: 'u-anna',
+      channel: 'email',
+      signingOrder: 'parallel',
+    })
+    const company = await invitationToken(db, sent.body.documentId, 'company')
+    const client = await invitationToken(db, sent.body.documentId, 'client')
+    for (const token of [company, client]) {
+      expect(
+        (await call('POST', `/api/public/signing/${token}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
+      ).toBe(204)
+    }
+    const both = await Promise.all(
+      [company, client].map((token) =>
+        call('POST', `/api/public/signing/${token}/sign`, { signature: { method: 'typed', text: 'At once' } }),
+      ),
+    )
+    expect(both.map((r) => r.status)).toEqual([200, 200])
+    expect(both.map((r) => r.body.completed).sort()).toEqual([false, true])
+    const doc = await db
+      .selectFrom('documents')
+      .selectAll()
+      .where('id', '=', sent.body.documentId)
+      .executeTakeFirstOrThrow()
+    expect(doc.status).toBe('signed')
+    expect(doc.signed_file_id).not.toBeNull()
+    const completed = await db
+      .selectFrom('document_events')
+      .select('type')
+      .where('document_id', '=', doc.id)
+      .where('type', '=', 'completed')
+      .execute()
+    expect(completed).toHaveLength(1)
+    expect((await call('POST', `/api/public/signing/${client}/decline`, { reason: 'changed my mind' })).status).toBe(
+      409,
+    )
+  })
+
+  it('invites a client who looked early when their turn comes; the deadline expires the signing once', async () => {
+    const sent = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
+      template: 'tpl-offer',
+      companySigner: 'jean@signflow.test',
+      channel: 'email',
+      client: { name: 'Early Bird', email: 'early@client.test' },
+    })
+    const client = sent.body.clientSigningLink.split('/').pop() as string
+    expect((await call('GET', `/api/public/signing/${client}`)).body).toMatchObject({
+      party: { status: 'waiting' },
+      canSign: false,
+    })
+    const company = await invitationToken(db, sent.body.documentId, 'company')
+    expect((await consentAndSign(company, 'Jean Dupont')).status).toBe(200)
+    await drain()
+    const mails = await db
+      .selectFrom('messages')
+      .select('subject')
+      .where('to_address', '=', 'early@client.test')
+      .execute()
+    expect(mails.map((m) => m.subject)).toContain(
+      'Please sign Commercial offer ' +
+        sent.body.documentNumber +
+        ' from Signflow Demo spółka z ograniczoną odpowiedzialnością',
+    )
+
+    // Another signing, left alone past its deadline (14 days): both parties expire, the flow hears it once.
+    const late = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
+      template: 'tpl-offer',
+      companySigner: 'u-anna',
+      channel: 'email',
+      signingOrder: 'parallel',
+    })
+    ahead = 15 * 86_400_000
+    await drain()
+    const parties = await db
+      .selectFrom('signing_parties')
+      .select('status')
+      .where('document_id', '=', late.body.documentId)
+      .execute()
+    expect(parties.map((p) => p.status)).toEqual(['expired', 'expired'])
+    // One "expired" per document, not per party: this one, and the early bird's (the client never signed).
+    const events = await db
+      .selectFrom('document_events')
+      .select('type')
+      .where('document_id', '=', late.body.documentId)
+      .where('type', '=', 'expired')
+      .execute()
+    expect(events).toHaveLength(1)
+    const heard = await db
+      .selectFrom('history')
+      .select('record')
+      .where('element_id', '=', 'director-then-client:deal-7')
+      .where('type', '=', 'event.received')
+      .execute()
+    expect(heard.filter((h) => h.record.includes('signingExpired'))).toHaveLength(2)
+    ahead = 0
+  })
+
+  it('refuses an analyst as the company signer, an unknown template, and a giant drawing', async () => {
+    const analyst = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
+      template: 'tpl-offer',
+      companySigner: 'director@signflow.test',
+      channel: 'email',
+    })
+    expect(analyst.status).toBe(422)
+    expect(analyst.body.error).toMatchObject({
+      path: '/companySigner',
+      message: expect.stringMatching(/only admins and sales/),
+    })
+    const unknown = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
+      template: 'tpl-nope',
+      companySigner: 'u-anna',
+      channel: 'email',
+    })
+    expect(unknown.status).toBe(422)
+    expect(unknown.body.error.path).toBe('/template')
+    const sent = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
+      template: 'tpl-offer',
+      companySigner: 'u-anna',
+      channel: 'email',
+    })
+    const company = await invitationToken(db, sent.body.documentId, 'company')
+    expect(
+      (await call('POST', `/api/public/signing/${company}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
+    ).toBe(204)
+    // A real PNG header claiming 50 000 × 50 000 pixels.
+    const png = Buffer.from(demoSignaturePng())
+    png.writeUInt32BE(50_000, 16)
+    png.writeUInt32BE(50_000, 20)
+    const giant = await call('POST', `/api/public/signing/${company}/sign`, {
+      signature: { method: 'drawn', png: `data:image/png;base64,${png.toString('base64')}` },
+    })
+    expect(giant.status).toBe(422)
+    expect(giant.body.error.message).toMatch(/50000 × 50000 pixels/)
   })
 })
 

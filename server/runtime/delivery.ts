@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely'
 import nodemailer from 'nodemailer'
 import type { EffectRequest, Json } from '../../shared/engine/types.js'
 import type { Database } from '../db/schema.js'
-import { sendForSigning } from '../documents/signing.js'
+import { expandSigningLinks, sendForSigning } from '../documents/signing.js'
 import { createDocument } from '../documents/store.js'
 import type { Deliver } from './outbox.js'
 
@@ -110,29 +110,31 @@ export function createDelivery(options: DeliveryOptions): Deliver {
   }
 
   return async (request: EffectRequest, effectId: string, elementId: string): Promise<Record<string, Json>> => {
+    // "The client's signing link" a rule put in a message becomes a fresh personal link now.
+    const links = (text: string) => expandSigningLinks(db, text, elementId, publicUrl, now())
     switch (request.kind) {
       case 'email':
         return email(
           request.to,
-          request.subject,
-          request.body,
+          await links(request.subject),
+          await links(request.body),
           request.format,
           effectId,
           request.from,
           request.attachments,
         )
       case 'sms':
-        return sms(request.to, request.text, effectId)
+        return sms(request.to, await links(request.text), effectId)
       case 'documentLink':
         return request.channel === 'email'
           ? email(
               request.to,
               'Your document',
-              `${request.message ?? ''}\n\n${request.document}`.trim(),
+              await links(`${request.message ?? ''}\n\n${request.document}`.trim()),
               'text',
               effectId,
             )
-          : sms(request.to, `${request.message ?? ''} ${request.document}`.trim(), effectId)
+          : sms(request.to, await links(`${request.message ?? ''} ${request.document}`.trim()), effectId)
       case 'notification': {
         const at = new Date(now()).toISOString()
         for (const user of request.to) {
@@ -196,7 +198,7 @@ export function createDelivery(options: DeliveryOptions): Deliver {
           publicUrl,
           now: now(),
         })
-        return { ...sent }
+        return { ...sent.outputs }
       }
     }
   }

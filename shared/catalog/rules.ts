@@ -107,7 +107,6 @@ export const ruleCatalog = {
     },
     outputs: () => [
       { name: 'documentId', label: 'Document', type: 'document' },
-      { name: 'companySigningLink', label: "Company signer's link", type: 'text' },
       { name: 'clientSigningLink', label: "Client's signing link", type: 'text' },
     ],
     causes: () => [{ trigger: 'documentCreated', documentType: 'any' }],

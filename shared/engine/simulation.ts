@@ -94,7 +94,6 @@ export class Simulation {
           pdf: `${id}.pdf`,
         }
         if (request.kind === 'sendForSigning') {
-          outputs.companySigningLink = `https://signflow.example/s/${id}/company`
           outputs.clientSigningLink = `https://signflow.example/s/${id}/client`
         }
         return outputs

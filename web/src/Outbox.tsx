@@ -189,6 +189,8 @@ const KIND_LABELS: Record<string, string> = {
   notification: 'Notification',
   task: 'Task',
   webhook: 'Webhook to an integration',
+  notice: 'Message to a signer',
+  signingExpiry: 'Signing deadline',
 }
 
 /** `createDocument` → "Create document"; unknown kinds are spelt out the same way. */
@@ -597,6 +599,8 @@ function DeliveryItem({ delivery }: { delivery: Delivery }) {
             value:
               delivery.status === 'sending' ? (
                 'now'
+              ) : delivery.nextAttemptAt === null ? (
+                "at the signer's turn"
               ) : (
                 <time dateTime={delivery.nextAttemptAt} title={formatFull(delivery.nextAttemptAt)}>
                   {formatIn(delivery.nextAttemptAt)}

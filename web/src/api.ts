@@ -94,7 +94,8 @@ export interface Delivery {
   attempts: number
   lastError: string | null
   /** ISO 8601. */
-  nextAttemptAt: string
+  /** Null while it waits for a signer's turn. */
+  nextAttemptAt: string | null
   elementId: string
   /** ISO 8601. */
   createdAt: string

@@ -47,8 +47,8 @@ export function VerifyPage() {
     setFile(chosen)
     setResult(undefined)
     setError(undefined)
-    if (chosen.size > 20 * 1024 * 1024) {
-      setError('The file is larger than 20 MB; this page checks smaller ones.')
+    if (chosen.size > 10 * 1024 * 1024) {
+      setError('The file is larger than 10 MB; this page checks smaller ones.')
       return
     }
     setBusy(true)
