@@ -6,9 +6,8 @@
  * consent notice's version and hash. The platform's seal (`server/pdf/seal.ts`) goes over the result.
  */
 import { createHash } from 'node:crypto'
-import fontkit from '@pdf-lib/fontkit'
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib'
-import { boldFont, regularFont, signatureFont } from '../pdf/fonts.js'
+import { boldFont, regularFont, sharedFontkit, signatureFont } from '../pdf/fonts.js'
 import { type SigningBox, wrap } from './render.js'
 
 export interface SignedParty {
@@ -129,7 +128,7 @@ async function flatten(doc: PDFDocument, boxes: readonly SigningBox[], parties: 
 /** The PDF with the parties who signed so far drawn in. */
 export async function signedPages(original: Uint8Array, boxes: readonly SigningBox[], parties: readonly SignedParty[]) {
   const doc = await PDFDocument.load(original, { updateMetadata: false })
-  doc.registerFontkit(fontkit)
+  doc.registerFontkit(sharedFontkit)
   await flatten(doc, boxes, parties)
   return doc.save({ useObjectStreams: false })
 }
@@ -147,7 +146,7 @@ export async function finalDocument(
   const pagesOnly = await signedPages(original, boxes, parties)
   const signedPagesSha256 = createHash('sha256').update(pagesOnly).digest('hex')
   const doc = await PDFDocument.load(pagesOnly, { updateMetadata: false })
-  doc.registerFontkit(fontkit)
+  doc.registerFontkit(sharedFontkit)
   const regular = await doc.embedFont(regularFont(), { subset: true })
   const bold = await doc.embedFont(boldFont(), { subset: true })
   let page = doc.addPage(A4)

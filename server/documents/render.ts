@@ -7,11 +7,10 @@
  *
  * It returns the boxes each party signs in (page and rectangle), so that signing draws into them later.
  */
-import fontkit from '@pdf-lib/fontkit'
 import { PDFDict, PDFDocument, type PDFFont, type PDFImage, PDFName, type PDFPage, rgb } from 'pdf-lib'
 import { roundMoney } from '../../shared/engine/values.js'
 import type { DocumentType } from '../../shared/graph/vocabulary.js'
-import { boldFont, regularFont } from '../pdf/fonts.js'
+import { boldFont, regularFont, sharedFontkit } from '../pdf/fonts.js'
 import { type DocumentTemplate, type FieldKind, type Party, type PlacedField, TYPE_TITLES } from './templates.js'
 
 export interface PartyBlock {
@@ -131,12 +130,17 @@ export function totalsOf(items: readonly Item[]): Totals {
 /** Lines of at most `width` points: words kept whole where they fit, longer ones cut. */
 export function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = []
+  // Each word is measured once (shaping a whole line again for every word made long texts slow).
+  const space = font.widthOfTextAtSize(' ', size)
   for (const paragraph of text.split('\n')) {
     let line = ''
+    let lineWidth = 0
     for (const word of paragraph.split(' ')) {
-      const candidate = line ? `${line} ${word}` : word
-      if (font.widthOfTextAtSize(candidate, size) <= width) {
-        line = candidate
+      const wordWidth = font.widthOfTextAtSize(word, size)
+      const candidateWidth = line ? lineWidth + space + wordWidth : wordWidth
+      if (candidateWidth <= width) {
+        line = line ? `${line} ${word}` : word
+        lineWidth = candidateWidth
         continue
       }
       if (line) lines.push(line)
@@ -148,6 +152,7 @@ export function wrap(text: string, font: PDFFont, size: number, width: number): 
         rest = rest.slice(cut)
       }
       line = rest
+      lineWidth = font.widthOfTextAtSize(rest, size)
     }
     lines.push(line)
   }
@@ -272,7 +277,7 @@ const CONTRACT_CLAUSES = (c: DocumentContent, total: string) => [
 
 async function renderBuiltin(content: DocumentContent, template: DocumentTemplate): Promise<Rendered> {
   const doc = await PDFDocument.create()
-  doc.registerFontkit(fontkit)
+  doc.registerFontkit(sharedFontkit)
   const fonts = {
     regular: await doc.embedFont(regularFont(), { subset: true }),
     bold: await doc.embedFont(boldFont(), { subset: true }),
@@ -586,7 +591,7 @@ async function renderUploaded(
 ): Promise<Rendered> {
   const doc = await PDFDocument.load(base, { updateMetadata: false })
   inert(doc)
-  doc.registerFontkit(fontkit)
+  doc.registerFontkit(sharedFontkit)
   const regular = await doc.embedFont(regularFont(), { subset: true })
   const pages = doc.getPages()
   const boxes: SigningBox[] = []
