@@ -5,9 +5,11 @@
  * original and of the signed pages, the parties, every event with its time, address and device, and the
  * consent notice's version and hash. The platform's seal (`server/pdf/seal.ts`) goes over the result.
  */
+
 import { createHash } from 'node:crypto'
+import fontkit from '@pdf-lib/fontkit'
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib'
-import { boldFont, regularFont, sharedFontkit, signatureFont } from '../pdf/fonts.js'
+import { boldFont, regularFont, signatureFont } from '../pdf/fonts.js'
 import { type SigningBox, wrap } from './render.js'
 
 export interface SignedParty {
@@ -128,7 +130,7 @@ async function flatten(doc: PDFDocument, boxes: readonly SigningBox[], parties: 
 /** The PDF with the parties who signed so far drawn in. */
 export async function signedPages(original: Uint8Array, boxes: readonly SigningBox[], parties: readonly SignedParty[]) {
   const doc = await PDFDocument.load(original, { updateMetadata: false })
-  doc.registerFontkit(sharedFontkit)
+  doc.registerFontkit(fontkit)
   await flatten(doc, boxes, parties)
   return doc.save({ useObjectStreams: false })
 }
@@ -146,7 +148,7 @@ export async function finalDocument(
   const pagesOnly = await signedPages(original, boxes, parties)
   const signedPagesSha256 = createHash('sha256').update(pagesOnly).digest('hex')
   const doc = await PDFDocument.load(pagesOnly, { updateMetadata: false })
-  doc.registerFontkit(sharedFontkit)
+  doc.registerFontkit(fontkit)
   const regular = await doc.embedFont(regularFont(), { subset: true })
   const bold = await doc.embedFont(boldFont(), { subset: true })
   let page = doc.addPage(A4)

@@ -7,10 +7,11 @@
  *
  * It returns the boxes each party signs in (page and rectangle), so that signing draws into them later.
  */
+import fontkit from '@pdf-lib/fontkit'
 import { PDFDict, PDFDocument, type PDFFont, type PDFImage, PDFName, type PDFPage, rgb } from 'pdf-lib'
 import { roundMoney } from '../../shared/engine/values.js'
 import type { DocumentType } from '../../shared/graph/vocabulary.js'
-import { boldFont, regularFont, sharedFontkit } from '../pdf/fonts.js'
+import { boldFont, regularFont } from '../pdf/fonts.js'
 import { type DocumentTemplate, type FieldKind, type Party, type PlacedField, TYPE_TITLES } from './templates.js'
 
 export interface PartyBlock {
@@ -277,7 +278,7 @@ const CONTRACT_CLAUSES = (c: DocumentContent, total: string) => [
 
 async function renderBuiltin(content: DocumentContent, template: DocumentTemplate): Promise<Rendered> {
   const doc = await PDFDocument.create()
-  doc.registerFontkit(sharedFontkit)
+  doc.registerFontkit(fontkit)
   const fonts = {
     regular: await doc.embedFont(regularFont(), { subset: true }),
     bold: await doc.embedFont(boldFont(), { subset: true }),
@@ -591,7 +592,7 @@ async function renderUploaded(
 ): Promise<Rendered> {
   const doc = await PDFDocument.load(base, { updateMetadata: false })
   inert(doc)
-  doc.registerFontkit(sharedFontkit)
+  doc.registerFontkit(fontkit)
   const regular = await doc.embedFont(regularFont(), { subset: true })
   const pages = doc.getPages()
   const boxes: SigningBox[] = []

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
+import { PDFDocument } from 'pdf-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Graph } from '../../shared/graph/graph.js'
 import type { Database } from '../db/schema.js'
@@ -227,7 +228,8 @@ describeEachDatabase('signing a document', (getDb) => {
     const text = poppler('pdftotext', new Uint8Array(file.bytes), 'signed.pdf')
     if (text !== undefined) {
       expect(text).toContain('Certificate of completion')
-      expect(text).toContain(finished.original_sha256)
+      // Every letter is there (a font shared between documents once lost capital S and I).
+      expect(text).toContain(`SHA-256 of the document as sent: ${finished.original_sha256}`)
       expect(text).toMatch(/Company signer: Anna Kowalska[\s\S]*Client: Zażółć Sp\. z o\.o\./)
       expect(text).toContain(DISCLOSURE_SHA256)
       expect(poppler('qpdf', new Uint8Array(file.bytes), 'signed-check.pdf')).toMatch(
@@ -805,6 +807,85 @@ describeEachDatabase('signing under pressure', (getDb) => {
       .execute()
     expect(heard.filter((h) => h.record.includes('signingExpired'))).toHaveLength(2)
     ahead = 0
+  })
+
+  it("asks the client for their template's fields, refusing to sign without the required one, and puts them on the PDF", async () => {
+    const doc = await PDFDocument.create()
+    doc.addPage([595.28, 841.89])
+    const upload = await app.request('/api/files?name=Zamowienie.pdf', {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf' },
+      body: Buffer.from(await doc.save()),
+    })
+    const fileId = ((await upload.json()) as { id: string }).id
+    const template = await call('POST', '/api/templates', {
+      name: 'Zamówienie',
+      type: 'other',
+      fileId,
+      fields: [
+        { id: 'who', kind: 'text', page: 1, x: 60, y: 60, width: 300, height: 20, bind: 'client.name' },
+        {
+          id: 'delivery-address',
+          kind: 'clientText',
+          party: 'client',
+          page: 1,
+          x: 60,
+          y: 200,
+          width: 400,
+          height: 24,
+          label: 'Delivery address',
+          required: true,
+        },
+        { id: 'client-sign', kind: 'signature', party: 'client', page: 1, x: 60, y: 600, width: 200, height: 60 },
+        { id: 'client-initials', kind: 'initials', party: 'client', page: 1, x: 300, y: 600, width: 60, height: 30 },
+        { id: 'company-sign', kind: 'signature', party: 'company', page: 1, x: 320, y: 700, width: 200, height: 60 },
+      ],
+    })
+    expect(template.status).toBe(201)
+    const sent = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
+      template: template.body.id,
+      companySigner: 'u-anna',
+      channel: 'email',
+      signingOrder: 'clientFirst',
+    })
+    expect(sent.status).toBe(201)
+    const client = sent.body.clientSigningLink.split('/').pop() as string
+    const page = await call('GET', `/api/public/signing/${client}`)
+    expect(page.body.fields).toEqual([{ id: 'delivery-address', label: 'Delivery address', required: true }])
+    expect(
+      (await call('POST', `/api/public/signing/${client}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
+    ).toBe(204)
+    const empty = await call('POST', `/api/public/signing/${client}/sign`, {
+      signature: { method: 'typed', text: 'Mehmet Öztürk' },
+      fields: { 'delivery-address': '  ' },
+    })
+    expect(empty.status).toBe(422)
+    expect(empty.body.error).toMatchObject({
+      path: '/fields/delivery-address',
+      message: 'Fill in "Delivery address" before signing.',
+    })
+    const signed = await call('POST', `/api/public/signing/${client}/sign`, {
+      signature: { method: 'typed', text: 'Mehmet Öztürk' },
+      fields: { 'delivery-address': 'Kazım Karabekir Cd. 5, Iğdır' },
+    })
+    expect(signed.status).toBe(200)
+    const company = await invitationToken(db, sent.body.documentId, 'company')
+    expect((await consentAndSign(company, 'Anna Kowalska')).body).toEqual({ completed: true })
+    const row = await db
+      .selectFrom('documents')
+      .select('signed_file_id')
+      .where('id', '=', sent.body.documentId)
+      .executeTakeFirstOrThrow()
+    const file = await db
+      .selectFrom('files')
+      .select('bytes')
+      .where('id', '=', row.signed_file_id ?? '')
+      .executeTakeFirstOrThrow()
+    const text = poppler('pdftotext', new Uint8Array(file.bytes), 'fields.pdf')
+    if (text !== undefined) {
+      for (const words of ['İğdır Şirketi', 'Kazım Karabekir Cd. 5, Iğdır', 'Mehmet Öztürk', 'Anna Kowalska', 'İŞ'])
+        expect(text).toContain(words)
+    }
   })
 
   it('refuses an analyst as the company signer, an unknown template, and a giant drawing', async () => {

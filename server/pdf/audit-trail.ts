@@ -3,8 +3,9 @@
  * with each row's place and hash in the audit chain and the chain's head when exported, so that a printed
  * trail can be checked against the log later. Made with pdf-lib; text in an embedded Unicode font.
  */
+import fontkit from '@pdf-lib/fontkit'
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib'
-import { boldFont, regularFont, sharedFontkit } from './fonts.js'
+import { boldFont, regularFont } from './fonts.js'
 
 export interface TrailRow {
   seq: number
@@ -65,7 +66,7 @@ function describeDetail(detail: Record<string, unknown>): string {
 
 export async function auditTrailPdf(trail: Trail): Promise<Uint8Array> {
   const doc = await PDFDocument.create()
-  doc.registerFontkit(sharedFontkit)
+  doc.registerFontkit(fontkit)
   const regular = await doc.embedFont(regularFont(), { subset: true })
   const bold = await doc.embedFont(boldFont(), { subset: true })
   doc.setTitle(`Audit trail — ${trail.title}`)

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import fontkit from '@pdf-lib/fontkit'
 
 const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf')
 const cache = new Map<string, Uint8Array>()
@@ -24,24 +23,3 @@ export const regularFont = () => font('DejaVuSans.ttf')
 export const boldFont = () => font('DejaVuSans-Bold.ttf')
 /** For typed signatures: a handwriting-like slant. */
 export const signatureFont = () => font('DejaVuSerif-Italic.ttf')
-
-type Fontkit = typeof fontkit
-const parsed = new WeakMap<Uint8Array, ReturnType<Fontkit['create']>>()
-
-/**
- * fontkit for `PDFDocument.registerFontkit`, parsing each of our fonts once per process rather than once per
- * document (parsing DejaVu's tables was a third of drawing a contract). A parsed font is only read from:
- * every document makes its own subset.
- */
-export const sharedFontkit: Fontkit = {
-  ...fontkit,
-  create: (data: Uint8Array, postscriptName?: string) => {
-    if (postscriptName !== undefined) return fontkit.create(data as never, postscriptName)
-    let font = parsed.get(data)
-    if (!font) {
-      font = fontkit.create(data as never)
-      parsed.set(data, font)
-    }
-    return font
-  },
-} as Fontkit
