@@ -14,6 +14,7 @@ import { createSealingCertificate, loadSealingIdentity } from '../server/pdf/cer
 import { regularFont } from '../server/pdf/fonts.js'
 import { sealPdf } from '../server/pdf/seal.js'
 import { demoSignaturePng, demoStampPng } from '../server/runtime/demo-images.js'
+import { printOutcome, throughputOf } from './report.js'
 
 const content: DocumentContent = {
   type: 'contract',
@@ -101,19 +102,10 @@ bench.add('pdf-lib: same text on 2 blank pages', async () => {
 })
 await bench.run()
 console.table(bench.table())
-const hz = (name: string) => {
-  const result = bench.getTask(name)?.result as { throughput?: { mean?: number }; hz?: number } | undefined
-  return result?.throughput?.mean ?? result?.hz ?? Number.NaN
-}
-const a = hz('signflow contract, drawn and sealed')
-const b = hz('pdf-lib: same text on 2 blank pages')
-console.log(
-  JSON.stringify({
-    bench: 'pdf',
-    ours: Number(a.toFixed(2)),
-    baseline: 'pdf-lib: same text on 2 blank pages',
-    theirs: Number(b.toFixed(2)),
-    unit: 'documents/s',
-    ratio: Number((a / b).toFixed(4)),
-  }),
-)
+printOutcome({
+  bench: 'pdf',
+  ours: throughputOf(bench, 'signflow contract, drawn and sealed'),
+  baseline: 'pdf-lib: same text on 2 blank pages',
+  theirs: throughputOf(bench, 'pdf-lib: same text on 2 blank pages'),
+  unit: 'documents/s',
+})

@@ -7,6 +7,7 @@ import { Bench } from 'tinybench'
 import { validate } from '../shared/index.js'
 import { schemaValidator } from '../shared/validate/schema-pass.js'
 import { largeGraph } from './large-graph.js'
+import { printOutcome, throughputOf } from './report.js'
 
 const graph = largeGraph(40, 15)
 const nodes = graph.pipeline.stages.reduce((n, s) => n + s.rules.length + s.triggers.length, 0)
@@ -29,20 +30,10 @@ await bench.run()
 
 console.log(`graph: ${graph.pipeline.stages.length} stages, ${nodes} nodes, ${check.findings.length} warnings`)
 console.table(bench.table())
-const hz = (name: string) => {
-  const task = bench.getTask(name)
-  const result = task?.result as { throughput?: { mean?: number }; hz?: number } | undefined
-  return result?.throughput?.mean ?? result?.hz ?? Number.NaN
-}
-const ours = hz('signflow validate (schema + semantic)')
-const theirs = hz('ajv schema pass alone')
-console.log(
-  JSON.stringify({
-    bench: 'validate',
-    ours: Number(ours.toFixed(2)),
-    baseline: 'ajv schema pass alone',
-    theirs: Number(theirs.toFixed(2)),
-    unit: 'validations/s',
-    ratio: Number((ours / theirs).toFixed(4)),
-  }),
-)
+printOutcome({
+  bench: 'validate',
+  ours: throughputOf(bench, 'signflow validate (schema + semantic)'),
+  baseline: 'ajv schema pass alone',
+  theirs: throughputOf(bench, 'ajv schema pass alone'),
+  unit: 'validations/s',
+})

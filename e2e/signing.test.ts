@@ -279,6 +279,18 @@ describe('signing an invoice', () => {
     writeFileSync(join(tmp, 'broken.pdf'), broken)
     expect(tool('pdfsig', [join(tmp, 'broken.pdf')])).not.toMatch(/Signature Validation: Signature is Valid\./)
 
+    // A public link to the signed document opens without an account, on a phone.
+    const link = await api('POST', `/api/documents/${doc?.id}/public-link`, { expiresInDays: 7 })
+    expect(link.status).toBe(201)
+    const reader = await openLink(link.body.url as string, PHONE)
+    await visible(reader.getByRole('heading', { name: `Invoice ${doc?.number}` }))
+    await reader.waitForSelector('[data-testid="pdf-pages"][data-state="shown"] canvas[data-page="2"]', {
+      timeout: 20_000,
+    })
+    expect(await reader.getByText('Signed by everyone', { exact: false }).count()).toBe(1)
+    await reader.screenshot({ path: shot('phone-public-document') })
+    expect(problems).toEqual([])
+
     // Anyone can check the file on the verify page; the changed one is told apart.
     const verifier = await openLink(`${server.url}/verify`, DESKTOP)
     await visible(verifier.getByRole('heading', { name: 'Check a signed document' }))

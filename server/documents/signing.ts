@@ -147,13 +147,32 @@ async function notice(
   now: number,
 ) {
   const at = new Date(now).toISOString()
+  await outboxRow(
+    trx,
+    key,
+    elementId,
+    { kind: 'notice', message, ...(onlyWhileActive ? { party: onlyWhileActive } : {}) },
+    due,
+    at,
+  )
+}
+
+/** An outbox row no rule waits for (a "detached" kind), due at `due`; written once per key. */
+async function outboxRow(
+  trx: Executor,
+  key: string,
+  elementId: string,
+  request: { kind: string } & Record<string, unknown>,
+  due: number,
+  at: string,
+) {
   await trx
     .insertInto('outbox')
     .values({
       effect_id: key,
       element_id: elementId,
-      kind: 'notice',
-      request: JSON.stringify({ kind: 'notice', message, ...(onlyWhileActive ? { party: onlyWhileActive } : {}) }),
+      kind: request.kind,
+      request: JSON.stringify(request),
       next_attempt_at: due,
       claimed_by: null,
       claimed_until: null,
@@ -337,22 +356,8 @@ export async function startSigning(trx: Executor, s: StartSigning): Promise<Star
       .execute()
     made.push({ party, link: signingLinkOf(s.publicUrl, token) })
     // At the deadline, whoever has not signed expires.
-    await trx
-      .insertInto('outbox')
-      .values({
-        effect_id: `sign:${party.id}:expire`,
-        element_id: s.elementId,
-        kind: 'signingExpiry',
-        request: JSON.stringify({ kind: 'signingExpiry', party: party.id, document: doc.id }),
-        next_attempt_at: expiresAt,
-        claimed_by: null,
-        claimed_until: null,
-        last_error: null,
-        result: null,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute()
+    const expiry = { kind: 'signingExpiry', party: party.id, document: doc.id }
+    await outboxRow(trx, `sign:${party.id}:expire`, s.elementId, expiry, expiresAt, at)
   }
   await trx.updateTable('documents').set({ status: 'sent', updated_at: at }).where('id', '=', doc.id).execute()
   const issuer = data.content.seller.name || 'us'

@@ -106,6 +106,16 @@ export function makeSigningHandlers(
     }
   }
 
+  const elementRow = async (id: string | undefined) => {
+    const element = await db
+      .selectFrom('elements')
+      .selectAll()
+      .where('id', '=', id ?? '')
+      .executeTakeFirst()
+    if (!element) throw new HttpError(404, 'not-found', `No element "${id}".`)
+    return element
+  }
+
   /** The client of an element: its own client fields, else its contact's. */
   async function clientOf(element: ElementRow) {
     const fields = JSON.parse(element.fields) as Record<string, unknown>
@@ -134,12 +144,7 @@ export function makeSigningHandlers(
 
   return {
     suggestReuse: async ({ c, params, query }) => {
-      const element = await db
-        .selectFrom('elements')
-        .selectAll()
-        .where('id', '=', params.id ?? '')
-        .executeTakeFirst()
-      if (!element) throw new HttpError(404, 'not-found', `No element "${params.id}".`)
+      const element = await elementRow(params.id)
       let select = db
         .selectFrom('documents')
         .selectAll()
@@ -174,12 +179,7 @@ export function makeSigningHandlers(
     },
 
     sendForSigning: async ({ c, params, body }) => {
-      const element = await db
-        .selectFrom('elements')
-        .selectAll()
-        .where('id', '=', params.id ?? '')
-        .executeTakeFirst()
-      if (!element) throw new HttpError(404, 'not-found', `No element "${params.id}".`)
+      const element = await elementRow(params.id)
       // "Use this template": everything but the client comes from a document sent from another element.
       const reused = body.reuse ? await reusable(body.reuse, element.id) : undefined
       if (!body.template && !body.document && !reused) {

@@ -18,7 +18,7 @@ import { describeEachDatabase } from '../db/test-support.js'
 import { platformSeal } from '../documents/sealing.js'
 import { DISCLOSURE_SHA256, signingOutboxHandlers } from '../documents/signing.js'
 import { createSealingCertificate } from '../pdf/certificate.js'
-import { type Catcher, startCatcher } from '../runtime/catcher.js'
+import { startCatcher } from '../runtime/catcher.js'
 import { createDelivery } from '../runtime/delivery.js'
 import { demoSignaturePng } from '../runtime/demo-images.js'
 import { OutboxWorker } from '../runtime/outbox.js'
@@ -60,6 +60,40 @@ async function invitationToken(db: Kysely<Database>, documentId: string, role: '
   return /\/s\/([A-Za-z0-9_-]+)/.exec(message.body ?? message.text ?? '')?.[1] ?? ''
 }
 
+const PUBLIC_URL = 'https://sign.example.com'
+
+/**
+ * The demo on a test database, as `npm start` runs it: the loopback SMTP catcher, the runtime, the outbox
+ * worker with signing's own rows, and the app (sealing when asked). `call` checks each answer against the
+ * OpenAPI document; `drain` runs the outbox until nothing is due.
+ */
+async function signingWorld(db: Kysely<Database>, options: { seal?: boolean; now?: () => number } = {}) {
+  const now = options.now ?? Date.now
+  const catcher = await startCatcher(db)
+  const runtime = new Runtime({ db })
+  await seedDemo(db, runtime)
+  const deliver = createDelivery({ db, smtpUrl: catcher.url, from: 'sales@signflow.test', publicUrl: PUBLIC_URL, now })
+  const outbox = new OutboxWorker({
+    db,
+    runtime,
+    deliver,
+    worker: 'w1',
+    now,
+    detached: signingOutboxHandlers(db, runtime, deliver, now),
+  })
+  const app = createApp({
+    services: { db, runtime, publicUrl: PUBLIC_URL, ...(options.seal ? { seal: await platformSeal(db) } : {}) },
+  })
+  const call = (method: string, url: string, body?: unknown): Promise<Answer> =>
+    send(app, method, url, body, {
+      headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (iPhone) test' },
+    })
+  const drain = async () => {
+    while ((await outbox.runOnce()) > 0);
+  }
+  return { catcher, runtime, app, call, drain }
+}
+
 const DEAL = 'invoice-signing:deal-1'
 /** Our demo company's name in its requisites, as documents print it. */
 const LEGAL_NAME = 'Signflow Demo spółka z ograniczoną odpowiedzialnością'
@@ -67,44 +101,23 @@ const pngDataUrl = () => `data:image/png;base64,${Buffer.from(demoSignaturePng()
 
 describeEachDatabase('signing a document', (getDb) => {
   let db: Kysely<Database>
+  let world: Awaited<ReturnType<typeof signingWorld>>
   let app: ReturnType<typeof createApp>
-  let catcher: Catcher
   let runtime: Runtime
-  let outbox: OutboxWorker
-  const call = (method: string, url: string, body?: unknown): Promise<Answer> =>
-    send(app, method, url, body, {
-      headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (iPhone) test' },
-    })
-  /** Runs the outbox until nothing is due. */
-  const drain = async () => {
-    while ((await outbox.runOnce()) > 0);
-  }
+  const call = (method: string, url: string, body?: unknown) => world.call(method, url, body)
+  const drain = () => world.drain()
   const mailTo = async (to: string) =>
     db.selectFrom('messages').selectAll().where('to_address', '=', to).orderBy('id').execute()
   const tokenIn = (body: string) => /https:\/\/sign\.example\.com\/s\/([A-Za-z0-9_-]+)/.exec(body)?.[1] ?? ''
 
   beforeAll(async () => {
     db = getDb()
-    catcher = await startCatcher(db)
-    runtime = new Runtime({ db })
-    await seedDemo(db, runtime)
-    const deliver = createDelivery({
-      db,
-      smtpUrl: catcher.url,
-      from: 'sales@signflow.test',
-      publicUrl: 'https://sign.example.com',
-    })
-    outbox = new OutboxWorker({
-      db,
-      runtime,
-      deliver,
-      worker: 'w1',
-      detached: signingOutboxHandlers(db, runtime, deliver, Date.now),
-    })
-    app = createApp({ services: { db, runtime, publicUrl: 'https://sign.example.com', seal: await platformSeal(db) } })
+    world = await signingWorld(db, { seal: true })
+    app = world.app
+    runtime = world.runtime
   }, 60_000)
   afterAll(async () => {
-    await catcher.close()
+    await world.catcher.close()
   })
 
   it('sends the invoice to the director, then to the client; both sign; the deal moves to "Signed"', async () => {
@@ -398,9 +411,9 @@ describeEachDatabase('signing a document', (getDb) => {
 
 describeEachDatabase('the sealing certificate', (getDb) => {
   let db: Kysely<Database>
+  let world: Awaited<ReturnType<typeof signingWorld>>
   let app: ReturnType<typeof createApp>
-  const call = (method: string, url: string, body?: unknown): Promise<Answer> =>
-    send(app, method, url, body, { headers: { 'content-type': 'application/json' } })
+  const call = (method: string, url: string, body?: unknown) => world.call(method, url, body)
   /** Sends a contract of deal 7 for signing in parallel, and both sign it: the completed document's row. */
   const completeOne = async () => {
     const sent = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
@@ -441,10 +454,12 @@ describeEachDatabase('the sealing certificate', (getDb) => {
 
   beforeAll(async () => {
     db = getDb()
-    const runtime = new Runtime({ db })
-    await seedDemo(db, runtime)
-    app = createApp({ services: { db, runtime, publicUrl: 'https://sign.example.com', seal: await platformSeal(db) } })
+    world = await signingWorld(db, { seal: true })
+    app = world.app
   }, 60_000)
+  afterAll(async () => {
+    await world.catcher.close()
+  })
 
   it('is made at first start in our name; an admin replaces it with their .p12, and older seals still verify', async () => {
     const made = await call('GET', '/api/settings/sealing')
@@ -485,37 +500,16 @@ describeEachDatabase('the sealing certificate', (getDb) => {
 
 describeEachDatabase('reusing a template and confirming with a code', (getDb) => {
   let db: Kysely<Database>
-  let app: ReturnType<typeof createApp>
-  let catcher: Catcher
-  let outbox: OutboxWorker
-  const call = (method: string, url: string, body?: unknown): Promise<Answer> =>
-    send(app, method, url, body, { headers: { 'content-type': 'application/json' } })
-  const drain = async () => {
-    while ((await outbox.runOnce()) > 0);
-  }
+  let world: Awaited<ReturnType<typeof signingWorld>>
+  const call = (method: string, url: string, body?: unknown) => world.call(method, url, body)
+  const drain = () => world.drain()
 
   beforeAll(async () => {
     db = getDb()
-    catcher = await startCatcher(db)
-    const runtime = new Runtime({ db })
-    await seedDemo(db, runtime)
-    const deliver = createDelivery({
-      db,
-      smtpUrl: catcher.url,
-      from: 'sales@signflow.test',
-      publicUrl: 'https://sign.example.com',
-    })
-    outbox = new OutboxWorker({
-      db,
-      runtime,
-      deliver,
-      worker: 'w1',
-      detached: signingOutboxHandlers(db, runtime, deliver, Date.now),
-    })
-    app = createApp({ services: { db, runtime, publicUrl: 'https://sign.example.com' } })
+    world = await signingWorld(db)
   }, 60_000)
   afterAll(async () => {
-    await catcher.close()
+    await world.catcher.close()
   })
 
   it('offers "Use this template" on another deal, copying all but the client, and sends it at once', async () => {
@@ -627,18 +621,14 @@ describeEachDatabase('reusing a template and confirming with a code', (getDb) =>
 
 describeEachDatabase('signing under pressure', (getDb) => {
   let db: Kysely<Database>
+  let world: Awaited<ReturnType<typeof signingWorld>>
   let app: ReturnType<typeof createApp>
-  let catcher: Catcher
   let runtime: Runtime
-  let outbox: OutboxWorker
   /** How far the outbox's clock runs ahead of the real one (to reach deadlines). */
   let ahead = 0
   const now = () => Date.now() + ahead
-  const call = (method: string, url: string, body?: unknown): Promise<Answer> =>
-    send(app, method, url, body, { headers: { 'content-type': 'application/json' } })
-  const drain = async () => {
-    while ((await outbox.runOnce()) > 0);
-  }
+  const call = (method: string, url: string, body?: unknown) => world.call(method, url, body)
+  const drain = () => world.drain()
   const consentAndSign = async (token: string, text: string) => {
     expect(
       (await call('POST', `/api/public/signing/${token}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
@@ -648,28 +638,12 @@ describeEachDatabase('signing under pressure', (getDb) => {
 
   beforeAll(async () => {
     db = getDb()
-    catcher = await startCatcher(db)
-    runtime = new Runtime({ db })
-    await seedDemo(db, runtime)
-    const deliver = createDelivery({
-      db,
-      smtpUrl: catcher.url,
-      from: 'sales@signflow.test',
-      publicUrl: 'https://sign.example.com',
-      now,
-    })
-    outbox = new OutboxWorker({
-      db,
-      runtime,
-      deliver,
-      worker: 'w1',
-      now,
-      detached: signingOutboxHandlers(db, runtime, deliver, now),
-    })
-    app = createApp({ services: { db, runtime, publicUrl: 'https://sign.example.com' } })
+    world = await signingWorld(db, { now })
+    app = world.app
+    runtime = world.runtime
   }, 60_000)
   afterAll(async () => {
-    await catcher.close()
+    await world.catcher.close()
   })
 
   it("gives later rules the client's link as a marker: the text message carries a fresh link, the deal keeps none", async () => {

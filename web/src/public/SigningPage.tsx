@@ -8,14 +8,12 @@ import Box from '@mui/material/Box'
 import Button from '@mui/material/Button'
 import Checkbox from '@mui/material/Checkbox'
 import Chip from '@mui/material/Chip'
-import Container from '@mui/material/Container'
 import Dialog from '@mui/material/Dialog'
 import DialogActions from '@mui/material/DialogActions'
 import DialogContent from '@mui/material/DialogContent'
 import DialogTitle from '@mui/material/DialogTitle'
 import FormControlLabel from '@mui/material/FormControlLabel'
 import Paper from '@mui/material/Paper'
-import Skeleton from '@mui/material/Skeleton'
 import Stack from '@mui/material/Stack'
 import Tab from '@mui/material/Tab'
 import Tabs from '@mui/material/Tabs'
@@ -25,6 +23,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import SignaturePad from 'signature_pad'
 import { CheckCircleIcon, DownloadIcon } from '../icons.js'
 import { PdfPages } from './PdfPages.js'
+import { PublicShell, PublicWaiting } from './PublicShell.js'
 import {
   consentToSign,
   declineSigning,
@@ -201,23 +200,7 @@ export function SigningPage({ token }: { token: string }) {
     }
   }
 
-  if (loadError) {
-    return (
-      <Container maxWidth="sm" sx={{ py: 4 }}>
-        <Alert severity="error" role="alert">
-          {loadError}
-        </Alert>
-      </Container>
-    )
-  }
-  if (!signing) {
-    return (
-      <Container maxWidth="sm" sx={{ py: 3 }}>
-        <Skeleton height={48} />
-        <Skeleton variant="rectangular" height={400} />
-      </Container>
-    )
-  }
+  if (loadError || !signing) return <PublicWaiting error={loadError} />
 
   const { document: doc, party } = signing
   const signed = party.status === 'signed'
@@ -226,18 +209,8 @@ export function SigningPage({ token }: { token: string }) {
   const codeMissing = signing.oneTimeCode && !/^\d{6}$/.test(code.trim())
 
   return (
-    <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }}>
-      <Box component="header" sx={{ bgcolor: 'primary.main', color: 'primary.contrastText', px: 2, py: 1.5 }}>
-        <Container maxWidth="md" disableGutters>
-          <Typography variant="body2" sx={{ opacity: 0.85 }}>
-            {doc.issuedBy} asks you to sign
-          </Typography>
-          <Typography variant="h1" component="h1">
-            {doc.title}
-          </Typography>
-        </Container>
-      </Box>
-      <Container maxWidth="md" component="main" sx={{ py: 2, px: { xs: 1.5, sm: 3 } }}>
+    <>
+      <PublicShell kicker={`${doc.issuedBy} asks you to sign`} title={doc.title}>
         <Stack spacing={2}>
           <Stack
             direction={{ xs: 'column', sm: 'row' }}
@@ -408,7 +381,7 @@ export function SigningPage({ token }: { token: string }) {
             </Paper>
           )}
         </Stack>
-      </Container>
+      </PublicShell>
       <Dialog open={declining} onClose={() => setDeclining(false)} fullWidth maxWidth="xs">
         <DialogTitle>Decline to sign</DialogTitle>
         <DialogContent>
@@ -440,6 +413,6 @@ export function SigningPage({ token }: { token: string }) {
           </Button>
         </DialogActions>
       </Dialog>
-    </Box>
+    </>
   )
 }

@@ -1,13 +1,12 @@
 /** The public verify page: drop a PDF, learn whether we sealed it and whether it changed since. */
 import Alert from '@mui/material/Alert'
-import Box from '@mui/material/Box'
 import Button from '@mui/material/Button'
-import Container from '@mui/material/Container'
 import Paper from '@mui/material/Paper'
 import Stack from '@mui/material/Stack'
 import Typography from '@mui/material/Typography'
 import { useEffect, useState } from 'react'
 import { CheckCircleIcon, ErrorIcon, FileIcon } from '../icons.js'
+import { PublicShell } from './PublicShell.js'
 
 interface Verification {
   sealedByUs: boolean
@@ -65,76 +64,67 @@ export function VerifyPage() {
   // Our seal is there but no longer matches the bytes: changed after sealing, not someone else's file.
   const changed = result !== undefined && (result.sealedByUs || result.signatures.some((s) => s.ours && !s.valid))
   return (
-    <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }}>
-      <Box component="header" sx={{ bgcolor: 'primary.main', color: 'primary.contrastText', px: 2, py: 1.5 }}>
-        <Container maxWidth="sm" disableGutters>
-          <Typography variant="h1" component="h1">
-            Check a signed document
+    <PublicShell title="Check a signed document" width="sm">
+      <Stack spacing={2}>
+        <Typography color="text.secondary">
+          Choose a PDF signed through Signflow. We check its digital seal here and keep nothing of it.
+        </Typography>
+        <Button
+          variant="contained"
+          component="label"
+          startIcon={<FileIcon />}
+          disabled={busy}
+          sx={{ alignSelf: 'flex-start' }}
+        >
+          {busy ? 'Checking…' : 'Choose a PDF'}
+          <input
+            hidden
+            type="file"
+            accept="application/pdf,.pdf"
+            data-testid="verify-file"
+            onChange={(e) => {
+              const chosen = e.target.files?.[0]
+              if (chosen) void check(chosen)
+            }}
+          />
+        </Button>
+        {file && (
+          <Typography variant="body2" color="text.secondary">
+            {file.name}
           </Typography>
-        </Container>
-      </Box>
-      <Container maxWidth="sm" component="main" sx={{ py: 3, px: { xs: 1.5, sm: 3 } }}>
-        <Stack spacing={2}>
-          <Typography color="text.secondary">
-            Choose a PDF signed through Signflow. We check its digital seal here and keep nothing of it.
-          </Typography>
-          <Button
-            variant="contained"
-            component="label"
-            startIcon={<FileIcon />}
-            disabled={busy}
-            sx={{ alignSelf: 'flex-start' }}
-          >
-            {busy ? 'Checking…' : 'Choose a PDF'}
-            <input
-              hidden
-              type="file"
-              accept="application/pdf,.pdf"
-              data-testid="verify-file"
-              onChange={(e) => {
-                const chosen = e.target.files?.[0]
-                if (chosen) void check(chosen)
-              }}
-            />
-          </Button>
-          {file && (
-            <Typography variant="body2" color="text.secondary">
-              {file.name}
-            </Typography>
-          )}
-          {error && (
-            <Alert severity="error" role="alert">
-              {error}
-            </Alert>
-          )}
-          {result && (
-            <Paper variant="outlined" sx={{ p: 2, borderRadius: 3 }} role="status" data-testid="verify-result">
-              <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', mb: 1 }}>
-                {good ? <CheckCircleIcon color="success" /> : <ErrorIcon color="error" />}
-                <Typography variant="h2" component="h2">
-                  {good ? 'Sealed by us and unchanged' : changed ? 'Changed after it was sealed' : 'Not sealed by us'}
-                </Typography>
-              </Stack>
-              {result.document && (
-                <Typography>
-                  This is {result.document.title}, completed {result.document.completedAt.slice(0, 10)}.
-                </Typography>
-              )}
-              {result.problem && <Typography color="text.secondary">{result.problem}</Typography>}
-              {result.signatures.map((s, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: the file's signatures, in file order, never reordered
-                <Typography key={i} variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-                  Signature {i + 1}: {s.valid ? 'valid' : 'not valid'}
-                  {s.signer ? `, by ${s.signer}` : ''}
-                  {s.signingTime ? `, ${s.signingTime.slice(0, 16).replace('T', ' ')} UTC` : ''}
-                  {s.ours ? ' (our seal)' : ''}
-                  {s.problem ? ` — ${s.problem}` : ''}
-                </Typography>
-              ))}
-            </Paper>
-          )}
-        </Stack>
-      </Container>
-    </Box>
+        )}
+        {error && (
+          <Alert severity="error" role="alert">
+            {error}
+          </Alert>
+        )}
+        {result && (
+          <Paper variant="outlined" sx={{ p: 2, borderRadius: 3 }} role="status" data-testid="verify-result">
+            <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', mb: 1 }}>
+              {good ? <CheckCircleIcon color="success" /> : <ErrorIcon color="error" />}
+              <Typography variant="h2" component="h2">
+                {good ? 'Sealed by us and unchanged' : changed ? 'Changed after it was sealed' : 'Not sealed by us'}
+              </Typography>
+            </Stack>
+            {result.document && (
+              <Typography>
+                This is {result.document.title}, completed {result.document.completedAt.slice(0, 10)}.
+              </Typography>
+            )}
+            {result.problem && <Typography color="text.secondary">{result.problem}</Typography>}
+            {result.signatures.map((s, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the file's signatures, in file order, never reordered
+              <Typography key={i} variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+                Signature {i + 1}: {s.valid ? 'valid' : 'not valid'}
+                {s.signer ? `, by ${s.signer}` : ''}
+                {s.signingTime ? `, ${s.signingTime.slice(0, 16).replace('T', ' ')} UTC` : ''}
+                {s.ours ? ' (our seal)' : ''}
+                {s.problem ? ` — ${s.problem}` : ''}
+              </Typography>
+            ))}
+          </Paper>
+        )}
+      </Stack>
+    </PublicShell>
   )
 }
