@@ -881,7 +881,8 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
       const waiting = o.parties.filter(
         (p) => p.status === 'waiting' && o.parties.every((q) => q.position >= p.position || signed.has(q.id)),
       )
-      if (waiting.length > 0) await invite(trx, doc, waiting, { now: ctx.now, remindEveryDays: 3 })
+      const remindEveryDays = (o.data as { signing?: SigningSettings }).signing?.remindEveryDays ?? 3
+      if (waiting.length > 0) await invite(trx, doc, waiting, { now: ctx.now, remindEveryDays })
     }
   })
   return { completed }
@@ -1039,6 +1040,9 @@ export interface SendForSigning {
   extraFields?: Record<string, Json>
   /** Each signer confirms a one-time code sent to them (by their channel) before signing. */
   oneTimeCode?: boolean
+  /** Remind a signer who has not signed every N days (0: never; default 3); the links expire after N days (default 14). */
+  remindEveryDays?: number
+  expiresInDays?: number
   effectId?: string
   actor: Actor
   publicUrl: string
@@ -1052,6 +1056,8 @@ export interface SigningSettings {
   channel: 'email' | 'sms'
   order: SigningOrder
   oneTimeCode: boolean
+  remindEveryDays: number
+  expiresInDays: number
   extraFields: Record<string, Json>
 }
 
@@ -1126,6 +1132,8 @@ export async function sendForSigning(
       now: s.now,
       actor: s.actor,
       ...(s.oneTimeCode ? { oneTimeCode: true } : {}),
+      ...(s.remindEveryDays !== undefined ? { remindEveryDays: s.remindEveryDays } : {}),
+      ...(s.expiresInDays !== undefined ? { expiresInDays: s.expiresInDays } : {}),
     })
     const outputs: SentForSigning = {
       documentId: document.id,
@@ -1148,6 +1156,8 @@ export async function sendForSigning(
             channel: s.channel,
             order: s.order,
             oneTimeCode: s.oneTimeCode === true,
+            remindEveryDays: s.remindEveryDays ?? 3,
+            expiresInDays: s.expiresInDays ?? 14,
             extraFields: s.extraFields ?? {},
           } satisfies SigningSettings,
         }),

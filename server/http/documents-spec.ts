@@ -339,6 +339,12 @@ export const SendForSigningBody = Type.Object(
     ),
     fields: MakeDocumentBody.properties.fields,
     oneTimeCode: Type.Optional(Type.Boolean({ description: 'Each signer confirms a one-time code before signing' })),
+    remindEveryDays: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 30, description: 'Remind a signer every N days (0: never; default 3)' }),
+    ),
+    expiresInDays: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 365, description: 'The links stop working after N days (default 14)' }),
+    ),
     reuse: Type.Optional(
       Type.String({
         minLength: 1,

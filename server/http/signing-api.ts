@@ -222,6 +222,8 @@ export function makeSigningHandlers(
           order: body.signingOrder ?? reused?.settings.order ?? 'companyFirst',
           extraFields: body.fields ?? reused?.settings.extraFields ?? {},
           ...((body.oneTimeCode ?? reused?.settings.oneTimeCode) ? { oneTimeCode: true } : {}),
+          remindEveryDays: body.remindEveryDays ?? reused?.settings.remindEveryDays ?? 3,
+          expiresInDays: body.expiresInDays ?? reused?.settings.expiresInDays ?? 14,
           actor: actorOf(c),
           publicUrl: publicUrlOf(c),
           now: Date.now(),

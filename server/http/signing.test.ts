@@ -862,6 +862,37 @@ describeEachDatabase('signing under pressure', (getDb) => {
     }
   })
 
+  it('reminds every day for a two-day signing, and not after its deadline', async () => {
+    const before = Date.now()
+    const sent = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
+      template: 'tpl-offer',
+      companySigner: 'u-anna',
+      channel: 'email',
+      signingOrder: 'parallel',
+      remindEveryDays: 1,
+      expiresInDays: 2,
+    })
+    expect(sent.status).toBe(201)
+    const parties = await db
+      .selectFrom('signing_parties')
+      .select(['id', 'expires_at'])
+      .where('document_id', '=', sent.body.documentId)
+      .execute()
+    for (const party of parties) {
+      const expires = Date.parse(party.expires_at) - before
+      expect(expires).toBeGreaterThanOrEqual(2 * 86_400_000)
+      expect(expires).toBeLessThan(2 * 86_400_000 + 60_000)
+      const reminders = await db
+        .selectFrom('outbox')
+        .select(['effect_id', 'next_attempt_at'])
+        .where('effect_id', 'like', `sign:${party.id}:remind:%`)
+        .execute()
+      // One reminder a day before the deadline: day 1 only (day 2 is the deadline itself).
+      expect(reminders.map((r) => r.effect_id)).toEqual([`sign:${party.id}:remind:1`])
+      expect(Number(reminders[0]?.next_attempt_at) - before).toBeGreaterThanOrEqual(86_400_000)
+    }
+  })
+
   it('refuses an analyst as the company signer, an unknown template, and a giant drawing', async () => {
     const analyst = await call('POST', '/api/elements/director-then-client:deal-7/signing', {
       template: 'tpl-offer',

@@ -193,6 +193,8 @@ export function createDelivery(options: DeliveryOptions): Deliver {
           channel: request.channel,
           order: request.signingOrder,
           ...(request.oneTimeCode ? { oneTimeCode: true } : {}),
+          ...(request.remindEveryDays !== undefined ? { remindEveryDays: request.remindEveryDays } : {}),
+          ...(request.expiresInDays !== undefined ? { expiresInDays: request.expiresInDays } : {}),
           effectId,
           actor: { id: 'engine' },
           publicUrl,

@@ -96,6 +96,16 @@ export const ruleCatalog = {
         oneTimeCode: Type.Optional(
           Type.Boolean({ description: 'Each signer confirms a one-time code sent by email or SMS before signing' }),
         ),
+        remindEveryDays: Type.Optional(
+          Type.Integer({
+            minimum: 0,
+            maximum: 30,
+            description: 'Remind a signer who has not signed every N days (0: never; default 3)',
+          }),
+        ),
+        expiresInDays: Type.Optional(
+          Type.Integer({ minimum: 1, maximum: 365, description: 'The links stop working after N days (default 14)' }),
+        ),
       },
       obj,
     ),

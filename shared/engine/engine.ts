@@ -958,6 +958,8 @@ export class Engine {
           channel: s.channel,
           signingOrder: s.signingOrder,
           ...(s.oneTimeCode ? { oneTimeCode: true } : {}),
+          ...(s.remindEveryDays !== undefined ? { remindEveryDays: s.remindEveryDays } : {}),
+          ...(s.expiresInDays !== undefined ? { expiresInDays: s.expiresInDays } : {}),
           client: {
             name: toText(scope.field('client.name')),
             email: toText(scope.field('client.email')),

@@ -64,6 +64,8 @@ export type EffectRequest =
       client: { name: string; email: string; phone: string }
       /** Each signer confirms a one-time code before signing. */
       oneTimeCode?: boolean
+      remindEveryDays?: number
+      expiresInDays?: number
     }
   | {
       kind: 'email'
