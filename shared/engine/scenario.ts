@@ -3,12 +3,12 @@
  * and expectations, run on the simulator. They are the regression tests of a flow
  * (`signflow test`) and what the designer's simulator saves.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js'
 import Type, { type Static } from 'typebox'
 import { TRIGGER_TYPES } from '../catalog/index.js'
 import type { Graph } from '../graph/graph.js'
 import { DurationDef, StringEnum } from '../graph/schema-parts.js'
 import { DOCUMENT_TYPES, type DocumentType } from '../graph/vocabulary.js'
+import { validate as compiledScenarioValidator } from '../validate/generated/scenario-validator.js'
 import { addDuration } from './calendar.js'
 import { Simulation } from './simulation.js'
 import { DEFAULT_CALENDAR, type EngineEvent, type Json, type TimelineRecord, type WorkingCalendar } from './types.js'
@@ -160,11 +160,10 @@ export const scenarioSchema = {
   ...ScenarioDef,
 }
 
-let check: ReturnType<Ajv2020['compile']> | undefined
-
 /** Checks a parsed scenario file; returns the problems as "path: message" lines. */
 export function scenarioProblems(value: unknown): string[] {
-  check ??= new Ajv2020({ allErrors: true, strict: false }).compile(scenarioSchema)
+  // Compiled ahead of time from `scenarioSchema` (shared/validate/compile.ts).
+  const check = compiledScenarioValidator
   if (check(value)) return []
   return (check.errors ?? [])
     .filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if')

@@ -2,29 +2,18 @@
  * The JSON Schema pass: ajv (draft 2020-12) against the published schema, with its errors
  * turned into findings a person can act on.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import { RULE_TYPES, TRIGGER_TYPES } from '../catalog/index.js'
-import { graphSchema } from '../graph/graph.js'
-import { ANNOTATIONS } from '../graph/schema-parts.js'
 import { type Finding, type FindingCode, pointerSegment } from './finding.js'
+import { validate as compiledGraphValidator } from './generated/graph-validator.js'
 import { didYouMean } from './suggest.js'
 
-let compiled: ValidateFunction | undefined
-
-/** The compiled schema validator (compiled once, on first use). */
+/**
+ * The schema validator, compiled ahead of time (`shared/validate/compile.ts`): no `new Function` at run
+ * time, so the browser runs it under a strict Content-Security-Policy.
+ */
 export function schemaValidator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({
-      allErrors: true,
-      strict: true,
-      strictTypes: false,
-      strictRequired: false,
-      allowUnionTypes: true,
-    })
-    for (const keyword of Object.values(ANNOTATIONS)) ajv.addKeyword({ keyword })
-    compiled = ajv.compile(graphSchema)
-  }
-  return compiled
+  return compiledGraphValidator
 }
 
 const NODE_TYPE_PATH = /^\/pipeline\/stages\/\d+\/(rules|triggers)\/\d+\/type$/

@@ -60,14 +60,6 @@ export interface ValidationResponse {
   findings: Finding[]
 }
 
-export function validateGraph(text: string, signal?: AbortSignal): Promise<ValidationResponse> {
-  return call('/api/validate', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: text,
-    ...(signal ? { signal } : {}),
-  })
-}
 
 /** What the demo's mail and SMS catcher received (`GET /api/messages`). */
 export interface Message {
