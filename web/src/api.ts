@@ -60,7 +60,6 @@ export interface ValidationResponse {
   findings: Finding[]
 }
 
-
 /** What the demo's mail and SMS catcher received (`GET /api/messages`). */
 export interface Message {
   id: number
