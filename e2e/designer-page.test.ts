@@ -56,7 +56,10 @@ async function open(viewport: { width: number; height: number }): Promise<Page> 
   problems.length = 0
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
+    // This server has no storage: the flow section's request for pipelines is answered 503, and says so.
+    if (message.type() === 'error' && !/503 \(Service Unavailable\)/.test(message.text())) {
+      problems.push(`console error: ${message.text()}`)
+    }
   })
   await page.goto(server.url)
   return page
@@ -72,7 +75,7 @@ describe('designer page', () => {
     const page = await open(DESKTOP)
     expect(await page.title()).toBe('Signflow — Designer')
     await visible(page.getByRole('heading', { name: 'Signflow — Designer' }))
-    await visible(page.getByText('The visual designer arrives in a later release'))
+    await visible(page.getByText('The visual designer is being built'))
 
     // Deal pipeline by default: a rule and a trigger, each labelled in words, not only colour.
     const send = await visible(catalogItem(page, 'Send document for signing'))
@@ -142,7 +145,7 @@ describe('designer page', () => {
 
   it('fits a phone screen (390 px)', async () => {
     const page = await open(PHONE)
-    await visible(page.getByText('The visual designer arrives in a later release'))
+    await visible(page.getByText('The visual designer is being built'))
     await visible(catalogItem(page, 'Send document for signing').getByText('Rule', { exact: true }))
     await page.screenshot({ path: screenshotPath('phone-top') })
 

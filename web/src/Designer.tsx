@@ -2,23 +2,37 @@ import Alert from '@mui/material/Alert'
 import AlertTitle from '@mui/material/AlertTitle'
 import Box from '@mui/material/Box'
 import Typography from '@mui/material/Typography'
+import { lazy, Suspense } from 'react'
 import { Catalog } from './Catalog.js'
 import { GraphCheck } from './GraphCheck.js'
 
-/** The designer screen: for now the catalog and the graph check. */
-export function Designer() {
+// The canvas, the catalog's schemas and the validator load only on this screen.
+const FlowDesigner = lazy(() => import('./designer/FlowDesigner.js').then((m) => ({ default: m.FlowDesigner })))
+
+/** The designer screen: a pipeline's flow on the canvas, the catalog, and the graph check. */
+export function Designer({ withFlow = true }: { withFlow?: boolean }) {
   return (
     <>
       <Alert severity="info" variant="outlined" sx={{ mb: 3, bgcolor: 'background.paper' }}>
-        <AlertTitle>The visual designer arrives in a later release</AlertTitle>
+        <AlertTitle>The visual designer is being built</AlertTitle>
         <Typography variant="body2" component="div">
-          You cannot draw or edit rule graphs on this page yet. What works today:
+          What works today:
           <Box component="ul" sx={{ my: 0.5, pl: 2.5 }}>
+            <li>
+              open a pipeline's flow: add stages, add rules and triggers with "+", drag rules, undo and redo, save the
+              draft;
+            </li>
             <li>browse the catalog of rules and triggers available for each pipeline type;</li>
             <li>check a rule graph (a JSON file) and see exactly what is wrong and where.</li>
           </Box>
+          Settings of each rule, the palette's drag and drop, publishing and versions come next.
         </Typography>
       </Alert>
+      {withFlow && (
+        <Suspense fallback={null}>
+          <FlowDesigner />
+        </Suspense>
+      )}
       <Box
         sx={{
           display: 'grid',

@@ -1,4 +1,6 @@
 /** The web app's calls to the Signflow HTTP API (same origin; `vite` proxies `/api` in development). */
+
+import type { Graph } from '../../shared/graph/graph.js'
 import type { Category, ElementType, Finding, PaletteItem } from '../../shared/index.js'
 
 export interface PaletteGroup {
@@ -170,4 +172,32 @@ export async function changeMyPassword(currentPassword: string, newPassword: str
       throw new ApiError(400, 'short', 'The new password needs at least 10 characters.')
     throw error
   }
+}
+
+/** A pipeline as the designer lists it (`GET /api/pipelines`). */
+export interface PipelineSummary {
+  id: string
+  name: string
+  elementType: string
+  flows: Array<{ id: string; name: string }>
+}
+
+export async function fetchPipelines(): Promise<PipelineSummary[]> {
+  return (await call<{ items: PipelineSummary[] }>('/api/pipelines')).items
+}
+
+/** A flow with its draft graph (`GET /api/flows/{id}`). */
+export function fetchFlow(
+  id: string,
+): Promise<{ id: string; name: string; draft: Graph; latestVersion: number | null }> {
+  return call(`/api/flows/${encodeURIComponent(id)}`)
+}
+
+/** Saves a flow's draft; a graph with errors is refused (422, the first error's path). */
+export function saveDraft(id: string, graph: Graph): Promise<{ updatedAt: string }> {
+  return call(`/api/flows/${encodeURIComponent(id)}/draft`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(graph),
+  })
 }

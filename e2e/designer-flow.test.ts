@@ -1,0 +1,150 @@
+/**
+ * The flow designer in a real Chromium against the real server with the demo: an analyst opens the invoice
+ * flow, adds a "Sent" stage and undoes and redoes it with the keyboard, adds a trigger and a rule with "+",
+ * sees the empty email counted as errors on the node and in the status, deletes it with the Delete key, and
+ * saves the draft, which the server then holds. Screenshots go to e2e/screenshots/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { DEFAULT_STATIC_DIR, type RunningServer, startServer } from '../server/http/serve.js'
+import { type RuntimeProcess, startRuntime } from '../server/runtime/process.js'
+import type { Graph } from '../shared/graph/graph.js'
+import { launchBrowser } from './support/browser.js'
+
+const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
+const shot = (name: string) => new URL(`${name}.png`, SCREENSHOTS).pathname
+const DESKTOP = { width: 1440, height: 900 }
+const PHONE = { width: 390, height: 844 }
+
+async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
+  await locator.waitFor({ state: 'visible', timeout })
+  return locator
+}
+
+let tmp: string
+let proc: RuntimeProcess
+let server: RunningServer
+let browser: Browser
+let context: BrowserContext | undefined
+const problems: string[] = []
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  tmp = mkdtempSync(join(tmpdir(), 'signflow-e2e-designer-'))
+  proc = await startRuntime({
+    database: join(tmp, 'signflow.sqlite'),
+    seed: true,
+    work: false,
+    smtpUrl: 'smtp://127.0.0.1:9',
+  })
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    staticDir: DEFAULT_STATIC_DIR,
+    services: { db: proc.database.db, runtime: proc.runtime },
+  })
+  browser = await launchBrowser()
+}, 60_000)
+
+afterEach(async () => {
+  await context?.close()
+  context = undefined
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+  await proc?.close()
+  if (tmp) rmSync(tmp, { recursive: true, force: true })
+})
+
+async function open(viewport: { width: number; height: number }): Promise<Page> {
+  context = await browser.newContext({ viewport, deviceScaleFactor: 1 })
+  const page = await context.newPage()
+  problems.length = 0
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
+  })
+  await page.goto(`${server.url}/`)
+  return page
+}
+
+async function chooseInvoiceFlow(page: Page) {
+  await (await visible(page.getByRole('combobox', { name: 'Pipeline', exact: true }))).click()
+  await page.getByRole('option', { name: 'Invoice signing' }).click()
+  await visible(page.getByRole('group', { name: 'Stage Invoice' }))
+}
+
+const stages = (page: Page) => page.locator('[role="group"][aria-label^="Stage "]')
+
+describe('the flow designer', () => {
+  it('adds a stage, undoes and redoes it, adds nodes with "+", shows and clears errors, saves the draft', async () => {
+    const page = await open(DESKTOP)
+    await chooseInvoiceFlow(page)
+    expect(await stages(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).toEqual([
+      'Stage New',
+      'Stage Invoice',
+      'Stage Signed',
+      'Stage Lost',
+    ])
+    await visible(page.locator('[data-kind="rule"][aria-label="Rule Send the invoice for signing"]'))
+    await visible(page.locator('[data-kind="trigger"][aria-label="Trigger Invoice signed by both sides"]'))
+    expect(await page.getByTestId('designer-status').innerText()).toMatch(/all saved/)
+    await page.screenshot({ path: shot('desktop-designer-flow') })
+
+    // A new stage, then undone and redone from the keyboard.
+    await page.getByRole('button', { name: 'Add stage' }).click()
+    await page.getByLabel('Stage name').fill('Sent')
+    await page.getByRole('button', { name: 'Add', exact: true }).click()
+    await visible(page.getByRole('group', { name: 'Stage Sent' }))
+    expect(await stages(page).count()).toBe(5)
+    expect(await page.getByTestId('designer-status').innerText()).toMatch(/unsaved changes/)
+    await page.getByTestId('flow-canvas').focus()
+    await page.keyboard.press('Control+z')
+    await page.getByRole('group', { name: 'Stage Sent' }).waitFor({ state: 'detached' })
+    await page.keyboard.press('Control+y')
+    await visible(page.getByRole('group', { name: 'Stage Sent' }))
+
+    // "+" on the new column: a trigger, then a rule whose empty settings are errors, shown where they are.
+    await page.getByRole('button', { name: 'Add to Sent' }).click()
+    await page.getByRole('menuitem', { name: 'Signed by the company representative' }).click()
+    await visible(page.locator('[data-kind="trigger"][aria-label="Trigger Signed by the company representative"]'))
+    await page.getByRole('button', { name: 'Add to Sent' }).click()
+    await page.getByRole('menuitem', { name: 'Send email to client' }).click()
+    const email = await visible(page.locator('[data-kind="rule"][aria-label="Rule Send email to client"]'))
+    await expect.poll(() => page.getByTestId('designer-status').innerText(), { timeout: 5_000 }).toMatch(/\d+ errors?/)
+    await visible(email.getByTestId('problem-mark'))
+    await page.getByTestId('flow-canvas').scrollIntoViewIfNeeded()
+    await page.waitForTimeout(300) // the view glides to the new column
+    await page.screenshot({ path: shot('desktop-designer-errors') })
+
+    // Selected and deleted with the keyboard: the errors go with it.
+    await email.click()
+    await page.keyboard.press('Delete')
+    await email.waitFor({ state: 'detached' })
+    await expect.poll(() => page.getByTestId('designer-status').innerText(), { timeout: 5_000 }).not.toMatch(/errors?/)
+
+    // Saved: the server holds the draft with the new stage and its trigger.
+    await page.getByRole('button', { name: 'Save draft' }).click()
+    await visible(page.getByRole('alert').filter({ hasText: 'Draft saved.' }))
+    const flow = (await (await fetch(`${server.url}/api/flows/invoice-signing`)).json()) as { draft: Graph }
+    const sent = flow.draft.pipeline.stages.find((s) => s.name === 'Sent')
+    expect(sent?.triggers.map((t) => t.type)).toEqual(['signedByCompany'])
+    expect(sent?.rules).toEqual([])
+    expect(await page.getByTestId('designer-status').innerText()).toMatch(/all saved/)
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('fits a phone screen: the canvas pans inside its frame', async () => {
+    const page = await open(PHONE)
+    await chooseInvoiceFlow(page)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width)
+    await page.getByTestId('flow-canvas').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: shot('phone-designer-flow') })
+    expect(problems).toEqual([])
+  })
+})

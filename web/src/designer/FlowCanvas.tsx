@@ -1,0 +1,301 @@
+/**
+ * The pipeline's stages as columns on a React Flow canvas: triggers marked as triggers (icon, shape and word,
+ * not colour alone), rules in order with their badges, "after previous" connectors; "+" on a column adds
+ * rules and triggers from the catalog; a rule dragged lands in the column and place it is dropped on (one
+ * undo step); Ctrl/Cmd+Z and Ctrl+Y / Ctrl+Shift+Z undo and redo; Delete removes the selected nodes.
+ */
+import '@xyflow/react/dist/style.css'
+import Box from '@mui/material/Box'
+import IconButton from '@mui/material/IconButton'
+import ListSubheader from '@mui/material/ListSubheader'
+import Menu from '@mui/material/Menu'
+import MenuItem from '@mui/material/MenuItem'
+import Tooltip from '@mui/material/Tooltip'
+import Typography from '@mui/material/Typography'
+import {
+  Background,
+  Controls,
+  Handle,
+  MiniMap,
+  type Node,
+  type NodeProps,
+  type NodeTypes,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+} from '@xyflow/react'
+import { createContext, type KeyboardEvent, useContext, useEffect, useMemo, useState } from 'react'
+import { useStore } from 'zustand'
+import { CATEGORY_LABELS } from '../../../shared/catalog/define.js'
+import { paletteFor } from '../../../shared/catalog/index.js'
+import { addNodes, moveNode, removeNodes } from '../../../shared/designer/commands.js'
+import type { DesignerStore } from '../../../shared/designer/store.js'
+import type { Finding } from '../../../shared/validate/finding.js'
+import { BoltIcon, RuleIcon } from '../icons.js'
+import { COLUMN_GAP, COLUMN_WIDTH, dropTarget, type FlowNodeData, layout, type StageData } from './layout.js'
+
+const StoreContext = createContext<DesignerStore | undefined>(undefined)
+
+function useDesigner(): DesignerStore {
+  const store = useContext(StoreContext)
+  if (!store) throw new Error('the designer store is missing')
+  return store
+}
+
+function ProblemMark({ errors, warnings, first }: { errors: number; warnings: number; first?: string | undefined }) {
+  if (errors + warnings === 0) return null
+  const label = `${errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : `${warnings} warning${warnings === 1 ? '' : 's'}`}${first ? `: ${first}` : ''}`
+  return (
+    <Tooltip title={label}>
+      <Box
+        component="span"
+        aria-label={label}
+        data-testid="problem-mark"
+        sx={{
+          ml: 'auto',
+          minWidth: 20,
+          height: 20,
+          px: 0.5,
+          borderRadius: 10,
+          fontSize: 12,
+          fontWeight: 700,
+          display: 'inline-grid',
+          placeItems: 'center',
+          color: '#fff',
+          bgcolor: errors > 0 ? 'error.main' : 'warning.main',
+        }}
+      >
+        {errors > 0 ? errors : warnings}
+      </Box>
+    </Tooltip>
+  )
+}
+
+function StageColumn({ data }: NodeProps<Node<StageData>>) {
+  const store = useDesigner()
+  const elementType = useStore(store, (s) => s.graph.elementType)
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null)
+  const palette = useMemo(() => paletteFor(elementType), [elementType])
+  const { stage, problems } = data
+  return (
+    <Box
+      role="group"
+      aria-label={`Stage ${stage.name}`}
+      data-stage-id={stage.id}
+      sx={{
+        width: '100%',
+        height: '100%',
+        borderRadius: 2,
+        bgcolor: 'rgba(255,255,255,0.7)',
+        border: '1px solid',
+        borderColor: 'divider',
+        borderTop: `4px solid ${stage.color}`,
+      }}
+    >
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1.5, pt: 1 }}>
+        <Box sx={{ minWidth: 0 }}>
+          <Typography variant="subtitle2" component="h3" noWrap title={stage.name}>
+            {stage.name}
+          </Typography>
+          <Typography variant="caption" color="text.secondary">
+            {{ inProgress: 'In progress', success: 'Success', failure: 'Failure' }[stage.kind]}
+          </Typography>
+        </Box>
+        <ProblemMark {...problems} />
+        <Tooltip title={`Add rules or triggers to ${stage.name}`}>
+          <IconButton
+            size="small"
+            className="nodrag"
+            aria-label={`Add to ${stage.name}`}
+            onClick={(e) => setAnchor(e.currentTarget)}
+            sx={{ ml: problems.errors + problems.warnings > 0 ? 0 : 'auto', fontSize: 20, lineHeight: 1 }}
+          >
+            +
+          </IconButton>
+        </Tooltip>
+      </Box>
+      <Menu
+        anchorEl={anchor}
+        open={anchor !== null}
+        onClose={() => setAnchor(null)}
+        slotProps={{ paper: { sx: { maxHeight: 420 } } }}
+      >
+        {palette.flatMap((group) => [
+          <ListSubheader key={`h-${group.category}`}>{CATEGORY_LABELS[group.category]}</ListSubheader>,
+          ...group.items.map((item) => (
+            <MenuItem
+              key={item.type}
+              disabled={item.disabledReason !== undefined}
+              title={item.disabledReason ?? item.description}
+              onClick={() => {
+                setAnchor(null)
+                const ids = store.getState().edit(`Add "${item.label}"`, (g) => addNodes(g, stage.id, [item.type]))
+                store.getState().select(ids)
+              }}
+            >
+              {item.kind === 'trigger' ? (
+                <BoltIcon fontSize="small" sx={{ mr: 1 }} />
+              ) : (
+                <RuleIcon fontSize="small" sx={{ mr: 1 }} />
+              )}
+              {item.label}
+            </MenuItem>
+          )),
+        ])}
+      </Menu>
+    </Box>
+  )
+}
+
+function FlowCard({ data, selected }: NodeProps<Node<FlowNodeData>>) {
+  const { node, kind, badges, problems } = data
+  const trigger = kind === 'trigger'
+  return (
+    <Box
+      data-node-id={node.id}
+      data-kind={kind}
+      aria-label={`${trigger ? 'Trigger' : 'Rule'} ${node.title}`}
+      sx={{
+        width: '100%',
+        height: '100%',
+        px: 1.25,
+        py: 0.75,
+        bgcolor: trigger ? '#fff8e1' : 'background.paper',
+        border: '1px solid',
+        borderColor: selected ? 'primary.main' : problems.errors > 0 ? 'error.main' : 'divider',
+        boxShadow: selected ? '0 0 0 2px rgba(47,93,98,0.35)' : '0 1px 2px rgba(0,0,0,0.08)',
+        // Triggers have a notched, rounded shape; rules square corners: told apart without colour.
+        borderRadius: trigger ? '18px 6px 6px 18px' : 1,
+        display: 'grid',
+        gridTemplateRows: 'auto auto 1fr',
+        overflow: 'hidden',
+        opacity: node.disabled ? 0.55 : 1,
+      }}
+    >
+      <Handle type="target" position={Position.Top} isConnectable={false} style={{ opacity: 0 }} />
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 0.75, minWidth: 0 }}>
+        {trigger ? (
+          <BoltIcon fontSize="small" sx={{ color: '#8a5a00' }} />
+        ) : (
+          <RuleIcon fontSize="small" color="primary" />
+        )}
+        <Typography variant="caption" sx={{ fontWeight: 700, letterSpacing: '0.04em', textTransform: 'uppercase' }}>
+          {trigger ? 'Trigger' : 'Rule'}
+        </Typography>
+        <ProblemMark {...problems} />
+      </Box>
+      <Typography variant="body2" noWrap title={node.title} sx={{ fontWeight: 600 }}>
+        {node.title}
+      </Typography>
+      <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap', alignItems: 'flex-end', overflow: 'hidden' }}>
+        {badges.map((badge) => (
+          <Box
+            key={badge}
+            component="span"
+            sx={{ fontSize: 11, px: 0.75, borderRadius: 1, bgcolor: 'rgba(47,93,98,0.1)', color: 'text.secondary' }}
+          >
+            {badge}
+          </Box>
+        ))}
+      </Box>
+      <Handle type="source" position={Position.Bottom} isConnectable={false} style={{ opacity: 0 }} />
+    </Box>
+  )
+}
+
+const nodeTypes: NodeTypes = { stage: StageColumn, flow: FlowCard }
+
+function Canvas({ findings }: { findings: readonly Finding[] }) {
+  const store = useDesigner()
+  const graph = useStore(store, (s) => s.graph)
+  const selection = useStore(store, (s) => s.selection)
+  const { nodes, edges } = useMemo(() => layout(graph, findings, selection), [graph, findings, selection])
+  // A stage added or removed: the whole pipeline comes into view again.
+  const flow = useReactFlow()
+  const columns = graph.pipeline.stages.length
+  useEffect(() => {
+    if (columns > 0) void flow.fitView({ padding: 0.08, maxZoom: 1, duration: 200 })
+  }, [columns, flow])
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const target = event.target as HTMLElement
+    if (target.closest('input, textarea, [contenteditable="true"]')) return
+    const s = store.getState()
+    const mod = event.ctrlKey || event.metaKey
+    if (mod && event.key.toLowerCase() === 'z' && !event.shiftKey) {
+      event.preventDefault()
+      s.undo()
+    } else if (mod && (event.key.toLowerCase() === 'y' || (event.key.toLowerCase() === 'z' && event.shiftKey))) {
+      event.preventDefault()
+      s.redo()
+    } else if ((event.key === 'Delete' || event.key === 'Backspace') && s.selection.length > 0) {
+      event.preventDefault()
+      const ids = s.selection
+      s.edit(ids.length === 1 ? 'Delete a node' : `Delete ${ids.length} nodes`, (g) => removeNodes(g, ids))
+      s.select([])
+    } else if (event.key === 'Escape') {
+      s.select([])
+    }
+  }
+
+  return (
+    <Box
+      onKeyDown={onKeyDown}
+      tabIndex={0}
+      aria-label="Flow canvas"
+      data-testid="flow-canvas"
+      sx={{
+        height: { xs: 480, md: 600 },
+        border: '1px solid',
+        borderColor: 'divider',
+        borderRadius: 2,
+        bgcolor: '#eef1ef',
+      }}
+    >
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        fitView
+        fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
+        minZoom={0.2}
+        nodesConnectable={false}
+        deleteKeyCode={null}
+        onNodeClick={(event, node) => {
+          if (node.type !== 'flow') return
+          const s = store.getState()
+          const multi = event.ctrlKey || event.metaKey
+          s.select(multi ? [...new Set([...s.selection, node.id])] : [node.id])
+        }}
+        onPaneClick={() => store.getState().select([])}
+        onNodeDragStop={(_, node) => {
+          if (node.type !== 'flow' || (node.data as FlowNodeData).kind !== 'rule') return
+          const data = node.data as FlowNodeData
+          const s = store.getState()
+          const stageIndex = s.graph.pipeline.stages.findIndex((st) => st.id === data.stageId)
+          const absoluteX = node.position.x + stageIndex * (COLUMN_WIDTH + COLUMN_GAP)
+          const target = dropTarget(s.graph, absoluteX, node.position.y)
+          if (!target) return
+          s.edit(`Move "${data.node.title}"`, (g) => moveNode(g, data.node.id, target.stageId, target.index))
+        }}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={24} />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable ariaLabel="Overview of the pipeline" />
+      </ReactFlow>
+    </Box>
+  )
+}
+
+/** The canvas of a designer store. */
+export function FlowCanvas({ store, findings }: { store: DesignerStore; findings: readonly Finding[] }) {
+  return (
+    <StoreContext.Provider value={store}>
+      <ReactFlowProvider>
+        <Canvas findings={findings} />
+      </ReactFlowProvider>
+    </StoreContext.Provider>
+  )
+}

@@ -1,0 +1,236 @@
+/**
+ * The flow designer: pick a pipeline, and its flow's draft opens on the canvas. Add stages, add rules and
+ * triggers with "+", drag rules, undo and redo, see problems as you go (the shared validator, in the page),
+ * save the draft. Loaded on demand: the catalog and the validator are most of its weight.
+ */
+import Alert from '@mui/material/Alert'
+import Box from '@mui/material/Box'
+import Button from '@mui/material/Button'
+import Dialog from '@mui/material/Dialog'
+import DialogActions from '@mui/material/DialogActions'
+import DialogContent from '@mui/material/DialogContent'
+import DialogTitle from '@mui/material/DialogTitle'
+import MenuItem from '@mui/material/MenuItem'
+import Paper from '@mui/material/Paper'
+import Stack from '@mui/material/Stack'
+import TextField from '@mui/material/TextField'
+import Tooltip from '@mui/material/Tooltip'
+import Typography from '@mui/material/Typography'
+import { useEffect, useMemo, useState } from 'react'
+import { useStore } from 'zustand'
+import { addStage } from '../../../shared/designer/commands.js'
+import { createDesignerStore, type DesignerStore } from '../../../shared/designer/store.js'
+import type { Graph } from '../../../shared/graph/graph.js'
+import type { Finding } from '../../../shared/validate/finding.js'
+import { validate } from '../../../shared/validate/validate.js'
+import { ApiError, fetchFlow, fetchPipelines, type PipelineSummary, saveDraft } from '../api.js'
+import { FlowCanvas } from './FlowCanvas.js'
+
+type Loaded = { flowId: string; store: DesignerStore }
+
+/** The shared validator on the draft, a moment after the last change. */
+function useFindings(store: DesignerStore | undefined): Finding[] {
+  const graph = useStore(store ?? EMPTY_STORE, (s) => s.graph)
+  const [findings, setFindings] = useState<Finding[]>([])
+  useEffect(() => {
+    if (!store) return
+    const timer = setTimeout(() => setFindings(validate(graph).findings), 250)
+    return () => clearTimeout(timer)
+  }, [graph, store])
+  return findings
+}
+
+const EMPTY_STORE = createDesignerStore({
+  formatVersion: 1,
+  flow: { id: 'empty', name: '' },
+  elementType: 'deal',
+  pipeline: { id: 'empty', name: '', stages: [] },
+  constants: [],
+  variables: [],
+  fields: [],
+} as unknown as Graph)
+
+function Toolbar({ loaded, findings }: { loaded: Loaded; findings: Finding[] }) {
+  const { store, flowId } = loaded
+  const past = useStore(store, (s) => s.past)
+  const future = useStore(store, (s) => s.future)
+  const dirty = useStore(store, (s) => s.dirty)
+  const [adding, setAdding] = useState(false)
+  const [name, setName] = useState('')
+  const [saving, setSaving] = useState(false)
+  const [message, setMessage] = useState<{ severity: 'success' | 'error'; text: string } | undefined>()
+  const errors = findings.filter((f) => f.severity === 'error').length
+  const warnings = findings.length - errors
+  const undoLabel = past.at(-1)?.label
+  const redoLabel = future[0]?.label
+
+  const save = async () => {
+    setSaving(true)
+    setMessage(undefined)
+    try {
+      await saveDraft(flowId, store.getState().graph)
+      store.getState().saved()
+      setMessage({ severity: 'success', text: 'Draft saved.' })
+    } catch (e) {
+      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'The draft could not be saved.' })
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  return (
+    <>
+      <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', alignItems: 'center', rowGap: 1 }}>
+        <Tooltip title={undoLabel ? `Undo "${undoLabel}" (Ctrl+Z)` : 'Nothing to undo'}>
+          <span>
+            <Button size="small" variant="outlined" disabled={!undoLabel} onClick={() => store.getState().undo()}>
+              Undo
+            </Button>
+          </span>
+        </Tooltip>
+        <Tooltip title={redoLabel ? `Redo "${redoLabel}" (Ctrl+Y)` : 'Nothing to redo'}>
+          <span>
+            <Button size="small" variant="outlined" disabled={!redoLabel} onClick={() => store.getState().redo()}>
+              Redo
+            </Button>
+          </span>
+        </Tooltip>
+        <Button size="small" variant="outlined" onClick={() => setAdding(true)}>
+          Add stage
+        </Button>
+        <Button size="small" variant="contained" disabled={!dirty || saving} onClick={save}>
+          {saving ? 'Saving…' : 'Save draft'}
+        </Button>
+        <Typography variant="body2" color="text.secondary" data-testid="designer-status" sx={{ ml: { sm: 'auto' } }}>
+          {errors > 0
+            ? `${errors} error${errors === 1 ? '' : 's'}`
+            : warnings > 0
+              ? `No errors, ${warnings} warning${warnings === 1 ? '' : 's'}`
+              : 'No problems'}
+          {' · '}
+          {dirty ? 'unsaved changes' : 'all saved'}
+        </Typography>
+      </Stack>
+      {message && (
+        <Alert severity={message.severity} onClose={() => setMessage(undefined)} sx={{ mt: 1 }} role="alert">
+          {message.text}
+        </Alert>
+      )}
+      <Dialog open={adding} onClose={() => setAdding(false)} fullWidth maxWidth="xs">
+        <DialogTitle>Add a stage</DialogTitle>
+        <DialogContent>
+          <TextField
+            autoFocus
+            fullWidth
+            label="Stage name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && name.trim()) {
+                store.getState().edit(`Add stage "${name.trim()}"`, (g) => addStage(g, { name: name.trim() }))
+                setName('')
+                setAdding(false)
+              }
+            }}
+            sx={{ mt: 1 }}
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setAdding(false)}>Cancel</Button>
+          <Button
+            variant="contained"
+            disabled={!name.trim()}
+            onClick={() => {
+              store.getState().edit(`Add stage "${name.trim()}"`, (g) => addStage(g, { name: name.trim() }))
+              setName('')
+              setAdding(false)
+            }}
+          >
+            Add
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  )
+}
+
+export function FlowDesigner() {
+  const [pipelines, setPipelines] = useState<PipelineSummary[] | undefined>()
+  const [problem, setProblem] = useState<string | undefined>()
+  const [chosen, setChosen] = useState<string>('')
+  const [loaded, setLoaded] = useState<Loaded | undefined>()
+  const findings = useFindings(loaded?.store)
+
+  useEffect(() => {
+    fetchPipelines().then(
+      (items) => {
+        setPipelines(items)
+        const first = items.find((p) => p.flows.length > 0)
+        if (first) setChosen(first.id)
+      },
+      (e) => setProblem(e instanceof ApiError ? e.message : 'The pipelines cannot be loaded.'),
+    )
+  }, [])
+
+  const flowId = useMemo(() => pipelines?.find((p) => p.id === chosen)?.flows[0]?.id, [pipelines, chosen])
+  useEffect(() => {
+    if (!flowId) return
+    let cancelled = false
+    fetchFlow(flowId).then(
+      (flow) => {
+        if (!cancelled) setLoaded({ flowId, store: createDesignerStore(flow.draft) })
+      },
+      (e) => setProblem(e instanceof ApiError ? e.message : 'The flow cannot be loaded.'),
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [flowId])
+
+  return (
+    <Paper
+      variant="outlined"
+      component="section"
+      aria-labelledby="flow-designer-title"
+      sx={{ p: { xs: 2, sm: 3 }, mb: 3 }}
+    >
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'center' }, mb: 2 }}>
+        <Typography variant="h2" id="flow-designer-title">
+          Flow
+        </Typography>
+        {pipelines && pipelines.length > 0 && (
+          <TextField
+            select
+            size="small"
+            label="Pipeline"
+            value={chosen}
+            onChange={(e) => setChosen(e.target.value)}
+            sx={{ minWidth: 240 }}
+          >
+            {pipelines.map((p) => (
+              <MenuItem key={p.id} value={p.id} disabled={p.flows.length === 0}>
+                {p.name}
+              </MenuItem>
+            ))}
+          </TextField>
+        )}
+      </Stack>
+      {problem ? (
+        <Alert severity="info" role="status">
+          {problem}
+        </Alert>
+      ) : pipelines && pipelines.length === 0 ? (
+        <Alert severity="info" role="status">
+          No pipelines yet: start the server with the demo (npm start) or create one through the API.
+        </Alert>
+      ) : loaded ? (
+        <Box sx={{ display: 'grid', gap: 1.5 }}>
+          <Toolbar loaded={loaded} findings={findings} />
+          <FlowCanvas store={loaded.store} findings={findings} />
+        </Box>
+      ) : (
+        <Typography color="text.secondary">Loading the flow…</Typography>
+      )}
+    </Paper>
+  )
+}

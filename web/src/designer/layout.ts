@@ -1,0 +1,152 @@
+/**
+ * The canvas as React Flow sees it, worked out from the graph: one column per stage (in order), its triggers
+ * on top, then its rules in order; "after previous" drawn as a connector from the rule before. Badges say
+ * what a person checks at a glance: the delay, the condition, "waits for the PDF", "parallel", findings.
+ */
+import type { Edge, Node } from '@xyflow/react'
+import type { FlowNode, Graph, Stage } from '../../../shared/graph/graph.js'
+import type { Finding } from '../../../shared/validate/finding.js'
+
+export const COLUMN_WIDTH = 264
+export const COLUMN_GAP = 28
+export const HEADER_HEIGHT = 64
+export const ROW_HEIGHT = 96
+export const NODE_WIDTH = 240
+export const NODE_HEIGHT = 80
+const PADDING = 12
+
+export interface Problems {
+  errors: number
+  warnings: number
+  first?: string
+}
+
+export interface StageData extends Record<string, unknown> {
+  stage: Stage
+  index: number
+  problems: Problems
+}
+
+export interface FlowNodeData extends Record<string, unknown> {
+  node: FlowNode
+  kind: 'rule' | 'trigger'
+  stageId: string
+  badges: string[]
+  problems: Problems
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** "after 1 day", "after 2 working hours" … the delay of a rule in words. */
+function timeBadge(node: FlowNode): string | undefined {
+  if (!('time' in node)) return undefined
+  const time = node.time as { mode: string; delay?: { amount: number; unit: string } }
+  if (time.mode === 'delay' && time.delay) {
+    const unit =
+      { minutes: 'minute', hours: 'hour', days: 'day', workDays: 'working day' }[time.delay.unit] ?? time.delay.unit
+    return `after ${plural(time.delay.amount, unit)}`
+  }
+  if (time.mode === 'relative') return 'relative to a date'
+  if (time.mode === 'at') return 'at a set time'
+  return undefined
+}
+
+export function badgesOf(node: FlowNode): string[] {
+  const badges: string[] = []
+  const time = timeBadge(node)
+  if (time) badges.push(time)
+  if ('execution' in node && node.execution === 'parallel') badges.push('parallel')
+  if (node.condition) badges.push('if …')
+  if (node.type === 'createDocument' && (node.settings as { waitForPdf?: boolean }).waitForPdf)
+    badges.push('waits for PDF')
+  if (node.disabled) badges.push('off')
+  return badges
+}
+
+/** The findings of each node and stage, by id, from their JSON paths. */
+export function problemsById(graph: Graph, findings: readonly Finding[]): Map<string, Problems> {
+  const out = new Map<string, Problems>()
+  for (const f of findings) {
+    const m = /^\/pipeline\/stages\/(\d+)(?:\/(rules|triggers)\/(\d+))?/.exec(f.path)
+    if (!m) continue
+    const stage = graph.pipeline.stages[Number(m[1])]
+    if (!stage) continue
+    const node = m[2] ? (stage[m[2] as 'rules' | 'triggers'] as FlowNode[])[Number(m[3])] : undefined
+    const id = node ? node.id : `stage:${stage.id}`
+    const p = out.get(id) ?? { errors: 0, warnings: 0 }
+    if (f.severity === 'error') p.errors++
+    else p.warnings++
+    p.first ??= f.message
+    out.set(id, p)
+  }
+  return out
+}
+
+const NONE: Problems = { errors: 0, warnings: 0 }
+
+export function layout(
+  graph: Graph,
+  findings: readonly Finding[],
+  selection: readonly string[],
+): { nodes: Node[]; edges: Edge[] } {
+  const problems = problemsById(graph, findings)
+  const nodes: Node[] = []
+  const edges: Edge[] = []
+  graph.pipeline.stages.forEach((stage, index) => {
+    const rows = stage.triggers.length + stage.rules.length
+    const stageId = `stage:${stage.id}`
+    nodes.push({
+      id: stageId,
+      type: 'stage',
+      position: { x: index * (COLUMN_WIDTH + COLUMN_GAP), y: 0 },
+      data: { stage, index, problems: problems.get(stageId) ?? NONE } satisfies StageData,
+      style: { width: COLUMN_WIDTH, height: HEADER_HEIGHT + Math.max(1, rows) * ROW_HEIGHT + PADDING },
+      draggable: false,
+      selectable: false,
+    })
+    const put = (node: FlowNode, row: number, kind: 'rule' | 'trigger') => {
+      nodes.push({
+        id: node.id,
+        type: 'flow',
+        parentId: stageId,
+        extent: 'parent',
+        position: { x: PADDING, y: HEADER_HEIGHT + row * ROW_HEIGHT },
+        data: {
+          node,
+          kind,
+          stageId: stage.id,
+          badges: badgesOf(node),
+          problems: problems.get(node.id) ?? NONE,
+        } satisfies FlowNodeData,
+        selected: selection.includes(node.id),
+        style: { width: NODE_WIDTH, height: NODE_HEIGHT },
+      })
+    }
+    stage.triggers.forEach((t, i) => {
+      put(t, i, 'trigger')
+    })
+    stage.rules.forEach((r, i) => {
+      put(r, stage.triggers.length + i, 'rule')
+      const before = stage.rules[i - 1]
+      if (before && r.execution === 'afterPrevious') {
+        edges.push({
+          id: `${before.id}->${r.id}`,
+          source: before.id,
+          target: r.id,
+          type: 'straight',
+          selectable: false,
+        })
+      }
+    })
+  })
+  return { nodes, edges }
+}
+
+/** Where a node dropped at (x, y) of the canvas lands: which stage, and which place among its rules. */
+export function dropTarget(graph: Graph, x: number, y: number): { stageId: string; index: number } | undefined {
+  const column = Math.floor((x + COLUMN_WIDTH / 2) / (COLUMN_WIDTH + COLUMN_GAP))
+  const stage = graph.pipeline.stages[Math.max(0, Math.min(column, graph.pipeline.stages.length - 1))]
+  if (!stage) return undefined
+  const row = Math.round((y - HEADER_HEIGHT) / ROW_HEIGHT) - stage.triggers.length
+  return { stageId: stage.id, index: Math.max(0, Math.min(row, stage.rules.length)) }
+}
