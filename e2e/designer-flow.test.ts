@@ -122,6 +122,27 @@ describe('the flow designer', () => {
     await page.waitForTimeout(300) // the view glides to the new column
     await page.screenshot({ path: shot('desktop-designer-errors') })
 
+    // Its settings, generated from the catalog: typing the subject and the body clears the errors; typing in
+    // one field is one undo step.
+    const status = () => page.getByTestId('designer-status').innerText()
+    const panel = page.getByTestId('settings-panel')
+    await visible(panel.getByRole('heading', { name: 'Send email to client' }))
+    await panel.getByLabel('Subject').fill('Your invoice')
+    await panel.getByLabel('Body', { exact: true }).fill('Please find it attached.')
+    await expect.poll(status, { timeout: 5_000 }).not.toMatch(/errors?/)
+    await page.waitForTimeout(300) // the labels' colour fades back from red
+    await page.screenshot({ path: shot('desktop-designer-settings') })
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await expect.poll(status, { timeout: 5_000 }).toMatch(/1 error/)
+    expect(await panel.getByLabel('Body', { exact: true }).inputValue()).toBe('')
+    await page.getByRole('button', { name: 'Redo' }).click()
+    await expect.poll(status, { timeout: 5_000 }).not.toMatch(/errors?/)
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await expect.poll(status, { timeout: 5_000 }).toMatch(/\d+ errors?/)
+    // The problems list names them; choosing one selects the node.
+    await visible(page.getByRole('region', { name: 'Problems' }))
+
     // Selected and deleted with the keyboard: the errors go with it.
     await email.click()
     await page.keyboard.press('Delete')

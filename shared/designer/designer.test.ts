@@ -148,6 +148,22 @@ describe('the designer history', () => {
     expect(store.getState().past.at(-1)?.label).toBe('Recolour')
   })
 
+  it('makes the keystrokes of one field one step, and another field another', () => {
+    const store = createDesignerStore(invoice())
+    const start = store.getState().graph
+    for (const title of ['S', 'Se', 'Sen', 'Send']) {
+      store.getState().edit('Title', (g) => setNodeValue(g, 'send-invoice', ['title'], title), 'send-invoice/title')
+    }
+    store
+      .getState()
+      .edit('Order', (g) => setNodeValue(g, 'send-invoice', ['execution'], 'parallel'), 'send-invoice/execution')
+    expect(store.getState().past.map((s) => s.label)).toEqual(['Title', 'Order'])
+    store.getState().undo()
+    expect(findNode(store.getState().graph, 'send-invoice')?.node.title).toBe('Send')
+    store.getState().undo()
+    expect(store.getState().graph).toEqual(start)
+  })
+
   it('makes a whole drag one step, however many moves it made', () => {
     const store = createDesignerStore(invoice())
     const start = store.getState().graph

@@ -14,6 +14,8 @@ enablePatches()
 export interface HistoryStep {
   /** What the step did, as the undo button says it: "Add 2 rules", "Move stage". */
   label: string
+  /** Edits with the same key in a row (typing in one field) make one step. */
+  merge?: string
   patches: Patch[]
   inverse: Patch[]
 }
@@ -28,8 +30,11 @@ export interface DesignerState {
   open: HistoryStep | undefined
   /** Edits since the draft was last saved. */
   dirty: boolean
-  /** Runs `recipe` on the draft as one step (or as part of the open one); returns what the recipe returned. */
-  edit<T>(label: string, recipe: (draft: Graph) => T): T
+  /**
+   * Runs `recipe` on the draft as one step (or as part of the open one); returns what the recipe returned.
+   * With `merge`, an edit right after another with the same key joins its step (each keystroke in a field).
+   */
+  edit<T>(label: string, recipe: (draft: Graph) => T, merge?: string): T
   begin(label: string): void
   end(): void
   undo(): void
@@ -54,7 +59,7 @@ export function createDesignerStore(initial: Graph): DesignerStore {
     open: undefined,
     dirty: false,
 
-    edit<T>(label: string, recipe: (draft: Graph) => T): T {
+    edit<T>(label: string, recipe: (draft: Graph) => T, merge?: string): T {
       let result: T | undefined
       const [graph, patches, inverse] = produceWithPatches(get().graph, (draft) => {
         result = recipe(draft as Graph)
@@ -68,8 +73,13 @@ export function createDesignerStore(initial: Graph): DesignerStore {
           open: { label: open.label, patches: [...open.patches, ...patches], inverse: [...inverse, ...open.inverse] },
           dirty: true,
         })
+      } else if (merge !== undefined && past.at(-1)?.merge === merge && get().future.length === 0) {
+        const last = past.at(-1) as HistoryStep
+        const joined = { label, merge, patches: [...last.patches, ...patches], inverse: [...inverse, ...last.inverse] }
+        set({ graph, past: [...past.slice(0, -1), joined], dirty: true })
       } else {
-        set({ graph, past: [...past, { label, patches, inverse }].slice(-HISTORY_LIMIT), future: [], dirty: true })
+        const step: HistoryStep = { label, patches, inverse, ...(merge !== undefined ? { merge } : {}) }
+        set({ graph, past: [...past, step].slice(-HISTORY_LIMIT), future: [], dirty: true })
       }
       return result as T
     },

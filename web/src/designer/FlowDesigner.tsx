@@ -25,6 +25,7 @@ import type { Finding } from '../../../shared/validate/finding.js'
 import { validate } from '../../../shared/validate/validate.js'
 import { ApiError, fetchFlow, fetchPipelines, type PipelineSummary, saveDraft } from '../api.js'
 import { FlowCanvas } from './FlowCanvas.js'
+import { SettingsPanel } from './SettingsPanel.js'
 
 type Loaded = { flowId: string; store: DesignerStore }
 
@@ -154,6 +155,48 @@ function Toolbar({ loaded, findings }: { loaded: Loaded; findings: Finding[] }) 
   )
 }
 
+/** Every finding, in words, with where it is; choosing one selects its node. */
+function Problems({ store, findings }: { store: DesignerStore; findings: Finding[] }) {
+  const graph = useStore(store, (s) => s.graph)
+  if (findings.length === 0) return null
+  const byId = problemsTargets(graph)
+  return (
+    <Box component="section" aria-label="Problems">
+      <Typography variant="h3" component="h3" sx={{ mb: 0.5 }}>
+        Problems
+      </Typography>
+      <Box component="ul" sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 0.5 }}>
+        {findings.slice(0, 50).map((f) => {
+          const target = byId(f.path)
+          return (
+            <li key={`${f.code}${f.path}${f.message}`} data-code={f.code}>
+              <Button
+                size="small"
+                color={f.severity === 'error' ? 'error' : 'warning'}
+                disabled={!target}
+                onClick={() => target && store.getState().select([target])}
+                sx={{ textAlign: 'left', justifyContent: 'flex-start', width: '100%' }}
+              >
+                {f.message}
+                {f.hint ? ` ${f.hint}` : ''}
+              </Button>
+            </li>
+          )
+        })}
+      </Box>
+    </Box>
+  )
+}
+
+/** The node a finding's path is in, if it is in one. */
+function problemsTargets(graph: Graph) {
+  return (path: string) => {
+    const m = /^\/pipeline\/stages\/(\d+)\/(rules|triggers)\/(\d+)/.exec(path)
+    if (!m) return undefined
+    return graph.pipeline.stages[Number(m[1])]?.[m[2] as 'rules' | 'triggers'][Number(m[3])]?.id
+  }
+}
+
 export function FlowDesigner() {
   const [pipelines, setPipelines] = useState<PipelineSummary[] | undefined>()
   const [problem, setProblem] = useState<string | undefined>()
@@ -226,7 +269,18 @@ export function FlowDesigner() {
       ) : loaded ? (
         <Box sx={{ display: 'grid', gap: 1.5 }}>
           <Toolbar loaded={loaded} findings={findings} />
-          <FlowCanvas store={loaded.store} findings={findings} />
+          <Box
+            sx={{
+              display: 'grid',
+              gap: 1.5,
+              gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 1fr) 360px' },
+              alignItems: 'start',
+            }}
+          >
+            <FlowCanvas store={loaded.store} findings={findings} />
+            <SettingsPanel store={loaded.store} findings={findings} />
+          </Box>
+          <Problems store={loaded.store} findings={findings} />
         </Box>
       ) : (
         <Typography color="text.secondary">Loading the flow…</Typography>
