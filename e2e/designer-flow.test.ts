@@ -141,7 +141,11 @@ describe('the flow designer', () => {
     await page.getByRole('button', { name: 'Undo' }).click()
     await expect.poll(status, { timeout: 5_000 }).toMatch(/\d+ errors?/)
     // The problems list names them; choosing one selects the node.
-    await visible(page.getByRole('region', { name: 'Problems' }))
+    const problemsList = await visible(page.getByRole('region', { name: 'Problems' }))
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } })
+    await visible(page.getByText('Select a rule or trigger to see its settings.'))
+    await problemsList.getByRole('button').first().click()
+    await visible(panel.getByRole('heading', { name: 'Send email to client' }))
 
     // Selected and deleted with the keyboard: the errors go with it.
     await email.click()
@@ -165,6 +169,7 @@ describe('the flow designer', () => {
     await chooseInvoiceFlow(page)
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width)
     await page.getByTestId('flow-canvas').scrollIntoViewIfNeeded()
+    await page.getByRole('listbox').waitFor({ state: 'detached' })
     await page.screenshot({ path: shot('phone-designer-flow') })
     expect(problems).toEqual([])
   })

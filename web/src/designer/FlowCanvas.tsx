@@ -12,6 +12,7 @@ import Menu from '@mui/material/Menu'
 import MenuItem from '@mui/material/MenuItem'
 import Tooltip from '@mui/material/Tooltip'
 import Typography from '@mui/material/Typography'
+import useMediaQuery from '@mui/material/useMediaQuery'
 import {
   Background,
   Controls,
@@ -211,6 +212,8 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
   const graph = useStore(store, (s) => s.graph)
   const selection = useStore(store, (s) => s.selection)
   const { nodes, edges } = useMemo(() => layout(graph, findings, selection), [graph, findings, selection])
+  // The overview map only where there is room for it.
+  const wide = useMediaQuery('(min-width: 900px)')
   // A stage added or removed: the whole pipeline comes into view again.
   const flow = useReactFlow()
   const columns = graph.pipeline.stages.length
@@ -283,7 +286,7 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
       >
         <Background gap={24} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable ariaLabel="Overview of the pipeline" />
+        {wide && <MiniMap pannable zoomable ariaLabel="Overview of the pipeline" />}
       </ReactFlow>
     </Box>
   )
