@@ -76,7 +76,9 @@ async function open(viewport: { width: number; height: number }): Promise<Page> 
 async function chooseInvoiceFlow(page: Page) {
   await (await visible(page.getByRole('combobox', { name: 'Pipeline', exact: true }))).click()
   await page.getByRole('option', { name: 'Invoice signing' }).click()
+  await page.getByRole('listbox').waitFor({ state: 'detached' })
   await visible(page.getByRole('group', { name: 'Stage Invoice' }))
+  await page.waitForTimeout(400) // the view fits the pipeline
 }
 
 const stages = (page: Page) => page.locator('[role="group"][aria-label^="Stage "]')
@@ -108,6 +110,21 @@ describe('the flow designer', () => {
     await page.getByRole('group', { name: 'Stage Sent' }).waitFor({ state: 'detached' })
     await page.keyboard.press('Control+y')
     await visible(page.getByRole('group', { name: 'Stage Sent' }))
+    // Where it belongs: after "Invoice", two places to the left, from its column's menu.
+    for (let i = 0; i < 2; i++) {
+      await page.getByRole('button', { name: 'Stage Sent: more' }).click()
+      await page.getByRole('menuitem', { name: 'Move left' }).click()
+    }
+    const order = () => stages(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))
+    expect(await order()).toEqual(['Stage New', 'Stage Invoice', 'Stage Sent', 'Stage Signed', 'Stage Lost'])
+    // A stage renamed and deleted, each one undo step.
+    await page.getByRole('button', { name: 'Stage Lost: more' }).click()
+    await page.getByRole('menuitem', { name: 'Delete…' }).click()
+    await visible(page.getByText('It has no rules or triggers.'))
+    await page.getByRole('button', { name: 'Delete', exact: true }).click()
+    await page.getByRole('group', { name: 'Stage Lost' }).waitFor({ state: 'detached' })
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await visible(page.getByRole('group', { name: 'Stage Lost' }))
 
     // "+" on the new column: a trigger, then a rule whose empty settings are errors, shown where they are.
     await page.getByRole('button', { name: 'Add to Sent' }).click()
@@ -157,6 +174,7 @@ describe('the flow designer', () => {
     await page.getByRole('button', { name: 'Save draft' }).click()
     await visible(page.getByRole('alert').filter({ hasText: 'Draft saved.' }))
     const flow = (await (await fetch(`${server.url}/api/flows/invoice-signing`)).json()) as { draft: Graph }
+    expect(flow.draft.pipeline.stages.map((s) => s.name)).toEqual(['New', 'Invoice', 'Sent', 'Signed', 'Lost'])
     const sent = flow.draft.pipeline.stages.find((s) => s.name === 'Sent')
     expect(sent?.triggers.map((t) => t.type)).toEqual(['signedByCompany'])
     expect(sent?.rules).toEqual([])

@@ -35,6 +35,7 @@ import type { DesignerStore } from '../../../shared/designer/store.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { BoltIcon, RuleIcon } from '../icons.js'
 import { COLUMN_GAP, COLUMN_WIDTH, dropTarget, type FlowNodeData, layout, type StageData } from './layout.js'
+import { StageMenu } from './StageMenu.js'
 
 const StoreContext = createContext<DesignerStore | undefined>(undefined)
 
@@ -115,6 +116,7 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
             +
           </IconButton>
         </Tooltip>
+        <StageMenu store={store} stage={stage} index={data.index} />
       </Box>
       <Menu
         anchorEl={anchor}
@@ -218,7 +220,11 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
   const flow = useReactFlow()
   const columns = graph.pipeline.stages.length
   useEffect(() => {
-    if (columns > 0) void flow.fitView({ padding: 0.08, maxZoom: 1, duration: 200 })
+    // After the new column has been measured.
+    const timer = setTimeout(() => {
+      if (columns > 0) void flow.fitView({ padding: 0.08, maxZoom: 1, duration: 200 })
+    }, 60)
+    return () => clearTimeout(timer)
   }, [columns, flow])
 
   const onKeyDown = (event: KeyboardEvent) => {

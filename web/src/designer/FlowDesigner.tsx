@@ -277,7 +277,7 @@ export function FlowDesigner() {
               alignItems: 'start',
             }}
           >
-            <FlowCanvas store={loaded.store} findings={findings} />
+            <FlowCanvas key={loaded.flowId} store={loaded.store} findings={findings} />
             <SettingsPanel store={loaded.store} findings={findings} />
           </Box>
           <Problems store={loaded.store} findings={findings} />
