@@ -170,6 +170,22 @@ describe('the flow designer', () => {
     await email.waitFor({ state: 'detached' })
     await expect.poll(() => page.getByTestId('designer-status').innerText(), { timeout: 5_000 }).not.toMatch(/errors?/)
 
+    // A catalog item dragged onto a column lands there.
+    // (HTML drag and drop, as the browser fires it: dragstart on the item, dragover and drop on the column.)
+    const task = page.locator('li[data-type="createTask"]')
+    const column = page.getByRole('group', { name: 'Stage New' })
+    await column.scrollIntoViewIfNeeded()
+    const box = (await column.boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 }
+    const point = { clientX: box.x + box.width / 2, clientY: box.y + box.height * 0.6 }
+    const dataTransfer = await page.evaluateHandle(() => new DataTransfer())
+    await task.dispatchEvent('dragstart', { dataTransfer })
+    await column.dispatchEvent('dragover', { dataTransfer, ...point })
+    await column.dispatchEvent('drop', { dataTransfer, ...point })
+    const added = await visible(page.locator('[data-kind="rule"][aria-label="Rule Create task"]'))
+    expect(await added.evaluate((el) => el.closest('.react-flow__node')?.getAttribute('data-id'))).toBe('createTask')
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await added.waitFor({ state: 'detached' })
+
     // Saved: the server holds the draft with the new stage and its trigger.
     await page.getByRole('button', { name: 'Save draft' }).click()
     await visible(page.getByRole('alert').filter({ hasText: 'Draft saved.' }))

@@ -8,12 +8,15 @@ import Paper from '@mui/material/Paper'
 import Stack from '@mui/material/Stack'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
-import { useEffect, useId, useState } from 'react'
+import { type DragEvent, useEffect, useId, useState } from 'react'
 // From the module itself, not the index: the index would pull the whole catalog and its schemas into the page.
 import { CATEGORY_LABELS } from '../../shared/catalog/define.js'
 import type { ElementType, PaletteItem } from '../../shared/index.js'
 import { ApiError, fetchCatalog, type PaletteGroup } from './api.js'
 import { BlockIcon, BoltIcon, RuleIcon } from './icons.js'
+
+/** What a catalog item carries when dragged onto the flow canvas: its type. */
+export const NODE_TYPE_MIME = 'application/x-signflow-node-type'
 
 export const PIPELINE_TYPES: ReadonlyArray<{ value: ElementType; label: string }> = [
   { value: 'deal', label: 'Deal' },
@@ -136,7 +139,14 @@ function CatalogItem({ item }: { item: PaletteItem }) {
       component="li"
       aria-disabled={disabled || undefined}
       data-type={item.type}
+      // Dragged onto a column of the flow canvas, it is added there.
+      draggable={!disabled}
+      onDragStart={(event: DragEvent<HTMLLIElement>) => {
+        event.dataTransfer.setData(NODE_TYPE_MIME, item.type)
+        event.dataTransfer.effectAllowed = 'copy'
+      }}
       sx={{
+        cursor: disabled ? 'default' : 'grab',
         border: 1,
         borderColor: 'divider',
         borderRadius: 2,

@@ -19,13 +19,14 @@ export function Designer({ withFlow = true }: { withFlow?: boolean }) {
           What works today:
           <Box component="ul" sx={{ my: 0.5, pl: 2.5 }}>
             <li>
-              open a pipeline's flow: add stages, add rules and triggers with "+", drag rules, change their settings,
-              see the problems as you go, undo and redo, save the draft;
+              open a pipeline's flow: add and arrange stages, add rules and triggers with "+" or by dragging them from
+              the catalog onto a column, drag rules, change their settings, see the problems as you go, undo and redo,
+              save the draft;
             </li>
             <li>browse the catalog of rules and triggers available for each pipeline type;</li>
             <li>check a rule graph (a JSON file) and see exactly what is wrong and where.</li>
           </Box>
-          The palette's drag and drop, the "…" picker for values, conditions, publishing and versions come next.
+          The "…" picker for values, conditions, copy and paste, publishing and versions come next.
         </Typography>
       </Alert>
       {withFlow && (

@@ -26,13 +26,14 @@ import {
   ReactFlowProvider,
   useReactFlow,
 } from '@xyflow/react'
-import { createContext, type KeyboardEvent, useContext, useEffect, useMemo, useState } from 'react'
+import { createContext, type DragEvent, type KeyboardEvent, useContext, useEffect, useMemo, useState } from 'react'
 import { useStore } from 'zustand'
 import { CATEGORY_LABELS } from '../../../shared/catalog/define.js'
-import { paletteFor } from '../../../shared/catalog/index.js'
+import { getCatalogEntry, paletteFor } from '../../../shared/catalog/index.js'
 import { addNodes, moveNode, removeNodes } from '../../../shared/designer/commands.js'
 import type { DesignerStore } from '../../../shared/designer/store.js'
 import type { Finding } from '../../../shared/validate/finding.js'
+import { NODE_TYPE_MIME } from '../Catalog.js'
 import { BoltIcon, RuleIcon } from '../icons.js'
 import { COLUMN_GAP, COLUMN_WIDTH, dropTarget, type FlowNodeData, layout, type StageData } from './layout.js'
 import { StageMenu } from './StageMenu.js'
@@ -248,9 +249,32 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
     }
   }
 
+  // A catalog item dropped on a column: added there, at the place it was dropped among the rules.
+  const onDragOver = (event: DragEvent) => {
+    if (event.dataTransfer.types.includes(NODE_TYPE_MIME)) {
+      event.preventDefault()
+      event.dataTransfer.dropEffect = 'copy'
+    }
+  }
+  const onDrop = (event: DragEvent) => {
+    const type = event.dataTransfer.getData(NODE_TYPE_MIME)
+    if (!type) return
+    event.preventDefault()
+    const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY })
+    const s = store.getState()
+    const target = dropTarget(s.graph, at.x - COLUMN_WIDTH / 2, at.y)
+    if (!target) return
+    const entry = getCatalogEntry(type)
+    if (!entry) return
+    const ids = s.edit(`Add "${entry.label}"`, (g) => addNodes(g, target.stageId, [type], target.index))
+    s.select(ids)
+  }
+
   return (
     <Box
       onKeyDown={onKeyDown}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
       tabIndex={0}
       aria-label="Flow canvas"
       data-testid="flow-canvas"
