@@ -62,7 +62,11 @@ afterAll(async () => {
 })
 
 async function open(viewport: { width: number; height: number }): Promise<Page> {
-  context = await browser.newContext({ viewport, deviceScaleFactor: 1 })
+  context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: 1,
+    permissions: ['clipboard-read', 'clipboard-write'],
+  })
   const page = await context.newPage()
   problems.length = 0
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
@@ -169,6 +173,20 @@ describe('the flow designer', () => {
     await page.keyboard.press('Delete')
     await email.waitFor({ state: 'detached' })
     await expect.poll(() => page.getByTestId('designer-status').innerText(), { timeout: 5_000 }).not.toMatch(/errors?/)
+
+    // Copy and paste (through the system clipboard), duplicate with D; each one undo step.
+    const invoiceRules = page.locator('[data-kind="rule"][aria-label="Rule Send the invoice for signing"]')
+    await invoiceRules.first().click()
+    await page.keyboard.press('Control+c')
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('Control+v')
+    await expect.poll(() => invoiceRules.count(), { timeout: 5_000 }).toBe(2)
+    await page.keyboard.press('d')
+    await expect.poll(() => invoiceRules.count(), { timeout: 5_000 }).toBe(3)
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('"kind":"signflow-nodes"')
+    await page.keyboard.press('Control+z')
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => invoiceRules.count(), { timeout: 5_000 }).toBe(1)
 
     // A catalog item dragged onto a column lands there.
     // (HTML drag and drop, as the browser fires it: dragstart on the item, dragover and drop on the column.)

@@ -26,11 +26,29 @@ import {
   ReactFlowProvider,
   useReactFlow,
 } from '@xyflow/react'
-import { createContext, type DragEvent, type KeyboardEvent, useContext, useEffect, useMemo, useState } from 'react'
+import {
+  createContext,
+  type DragEvent,
+  type KeyboardEvent,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react'
 import { useStore } from 'zustand'
 import { CATEGORY_LABELS } from '../../../shared/catalog/define.js'
 import { getCatalogEntry, paletteFor } from '../../../shared/catalog/index.js'
-import { addNodes, moveNode, removeNodes } from '../../../shared/designer/commands.js'
+import {
+  addNodes,
+  copyNodes,
+  duplicateNodes,
+  findNode,
+  moveNode,
+  pasteNodes,
+  readClipboard,
+  removeNodes,
+} from '../../../shared/designer/commands.js'
 import type { DesignerStore } from '../../../shared/designer/store.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { NODE_TYPE_MIME } from '../Catalog.js'
@@ -39,6 +57,23 @@ import { COLUMN_GAP, COLUMN_WIDTH, dropTarget, type FlowNodeData, layout, type S
 import { StageMenu } from './StageMenu.js'
 
 const StoreContext = createContext<DesignerStore | undefined>(undefined)
+
+/** What was copied last in this tab: the clipboard when the page may not read the system's (not https). */
+let copied = ''
+
+function copyToClipboard(text: string) {
+  copied = text
+  // Other tabs get it through the system clipboard when the browser allows it.
+  void navigator.clipboard?.writeText(text).catch(() => {})
+}
+
+async function pasteFromClipboard(): Promise<string> {
+  try {
+    return (await navigator.clipboard?.readText()) || copied
+  } catch {
+    return copied
+  }
+}
 
 function useDesigner(): DesignerStore {
   const store = useContext(StoreContext)
@@ -215,6 +250,7 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
   const graph = useStore(store, (s) => s.graph)
   const selection = useStore(store, (s) => s.selection)
   const { nodes, edges } = useMemo(() => layout(graph, findings, selection), [graph, findings, selection])
+  const frame = useRef<HTMLDivElement>(null)
   // The overview map only where there is room for it.
   const wide = useMediaQuery('(min-width: 900px)')
   // A stage added or removed: the whole pipeline comes into view again.
@@ -244,8 +280,35 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
       const ids = s.selection
       s.edit(ids.length === 1 ? 'Delete a node' : `Delete ${ids.length} nodes`, (g) => removeNodes(g, ids))
       s.select([])
+      // The node that had the focus is gone: the canvas keeps it, so the keys go on working.
+      frame.current?.focus()
     } else if (event.key === 'Escape') {
       s.select([])
+      frame.current?.focus()
+    } else if (mod && event.key.toLowerCase() === 'c' && s.selection.length > 0) {
+      event.preventDefault()
+      copyToClipboard(copyNodes(s.graph, s.selection))
+    } else if (mod && event.key.toLowerCase() === 'v') {
+      event.preventDefault()
+      void pasteFromClipboard().then((text) => {
+        const nodes = text ? readClipboard(text) : undefined
+        if (!nodes || nodes.length === 0) return
+        const now = store.getState()
+        // Into the stage of the selected node, after it; else into the first stage.
+        const place = now.selection[0] ? findNode(now.graph, now.selection[0]) : undefined
+        const stageId = place?.stage.id ?? now.graph.pipeline.stages[0]?.id
+        if (!stageId) return
+        const ids = now.edit(`Paste ${nodes.length === 1 ? 'a node' : `${nodes.length} nodes`}`, (g) =>
+          pasteNodes(g, stageId, nodes, place?.list === 'rules' ? place.node.id : undefined),
+        )
+        now.select(ids)
+      })
+    } else if (!mod && event.key.toLowerCase() === 'd' && s.selection.length > 0) {
+      event.preventDefault()
+      const ids = s.edit(s.selection.length === 1 ? 'Duplicate a node' : `Duplicate ${s.selection.length} nodes`, (g) =>
+        duplicateNodes(g, s.selection),
+      )
+      s.select(ids)
     }
   }
 
@@ -272,6 +335,7 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
 
   return (
     <Box
+      ref={frame}
       onKeyDown={onKeyDown}
       onDragOver={onDragOver}
       onDrop={onDrop}
