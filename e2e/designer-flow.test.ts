@@ -4,14 +4,16 @@
  * sees the empty email counted as errors on the node and in the status, deletes it with the Delete key, and
  * saves the draft, which the server then holds. Screenshots go to e2e/screenshots/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_STATIC_DIR, type RunningServer, startServer } from '../server/http/serve.js'
 import { type RuntimeProcess, startRuntime } from '../server/runtime/process.js'
 import type { Graph } from '../shared/graph/graph.js'
+import { importGraph } from '../shared/graph/io.js'
 import { launchBrowser } from './support/browser.js'
 
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
@@ -213,6 +215,25 @@ describe('the flow designer', () => {
     expect(sent?.triggers.map((t) => t.type)).toEqual(['signedByCompany'])
     expect(sent?.rules).toEqual([])
     expect(await page.getByTestId('designer-status').innerText()).toMatch(/all saved/)
+
+    // Exported as a file that validates; published as the next version; a file imported in its place, undone.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export' }).click(),
+    ])
+    expect(download.suggestedFilename()).toBe('invoice-signing.json')
+    const exported = importGraph(readFileSync((await download.path()) as string, 'utf8'))
+    expect(exported.valid).toBe(true)
+    expect(exported.graph?.pipeline.stages.map((s) => s.name)).toEqual(['New', 'Invoice', 'Sent', 'Signed', 'Lost'])
+    await page.getByRole('button', { name: 'Publish' }).click()
+    await visible(page.getByRole('alert').filter({ hasText: 'Published as version 2' }))
+    await page
+      .getByTestId('import-file')
+      .setInputFiles(fileURLToPath(new URL('../shared/fixtures/invoice-signing.json', import.meta.url)))
+    await visible(page.getByRole('alert').filter({ hasText: 'invoice-signing.json imported' }))
+    await expect.poll(() => stages(page).count(), { timeout: 5_000 }).toBe(4)
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await expect.poll(() => stages(page).count(), { timeout: 5_000 }).toBe(5)
     expect(problems).toEqual([])
   }, 60_000)
 

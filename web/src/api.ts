@@ -201,3 +201,12 @@ export function saveDraft(id: string, graph: Graph): Promise<{ updatedAt: string
     body: JSON.stringify(graph),
   })
 }
+
+/** Publishes a graph as the flow's next version (refused with 422 and the first error's path). */
+export function publishGraph(id: string, graph: Graph): Promise<{ number: number; id: string }> {
+  return call(`/api/flows/${encodeURIComponent(id)}/versions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ graph }),
+  })
+}

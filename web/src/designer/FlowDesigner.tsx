@@ -21,9 +21,10 @@ import { useStore } from 'zustand'
 import { addStage } from '../../../shared/designer/commands.js'
 import { createDesignerStore, type DesignerStore } from '../../../shared/designer/store.js'
 import type { Graph } from '../../../shared/graph/graph.js'
+import { exportGraph, importGraph, withSchemaHint } from '../../../shared/graph/io.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { validate } from '../../../shared/validate/validate.js'
-import { ApiError, fetchFlow, fetchPipelines, type PipelineSummary, saveDraft } from '../api.js'
+import { ApiError, fetchFlow, fetchPipelines, type PipelineSummary, publishGraph, saveDraft } from '../api.js'
 import { FlowCanvas } from './FlowCanvas.js'
 import { SettingsPanel } from './SettingsPanel.js'
 
@@ -65,6 +66,53 @@ function Toolbar({ loaded, findings }: { loaded: Loaded; findings: Finding[] }) 
   const undoLabel = past.at(-1)?.label
   const redoLabel = future[0]?.label
 
+  const publish = async () => {
+    setSaving(true)
+    setMessage(undefined)
+    try {
+      const graph = store.getState().graph
+      await saveDraft(flowId, graph)
+      store.getState().saved()
+      const version = await publishGraph(flowId, graph)
+      setMessage({
+        severity: 'success',
+        text: `Published as version ${version.number}: deals entering its stages now follow it.`,
+      })
+    } catch (e) {
+      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'The flow could not be published.' })
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  const exportFile = () => {
+    const graph = store.getState().graph
+    const url = URL.createObjectURL(new Blob([exportGraph(withSchemaHint(graph))], { type: 'application/json' }))
+    const link = document.createElement('a')
+    link.href = url
+    link.download = `${graph.flow.id}.json`
+    link.click()
+    setTimeout(() => URL.revokeObjectURL(url), 1000)
+  }
+
+  const importFile = async (file: File) => {
+    const result = importGraph(await file.text())
+    if (!result.graph) {
+      const first = result.findings.find((f) => f.severity === 'error')
+      setMessage({
+        severity: 'error',
+        text: `${file.name} was not imported: ${first ? `${first.message} (at ${first.path || 'the top'})` : 'it is not a rule graph.'}`,
+      })
+      return
+    }
+    const imported = result.graph
+    store.getState().edit(`Import ${file.name}`, (draft) => {
+      for (const key of Object.keys(draft)) delete (draft as unknown as Record<string, unknown>)[key]
+      Object.assign(draft, JSON.parse(JSON.stringify(imported)))
+    })
+    setMessage({ severity: 'success', text: `${file.name} imported; save or publish to keep it.` })
+  }
+
   const save = async () => {
     setSaving(true)
     setMessage(undefined)
@@ -101,6 +149,36 @@ function Toolbar({ loaded, findings }: { loaded: Loaded; findings: Finding[] }) 
         </Button>
         <Button size="small" variant="contained" disabled={!dirty || saving} onClick={save}>
           {saving ? 'Saving…' : 'Save draft'}
+        </Button>
+        <Tooltip title={errors > 0 ? 'Fix the errors first' : 'Save and publish as the next version'}>
+          <span>
+            <Button
+              size="small"
+              variant="contained"
+              color="secondary"
+              disabled={errors > 0 || saving}
+              onClick={publish}
+            >
+              Publish
+            </Button>
+          </span>
+        </Tooltip>
+        <Button size="small" onClick={exportFile}>
+          Export
+        </Button>
+        <Button size="small" component="label">
+          Import
+          <input
+            hidden
+            type="file"
+            accept="application/json,.json"
+            data-testid="import-file"
+            onChange={(e) => {
+              const file = e.target.files?.[0]
+              if (file) void importFile(file)
+              e.target.value = ''
+            }}
+          />
         </Button>
         <Typography variant="body2" color="text.secondary" data-testid="designer-status" sx={{ ml: { sm: 'auto' } }}>
           {errors > 0
