@@ -117,6 +117,24 @@ describe('designer page', () => {
     expect(problems).toEqual([])
   })
 
+  it('finds catalog items by words of their label or description, rules or triggers only', async () => {
+    const page = await open(DESKTOP)
+    await visible(catalogItem(page, 'Create document'))
+    await page.getByLabel('Search the catalog').fill('societe document')
+    await visible(page.getByText('Nothing in the catalog matches “societe document”.'))
+    await page.getByLabel('Search the catalog').fill('SIGN')
+    await visible(catalogItem(page, 'Send document for signing'))
+    await visible(catalogItem(page, 'Signed by the client'))
+    expect(await catalogItem(page, 'Send email to client').count()).toBe(0)
+    await page.getByRole('combobox', { name: 'Show' }).click()
+    await page.getByRole('option', { name: 'Triggers', exact: true }).click()
+    await page.getByRole('listbox').waitFor({ state: 'detached' })
+    await visible(catalogItem(page, 'Signed by the client'))
+    expect(await catalogItem(page, 'Send document for signing').count()).toBe(0)
+    await page.screenshot({ path: screenshotPath('desktop-catalog-search') })
+    expect(problems).toEqual([])
+  })
+
   it('reports text that is not JSON with its line and column', async () => {
     const page = await open(DESKTOP)
     await checkGraph(page, '{\n  "formatVersion": 1\n  "flow": {}\n}')

@@ -15,6 +15,9 @@ import type { ElementType, PaletteItem } from '../../shared/index.js'
 import { ApiError, fetchCatalog, type PaletteGroup } from './api.js'
 import { BlockIcon, BoltIcon, RuleIcon } from './icons.js'
 
+/** Lower case without accents: "Société" finds "societe". */
+const fold = (text: string) => text.toLocaleLowerCase().normalize('NFKD').replace(/\p{M}/gu, '')
+
 /** What a catalog item carries when dragged onto the flow canvas: its type. */
 export const NODE_TYPE_MIME = 'application/x-signflow-node-type'
 
@@ -53,7 +56,21 @@ export function Catalog() {
     return () => controller.abort()
   }, [elementType, attempt])
 
-  const groups = state.status === 'failed' ? undefined : state.groups
+  const [query, setQuery] = useState('')
+  const [kind, setKind] = useState<'both' | 'rule' | 'trigger'>('both')
+  const loaded = state.status === 'failed' ? undefined : state.groups
+  // Search by label and description, ignoring case and accents; the filter keeps rules, triggers or both.
+  const words = fold(query).split(/\s+/).filter(Boolean)
+  const groups = loaded
+    ?.map((g) => ({
+      ...g,
+      items: g.items.filter(
+        (item) =>
+          (kind === 'both' || item.kind === kind) &&
+          words.every((w) => fold(`${item.label} ${item.description}`).includes(w)),
+      ),
+    }))
+    .filter((g) => g.items.length > 0)
   const pipelineLabel = PIPELINE_TYPES.find((p) => p.value === elementType)?.label ?? elementType
 
   return (
@@ -88,6 +105,29 @@ export function Catalog() {
         </TextField>
       </Stack>
 
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1.5} sx={{ mb: 1.5 }}>
+        <TextField
+          size="small"
+          label="Search the catalog"
+          type="search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          sx={{ flex: 1 }}
+        />
+        <TextField
+          select
+          size="small"
+          label="Show"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as 'both' | 'rule' | 'trigger')}
+          sx={{ minWidth: 160 }}
+        >
+          <MenuItem value="both">Rules and triggers</MenuItem>
+          <MenuItem value="rule">Rules</MenuItem>
+          <MenuItem value="trigger">Triggers</MenuItem>
+        </TextField>
+      </Stack>
+
       <Box sx={{ minHeight: 4, mb: 1 }}>{state.status === 'loading' && <LinearProgress aria-label="Loading" />}</Box>
 
       {state.status === 'failed' && (
@@ -103,6 +143,11 @@ export function Catalog() {
         </Alert>
       )}
 
+      {groups && groups.length === 0 && (
+        <Typography color="text.secondary" role="status">
+          Nothing in the catalog matches “{query.trim()}”.
+        </Typography>
+      )}
       {groups && (
         <Stack spacing={3} aria-label={`Catalog for ${pipelineLabel} pipelines`} aria-busy={state.status === 'loading'}>
           {groups.map((group) => (

@@ -21,12 +21,12 @@ export function Designer({ withFlow = true }: { withFlow?: boolean }) {
             <li>
               open a pipeline's flow: add and arrange stages, add rules and triggers with "+" or by dragging them from
               the catalog onto a column, drag rules, change their settings, see the problems as you go, undo and redo,
-              save the draft;
+              copy and paste, save, publish, export and import;
             </li>
             <li>browse the catalog of rules and triggers available for each pipeline type;</li>
             <li>check a rule graph (a JSON file) and see exactly what is wrong and where.</li>
           </Box>
-          The "…" picker for values, conditions, copy and paste, publishing and versions come next.
+          The "…" picker for values, conditions, and the history of published versions come next.
         </Typography>
       </Alert>
       {withFlow && (
