@@ -205,6 +205,19 @@ describe('the flow designer', () => {
     expect(await added.evaluate((el) => el.closest('.react-flow__node')?.getAttribute('data-id'))).toBe('createTask')
     await page.getByRole('button', { name: 'Undo' }).click()
     await added.waitFor({ state: 'detached' })
+    // Several picked with Ctrl-click and dragged at once: all added, in one undo step.
+    await page.locator('li[data-type="sendSms"]').click({ modifiers: ['Control'] })
+    await page.locator('li[data-type="createTask"]').click({ modifiers: ['Control'] })
+    expect(await page.locator('li[aria-selected="true"]').count()).toBe(2)
+    const many = await page.evaluateHandle(() => new DataTransfer())
+    await task.dispatchEvent('dragstart', { dataTransfer: many })
+    await column.dispatchEvent('dragover', { dataTransfer: many, ...point })
+    await column.dispatchEvent('drop', { dataTransfer: many, ...point })
+    await visible(page.locator('[data-kind="rule"][aria-label="Rule Create task"]'))
+    await visible(page.locator('[data-kind="rule"][aria-label="Rule Send SMS to client"]'))
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await page.locator('[data-kind="rule"][aria-label="Rule Send SMS to client"]').waitFor({ state: 'detached' })
+    expect(await page.locator('[data-kind="rule"][aria-label="Rule Create task"]').count()).toBe(0)
 
     // Saved: the server holds the draft with the new stage and its trigger.
     await page.getByRole('button', { name: 'Save draft' }).click()

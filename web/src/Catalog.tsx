@@ -8,7 +8,7 @@ import Paper from '@mui/material/Paper'
 import Stack from '@mui/material/Stack'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
-import { type DragEvent, useEffect, useId, useState } from 'react'
+import { type DragEvent, type MouseEvent, useEffect, useId, useState } from 'react'
 // From the module itself, not the index: the index would pull the whole catalog and its schemas into the page.
 import { CATEGORY_LABELS } from '../../shared/catalog/define.js'
 import type { ElementType, PaletteItem } from '../../shared/index.js'
@@ -18,7 +18,7 @@ import { BlockIcon, BoltIcon, RuleIcon } from './icons.js'
 /** Lower case without accents: "Société" finds "societe". */
 const fold = (text: string) => text.toLocaleLowerCase().normalize('NFKD').replace(/\p{M}/gu, '')
 
-/** What a catalog item carries when dragged onto the flow canvas: its type. */
+/** What catalog items carry when dragged onto the flow canvas: their types, separated by spaces. */
 export const NODE_TYPE_MIME = 'application/x-signflow-node-type'
 
 export const PIPELINE_TYPES: ReadonlyArray<{ value: ElementType; label: string }> = [
@@ -57,6 +57,15 @@ export function Catalog() {
   }, [elementType, attempt])
 
   const [query, setQuery] = useState('')
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set())
+  const pick = (type: string, toggle: boolean) =>
+    setPicked((now) => {
+      if (!toggle) return now.has(type) && now.size === 1 ? new Set() : new Set([type])
+      const next = new Set(now)
+      if (next.has(type)) next.delete(type)
+      else next.add(type)
+      return next
+    })
   const [kind, setKind] = useState<'both' | 'rule' | 'trigger'>('both')
   const loaded = state.status === 'failed' ? undefined : state.groups
   // Search by label and description, ignoring case and accents; the filter keeps rules, triggers or both.
@@ -151,7 +160,7 @@ export function Catalog() {
       {groups && (
         <Stack spacing={3} aria-label={`Catalog for ${pipelineLabel} pipelines`} aria-busy={state.status === 'loading'}>
           {groups.map((group) => (
-            <CategorySection key={group.category} group={group} />
+            <CategorySection key={group.category} group={group} picked={picked} onPick={pick} />
           ))}
         </Stack>
       )}
@@ -159,7 +168,13 @@ export function Catalog() {
   )
 }
 
-function CategorySection({ group }: { group: PaletteGroup }) {
+interface Picking {
+  /** The items picked with Ctrl/Cmd-click: dragging one of them adds them all. */
+  picked: ReadonlySet<string>
+  onPick: (type: string, toggle: boolean) => void
+}
+
+function CategorySection({ group, picked, onPick }: { group: PaletteGroup } & Picking) {
   const headingId = useId()
   const label = CATEGORY_LABELS[group.category] ?? group.category
   return (
@@ -169,28 +184,36 @@ function CategorySection({ group }: { group: PaletteGroup }) {
       </Typography>
       <Stack component="ul" spacing={1} sx={{ listStyle: 'none', m: 0, p: 0 }}>
         {group.items.map((item) => (
-          <CatalogItem key={item.type} item={item} />
+          <CatalogItem key={item.type} item={item} picked={picked} onPick={onPick} />
         ))}
       </Stack>
     </Box>
   )
 }
 
-function CatalogItem({ item }: { item: PaletteItem }) {
+function CatalogItem({ item, picked, onPick }: { item: PaletteItem } & Picking) {
   const disabled = item.disabledReason !== undefined
   const isTrigger = item.kind === 'trigger'
+  const selected = picked.has(item.type)
   return (
     <Box
       component="li"
       aria-disabled={disabled || undefined}
+      aria-selected={selected || undefined}
       data-type={item.type}
-      // Dragged onto a column of the flow canvas, it is added there.
+      // Ctrl/Cmd-click picks several; dragged onto a column of the flow canvas, they are added there at once.
+      onClick={(event: MouseEvent<HTMLLIElement>) => {
+        if (!disabled) onPick(item.type, event.ctrlKey || event.metaKey)
+      }}
       draggable={!disabled}
       onDragStart={(event: DragEvent<HTMLLIElement>) => {
-        event.dataTransfer.setData(NODE_TYPE_MIME, item.type)
+        const types = selected ? [...picked] : [item.type]
+        event.dataTransfer.setData(NODE_TYPE_MIME, types.join(' '))
         event.dataTransfer.effectAllowed = 'copy'
       }}
       sx={{
+        outline: selected ? '2px solid' : 'none',
+        outlineColor: 'primary.main',
         cursor: disabled ? 'default' : 'grab',
         border: 1,
         borderColor: 'divider',

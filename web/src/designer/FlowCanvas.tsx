@@ -320,16 +320,19 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
     }
   }
   const onDrop = (event: DragEvent) => {
-    const type = event.dataTransfer.getData(NODE_TYPE_MIME)
-    if (!type) return
+    const types = event.dataTransfer
+      .getData(NODE_TYPE_MIME)
+      .split(' ')
+      .filter((t) => getCatalogEntry(t))
+    if (types.length === 0) return
     event.preventDefault()
     const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY })
     const s = store.getState()
     const target = dropTarget(s.graph, at.x - COLUMN_WIDTH / 2, at.y)
     if (!target) return
-    const entry = getCatalogEntry(type)
-    if (!entry) return
-    const ids = s.edit(`Add "${entry.label}"`, (g) => addNodes(g, target.stageId, [type], target.index))
+    const label =
+      types.length === 1 ? `Add "${getCatalogEntry(types[0] as string)?.label}"` : `Add ${types.length} items`
+    const ids = s.edit(label, (g) => addNodes(g, target.stageId, types, target.index))
     s.select(ids)
   }
 
