@@ -182,7 +182,13 @@ async function openPostgresForTest(): Promise<TestDatabase> {
 
 async function dropDatabase(name: string): Promise<void> {
   await withAdmin(async (client) => {
-    await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name])
+    // Our own leftover connections only: an autovacuum worker (a superuser's process, which we may not
+    // terminate) can be busy in the database at that moment, and DROP DATABASE stops it by itself.
+    await client.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = $1 and pid <> pg_backend_pid() and backend_type = 'client backend' and usename = current_user`,
+      [name],
+    )
     await client.query(`drop database if exists ${name}`)
   })
 }
