@@ -190,6 +190,21 @@ describe('the flow designer', () => {
     await page.keyboard.press('Control+z')
     await expect.poll(() => invoiceRules.count(), { timeout: 5_000 }).toBe(1)
 
+    // The keyboard walks the nodes: arrows between them, Enter to their settings.
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('ArrowRight')
+    const panelTitle = panel.getByRole('heading', { level: 3 })
+    await expect.poll(() => panelTitle.innerText(), { timeout: 5_000 }).toBe('Send the invoice for signing')
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => panelTitle.innerText(), { timeout: 5_000 }).toBe('Signed by the company representative')
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(() => panelTitle.innerText(), { timeout: 5_000 }).toBe('Send the invoice for signing')
+    await page.keyboard.press('Enter')
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe(
+      'Send the invoice for signing',
+    )
+    await page.getByTestId('flow-canvas').focus()
+
     // A catalog item dragged onto a column lands there.
     // (HTML drag and drop, as the browser fires it: dragstart on the item, dragover and drop on the column.)
     const task = page.locator('li[data-type="createTask"]')

@@ -282,6 +282,33 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
       s.select([])
       // The node that had the focus is gone: the canvas keeps it, so the keys go on working.
       frame.current?.focus()
+    } else if (event.key.startsWith('Arrow') && !mod) {
+      // Arrows walk the nodes: up and down within a column, left and right to the next column's same row.
+      event.preventDefault()
+      const columns = s.graph.pipeline.stages.map((st) => [...st.triggers, ...st.rules].map((n) => n.id))
+      const current = s.selection[0]
+      let col = columns.findIndex((c) => current !== undefined && c.includes(current))
+      let row = col >= 0 ? (columns[col] as string[]).indexOf(current as string) : -1
+      if (col < 0) {
+        col = columns.findIndex((c) => c.length > 0)
+        row = 0
+      } else if (event.key === 'ArrowDown') row++
+      else if (event.key === 'ArrowUp') row--
+      else {
+        const step = event.key === 'ArrowRight' ? 1 : -1
+        let next = col + step
+        while (next >= 0 && next < columns.length && (columns[next] as string[]).length === 0) next += step
+        if (next >= 0 && next < columns.length) col = next
+      }
+      const column = columns[col]
+      if (!column || column.length === 0) return
+      const id = column[Math.max(0, Math.min(row, column.length - 1))] as string
+      s.select([id])
+      flow.fitView({ nodes: [{ id }], maxZoom: flow.getZoom(), minZoom: flow.getZoom(), duration: 150 })
+    } else if (event.key === 'Enter' && s.selection.length === 1) {
+      // To the selected node's settings.
+      event.preventDefault()
+      document.querySelector<HTMLInputElement>('[data-testid="settings-panel"] input')?.focus()
     } else if (event.key === 'Escape') {
       s.select([])
       frame.current?.focus()
