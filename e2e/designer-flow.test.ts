@@ -8,23 +8,19 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_STATIC_DIR, type RunningServer, startServer } from '../server/http/serve.js'
 import { type RuntimeProcess, startRuntime } from '../server/runtime/process.js'
 import type { Graph } from '../shared/graph/graph.js'
 import { importGraph } from '../shared/graph/io.js'
 import { launchBrowser } from './support/browser.js'
+import { visible } from './support/wait.js'
 
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
 const shot = (name: string) => new URL(`${name}.png`, SCREENSHOTS).pathname
 const DESKTOP = { width: 1440, height: 900 }
 const PHONE = { width: 390, height: 844 }
-
-async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout })
-  return locator
-}
 
 let tmp: string
 let proc: RuntimeProcess

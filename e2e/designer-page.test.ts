@@ -9,6 +9,7 @@ import type { RunningServer } from '../server/http/serve.js'
 import { demoGraph } from '../shared/test/graphs.js'
 import { launchBrowser } from './support/browser.js'
 import { startTestServer } from './support/server.js'
+import { visible } from './support/wait.js'
 
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
 const screenshotPath = (name: string) => new URL(`${name}.png`, SCREENSHOTS).pathname
@@ -18,11 +19,6 @@ const PHONE = { width: 390, height: 844 }
 
 const VALID_GRAPH = JSON.stringify(demoGraph(), null, 2)
 const BROKEN_GRAPH = JSON.stringify(demoGraph({ kind: 'constant', id: 'nope' }), null, 2)
-
-async function visible(locator: Locator): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout: 15_000 })
-  return locator
-}
 
 /** The catalog entry (a list item) with exactly this label. */
 function catalogItem(page: Page, label: string): Locator {

@@ -6,12 +6,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_STATIC_DIR, type RunningServer, startServer } from '../server/http/serve.js'
 import { type RuntimeProcess, startRuntime } from '../server/runtime/process.js'
 import { launchBrowser } from './support/browser.js'
 import { startTestServer } from './support/server.js'
+import { visible } from './support/wait.js'
 
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
 const screenshotPath = (name: string) => new URL(`${name}.png`, SCREENSHOTS).pathname
@@ -22,11 +23,6 @@ const PHONE = { width: 390, height: 844 }
 const DEAL = 'large-deals-only:big'
 // A rule naming a company of ours that does not exist: its document cannot be made, and the Outbox says why.
 const DOCUMENT_ERROR = /no company of ours "gone-company"/i
-
-async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout })
-  return locator
-}
 
 let tmp: string
 let proc: RuntimeProcess

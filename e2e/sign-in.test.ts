@@ -4,33 +4,20 @@
  * Screenshots go to e2e/screenshots/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORDS, FIRST_ADMIN_EMAIL, sessionSecret, setUpSignIn } from '../server/auth/setup.js'
 import { DEFAULT_STATIC_DIR, type RunningServer, startServer } from '../server/http/serve.js'
 import { type RuntimeProcess, startRuntime } from '../server/runtime/process.js'
 import { launchBrowser } from './support/browser.js'
+import { freePort, visible } from './support/wait.js'
 
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
 const shot = (name: string) => new URL(`${name}.png`, SCREENSHOTS).pathname
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
-
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const port = (probe.address() as { port: number }).port
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
-}
-
-async function visible(locator: Locator): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout: 15_000 })
-  return locator
-}
 
 let tmp: string
 let proc: RuntimeProcess

@@ -9,7 +9,6 @@
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
@@ -20,6 +19,7 @@ import { DEFAULT_STATIC_DIR, type RunningServer, startServer } from '../server/h
 import { type RuntimeProcess, startRuntime } from '../server/runtime/process.js'
 import type { Graph } from '../shared/graph/graph.js'
 import { launchBrowser } from './support/browser.js'
+import { freePort, until, visible as waitVisible } from './support/wait.js'
 
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
 const shot = (name: string) => new URL(`${name}.png`, SCREENSHOTS).pathname
@@ -27,28 +27,8 @@ const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
 const DEAL = 'invoice-signing:deal-1'
 
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const port = (probe.address() as { port: number }).port
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
-}
-
-async function visible(locator: Locator): Promise<Locator> {
-  await locator.waitFor({ state: 'visible', timeout: 20_000 })
-  return locator
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+/** Documents render in the page: a little longer than the usual wait. */
+const visible = (locator: Locator) => waitVisible(locator, 20_000)
 
 let tmp: string
 let proc: RuntimeProcess

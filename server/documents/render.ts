@@ -276,7 +276,7 @@ const CONTRACT_CLAUSES = (c: DocumentContent, total: string) => [
   ],
 ]
 
-async function renderBuiltin(content: DocumentContent, template: DocumentTemplate): Promise<Rendered> {
+async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
   const doc = await PDFDocument.create()
   doc.registerFontkit(fontkit)
   const fonts = {
@@ -552,7 +552,6 @@ async function renderBuiltin(content: DocumentContent, template: DocumentTemplat
   }
 
   footer(w.pages, fonts, `${title} ${content.number}`)
-  void template
   return { pdf: await doc.save({ useObjectStreams: false }), pages: w.pages.length, boxes }
 }
 
@@ -644,7 +643,7 @@ export function renderDocument(
     if (!base) throw new Error(`template "${template.id}" has lost its PDF`)
     return renderUploaded(content, template, base)
   }
-  return renderBuiltin(content, template)
+  return renderBuiltin(content)
 }
 
 export type { PlacedField }

@@ -15,7 +15,7 @@ import type { DocumentType } from '../../shared/graph/vocabulary.js'
 import { type Actor, writeAudit } from '../db/audit.js'
 import { parseData } from '../db/directory-data.js'
 import { addFile, readFile } from '../db/files.js'
-import type { Database, DocumentRow, ElementRow } from '../db/schema.js'
+import type { Database, DocumentRow, DocumentTemplateRow, ElementRow } from '../db/schema.js'
 import type { Executor } from '../db/shapes.js'
 import { clientFields, myCompanyFields } from '../runtime/linked.js'
 import { type DocumentContent, type Item, type Rendered, renderDocument, type SigningBox } from './render.js'
@@ -89,23 +89,27 @@ export async function loadTemplate(
   const builtin = builtinTemplate(id)
   if (builtin) return { template: builtin }
   const row = await db.selectFrom('document_templates').selectAll().where('id', '=', id).executeTakeFirst()
-  if (!row || !isDocumentType(row.type)) return undefined
+  const template = row ? uploadedTemplate(row) : undefined
+  if (!row || !template) return undefined
   const file = await db.selectFrom('files').select('bytes').where('id', '=', row.file_id).executeTakeFirst()
+  return { template, ...(file ? { base: new Uint8Array(file.bytes) } : {}) }
+}
+
+/** An uploaded template as its row describes it (without reading its PDF). */
+export function uploadedTemplate(row: DocumentTemplateRow): DocumentTemplate | undefined {
+  if (!isDocumentType(row.type)) return undefined
   return {
-    template: {
-      id: row.id,
-      type: row.type,
-      name: row.name,
-      source: 'upload',
-      locale: row.locale,
-      currency: row.currency,
-      taxRate: row.tax_rate,
-      fileId: row.file_id,
-      fields: JSON.parse(row.fields) as PlacedField[],
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    },
-    ...(file ? { base: new Uint8Array(file.bytes) } : {}),
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    source: 'upload',
+    locale: row.locale,
+    currency: row.currency,
+    taxRate: row.tax_rate,
+    fileId: row.file_id,
+    fields: JSON.parse(row.fields) as PlacedField[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   }
 }
 

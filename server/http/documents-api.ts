@@ -2,16 +2,16 @@
 import type { Context } from 'hono'
 import { PDFDocument } from 'pdf-lib'
 import { writeAudit } from '../db/audit.js'
-import type { DocumentRow } from '../db/schema.js'
+import type { DocumentEventRow, DocumentRow } from '../db/schema.js'
 import {
   createDocument,
   type DocumentData,
-  DocumentError,
   eventId,
   issuePublicLink,
   loadTemplate,
   publicLinkOf,
   sha256Hex,
+  uploadedTemplate,
 } from '../documents/store.js'
 import { BUILTIN_TEMPLATES, type DocumentTemplate, type PlacedField } from '../documents/templates.js'
 import { actorOf } from './actor.js'
@@ -93,15 +93,24 @@ export function makeDocumentHandlers(services: Pick<Services, 'db'> & { publicUr
     return row
   }
 
-  async function documentView(row: DocumentRow) {
-    const data = JSON.parse(row.data) as DocumentData
-    const events = await db
+  /** The events of these documents, in order, by document: one query for a whole list. */
+  async function eventsOf(ids: readonly string[]) {
+    const byDocument = new Map<string, DocumentEventRow[]>()
+    if (ids.length === 0) return byDocument
+    const rows = await db
       .selectFrom('document_events')
       .selectAll()
-      .where('document_id', '=', row.id)
+      .where('document_id', 'in', ids)
       .orderBy('at')
       .orderBy('id')
       .execute()
+    for (const e of rows) byDocument.set(e.document_id, [...(byDocument.get(e.document_id) ?? []), e])
+    return byDocument
+  }
+
+  async function documentView(row: DocumentRow, known?: ReadonlyMap<string, DocumentEventRow[]>) {
+    const data = JSON.parse(row.data) as DocumentData
+    const events = (known ?? (await eventsOf([row.id]))).get(row.id) ?? []
     const linkActive =
       row.public_token_hash !== null &&
       row.public_revoked_at === null &&
@@ -203,12 +212,12 @@ export function makeDocumentHandlers(services: Pick<Services, 'db'> & { publicUr
 
   return {
     listTemplates: async ({ c }) => {
-      const rows = await db.selectFrom('document_templates').select('id').orderBy('name').orderBy('id').execute()
-      const uploaded = []
-      for (const row of rows) {
-        const found = await loadTemplate(db, row.id)
-        if (found) uploaded.push(templateView(found.template))
-      }
+      // The rows say all a list shows: no template's PDF is read.
+      const rows = await db.selectFrom('document_templates').selectAll().orderBy('name').orderBy('id').execute()
+      const uploaded = rows.flatMap((row) => {
+        const template = uploadedTemplate(row)
+        return template ? [templateView(template)] : []
+      })
       return c.json({ items: [...BUILTIN_TEMPLATES.map(templateView), ...uploaded] })
     },
 
@@ -304,8 +313,9 @@ export function makeDocumentHandlers(services: Pick<Services, 'db'> & { publicUr
       if (query.element) select = select.where('element_id', '=', query.element)
       if (query.type) select = select.where('type', '=', query.type)
       const rows = await select.orderBy('created_at', 'desc').orderBy('number', 'desc').limit(200).execute()
+      const events = await eventsOf(rows.map((r) => r.id))
       const items = []
-      for (const row of rows) items.push(await documentView(row))
+      for (const row of rows) items.push(await documentView(row, events))
       return c.json({ items })
     },
 
@@ -321,27 +331,20 @@ export function makeDocumentHandlers(services: Pick<Services, 'db'> & { publicUr
         .where('id', '=', params.id ?? '')
         .executeTakeFirst()
       if (!element) throw notFound(`No element "${params.id}".`)
-      try {
-        const made = await createDocument(db, {
-          elementId: element.id,
-          templateId: body.template,
-          extraFields: body.fields ?? {},
-          withSignatureAndStamp: body.withSignatureAndStamp ?? true,
-          publicLink: body.publicLink ?? false,
-          ...(body.myCompany ? { myCompanyId: body.myCompany } : {}),
-          actor: actorOf(c),
-          publicUrl: publicUrlOf(c),
-        })
-        c.header('Location', `/api/documents/${made.id}`)
-        c.header('Cache-Control', 'no-store')
-        const view = await documentView(await documentRow(made.id))
-        return c.json({ ...view, ...(made.publicLink ? { publicLinkUrl: made.publicLink } : {}) }, 201)
-      } catch (error) {
-        if (error instanceof DocumentError) {
-          throw invalid(`${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`, error.path ?? '')
-        }
-        throw error
-      }
+      const made = await createDocument(db, {
+        elementId: element.id,
+        templateId: body.template,
+        extraFields: body.fields ?? {},
+        withSignatureAndStamp: body.withSignatureAndStamp ?? true,
+        publicLink: body.publicLink ?? false,
+        ...(body.myCompany ? { myCompanyId: body.myCompany } : {}),
+        actor: actorOf(c),
+        publicUrl: publicUrlOf(c),
+      })
+      c.header('Location', `/api/documents/${made.id}`)
+      c.header('Cache-Control', 'no-store')
+      const view = await documentView(await documentRow(made.id))
+      return c.json({ ...view, ...(made.publicLink ? { publicLinkUrl: made.publicLink } : {}) }, 201)
     },
 
     createPublicLink: async ({ c, params, body }) => {

@@ -1,10 +1,12 @@
 /**
  * The API's one error shape, `{ "error": { "code", "message", "path"? } }`, and the exception
- * handlers throw to answer with it. `app.ts`'s error handler turns an {@link HttpError} or a
- * runtime's `RuntimeError` into that shape; anything else becomes a 500 without details.
+ * handlers throw to answer with it. `app.ts`'s error handler turns an {@link HttpError}, a runtime's
+ * `RuntimeError`, a document's or a signer's refusal into that shape; anything else becomes a 500.
  */
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { SigningError } from '../documents/signing.js'
+import { DocumentError } from '../documents/store.js'
 import { RuntimeError } from '../runtime/runtime.js'
 
 export interface ApiErrorBody {
@@ -45,6 +47,13 @@ export function knownErrorResponse(c: Context, error: unknown): Response | undef
   if (error instanceof RuntimeError) {
     const extra = error.path === undefined ? {} : { path: error.path }
     return apiError(c, RUNTIME_STATUS[error.code], RUNTIME_CODE[error.code], sentence(error.message), extra)
+  }
+  // Refusals of the documents and signing modules: a signer's (with its own status and code), a document's (422).
+  if (error instanceof SigningError) {
+    return apiError(c, error.status, error.code, sentence(error.message), error.path ? { path: error.path } : {})
+  }
+  if (error instanceof DocumentError) {
+    return apiError(c, 422, 'invalid', sentence(error.message), { path: error.path ?? '' })
   }
   return undefined
 }

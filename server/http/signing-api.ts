@@ -22,7 +22,6 @@ import {
   sign,
   turnProblem,
 } from '../documents/signing.js'
-import { DocumentError } from '../documents/store.js'
 import { type CertificateSummary, loadSealingIdentity, SealError } from '../pdf/certificate.js'
 import { verifySeal } from '../pdf/seal.js'
 import type { Runtime } from '../runtime/runtime.js'
@@ -42,22 +41,6 @@ const MAX_DRAWING = { width: 4000, height: 2000 }
 
 type SigningHandlers = { [K in SigningOperationId]: Handler<K> }
 
-/** A signing refusal as the API's error. */
-async function answering<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    if (error instanceof SigningError)
-      throw new HttpError(error.status, error.code, error.message, error.path ? { path: error.path } : undefined)
-    if (error instanceof DocumentError) {
-      throw new HttpError(422, 'invalid', `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`, {
-        path: error.path ?? '',
-      })
-    }
-    throw error
-  }
-}
-
 export function makeSigningHandlers(
   services: Pick<Services, 'db' | 'publicUrl' | 'seal'> & { runtime?: Runtime },
 ): SigningHandlers {
@@ -71,7 +54,7 @@ export function makeSigningHandlers(
     publicUrl: publicUrlOf(c),
     ...(services.seal ? { seal: services.seal } : {}),
   })
-  const opened = (token: string | undefined) => answering(() => openByToken(db, token))
+  const opened = (token: string | undefined) => openByToken(db, token)
   const noStore = (c: Context) => {
     c.header('Cache-Control', 'no-store')
     c.header('Referrer-Policy', 'no-referrer')
@@ -174,7 +157,7 @@ export function makeSigningHandlers(
 
     sendSigningCode: async ({ c, params }) => {
       const o = await opened(params.token)
-      await answering(() => sendCode(context(c), o))
+      await sendCode(context(c), o)
       return c.body(null, 204)
     },
 
@@ -211,24 +194,22 @@ export function makeSigningHandlers(
           path: '/companySigner',
         })
       }
-      const sent = await answering(() =>
-        sendForSigning(db, {
-          elementId: element.id,
-          templateId: body.template ?? reused?.settings.templateId ?? '',
-          ...(body.document ? { documentId: body.document } : {}),
-          companySigner,
-          client,
-          channel: body.channel ?? reused?.settings.channel ?? 'email',
-          order: body.signingOrder ?? reused?.settings.order ?? 'companyFirst',
-          extraFields: body.fields ?? reused?.settings.extraFields ?? {},
-          ...((body.oneTimeCode ?? reused?.settings.oneTimeCode) ? { oneTimeCode: true } : {}),
-          remindEveryDays: body.remindEveryDays ?? reused?.settings.remindEveryDays ?? 3,
-          expiresInDays: body.expiresInDays ?? reused?.settings.expiresInDays ?? 14,
-          actor: actorOf(c),
-          publicUrl: publicUrlOf(c),
-          now: Date.now(),
-        }),
-      )
+      const sent = await sendForSigning(db, {
+        elementId: element.id,
+        templateId: body.template ?? reused?.settings.templateId ?? '',
+        ...(body.document ? { documentId: body.document } : {}),
+        companySigner,
+        client,
+        channel: body.channel ?? reused?.settings.channel ?? 'email',
+        order: body.signingOrder ?? reused?.settings.order ?? 'companyFirst',
+        extraFields: body.fields ?? reused?.settings.extraFields ?? {},
+        ...((body.oneTimeCode ?? reused?.settings.oneTimeCode) ? { oneTimeCode: true } : {}),
+        remindEveryDays: body.remindEveryDays ?? reused?.settings.remindEveryDays ?? 3,
+        expiresInDays: body.expiresInDays ?? reused?.settings.expiresInDays ?? 14,
+        actor: actorOf(c),
+        publicUrl: publicUrlOf(c),
+        now: Date.now(),
+      })
       c.header('Cache-Control', 'no-store')
       c.header('Location', `/api/documents/${sent.outputs.documentId}`)
       return c.json(
@@ -281,7 +262,7 @@ export function makeSigningHandlers(
 
     consentToSign: async ({ c, params, body }) => {
       const o = await opened(params.token)
-      await answering(() => consent(context(c), o, body.disclosureSha256))
+      await consent(context(c), o, body.disclosureSha256)
       return c.body(null, 204)
     },
 
@@ -311,22 +292,18 @@ export function makeSigningHandlers(
         signature = { method: 'typed', text: body.signature.text.replace(/\p{Cc}+/gu, ' ').trim() }
       }
       const input = { signature, fields: body.fields ?? {}, ...(body.code ? { code: body.code } : {}) }
-      const result = await answering(async () => {
-        try {
-          return await sign(context(c), o, input)
-        } catch (error) {
-          // Another party signed at the same moment: sign again, now completing the document.
-          if (error instanceof SigningError && error.code === 'stale')
-            return sign(context(c), await opened(params.token), input)
-          throw error
-        }
-      })
-      return c.json(result)
+      try {
+        return c.json(await sign(context(c), o, input))
+      } catch (error) {
+        // Another party signed at the same moment: sign again, now completing the document.
+        if (!(error instanceof SigningError) || error.code !== 'stale') throw error
+        return c.json(await sign(context(c), await opened(params.token), input))
+      }
     },
 
     declineSigning: async ({ c, params, body }) => {
       const o = await opened(params.token)
-      await answering(() => decline(context(c), o, body.reason.trim()))
+      await decline(context(c), o, body.reason.trim())
       return c.body(null, 204)
     },
   }

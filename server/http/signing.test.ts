@@ -94,6 +94,17 @@ async function signingWorld(db: Kysely<Database>, options: { seal?: boolean; now
   return { catcher, runtime, app, call, drain }
 }
 
+/** A signer agrees to the notice, then signs with a typed name: the answer to the signature. */
+async function agreeAndSign(
+  call: (method: string, url: string, body?: unknown) => Promise<Answer>,
+  token: string,
+  text: string,
+) {
+  const agreed = await call('POST', `/api/public/signing/${token}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })
+  expect(agreed.status).toBe(204)
+  return call('POST', `/api/public/signing/${token}/sign`, { signature: { method: 'typed', text } })
+}
+
 const DEAL = 'invoice-signing:deal-1'
 /** Our demo company's name in its requisites, as documents print it. */
 const LEGAL_NAME = 'Signflow Demo spółka z ograniczoną odpowiedzialnością'
@@ -425,16 +436,7 @@ describeEachDatabase('the sealing certificate', (getDb) => {
     expect(sent.status).toBe(201)
     for (const role of ['company', 'client'] as const) {
       const token = await invitationToken(db, sent.body.documentId, role)
-      expect(
-        (await call('POST', `/api/public/signing/${token}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
-      ).toBe(204)
-      expect(
-        (
-          await call('POST', `/api/public/signing/${token}/sign`, {
-            signature: { method: 'typed', text: 'Signed Here' },
-          })
-        ).status,
-      ).toBe(200)
+      expect((await agreeAndSign(call, token, 'Signed Here')).status).toBe(200)
     }
     return db.selectFrom('documents').selectAll().where('id', '=', sent.body.documentId).executeTakeFirstOrThrow()
   }
@@ -629,12 +631,7 @@ describeEachDatabase('signing under pressure', (getDb) => {
   const now = () => Date.now() + ahead
   const call = (method: string, url: string, body?: unknown) => world.call(method, url, body)
   const drain = () => world.drain()
-  const consentAndSign = async (token: string, text: string) => {
-    expect(
-      (await call('POST', `/api/public/signing/${token}/consent`, { disclosureSha256: DISCLOSURE_SHA256 })).status,
-    ).toBe(204)
-    return call('POST', `/api/public/signing/${token}/sign`, { signature: { method: 'typed', text } })
-  }
+  const consentAndSign = (token: string, text: string) => agreeAndSign(world.call, token, text)
 
   beforeAll(async () => {
     db = getDb()

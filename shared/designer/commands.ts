@@ -76,6 +76,18 @@ export function findNode(graph: Graph, id: string): NodePlace | undefined {
   return undefined
 }
 
+/** The JSON path of a node in the graph: what the paths of its findings start with. */
+export const nodePath = (place: NodePlace) => `/pipeline/stages/${place.stageIndex}/${place.list}/${place.index}`
+
+/** The stage, and the node if any, a JSON path (a finding's) points into. */
+export function placeAt(graph: Graph, path: string): { stage: Stage; node?: FlowNode } | undefined {
+  const m = /^\/pipeline\/stages\/(\d+)(?:\/(rules|triggers)\/(\d+))?/.exec(path)
+  const stage = m ? graph.pipeline.stages[Number(m[1])] : undefined
+  if (!m || !stage) return undefined
+  const node = m[2] ? (stage[m[2] as 'rules' | 'triggers'] as FlowNode[])[Number(m[3])] : undefined
+  return node ? { stage, node } : { stage }
+}
+
 const stageOf = (graph: Graph, id: string): Stage => {
   const stage = graph.pipeline.stages.find((s) => s.id === id)
   if (!stage) throw new Error(`no stage "${id}"`)

@@ -18,7 +18,7 @@ import Tooltip from '@mui/material/Tooltip'
 import Typography from '@mui/material/Typography'
 import { useEffect, useMemo, useState } from 'react'
 import { useStore } from 'zustand'
-import { addStage } from '../../../shared/designer/commands.js'
+import { addStage, placeAt } from '../../../shared/designer/commands.js'
 import { createDesignerStore, type DesignerStore } from '../../../shared/designer/store.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { exportGraph, importGraph, withSchemaHint } from '../../../shared/graph/io.js'
@@ -237,7 +237,6 @@ function Toolbar({ loaded, findings }: { loaded: Loaded; findings: Finding[] }) 
 function Problems({ store, findings }: { store: DesignerStore; findings: Finding[] }) {
   const graph = useStore(store, (s) => s.graph)
   if (findings.length === 0) return null
-  const byId = problemsTargets(graph)
   return (
     <Box component="section" aria-label="Problems">
       <Typography variant="h3" component="h3" sx={{ mb: 0.5 }}>
@@ -245,7 +244,7 @@ function Problems({ store, findings }: { store: DesignerStore; findings: Finding
       </Typography>
       <Box component="ul" sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 0.5 }}>
         {findings.slice(0, 50).map((f) => {
-          const target = byId(f.path)
+          const target = placeAt(graph, f.path)?.node?.id
           return (
             <li key={`${f.code}${f.path}${f.message}`} data-code={f.code}>
               <Button
@@ -264,15 +263,6 @@ function Problems({ store, findings }: { store: DesignerStore; findings: Finding
       </Box>
     </Box>
   )
-}
-
-/** The node a finding's path is in, if it is in one. */
-function problemsTargets(graph: Graph) {
-  return (path: string) => {
-    const m = /^\/pipeline\/stages\/(\d+)\/(rules|triggers)\/(\d+)/.exec(path)
-    if (!m) return undefined
-    return graph.pipeline.stages[Number(m[1])]?.[m[2] as 'rules' | 'triggers'][Number(m[3])]?.id
-  }
 }
 
 export function FlowDesigner() {

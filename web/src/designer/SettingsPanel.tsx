@@ -19,9 +19,8 @@ import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
 import { useStore } from 'zustand'
 import { getCatalogEntry } from '../../../shared/catalog/index.js'
-import { findNode, setNodeValue } from '../../../shared/designer/commands.js'
+import { findNode, nodePath as nodePathOf, setNodeValue } from '../../../shared/designer/commands.js'
 import type { DesignerStore } from '../../../shared/designer/store.js'
-import type { FlowNode } from '../../../shared/graph/graph.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 
 type Schema = {
@@ -268,17 +267,6 @@ function SchemaField(props: FieldProps & { name: string }) {
   )
 }
 
-function nodePathOf(graph: { pipeline: { stages: Array<{ rules: FlowNode[]; triggers: FlowNode[] }> } }, id: string) {
-  const stages = graph.pipeline.stages
-  for (let s = 0; s < stages.length; s++) {
-    for (const list of ['triggers', 'rules'] as const) {
-      const i = (stages[s]?.[list] ?? []).findIndex((n) => n.id === id)
-      if (i >= 0) return `/pipeline/stages/${s}/${list}/${i}`
-    }
-  }
-  return ''
-}
-
 export function SettingsPanel({ store, findings }: { store: DesignerStore; findings: readonly Finding[] }) {
   const selection = useStore(store, (s) => s.selection)
   const graph = useStore(store, (s) => s.graph)
@@ -295,7 +283,7 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
   }
   const node = place.node
   const entry = getCatalogEntry(node.type)
-  const nodePath = nodePathOf(graph, node.id)
+  const nodePath = nodePathOf(place)
   const change = (path: string[], value: unknown) =>
     store
       .getState()

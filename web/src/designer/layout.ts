@@ -4,6 +4,7 @@
  * what a person checks at a glance: the delay, the condition, "waits for the PDF", "parallel", findings.
  */
 import type { Edge, Node } from '@xyflow/react'
+import { placeAt } from '../../../shared/designer/commands.js'
 import type { FlowNode, Graph, Stage } from '../../../shared/graph/graph.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 
@@ -67,12 +68,9 @@ export function badgesOf(node: FlowNode): string[] {
 export function problemsById(graph: Graph, findings: readonly Finding[]): Map<string, Problems> {
   const out = new Map<string, Problems>()
   for (const f of findings) {
-    const m = /^\/pipeline\/stages\/(\d+)(?:\/(rules|triggers)\/(\d+))?/.exec(f.path)
-    if (!m) continue
-    const stage = graph.pipeline.stages[Number(m[1])]
-    if (!stage) continue
-    const node = m[2] ? (stage[m[2] as 'rules' | 'triggers'] as FlowNode[])[Number(m[3])] : undefined
-    const id = node ? node.id : `stage:${stage.id}`
+    const place = placeAt(graph, f.path)
+    if (!place) continue
+    const id = place.node ? place.node.id : `stage:${place.stage.id}`
     const p = out.get(id) ?? { errors: 0, warnings: 0 }
     if (f.severity === 'error') p.errors++
     else p.warnings++
