@@ -102,6 +102,8 @@ export interface FlowVersionsTable {
   hash: string
   published_at: IsoTime
   published_by: string
+  /** Why it was published (a rollback's default: "Rollback to version N"); null when none was given. */
+  note: string | null
 }
 
 /** A deal, document, …; `state` is the engine's saved state, `revision` counts saves (optimistic checks). */

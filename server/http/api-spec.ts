@@ -105,14 +105,31 @@ export const _eventTypesAgree: Same<(typeof API_EVENT_TYPES)[number], Exclude<En
 
 // ------------------------------------------------------------ request bodies
 
+/** The longest note a published version may carry. */
+export const MAX_VERSION_NOTE = 1000
+const VersionNote = (description: string) => Type.String({ maxLength: MAX_VERSION_NOTE, description })
 export const PublishBody = Type.Object(
   {
     graph: Type.Optional(GraphSlot("The graph to publish. Without it, the flow's saved draft is published.")),
+    note: Type.Optional(
+      VersionNote(
+        'Why this version is published (at most 1000 characters), kept with it; leading and trailing spaces ' +
+          'are dropped, and a note of only spaces is no note. Ignored when the content is that of the latest version.',
+      ),
+    ),
   },
   strict,
 )
 export const RollbackBody = Type.Object(
-  { number: Type.Integer({ minimum: 1, description: 'The version whose graph is published again' }) },
+  {
+    number: Type.Integer({ minimum: 1, description: 'The version whose graph is published again' }),
+    note: Type.Optional(
+      VersionNote(
+        'Why (at most 1000 characters), kept with the new version; without one (or with only spaces) the note ' +
+          'is "Rollback to version N". Ignored when that graph is already the latest version.',
+      ),
+    ),
+  },
   strict,
 )
 export const DraftBody = GraphSlot('The draft rule graph (format 1).')
@@ -302,6 +319,10 @@ export const responseSchemas = {
     hash: Type.String(),
     publishedAt: Iso('Published'),
     publishedBy: Type.String(),
+    note: Nullable(
+      'string',
+      'Why it was published (a rollback\'s default: "Rollback to version N"); null when none was given',
+    ),
   }),
   DiffEntry: Type.Object({
     kind: Type.String({ enum: ['stage', 'rule', 'trigger'] }),
@@ -537,9 +558,13 @@ export const OPERATIONS = {
     summary: 'Publish a graph (or the saved draft) as the next immutable version',
     description:
       'Elements that have not run yet take the newest version; running elements stay on theirs. ' +
-      'Publishing the content of the latest version again answers that version (200) instead of a new one.',
+      'Publishing the content of the latest version again answers that version (200) instead of a new one, ' +
+      'and leaves its note as it was.',
     params: flowId,
-    body: graphBody('`{}` publishes the saved draft; `{"graph": …}` publishes that graph.', PublishBody),
+    body: graphBody(
+      '`{}` publishes the saved draft; `{"graph": …}` publishes that graph; either may add `"note": "why"`.',
+      PublishBody,
+    ),
     responses: {
       '201': { description: 'Published.', schema: ref('Published') },
       '200': { description: 'The content is that of the latest version, which is answered.', schema: ref('Published') },
@@ -576,7 +601,7 @@ export const OPERATIONS = {
     path: '/api/flows/{id}/rollback',
     summary: "Publish an old version's graph again, as a new version",
     params: flowId,
-    body: smallBody('The version to go back to.', RollbackBody),
+    body: smallBody('The version to go back to, and optionally why.', RollbackBody),
     responses: {
       '201': { description: 'Published as a new version.', schema: ref('Published') },
       '200': { description: 'That graph is already the latest version, which is answered.', schema: ref('Published') },

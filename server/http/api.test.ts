@@ -330,8 +330,22 @@ describeEachDatabase('the HTTP API', (getDb) => {
 
       const list = await get('/api/flows/sales-flow/versions')
       expect(list.body.items).toEqual([
-        { id: 'sales-flow@1', number: 1, hash: same.body.hash, publishedAt: at(START), publishedBy: 'u-anna' },
-        { id: 'sales-flow@2', number: 2, hash: second.body.hash, publishedAt: at(START), publishedBy: 'api' },
+        {
+          id: 'sales-flow@1',
+          number: 1,
+          hash: same.body.hash,
+          publishedAt: at(START),
+          publishedBy: 'u-anna',
+          note: null,
+        },
+        {
+          id: 'sales-flow@2',
+          number: 2,
+          hash: second.body.hash,
+          publishedAt: at(START),
+          publishedBy: 'api',
+          note: null,
+        },
       ])
       expect((await get('/api/flows/sales-flow')).body.latestVersion).toBe(2)
       expect((await get('/api/flows/sales-flow/versions/2')).body).toEqual(salesGraphV2())
@@ -410,6 +424,130 @@ describeEachDatabase('the HTTP API', (getDb) => {
       const again = await post('/api/flows/sales-flow/rollback', { number: 1 })
       expect(again.status).toBe(200)
       expect(again.body.number).toBe(3)
+    })
+
+    it('keeps a note with a new version, lists it, and leaves it as it was when the same content comes again', async () => {
+      const noted = await post('/api/flows/sales-flow/versions', {
+        graph: salesGraphV2(),
+        note: '  Thank the client when they sign — Zoë asked  ',
+      })
+      expect(noted.status).toBe(201)
+      expect(noted.body).toEqual({ id: 'sales-flow@2', number: 2, hash: expect.any(String) })
+      const notes = async () =>
+        (await get('/api/flows/sales-flow/versions')).body.items.map((v: { number: number; note: string | null }) => [
+          v.number,
+          v.note,
+        ])
+      // Spaces around it are dropped; version 1 (published without one) has none.
+      expect(await notes()).toEqual([
+        [1, null],
+        [2, 'Thank the client when they sign — Zoë asked'],
+      ])
+
+      // The same content again: version 2 is answered, its note unchanged, no audit row.
+      const audited = (await get('/api/audit?target=flow:sales-flow')).body.items.length
+      const again = await post('/api/flows/sales-flow/versions', { graph: salesGraphV2(), note: 'Something else' })
+      expect(again.status).toBe(200)
+      expect(again.body).toEqual(noted.body)
+      expect(await notes()).toEqual([
+        [1, null],
+        [2, 'Thank the client when they sign — Zoë asked'],
+      ])
+      expect((await get('/api/audit?target=flow:sales-flow')).body.items.length).toBe(audited)
+
+      // The saved draft, with a note of exactly 1000 letters (not bytes); a note of only spaces is none.
+      expect((await put('/api/flows/sales-flow/draft', salesGraph())).status).toBe(200)
+      const long = 'ł'.repeat(1000)
+      expect((await post('/api/flows/sales-flow/versions', { note: long })).body.number).toBe(3)
+      const v2 = salesGraphV2()
+      v2.pipeline.name = 'Sales 2'
+      expect((await post('/api/flows/sales-flow/versions', { graph: v2, note: ' \n\t ' })).body.number).toBe(4)
+      expect(await notes()).toEqual([
+        [1, null],
+        [2, 'Thank the client when they sign — Zoë asked'],
+        [3, long],
+        [4, null],
+      ])
+      const audit = (await get('/api/audit?target=flow:sales-flow')).body.items
+      expect(
+        audit
+          .filter((r: { action: string }) => r.action === 'flow.published')
+          .map((r: { detail: unknown }) => r.detail),
+      ).toEqual([
+        { version: 4, hash: expect.any(String) },
+        { version: 3, hash: expect.any(String), note: long },
+        { version: 2, hash: noted.body.hash, note: 'Thank the client when they sign — Zoë asked' },
+      ])
+    })
+
+    it('refuses a note over 1000 characters or not a string with 400 at /note, publishing nothing', async () => {
+      const tooLong = 'x'.repeat(1001)
+      expectError(
+        await post('/api/flows/sales-flow/versions', { graph: salesGraphV2(), note: tooLong }),
+        400,
+        'bad-request',
+        '/note',
+      )
+      expectError(await post('/api/flows/sales-flow/versions', { note: tooLong }), 400, 'bad-request', '/note')
+      expectError(
+        await post('/api/flows/sales-flow/versions', { graph: salesGraphV2(), note: 7 }),
+        400,
+        'bad-request',
+        '/note',
+      )
+      expectError(
+        await post('/api/flows/sales-flow/versions', { graph: salesGraphV2(), note: null }),
+        400,
+        'bad-request',
+        '/note',
+      )
+      expectError(
+        await post('/api/flows/sales-flow/rollback', { number: 1, note: tooLong }),
+        400,
+        'bad-request',
+        '/note',
+      )
+      expectError(
+        await post('/api/flows/sales-flow/rollback', { number: 1, note: ['why'] }),
+        400,
+        'bad-request',
+        '/note',
+      )
+      expect((await get('/api/flows/sales-flow/versions')).body.items).toHaveLength(1)
+    })
+
+    it('notes a rollback: "Rollback to version N" by default, or the note given', async () => {
+      await post('/api/flows/sales-flow/versions', { graph: salesGraphV2(), note: 'Thanks on Won' })
+      expect((await post('/api/flows/sales-flow/rollback', { number: 1 })).body.number).toBe(3)
+      const custom = await post('/api/flows/sales-flow/rollback', { number: 2, note: 'Back: the client liked it' })
+      expect(custom.status).toBe(201)
+      expect(custom.body.number).toBe(4)
+      expect((await post('/api/flows/sales-flow/rollback', { number: 1, note: '   ' })).body.number).toBe(5)
+      // Already the latest content: version 5 is answered and keeps its note.
+      const same = await post('/api/flows/sales-flow/rollback', { number: 3, note: 'Not kept' })
+      expect(same.status).toBe(200)
+      expect(same.body.number).toBe(5)
+      const items = (await get('/api/flows/sales-flow/versions')).body.items
+      expect(items.map((v: { number: number; note: string | null }) => [v.number, v.note])).toEqual([
+        [1, null],
+        [2, 'Thanks on Won'],
+        [3, 'Rollback to version 1'],
+        [4, 'Back: the client liked it'],
+        [5, 'Rollback to version 1'],
+      ])
+      const audit = (await get('/api/audit?target=flow:sales-flow')).body.items
+      expect(audit[0].detail).toEqual({
+        version: 5,
+        hash: items[0].hash,
+        note: 'Rollback to version 1',
+        rolledBackTo: 1,
+      })
+      expect(audit[1].detail).toEqual({
+        version: 4,
+        hash: items[1].hash,
+        note: 'Back: the client liked it',
+        rolledBackTo: 2,
+      })
     })
 
     it('refuses a rollback to a version that does not exist, or a body of the wrong shape', async () => {
@@ -1009,7 +1147,7 @@ describeEachDatabase('the HTTP API', (getDb) => {
       expect((await post('/api/flows/sales-flow/rollback', { number: 1 })).status).toBe(201)
       const items = (await get('/api/audit?target=flow:sales-flow')).body.items
       expect(items.map((r: { action: string; detail: unknown }) => [r.action, r.detail])).toEqual([
-        ['flow.published', { version: 3, hash: expect.any(String), rolledBackTo: 1 }],
+        ['flow.published', { version: 3, hash: expect.any(String), note: 'Rollback to version 1', rolledBackTo: 1 }],
         ['flow.published', { version: 2, hash: expect.any(String) }],
         ['flow.draftSaved', {}],
       ])

@@ -65,8 +65,8 @@ const body = fc.oneof(
 /** A valid body per operation: the fuzzer changes one part of it, so that requests reach the handlers. */
 const EXAMPLES: Partial<Record<string, Record<string, unknown>>> = {
   saveDraft: graph as unknown as Record<string, unknown>,
-  publishVersion: {},
-  rollback: { number: 1 },
+  publishVersion: { note: 'Fuzzed' },
+  rollback: { number: 1, note: 'Fuzzed back' },
   createElement: { pipelineId: 'sales', type: 'deal', title: 'Fuzzed', stage: 'new', fields: { amount: 1 } },
   moveElement: { stage: 'offer' },
   changeFields: { fields: { amount: 7000 } },

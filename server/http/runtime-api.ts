@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely'
 import type { Static, TSchema } from 'typebox'
 import type { SavedElement } from '../../shared/engine/engine.js'
 import type { EngineEvent, Json } from '../../shared/engine/types.js'
+import { diffGraphs } from '../../shared/graph/diff.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { validate } from '../../shared/index.js'
 import type { Auth } from '../auth/auth.js'
@@ -30,7 +31,6 @@ import {
   type OperationId,
 } from './api-spec.js'
 import { authorize, makeAuthHandlers, principalOf } from './auth-api.js'
-import { diffGraphs } from './diff.js'
 import { makeDirectoryHandlers } from './directory-api.js'
 import { makeDocumentHandlers } from './documents-api.js'
 import { apiError, HttpError, sentence } from './errors.js'
@@ -192,6 +192,12 @@ function versionNumber(text: string | undefined): number | undefined {
   return text !== undefined && /^[1-9]\d{0,8}$/.test(text) ? Number(text) : undefined
 }
 
+/** A version's note as given, without leading and trailing spaces; one of only spaces is no note. */
+function noteOf(text: string | undefined): string | undefined {
+  const note = text?.trim()
+  return note ? note : undefined
+}
+
 /**
  * Fields that mirror the element's own record or the engine's bookkeeping: setting them as data
  * would make the field and the truth disagree (a "stage" field that is not the stage).
@@ -330,27 +336,36 @@ function makeHandlers(services: Services): Served {
   }
 
   /**
-   * Publishes, answering 201 with the new version or 200 when the content is the latest version's. A new
-   * version is audited as `flow.published` (with `rolledBackTo` for a rollback).
+   * Publishes with an optional note, answering 201 with the new version or 200 when the content is the latest
+   * version's (whose note stays as it was). A new version is audited as `flow.published` (with its note, and
+   * `rolledBackTo` for a rollback).
    */
   async function publish(
     c: Context,
     flowId: string,
     graph: Graph,
     problemAt: (e: RuntimeError) => HttpError,
+    note: string | undefined,
     detail: Record<string, Json> = {},
   ) {
     const before = await latestNumber(flowId)
     const actor = actorOf(c)
     let published: { id: string; number: number; hash: string }
     try {
-      published = await runtime.publish(flowId, graph, actor.id, (trx, version) =>
-        writeAudit(trx, actor, {
-          action: 'flow.published',
-          target: `flow:${flowId}`,
-          detail: { version: version.number, hash: version.hash, ...detail },
-        }),
-      )
+      published = await runtime.publish(flowId, graph, actor.id, {
+        note,
+        also: (trx, version) =>
+          writeAudit(trx, actor, {
+            action: 'flow.published',
+            target: `flow:${flowId}`,
+            detail: {
+              version: version.number,
+              hash: version.hash,
+              ...(note === undefined ? {} : { note }),
+              ...detail,
+            },
+          }),
+      })
     } catch (error) {
       if (error instanceof RuntimeError && error.code === 'invalid') throw problemAt(error)
       throw error
@@ -576,12 +591,18 @@ function makeHandlers(services: Services): Served {
 
     publishVersion: async ({ c, params, body }) => {
       const flow = await flowRow(params.id)
+      const note = noteOf(body.note)
       if (body.graph !== undefined) {
-        return publish(c, flow.id, body.graph, (e) => invalid(`/graph${e.path ?? ''}`, sentence(e.message)))
+        return publish(c, flow.id, body.graph, (e) => invalid(`/graph${e.path ?? ''}`, sentence(e.message)), note)
       }
       const draft = JSON.parse(flow.draft) as Graph
-      return publish(c, flow.id, draft, (e) =>
-        invalid(e.path ?? '', `The saved draft cannot be published: ${e.message}. The path points into the draft.`),
+      return publish(
+        c,
+        flow.id,
+        draft,
+        (e) =>
+          invalid(e.path ?? '', `The saved draft cannot be published: ${e.message}. The path points into the draft.`),
+        note,
       )
     },
 
@@ -589,7 +610,7 @@ function makeHandlers(services: Services): Served {
       const flow = await flowRow(params.id)
       const rows = await db
         .selectFrom('flow_versions')
-        .select(['id', 'number', 'hash', 'published_at', 'published_by'])
+        .select(['id', 'number', 'hash', 'published_at', 'published_by', 'note'])
         .where('flow_id', '=', flow.id)
         .orderBy('number')
         .execute()
@@ -600,6 +621,7 @@ function makeHandlers(services: Services): Served {
           hash: r.hash,
           publishedAt: r.published_at,
           publishedBy: r.published_by,
+          note: r.note,
         })),
       })
     },
@@ -638,6 +660,7 @@ function makeHandlers(services: Services): Served {
             e.path ?? '',
             `Version ${body.number} no longer validates: ${e.message}. The path points into its graph.`,
           ),
+        noteOf(body.note) ?? `Rollback to version ${body.number}`,
         { rolledBackTo: body.number },
       )
     },

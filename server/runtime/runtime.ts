@@ -24,6 +24,7 @@ import type {
   TimelineRecord,
   WorkingCalendar,
 } from '../../shared/engine/types.js'
+import { canonicalJson } from '../../shared/graph/diff.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { validate } from '../../shared/validate/validate.js'
 import { dialectOf } from '../db/dialect.js'
@@ -129,19 +130,7 @@ type Stored = SavedElement & { historySeq?: number }
 
 /** A stable hash of a graph: the same content gives the same hash, whatever the key order. */
 export function graphHash(graph: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v !== null && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-          )
-        : v
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(graph)))
-    .digest('hex')
+  return createHash('sha256').update(canonicalJson(graph)).digest('hex')
 }
 
 /** A published version, as `publish` answers it. */
@@ -223,15 +212,17 @@ export class Runtime {
   // ------------------------------------------------------------ flows
 
   /**
-   * Publishes a graph as the next immutable version of a flow. Refuses an invalid graph with
-   * the first error's path. Publishing the content of the latest version again returns it.
+   * Publishes a graph as the next immutable version of a flow, with an optional `note` (why). Refuses an
+   * invalid graph with the first error's path. Publishing the content of the latest version again returns
+   * it, note unchanged (and `also` does not run). `also` writes more in the publish's transaction.
    */
   async publish(
     flowId: string,
     graph: Graph,
     by: string,
-    also?: (trx: Transaction<Database>, published: Published) => Promise<void>,
+    options: { note?: string; also?: (trx: Transaction<Database>, published: Published) => Promise<void> } = {},
   ): Promise<Published> {
+    const { note, also } = options
     const check = validate(graph)
     const error = check.findings.find((f) => f.severity === 'error')
     if (!check.valid || error) {
@@ -265,6 +256,7 @@ export class Runtime {
           hash,
           published_at: new Date(this.now()).toISOString(),
           published_by: by,
+          note: note ?? null,
         })
         .execute()
       const published = { id, number, hash }

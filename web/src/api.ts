@@ -202,11 +202,59 @@ export function saveDraft(id: string, graph: Graph): Promise<{ updatedAt: string
   })
 }
 
-/** Publishes a graph as the flow's next version (refused with 422 and the first error's path). */
-export function publishGraph(id: string, graph: Graph): Promise<{ number: number; id: string }> {
+/**
+ * Publishes a graph as the flow's next version, with an optional note saying why (at most 1000 characters),
+ * refused with 422 and the first error's path. The same content as the latest version answers that version.
+ */
+export function publishGraph(id: string, graph: Graph, note?: string): Promise<{ number: number; id: string }> {
   return call(`/api/flows/${encodeURIComponent(id)}/versions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ graph }),
+    body: JSON.stringify(note === undefined ? { graph } : { graph, note }),
+  })
+}
+
+/** A published version of a flow, as `GET /api/flows/{id}/versions` lists it. */
+export interface Version {
+  /** `<flow>@<number>` */
+  id: string
+  number: number
+  /** SHA-256 of the graph, independent of key order: equal hashes, equal content. */
+  hash: string
+  publishedAt: string
+  /** Who published it (`user:<id>`, `token:<id>`, `api`, …). */
+  publishedBy: string
+  /** Why it was published; a rollback's default is "Rollback to version N"; null when none was given. */
+  note: string | null
+}
+
+/** The flow's published versions, oldest first. */
+export async function fetchVersions(flowId: string, signal?: AbortSignal): Promise<Version[]> {
+  return itemsOf(
+    await call<Page<Version> | undefined>(
+      `/api/flows/${encodeURIComponent(flowId)}/versions`,
+      signal ? { signal } : {},
+    ),
+  )
+}
+
+/** The graph of one published version (404 `not-found` when the flow has no such version). */
+export function fetchVersion(flowId: string, number: number, signal?: AbortSignal): Promise<Graph> {
+  return call(`/api/flows/${encodeURIComponent(flowId)}/versions/${number}`, signal ? { signal } : {})
+}
+
+/**
+ * Publishes an old version's graph again as a new version, with a note (the server's default: "Rollback to
+ * version N"). When that graph is already the latest version, the latest version is answered.
+ */
+export function rollbackTo(
+  flowId: string,
+  number: number,
+  note?: string,
+): Promise<{ id: string; number: number; hash: string }> {
+  return call(`/api/flows/${encodeURIComponent(flowId)}/rollback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(note === undefined ? { number } : { number, note }),
   })
 }

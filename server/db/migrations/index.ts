@@ -13,6 +13,7 @@ import * as auth from './2026_11_23_0008_auth.js'
 import * as passwordChange from './2026_11_23_0009_password_change.js'
 import * as documents from './2026_11_23_0010_documents.js'
 import * as signingLinks from './2026_11_23_0011_signing_links.js'
+import * as versionNotes from './2026_11_23_0012_version_notes.js'
 
 /** The migrations by name, as Kysely's `Migrator` records them in `kysely_migration`. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -27,6 +28,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_23_0009_password_change': passwordChange,
   '2026_11_23_0010_documents': documents,
   '2026_11_23_0011_signing_links': signingLinks,
+  '2026_11_23_0012_version_notes': versionNotes,
 }
 
 /** A `MigrationProvider` for Kysely's `Migrator` that serves {@link migrations}. */

@@ -3,8 +3,12 @@
  * id (wherever they stand). A node "changed" when its JSON differs, key order aside, or when it
  * moved to another stage; a stage when its own settings differ or its rules or triggers stand in
  * another order (the order decides what runs after what).
+ *
+ * Plain functions with no Node imports: the server answers `GET /api/flows/{id}/diff` with them and
+ * the designer can compare its draft with a published version in the browser. `canonicalJson` is
+ * also what a version's hash is taken of (`graphHash` in server/runtime).
  */
-import type { Graph } from '../../shared/graph/graph.js'
+import type { Graph } from './graph.js'
 
 export interface DiffEntry {
   kind: 'stage' | 'rule' | 'trigger'
