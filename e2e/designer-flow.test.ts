@@ -106,7 +106,6 @@ describe('the flow designer', () => {
     await page.getByRole('button', { name: 'Add', exact: true }).click()
     await visible(page.getByRole('group', { name: 'Stage Sent' }))
     expect(await stages(page).count()).toBe(5)
-    expect(await page.getByTestId('designer-status').innerText()).toMatch(/unsaved changes/)
     await page.getByTestId('flow-canvas').focus()
     await page.keyboard.press('Control+z')
     await page.getByRole('group', { name: 'Stage Sent' }).waitFor({ state: 'detached' })
@@ -146,14 +145,14 @@ describe('the flow designer', () => {
     const status = () => page.getByTestId('designer-status').innerText()
     const panel = page.getByTestId('settings-panel')
     await visible(panel.getByRole('heading', { name: 'Send email to client' }))
-    await panel.getByLabel('Subject').fill('Your invoice')
-    await panel.getByLabel('Body', { exact: true }).fill('Please find it attached.')
+    await panel.getByRole('textbox', { name: 'Subject', exact: true }).fill('Your invoice')
+    await panel.getByRole('textbox', { name: 'Body', exact: true }).fill('Please find it attached.')
     await expect.poll(status, { timeout: 5_000 }).not.toMatch(/errors?/)
     await page.waitForTimeout(300) // the labels' colour fades back from red
     await page.screenshot({ path: shot('desktop-designer-settings') })
     await page.getByRole('button', { name: 'Undo' }).click()
     await expect.poll(status, { timeout: 5_000 }).toMatch(/1 error/)
-    expect(await panel.getByLabel('Body', { exact: true }).inputValue()).toBe('')
+    expect(await panel.getByRole('textbox', { name: 'Body', exact: true }).innerText()).toBe('')
     await page.getByRole('button', { name: 'Redo' }).click()
     await expect.poll(status, { timeout: 5_000 }).not.toMatch(/errors?/)
     await page.getByRole('button', { name: 'Undo' }).click()
@@ -161,7 +160,10 @@ describe('the flow designer', () => {
     await expect.poll(status, { timeout: 5_000 }).toMatch(/\d+ errors?/)
     // The problems list names them; choosing one selects the node.
     const problemsList = await visible(page.getByRole('region', { name: 'Problems' }))
-    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } })
+    // A click on the empty canvas (below the columns) selects nothing.
+    const pane = page.locator('.react-flow__pane')
+    const paneBox = (await pane.boundingBox()) ?? { width: 0, height: 0 }
+    await pane.click({ position: { x: paneBox.width / 2, y: paneBox.height - 12 } })
     await visible(page.getByText('Select a rule or trigger to see its settings.'))
     await problemsList.getByRole('button').first().click()
     await visible(panel.getByRole('heading', { name: 'Send email to client' }))
@@ -201,9 +203,10 @@ describe('the flow designer', () => {
     )
     await page.getByTestId('flow-canvas').focus()
 
-    // A catalog item dragged onto a column lands there.
+    // A palette item dragged onto a column lands there.
     // (HTML drag and drop, as the browser fires it: dragstart on the item, dragover and drop on the column.)
-    const task = page.locator('li[data-type="createTask"]')
+    const palette = page.getByRole('complementary', { name: 'Palette' })
+    const task = palette.locator('li[data-type="createTask"]')
     const column = page.getByRole('group', { name: 'Stage New' })
     await column.scrollIntoViewIfNeeded()
     const box = (await column.boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 }
@@ -217,9 +220,9 @@ describe('the flow designer', () => {
     await page.getByRole('button', { name: 'Undo' }).click()
     await added.waitFor({ state: 'detached' })
     // Several picked with Ctrl-click and dragged at once: all added, in one undo step.
-    await page.locator('li[data-type="sendSms"]').click({ modifiers: ['Control'] })
-    await page.locator('li[data-type="createTask"]').click({ modifiers: ['Control'] })
-    expect(await page.locator('li[aria-selected="true"]').count()).toBe(2)
+    await palette.locator('li[data-type="sendSms"]').click({ modifiers: ['Control'] })
+    await palette.locator('li[data-type="createTask"]').click({ modifiers: ['Control'] })
+    expect(await palette.locator('li[aria-selected="true"]').count()).toBe(2)
     const many = await page.evaluateHandle(() => new DataTransfer())
     await task.dispatchEvent('dragstart', { dataTransfer: many })
     await column.dispatchEvent('dragover', { dataTransfer: many, ...point })
@@ -230,9 +233,8 @@ describe('the flow designer', () => {
     await page.locator('[data-kind="rule"][aria-label="Rule Send SMS to client"]').waitFor({ state: 'detached' })
     expect(await page.locator('[data-kind="rule"][aria-label="Rule Create task"]').count()).toBe(0)
 
-    // Saved: the server holds the draft with the new stage and its trigger.
-    await page.getByRole('button', { name: 'Save draft' }).click()
-    await visible(page.getByRole('alert').filter({ hasText: 'Draft saved.' }))
+    // Saved by itself a moment after the last change: the server holds the draft with the new stage and its trigger.
+    await expect.poll(() => page.getByTestId('designer-status').innerText(), { timeout: 10_000 }).toMatch(/all saved/)
     const flow = (await (await fetch(`${server.url}/api/flows/invoice-signing`)).json()) as { draft: Graph }
     expect(flow.draft.pipeline.stages.map((s) => s.name)).toEqual(['New', 'Invoice', 'Sent', 'Signed', 'Lost'])
     const sent = flow.draft.pipeline.stages.find((s) => s.name === 'Sent')
@@ -249,8 +251,14 @@ describe('the flow designer', () => {
     const exported = importGraph(readFileSync((await download.path()) as string, 'utf8'))
     expect(exported.valid).toBe(true)
     expect(exported.graph?.pipeline.stages.map((s) => s.name)).toEqual(['New', 'Invoice', 'Sent', 'Signed', 'Lost'])
-    await page.getByRole('button', { name: 'Publish' }).click()
+    await page.getByRole('button', { name: 'Publish…' }).click()
+    await page.getByLabel('Note (what changed and why)').fill('A "Sent" stage')
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish', exact: true }).click()
     await visible(page.getByRole('alert').filter({ hasText: 'Published as version 2' }))
+    const versions = (await (await fetch(`${server.url}/api/flows/invoice-signing/versions`)).json()) as {
+      items: Array<{ number: number; note: string | null }>
+    }
+    expect(versions.items.at(-1)).toMatchObject({ number: 2, note: 'A "Sent" stage' })
     await page
       .getByTestId('import-file')
       .setInputFiles(fileURLToPath(new URL('../shared/fixtures/invoice-signing.json', import.meta.url)))

@@ -71,7 +71,7 @@ describe('designer page', () => {
     const page = await open(DESKTOP)
     expect(await page.title()).toBe('Signflow — Designer')
     await visible(page.getByRole('heading', { name: 'Signflow — Designer' }))
-    await visible(page.getByText('The visual designer is being built'))
+    await visible(page.getByText('Design a flow'))
 
     // Deal pipeline by default: a rule and a trigger, each labelled in words, not only colour.
     const send = await visible(catalogItem(page, 'Send document for signing'))
@@ -159,7 +159,7 @@ describe('designer page', () => {
 
   it('fits a phone screen (390 px)', async () => {
     const page = await open(PHONE)
-    await visible(page.getByText('The visual designer is being built'))
+    await visible(page.getByText('Design a flow'))
     await visible(catalogItem(page, 'Send document for signing').getByText('Rule', { exact: true }))
     await page.screenshot({ path: screenshotPath('phone-top') })
 

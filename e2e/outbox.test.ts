@@ -132,7 +132,7 @@ describe('outbox page', () => {
     expect(await nav.getByRole('link', { name: 'Outbox' }).getAttribute('aria-current')).toBe('page')
     await visible(page.getByRole('heading', { name: 'Sent messages' }))
     await page.goBack()
-    await visible(page.getByText('The visual designer is being built'))
+    await visible(page.getByText('Design a flow'))
     expect(await page.title()).toBe('Signflow — Designer')
     expect(problems).toEqual([])
   })

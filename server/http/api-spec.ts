@@ -133,6 +133,32 @@ export const RollbackBody = Type.Object(
   strict,
 )
 export const DraftBody = GraphSlot('The draft rule graph (format 1).')
+/** Pipeline (and flow) ids are graph ids: they become the draft's `pipeline.id` and `flow.id`. */
+export const PIPELINE_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_-]{0,63}$'
+/** The longest name of a new pipeline, as the graph allows for `flow.name` and `pipeline.name`. */
+export const MAX_PIPELINE_NAME = 200
+export const CreatePipelineBody = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: MAX_PIPELINE_NAME,
+      pattern: '\\S',
+      description:
+        'What people call the pipeline (at most 200 characters, not only spaces); leading and trailing spaces ' +
+        'are dropped. Also the name of its flow.',
+    }),
+    elementType: StringEnum(ELEMENT_TYPES, 'What moves through the pipeline'),
+    id: Type.Optional(
+      Type.String({
+        pattern: PIPELINE_ID_PATTERN,
+        description:
+          'The id of the pipeline and of its flow: up to 64 letters, digits, "_" or "-", starting with a letter. ' +
+          'Without it, one is made from the name.',
+      }),
+    ),
+  },
+  strict,
+)
 export const CreateElementBody = Type.Object(
   {
     id: Type.Optional(NewElementId),
@@ -523,6 +549,24 @@ export const OPERATIONS = {
     path: '/api/pipelines',
     summary: 'Pipelines with the stages of their published flow',
     responses: ok('Every pipeline.', list('Pipeline')),
+  },
+  createPipeline: {
+    method: 'post',
+    path: '/api/pipelines',
+    summary: 'Create a pipeline and its flow, with a one-stage draft to design',
+    description:
+      'Makes, in one transaction, the pipeline and its flow (of the same id) whose draft is a valid graph with ' +
+      'one stage, "New" (id "new"), and nothing else. Nothing is published: design the draft ' +
+      '(PUT /api/flows/{id}/draft), then publish it. Without an `id`, one is made from the name (letters ' +
+      'written in Latin, other marks as "-"), unique among pipelines and flows.',
+    body: smallBody('The new pipeline.', CreatePipelineBody),
+    responses: {
+      '201': {
+        description: 'Created; the pipeline as GET /api/pipelines lists it (its flow in `flows`).',
+        schema: ref('Pipeline'),
+      },
+      '409': { description: 'The id is taken by a pipeline or a flow (code "conflict", path "/id").' },
+    },
   },
   getPipeline: {
     method: 'get',

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Graph, RuleNode } from '../../shared/graph/graph.js'
+import { validate } from '../../shared/validate/validate.js'
 import type { Database, NewRow } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
 import { Runtime } from '../runtime/runtime.js'
@@ -240,6 +241,189 @@ describeEachDatabase('the HTTP API', (getDb) => {
     it('answers 404 for an unknown pipeline and 400 for an unknown query parameter', async () => {
       expectError(await get('/api/pipelines/nope'), 404, 'not-found')
       expectError(await get('/api/pipelines?sort=name'), 400, 'bad-request', '/sort')
+    })
+  })
+
+  describe('creating a pipeline', () => {
+    const firstStage = { id: 'new', name: 'New', color: '#1976d2', kind: 'inProgress' }
+    const countRows = async () => ({
+      pipelines: (await db.selectFrom('pipelines').select('id').execute()).length,
+      flows: (await db.selectFrom('flows').select('id').execute()).length,
+      audit: (await db.selectFrom('audit_log').select('id').execute()).length,
+    })
+
+    it('creates a pipeline and its flow with a one-stage draft that validates; it is listed, designed, published', async () => {
+      const created = await post('/api/pipelines', { name: '  Contracts  ', elementType: 'signingDocument' })
+      expect(created.status, JSON.stringify(created.body)).toBe(201)
+      const summary = {
+        id: 'Contracts',
+        name: 'Contracts',
+        elementType: 'signingDocument',
+        flows: [{ id: 'Contracts', name: 'Contracts' }],
+        version: null,
+        stages: [firstStage],
+      }
+      expect(created.body).toEqual(summary)
+      expect(created.headers.get('location')).toBe('/api/pipelines/Contracts')
+      // Listed as GET /api/pipelines lists every pipeline, in the same shape.
+      const listed = (await get('/api/pipelines')).body.items
+      expect(listed.map((p: { id: string }) => p.id)).toEqual(['Contracts', 'leads', 'sales'])
+      expect(listed[0]).toEqual(summary)
+      expect((await get('/api/pipelines/Contracts')).body).toEqual(summary)
+
+      // The designer opens its flow: the draft, never published.
+      const flow = await get('/api/flows/Contracts')
+      expect(flow.status).toBe(200)
+      expect(flow.body).toMatchObject({
+        id: 'Contracts',
+        pipelineId: 'Contracts',
+        name: 'Contracts',
+        latestVersion: null,
+      })
+      const draft: Graph = flow.body.draft
+      expect(draft).toEqual({
+        formatVersion: 1,
+        flow: { id: 'Contracts', name: 'Contracts' },
+        elementType: 'signingDocument',
+        pipeline: { id: 'Contracts', name: 'Contracts', stages: [{ ...firstStage, triggers: [], rules: [] }] },
+        constants: [],
+        variables: [],
+        fields: [],
+      })
+      expect(validate(draft)).toMatchObject({ valid: true, findings: [] })
+      expect((await get('/api/flows/Contracts/versions')).body.items).toEqual([])
+      expect(await db.selectFrom('flow_versions').select('id').where('flow_id', '=', 'Contracts').execute()).toEqual([])
+
+      // Designed and published like any flow.
+      const designed: Graph = {
+        ...draft,
+        pipeline: {
+          ...draft.pipeline,
+          stages: [
+            ...draft.pipeline.stages,
+            { id: 'signed', name: 'Signed', color: '#2e7d32', kind: 'success', triggers: [], rules: [] },
+          ],
+        },
+      }
+      expect((await put('/api/flows/Contracts/draft', designed)).status).toBe(200)
+      const published = await post('/api/flows/Contracts/versions', {})
+      expect(published.status, JSON.stringify(published.body)).toBe(201)
+      expect(published.body).toMatchObject({ id: 'Contracts@1', number: 1 })
+      const after = (await get('/api/pipelines/Contracts')).body
+      expect(after.version).toEqual({ flowId: 'Contracts', number: 1, id: 'Contracts@1' })
+      expect(after.stages.map((s: { id: string }) => s.id)).toEqual(['new', 'signed'])
+      expect((await get('/api/flows/Contracts')).body.latestVersion).toBe(1)
+
+      // Audited, in the creation's transaction, with what was made.
+      const audit = (await get('/api/audit?target=pipeline:Contracts')).body.items
+      expect(audit).toEqual([
+        expect.objectContaining({
+          actor: 'api',
+          action: 'pipeline.created',
+          target: 'pipeline:Contracts',
+          detail: { name: 'Contracts', elementType: 'signingDocument', flowId: 'Contracts' },
+        }),
+      ])
+    })
+
+    it('makes the id from the name, in Latin letters, unique on a second pipeline of the same name', async () => {
+      const name = 'Umowy: Łódź & Iğdır'
+      const first = await post('/api/pipelines', { name, elementType: 'deal' })
+      const second = await post('/api/pipelines', { name, elementType: 'deal' })
+      expect([first.status, second.status]).toEqual([201, 201])
+      expect([first.body.id, second.body.id]).toEqual(['Umowy-Lodz-Igdir', 'Umowy-Lodz-Igdir-2'])
+      for (const { body } of [first, second]) {
+        expect(body.id).toMatch(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/)
+        expect(body.name).toBe(name)
+        expect(body.flows).toEqual([{ id: body.id, name }])
+        const draft: Graph = (await get(`/api/flows/${body.id}`)).body.draft
+        expect(draft.flow).toEqual({ id: body.id, name })
+        expect(draft.pipeline.id).toBe(body.id)
+        expect(validate(draft).valid).toBe(true)
+      }
+      // Unique among flows too: a flow's id is not a pipeline's here ("sales-flow" of the pipeline "sales").
+      expect((await post('/api/pipelines', { name: 'sales-flow', elementType: 'deal' })).body.id).toBe('sales-flow-2')
+      // A name with nothing to keep in an id: "pipeline".
+      expect((await post('/api/pipelines', { name: 'Воронка 2026', elementType: 'lead' })).body.id).toBe('pipeline')
+      expect((await post('/api/pipelines', { name: '2026', elementType: 'lead' })).body.id).toBe('pipeline-2')
+      // A long name gives an id of at most 64 characters.
+      const long = await post('/api/pipelines', { name: 'Ż'.repeat(200), elementType: 'contact' })
+      expect(long.status).toBe(201)
+      expect(long.body.id).toMatch(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/)
+    })
+
+    it('makes distinct ids for pipelines of one name created at once; one of a given id at once wins', async () => {
+      const made = await Promise.all(
+        [1, 2, 3, 4].map(() => post('/api/pipelines', { name: 'Rush', elementType: 'deal' })),
+      )
+      expect(made.map((a) => a.status)).toEqual([201, 201, 201, 201])
+      expect(made.map((a) => a.body.id).sort()).toEqual(['Rush', 'Rush-2', 'Rush-3', 'Rush-4'])
+      const given = await Promise.all(
+        [1, 2, 3].map((i) => post('/api/pipelines', { id: 'rush', name: `Rush ${i}`, elementType: 'deal' })),
+      )
+      expect(given.map((a) => a.status).sort()).toEqual([201, 409, 409])
+      expect(await db.selectFrom('flows').select('id').where('id', '=', 'rush').execute()).toHaveLength(1)
+    })
+
+    it('takes a given id, and refuses one that is taken with 409 at /id', async () => {
+      const made = await post('/api/pipelines', { id: 'nda_2026', name: 'NDAs', elementType: 'contact' })
+      expect(made.status).toBe(201)
+      expect(made.body).toMatchObject({ id: 'nda_2026', name: 'NDAs', flows: [{ id: 'nda_2026', name: 'NDAs' }] })
+      const before = await countRows()
+      expectError(
+        await post('/api/pipelines', { id: 'nda_2026', name: 'Again', elementType: 'deal' }),
+        409,
+        'conflict',
+        '/id',
+      )
+      // A pipeline's id, or a flow's.
+      expectError(
+        await post('/api/pipelines', { id: 'sales', name: 'Sales 2', elementType: 'deal' }),
+        409,
+        'conflict',
+        '/id',
+      )
+      expectError(
+        await post('/api/pipelines', { id: 'sales-flow', name: 'x', elementType: 'deal' }),
+        409,
+        'conflict',
+        '/id',
+      )
+      expect(await countRows()).toEqual(before)
+      expect((await get('/api/pipelines/sales')).body.name).toBe('Sales')
+    })
+
+    it('refuses a blank or long name, an unknown element type, a bad id, unknown keys with 400; nothing is made', async () => {
+      const before = await countRows()
+      for (const name of ['', '   ', '\t\n', '\u00a0']) {
+        expectError(await post('/api/pipelines', { name, elementType: 'deal' }), 400, 'bad-request', '/name')
+      }
+      expectError(
+        await post('/api/pipelines', { name: 'x'.repeat(201), elementType: 'deal' }),
+        400,
+        'bad-request',
+        '/name',
+      )
+      expectError(await post('/api/pipelines', { name: 7, elementType: 'deal' }), 400, 'bad-request', '/name')
+      expectError(await post('/api/pipelines', { elementType: 'deal' }), 400, 'bad-request', '/name')
+      expectError(
+        await post('/api/pipelines', { name: 'Deals', elementType: 'invoice' }),
+        400,
+        'bad-request',
+        '/elementType',
+      )
+      expectError(await post('/api/pipelines', { name: 'Deals' }), 400, 'bad-request', '/elementType')
+      for (const id of ['1st', '', 'has space', 'ł', `a${'b'.repeat(64)}`]) {
+        expectError(await post('/api/pipelines', { id, name: 'Deals', elementType: 'deal' }), 400, 'bad-request', '/id')
+      }
+      expectError(
+        await post('/api/pipelines', { name: 'Deals', elementType: 'deal', stages: [] }),
+        400,
+        'bad-request',
+        '/stages',
+      )
+      expectError(await post('/api/pipelines', [1]), 400, 'bad-request')
+      expect(await countRows()).toEqual(before)
     })
   })
 

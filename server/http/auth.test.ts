@@ -132,6 +132,32 @@ describeEachDatabase('sign-in, roles and tokens', (getDb, dialect) => {
     expect(checked.length).toBe(guarded.length * ROLES.length)
   }, 120_000)
 
+  it('lets an analyst or an admin create a pipeline, and refuses sales and readOnly with 403', async () => {
+    const create = async (role: Role, name: string) => {
+      const res = await as(cookies[role], 'POST', '/api/pipelines', { name, elementType: 'deal' })
+      return { status: res.status, body: (await res.json()) as { id?: string; error?: { code: string } } }
+    }
+    const count = async () => (await db.selectFrom('pipelines').select('id').execute()).length
+    const before = await count()
+    for (const role of ['sales', 'readOnly'] as const) {
+      const refused = await create(role, `Refused ${role}`)
+      expect(refused.status, role).toBe(403)
+      expect(refused.body.error?.code).toBe('forbidden')
+    }
+    expect(await count()).toBe(before)
+    const made = await create('analyst', 'Designed by the analyst')
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    expect(made.body.id).toBe('Designed-by-the-analyst')
+    expect((await create('admin', 'Designed by the admin')).status).toBe(201)
+    expect(await count()).toBe(before + 2)
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['actor', 'action'])
+      .where('target', '=', 'pipeline:Designed-by-the-analyst')
+      .execute()
+    expect(audit).toEqual([{ actor: expect.stringMatching(/^user:/), action: 'pipeline.created' }])
+  })
+
   it('makes API tokens scoped to a role, used as Bearer, revoked at once', async () => {
     const made = await send(
       app,

@@ -64,6 +64,7 @@ const body = fc.oneof(
 )
 /** A valid body per operation: the fuzzer changes one part of it, so that requests reach the handlers. */
 const EXAMPLES: Partial<Record<string, Record<string, unknown>>> = {
+  createPipeline: { name: 'Fuzzed', elementType: 'deal' },
   saveDraft: graph as unknown as Record<string, unknown>,
   publishVersion: { note: 'Fuzzed' },
   rollback: { number: 1, note: 'Fuzzed back' },

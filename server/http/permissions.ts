@@ -19,6 +19,7 @@ const admin: readonly Role[] = ['admin']
 export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'public' } = {
   // pipelines and flows
   listPipelines: everyone,
+  createPipeline: design,
   getPipeline: everyone,
   getFlow: everyone,
   saveDraft: design,

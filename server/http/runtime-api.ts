@@ -9,15 +9,17 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Context, Hono, MiddlewareHandler } from 'hono'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Static, TSchema } from 'typebox'
+import { mintId } from '../../shared/designer/commands.js'
 import type { SavedElement } from '../../shared/engine/engine.js'
 import type { EngineEvent, Json } from '../../shared/engine/types.js'
 import { diffGraphs } from '../../shared/graph/diff.js'
 import type { Graph } from '../../shared/graph/graph.js'
-import { validate } from '../../shared/index.js'
+import { type ElementType, validate } from '../../shared/index.js'
 import type { Auth } from '../auth/auth.js'
 import { auditRowHash, auditView, GENESIS_HASH, writeAudit } from '../db/audit.js'
+import { dialectOf } from '../db/dialect.js'
 import type { Database, ElementRow, PipelineRow, WebhookSecretRow } from '../db/schema.js'
 import { auditTrailPdf } from '../pdf/audit-trail.js'
 import { type Runtime, RuntimeError } from '../runtime/runtime.js'
@@ -212,6 +214,35 @@ function refuseSystemFields(fields: Record<string, unknown>, at: string): void {
       throw invalid(`${at}/${path}`, `The field "${path}" is kept by the system and cannot be set.${hint}`)
     }
   }
+}
+
+/** The PostgreSQL advisory lock (transaction-scoped) that pipeline creations take in turn. */
+const CREATE_PIPELINE_LOCK = 0x5f_c4_ea_7e
+
+/** The one stage a new pipeline starts with (a graph needs at least one). */
+const FIRST_STAGE = { id: 'new', name: 'New', color: '#1976d2', kind: 'inProgress' } as const
+
+/** The draft of a new pipeline's flow: a valid graph with one empty stage and nothing else. */
+function newFlowGraph(id: string, name: string, elementType: ElementType): Graph {
+  return {
+    formatVersion: 1,
+    flow: { id, name },
+    elementType,
+    pipeline: { id, name, stages: [{ ...FIRST_STAGE, triggers: [], rules: [] }] },
+    constants: [],
+    variables: [],
+    fields: [],
+  }
+}
+
+/**
+ * A new pipeline's id made from its name as the designer makes ids (`mintId`: letters written in Latin, other
+ * marks as "-"), unique in `inUse` (which then holds it). A name with nothing to keep (digits only, or another
+ * script) gives "pipeline", "pipeline-2", …: `mintId` answers the bare "a" of `"<name> a"` only then.
+ */
+function pipelineIdFrom(name: string, inUse: Set<string>): string {
+  const nothingLeft = mintId(`${name} a`, new Set()) === 'a'
+  return mintId(nothingLeft ? 'pipeline' : name, inUse)
 }
 
 /** A webhook trigger of a flow's latest published version. */
@@ -544,6 +575,65 @@ function makeHandlers(services: Services): Served {
       const items = []
       for (const row of rows) items.push(await pipelineView(row))
       return c.json({ items })
+    },
+
+    createPipeline: async ({ c, body }) => {
+      const name = body.name.trim()
+      const at = nowIso()
+      const id = await db.transaction().execute(async (trx) => {
+        // Creations take turns (SQLite runs one transaction at a time anyway), so an id made from the name
+        // is not made twice by two requests at once.
+        if (dialectOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock(${CREATE_PIPELINE_LOCK})`.execute(trx)
+        const rows = [
+          ...(await trx.selectFrom('pipelines').select('id').execute()),
+          ...(await trx.selectFrom('flows').select('id').execute()),
+        ]
+        const inUse = new Set(rows.map((r) => r.id))
+        if (body.id !== undefined && inUse.has(body.id)) {
+          throw new HttpError(
+            409,
+            'conflict',
+            `A pipeline or flow "${body.id}" exists already; choose another id, or leave it out to have one made.`,
+            { path: '/id' },
+          )
+        }
+        const id = body.id ?? pipelineIdFrom(name, inUse)
+        await trx
+          .insertInto('pipelines')
+          .values({
+            id,
+            name,
+            element_type: body.elementType,
+            stages: JSON.stringify([FIRST_STAGE]),
+            created_at: at,
+          })
+          .execute()
+        await trx
+          .insertInto('flows')
+          .values({
+            id,
+            pipeline_id: id,
+            name,
+            draft: JSON.stringify(newFlowGraph(id, name, body.elementType)),
+            updated_at: at,
+            created_at: at,
+          })
+          .execute()
+        await writeAudit(
+          trx,
+          actorOf(c),
+          {
+            action: 'pipeline.created',
+            target: `pipeline:${id}`,
+            detail: { name, elementType: body.elementType, flowId: id },
+          },
+          at,
+        )
+        return id
+      })
+      const row = await db.selectFrom('pipelines').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+      c.header('Location', `/api/pipelines/${encodeURIComponent(id)}`)
+      return c.json(await pipelineView(row), 201)
     },
 
     getPipeline: async ({ c, params }) => {

@@ -17,12 +17,12 @@ import {
 import { checkFormula, createFormulaEnvironment } from '../expressions/formula.js'
 import { type FieldDef, fieldIndex } from '../graph/fields.js'
 import type { ConstantDecl, FlowNode, Graph, RuleNode, Stage, TriggerNode, VariableDecl } from '../graph/graph.js'
+import { DATES, OPERATOR_ARITY, operandType, operatorFits } from '../graph/operators.js'
 import {
   ANNOTATIONS,
   type ConditionGroup,
   type ConditionRow,
   OPERATORS,
-  type Operator,
   type Reference,
   type RefKind,
   type Scalar,
@@ -119,52 +119,6 @@ const LITERAL_EXAMPLES: Record<ValueType, string> = {
   user: '"user id"',
   file: '"file id"',
   document: '"document id"',
-}
-
-const OPERATOR_ARITY: Record<Operator, [min: number, max: number]> = {
-  eq: [1, 1],
-  ne: [1, 1],
-  gt: [1, 1],
-  gte: [1, 1],
-  lt: [1, 1],
-  lte: [1, 1],
-  empty: [0, 0],
-  notEmpty: [0, 0],
-  contains: [1, 1],
-  notContains: [1, 1],
-  in: [1, 1000],
-  notIn: [1, 1000],
-  between: [2, 2],
-  withinLastDays: [1, 1],
-  withinNextDays: [1, 1],
-}
-const ORDERED: ReadonlySet<ValueType> = new Set(['number', 'money', 'date', 'datetime', 'text'])
-const DATES: ReadonlySet<ValueType> = new Set(['date', 'datetime'])
-
-/** Whether an operator means something for a field of this type (and multiplicity). */
-function operatorFits(op: Operator, left: ValueInfo): boolean {
-  switch (op) {
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte':
-    case 'between':
-      return ORDERED.has(left.type) && !left.multiple
-    case 'contains':
-    case 'notContains':
-      // text contains a part; a multi-value field contains one of its values
-      return left.type === 'text' || left.multiple
-    case 'withinLastDays':
-    case 'withinNextDays':
-      return DATES.has(left.type) && !left.multiple
-    case 'eq':
-    case 'ne':
-    case 'empty':
-    case 'notEmpty':
-    case 'in':
-    case 'notIn':
-      return true
-  }
 }
 
 /** Schema-invalid parts of a graph may be anything: nodes are checked to be objects first. */
@@ -411,15 +365,10 @@ export class SemanticChecker {
       )
       return
     }
-    const operandType: ValueType =
-      row.op === 'withinLastDays' || row.op === 'withinNextDays'
-        ? 'number'
-        : (row.op === 'contains' || row.op === 'notContains') && !left.multiple
-          ? 'text'
-          : left.type
+    const type = operandType(row.op, left)
     const lists = row.op === 'in' || row.op === 'notIn'
     row.values.forEach((value, i) => {
-      this.checkValue(value, operandType, `${path}/values/${i}`, site, true, lists)
+      this.checkValue(value, type, `${path}/values/${i}`, site, true, lists)
     })
   }
 

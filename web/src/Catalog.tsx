@@ -11,12 +11,32 @@ import Typography from '@mui/material/Typography'
 import { type DragEvent, type MouseEvent, useEffect, useId, useState } from 'react'
 // From the module itself, not the index: the index would pull the whole catalog and its schemas into the page.
 import { CATEGORY_LABELS } from '../../shared/catalog/define.js'
+import { folded } from '../../shared/designer/fold.js'
 import type { ElementType, PaletteItem } from '../../shared/index.js'
 import { ApiError, fetchCatalog, type PaletteGroup } from './api.js'
 import { BlockIcon, BoltIcon, RuleIcon } from './icons.js'
 
-/** Lower case without accents: "Société" finds "societe". */
-const fold = (text: string) => text.toLocaleLowerCase().normalize('NFKD').replace(/\p{M}/gu, '')
+/**
+ * The groups' items that match every word of `query` in their label or description (case and accents
+ * ignored) and are of the kind asked for; groups left empty are dropped.
+ */
+export function filterPalette(
+  groups: readonly PaletteGroup[],
+  query: string,
+  kind: 'both' | 'rule' | 'trigger',
+): PaletteGroup[] {
+  const words = folded(query).split(/\s+/).filter(Boolean)
+  return groups
+    .map((g) => ({
+      ...g,
+      items: g.items.filter(
+        (item) =>
+          (kind === 'both' || item.kind === kind) &&
+          words.every((w) => folded(`${item.label} ${item.description}`).includes(w)),
+      ),
+    }))
+    .filter((g) => g.items.length > 0)
+}
 
 /** What catalog items carry when dragged onto the flow canvas: their types, separated by spaces. */
 export const NODE_TYPE_MIME = 'application/x-signflow-node-type'
@@ -68,18 +88,7 @@ export function Catalog() {
     })
   const [kind, setKind] = useState<'both' | 'rule' | 'trigger'>('both')
   const loaded = state.status === 'failed' ? undefined : state.groups
-  // Search by label and description, ignoring case and accents; the filter keeps rules, triggers or both.
-  const words = fold(query).split(/\s+/).filter(Boolean)
-  const groups = loaded
-    ?.map((g) => ({
-      ...g,
-      items: g.items.filter(
-        (item) =>
-          (kind === 'both' || item.kind === kind) &&
-          words.every((w) => fold(`${item.label} ${item.description}`).includes(w)),
-      ),
-    }))
-    .filter((g) => g.items.length > 0)
+  const groups = loaded && filterPalette(loaded, query, kind)
   const pipelineLabel = PIPELINE_TYPES.find((p) => p.value === elementType)?.label ?? elementType
 
   return (

@@ -14,19 +14,11 @@ export function Designer({ withFlow = true }: { withFlow?: boolean }) {
   return (
     <>
       <Alert severity="info" variant="outlined" sx={{ mb: 3, bgcolor: 'background.paper' }}>
-        <AlertTitle>The visual designer is being built</AlertTitle>
-        <Typography variant="body2" component="div">
-          What works today:
-          <Box component="ul" sx={{ my: 0.5, pl: 2.5 }}>
-            <li>
-              open a pipeline's flow: add and arrange stages, add rules and triggers with "+" or by dragging them from
-              the catalog onto a column, drag rules, change their settings, see the problems as you go, undo and redo,
-              copy and paste, save, publish, export and import;
-            </li>
-            <li>browse the catalog of rules and triggers available for each pipeline type;</li>
-            <li>check a rule graph (a JSON file) and see exactly what is wrong and where.</li>
-          </Box>
-          The "…" picker for values, conditions, and the history of published versions come next.
+        <AlertTitle>Design a flow</AlertTitle>
+        <Typography variant="body2">
+          Drag rules and triggers from the palette onto a stage (Ctrl/Cmd-click picks several). Select one to set it up:
+          “…” picks fields, constants and results of earlier rules. Problems show as you go; drafts save by themselves,
+          and Publish makes the flow live.
         </Typography>
       </Alert>
       {withFlow && (

@@ -14,11 +14,14 @@ import Tooltip from '@mui/material/Tooltip'
 import Typography from '@mui/material/Typography'
 import useMediaQuery from '@mui/material/useMediaQuery'
 import {
+  applyNodeChanges,
   Background,
   Controls,
+  type Node as FlowNodeType,
   Handle,
   MiniMap,
   type Node,
+  type NodeChange,
   type NodeProps,
   type NodeTypes,
   Position,
@@ -45,6 +48,7 @@ import {
   duplicateNodes,
   findNode,
   moveNode,
+  moveStage,
   pasteNodes,
   readClipboard,
   removeNodes,
@@ -53,7 +57,16 @@ import type { DesignerStore } from '../../../shared/designer/store.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { NODE_TYPE_MIME } from '../Catalog.js'
 import { BoltIcon, RuleIcon } from '../icons.js'
-import { COLUMN_GAP, COLUMN_WIDTH, dropTarget, type FlowNodeData, layout, type StageData } from './layout.js'
+import {
+  type Change,
+  COLUMN_GAP,
+  COLUMN_WIDTH,
+  dropTarget,
+  type FlowNodeData,
+  HEADER_HEIGHT,
+  layout,
+  type StageData,
+} from './layout.js'
 import { StageMenu } from './StageMenu.js'
 
 const StoreContext = createContext<DesignerStore | undefined>(undefined)
@@ -110,12 +123,37 @@ function ProblemMark({ errors, warnings, first }: { errors: number; warnings: nu
   )
 }
 
+const CHANGE_COLORS: Record<Change, string> = { added: '#2e7d32', changed: '#b26a00' }
+
+/** "new" or "changed" against the compared version: a word, not only a colour. */
+function ChangeMark({ change }: { change: Change | undefined }) {
+  if (!change) return null
+  return (
+    <Box
+      component="span"
+      data-change={change}
+      sx={{
+        fontSize: 10,
+        fontWeight: 700,
+        textTransform: 'uppercase',
+        letterSpacing: '0.05em',
+        px: 0.5,
+        borderRadius: 0.5,
+        color: '#fff',
+        bgcolor: CHANGE_COLORS[change],
+      }}
+    >
+      {change === 'added' ? 'new' : 'changed'}
+    </Box>
+  )
+}
+
 function StageColumn({ data }: NodeProps<Node<StageData>>) {
   const store = useDesigner()
   const elementType = useStore(store, (s) => s.graph.elementType)
   const [anchor, setAnchor] = useState<HTMLElement | null>(null)
   const palette = useMemo(() => paletteFor(elementType), [elementType])
-  const { stage, problems } = data
+  const { stage, problems, change } = data
   return (
     <Box
       role="group"
@@ -126,20 +164,30 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
         height: '100%',
         borderRadius: 2,
         bgcolor: 'rgba(255,255,255,0.7)',
-        border: '1px solid',
-        borderColor: 'divider',
+        border: change ? `2px dashed ${CHANGE_COLORS[change]}` : '1px solid',
+        borderColor: change ? undefined : 'divider',
         borderTop: `4px solid ${stage.color}`,
       }}
     >
+      <Handle
+        type="source"
+        id="entry"
+        position={Position.Left}
+        isConnectable={false}
+        style={{ top: HEADER_HEIGHT - 8, left: 6, opacity: 0 }}
+      />
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1.5, pt: 1 }}>
-        <Box sx={{ minWidth: 0 }}>
-          <Typography variant="subtitle2" component="h3" noWrap title={stage.name}>
-            {stage.name}
-          </Typography>
-          <Typography variant="caption" color="text.secondary">
-            {{ inProgress: 'In progress', success: 'Success', failure: 'Failure' }[stage.kind]}
-          </Typography>
-        </Box>
+        <Tooltip title="Drag to move the stage" placement="top" enterDelay={600}>
+          <Box className="stage-drag-handle" sx={{ minWidth: 0, cursor: 'grab', flex: '0 1 auto' }}>
+            <Typography variant="subtitle2" component="h3" noWrap title={stage.name}>
+              {stage.name}
+            </Typography>
+            <Typography variant="caption" color="text.secondary">
+              {{ inProgress: 'In progress', success: 'Success', failure: 'Failure' }[stage.kind]}{' '}
+              <ChangeMark change={change} />
+            </Typography>
+          </Box>
+        </Tooltip>
         <ProblemMark {...problems} />
         <Tooltip title={`Add rules or triggers to ${stage.name}`}>
           <IconButton
@@ -188,7 +236,7 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
 }
 
 function FlowCard({ data, selected }: NodeProps<Node<FlowNodeData>>) {
-  const { node, kind, badges, problems } = data
+  const { node, kind, badges, problems, change, branch } = data
   const trigger = kind === 'trigger'
   return (
     <Box
@@ -202,7 +250,15 @@ function FlowCard({ data, selected }: NodeProps<Node<FlowNodeData>>) {
         py: 0.75,
         bgcolor: trigger ? '#fff8e1' : 'background.paper',
         border: '1px solid',
-        borderColor: selected ? 'primary.main' : problems.errors > 0 ? 'error.main' : 'divider',
+        borderColor: selected
+          ? 'primary.main'
+          : problems.errors > 0
+            ? 'error.main'
+            : change
+              ? CHANGE_COLORS[change]
+              : 'divider',
+        borderStyle: change && !selected ? 'dashed' : 'solid',
+        borderWidth: change && !selected ? 2 : 1,
         boxShadow: selected ? '0 0 0 2px rgba(47,93,98,0.35)' : '0 1px 2px rgba(0,0,0,0.08)',
         // Triggers have a notched, rounded shape; rules square corners: told apart without colour.
         borderRadius: trigger ? '18px 6px 6px 18px' : 1,
@@ -213,6 +269,9 @@ function FlowCard({ data, selected }: NodeProps<Node<FlowNodeData>>) {
       }}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} style={{ opacity: 0 }} />
+      {branch && (
+        <Handle type="target" id="branch" position={Position.Left} isConnectable={false} style={{ opacity: 0 }} />
+      )}
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 0.75, minWidth: 0 }}>
         {trigger ? (
           <BoltIcon fontSize="small" sx={{ color: '#8a5a00' }} />
@@ -222,6 +281,7 @@ function FlowCard({ data, selected }: NodeProps<Node<FlowNodeData>>) {
         <Typography variant="caption" sx={{ fontWeight: 700, letterSpacing: '0.04em', textTransform: 'uppercase' }}>
           {trigger ? 'Trigger' : 'Rule'}
         </Typography>
+        <ChangeMark change={change} />
         <ProblemMark {...problems} />
       </Box>
       <Typography variant="body2" noWrap title={node.title} sx={{ fontWeight: 600 }}>
@@ -245,11 +305,30 @@ function FlowCard({ data, selected }: NodeProps<Node<FlowNodeData>>) {
 
 const nodeTypes: NodeTypes = { stage: StageColumn, flow: FlowCard }
 
-function Canvas({ findings }: { findings: readonly Finding[] }) {
+/** Below this zoom the cards' words are too small to read: a long pipeline opens at it, from its start. */
+const READABLE_ZOOM = 0.7
+
+/** The whole pipeline when it fits readably; else its first stages, top left, at a readable size. */
+async function showPipeline(flow: ReturnType<typeof useReactFlow>) {
+  await flow.fitView({ padding: 0.08, maxZoom: 1 })
+  const { zoom } = flow.getViewport()
+  if (zoom < READABLE_ZOOM) await flow.setViewport({ x: 16, y: 16, zoom: READABLE_ZOOM }, { duration: 200 })
+  else await flow.setViewport({ ...flow.getViewport(), y: 16 }, { duration: 200 })
+}
+
+function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?: ReadonlyMap<string, Change> }) {
   const store = useDesigner()
   const graph = useStore(store, (s) => s.graph)
   const selection = useStore(store, (s) => s.selection)
-  const { nodes, edges } = useMemo(() => layout(graph, findings, selection), [graph, findings, selection])
+  const laid = useMemo(() => layout(graph, findings, selection, changes), [graph, findings, selection, changes])
+  const edges = laid.edges
+  // The laid-out nodes, moved by the drag in progress (the graph changes only when it ends).
+  const [nodes, setNodes] = useState<FlowNodeType[]>(laid.nodes)
+  useEffect(() => setNodes(laid.nodes), [laid])
+  const onNodesChange = (changes: NodeChange[]) => {
+    const moves = changes.filter((c) => c.type === 'position' || c.type === 'dimensions')
+    if (moves.length > 0) setNodes((now) => applyNodeChanges(moves, now))
+  }
   const frame = useRef<HTMLDivElement>(null)
   // The overview map only where there is room for it.
   const wide = useMediaQuery('(min-width: 900px)')
@@ -259,7 +338,7 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
   useEffect(() => {
     // After the new column has been measured.
     const timer = setTimeout(() => {
-      if (columns > 0) void flow.fitView({ padding: 0.08, maxZoom: 1, duration: 200 })
+      if (columns > 0) void showPipeline(flow)
     }, 60)
     return () => clearTimeout(timer)
   }, [columns, flow])
@@ -384,8 +463,6 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
-        fitView
-        fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
         minZoom={0.2}
         nodesConnectable={false}
         deleteKeyCode={null}
@@ -396,14 +473,35 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
           s.select(multi ? [...new Set([...s.selection, node.id])] : [node.id])
         }}
         onPaneClick={() => store.getState().select([])}
+        onNodesChange={onNodesChange}
         onNodeDragStop={(_, node) => {
-          if (node.type !== 'flow' || (node.data as FlowNodeData).kind !== 'rule') return
+          if (node.type === 'stage') {
+            // A column lands where it was dropped among the others.
+            const { stage } = node.data as StageData
+            const s = store.getState()
+            const to = Math.max(
+              0,
+              Math.min(Math.round(node.position.x / (COLUMN_WIDTH + COLUMN_GAP)), s.graph.pipeline.stages.length - 1),
+            )
+            const from = s.graph.pipeline.stages.findIndex((st) => st.id === stage.id)
+            if (to === from) setNodes(laid.nodes)
+            else s.edit(`Move stage "${stage.name}"`, (g) => moveStage(g, stage.id, to))
+            return
+          }
+          if (node.type !== 'flow' || (node.data as FlowNodeData).kind !== 'rule') {
+            setNodes(laid.nodes)
+            return
+          }
           const data = node.data as FlowNodeData
           const s = store.getState()
           const stageIndex = s.graph.pipeline.stages.findIndex((st) => st.id === data.stageId)
           const absoluteX = node.position.x + stageIndex * (COLUMN_WIDTH + COLUMN_GAP)
           const target = dropTarget(s.graph, absoluteX, node.position.y)
-          if (!target) return
+          const place = findNode(s.graph, data.node.id)
+          if (!target || (place?.stage.id === target.stageId && place.index === target.index)) {
+            setNodes(laid.nodes)
+            return
+          }
           s.edit(`Move "${data.node.title}"`, (g) => moveNode(g, data.node.id, target.stageId, target.index))
         }}
         proOptions={{ hideAttribution: true }}
@@ -417,11 +515,20 @@ function Canvas({ findings }: { findings: readonly Finding[] }) {
 }
 
 /** The canvas of a designer store. */
-export function FlowCanvas({ store, findings }: { store: DesignerStore; findings: readonly Finding[] }) {
+export function FlowCanvas({
+  store,
+  findings,
+  changes,
+}: {
+  store: DesignerStore
+  findings: readonly Finding[]
+  /** Stages and nodes that differ from a compared version, by id (`stage:<id>` for stages). */
+  changes?: ReadonlyMap<string, Change> | undefined
+}) {
   return (
     <StoreContext.Provider value={store}>
       <ReactFlowProvider>
-        <Canvas findings={findings} />
+        <Canvas findings={findings} {...(changes ? { changes } : {})} />
       </ReactFlowProvider>
     </StoreContext.Provider>
   )

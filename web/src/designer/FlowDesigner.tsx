@@ -16,19 +16,32 @@ import Stack from '@mui/material/Stack'
 import TextField from '@mui/material/TextField'
 import Tooltip from '@mui/material/Tooltip'
 import Typography from '@mui/material/Typography'
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useStore } from 'zustand'
 import { addStage, placeAt } from '../../../shared/designer/commands.js'
 import { createDesignerStore, type DesignerStore } from '../../../shared/designer/store.js'
+import { diffGraphs } from '../../../shared/graph/diff.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { exportGraph, importGraph, withSchemaHint } from '../../../shared/graph/io.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { validate } from '../../../shared/validate/validate.js'
-import { ApiError, fetchFlow, fetchPipelines, type PipelineSummary, publishGraph, saveDraft } from '../api.js'
+import {
+  ApiError,
+  fetchFlow,
+  fetchPipelines,
+  fetchVersion,
+  type PipelineSummary,
+  publishGraph,
+  rollbackTo,
+  saveDraft,
+} from '../api.js'
+import { DeclarationsDialog } from './Declarations.js'
 import { FlowCanvas } from './FlowCanvas.js'
-import { SettingsPanel } from './SettingsPanel.js'
+import { type Comparison, changesOf, removedName, VersionsDialog } from './History.js'
+import { Palette } from './Palette.js'
+import { focusSetting, SettingsPanel } from './SettingsPanel.js'
 
-type Loaded = { flowId: string; store: DesignerStore }
+type Loaded = { flowId: string; store: DesignerStore; latestVersion: number | null }
 
 /** The shared validator on the draft, a moment after the last change. */
 function useFindings(store: DesignerStore | undefined): Finding[] {
@@ -52,36 +65,148 @@ const EMPTY_STORE = createDesignerStore({
   fields: [],
 } as unknown as Graph)
 
-function Toolbar({ loaded, findings }: { loaded: Loaded; findings: Finding[] }) {
+/** How long after the last change the draft is saved by itself. */
+const AUTOSAVE_MS = 2000
+
+type SaveState =
+  | { state: 'idle' }
+  | { state: 'saving' }
+  | { state: 'saved'; at: Date }
+  | { state: 'failed'; message: string }
+
+/**
+ * Saves the draft a moment after the last change, one save at a time; a change made during a save is saved
+ * next. Leaving the page with unsaved changes asks first.
+ */
+function useAutosave(loaded: Loaded): [SaveState, () => Promise<boolean>] {
+  const { store, flowId } = loaded
+  const graph = useStore(store, (s) => s.graph)
+  const dirty = useStore(store, (s) => s.dirty)
+  const [status, setStatus] = useState<SaveState>({ state: 'idle' })
+  const running = useRef<Promise<boolean> | undefined>(undefined)
+
+  const saveNow = useCallback(async (): Promise<boolean> => {
+    while (running.current) await running.current
+    const sent = store.getState().graph
+    const attempt = (async () => {
+      setStatus({ state: 'saving' })
+      try {
+        await saveDraft(flowId, sent)
+        // Saved only if nothing changed while the request was out.
+        if (store.getState().graph === sent) store.getState().saved()
+        setStatus({ state: 'saved', at: new Date() })
+        return true
+      } catch (e) {
+        setStatus({ state: 'failed', message: e instanceof ApiError ? e.message : 'The draft could not be saved.' })
+        return false
+      }
+    })()
+    running.current = attempt
+    try {
+      return await attempt
+    } finally {
+      running.current = undefined
+    }
+  }, [flowId, store])
+
+  useEffect(() => {
+    if (!dirty || graph === undefined) return
+    const timer = setTimeout(() => void saveNow(), AUTOSAVE_MS)
+    return () => clearTimeout(timer)
+  }, [graph, dirty, saveNow])
+
+  useEffect(() => {
+    if (!dirty) return
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault()
+    window.addEventListener('beforeunload', warn)
+    return () => window.removeEventListener('beforeunload', warn)
+  }, [dirty])
+  return [status, saveNow]
+}
+
+const timeOf = (d: Date) => new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }).format(d)
+
+function Toolbar({
+  loaded,
+  findings,
+  latestVersion,
+  onPublished,
+  onOpenDeclarations,
+  onOpenHistory,
+}: {
+  loaded: Loaded
+  findings: Finding[]
+  latestVersion: number | null
+  onPublished: (number: number) => void
+  onOpenDeclarations: () => void
+  onOpenHistory: () => void
+}) {
   const { store, flowId } = loaded
   const past = useStore(store, (s) => s.past)
   const future = useStore(store, (s) => s.future)
   const dirty = useStore(store, (s) => s.dirty)
   const [adding, setAdding] = useState(false)
   const [name, setName] = useState('')
-  const [saving, setSaving] = useState(false)
+  const [publishing, setPublishing] = useState(false)
+  const [note, setNote] = useState('')
+  const [summary, setSummary] = useState<string | undefined>()
+  const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<{ severity: 'success' | 'error'; text: string } | undefined>()
+  const [saveState, saveNow] = useAutosave(loaded)
   const errors = findings.filter((f) => f.severity === 'error').length
   const warnings = findings.length - errors
   const undoLabel = past.at(-1)?.label
   const redoLabel = future[0]?.label
 
+  // What publishing would change, against the live version.
+  useEffect(() => {
+    if (!publishing) return
+    setSummary(undefined)
+    if (latestVersion === null) {
+      setSummary('This will be the first version.')
+      return
+    }
+    const abort = new AbortController()
+    fetchVersion(flowId, latestVersion, abort.signal).then(
+      (before) => {
+        const diff = diffGraphs(before, store.getState().graph)
+        const parts = [
+          diff.added.length && `${diff.added.length} added`,
+          diff.changed.length && `${diff.changed.length} changed`,
+          diff.removed.length && `${diff.removed.length} removed`,
+        ].filter(Boolean)
+        setSummary(
+          parts.length === 0 && diff.other.length === 0
+            ? `Nothing changed since version ${latestVersion}.`
+            : `Since version ${latestVersion}: ${parts.length > 0 ? parts.join(', ') : 'settings of the flow changed'}.`,
+        )
+      },
+      () => setSummary(undefined),
+    )
+    return () => abort.abort()
+  }, [publishing, latestVersion, flowId, store])
+
   const publish = async () => {
-    setSaving(true)
+    setBusy(true)
     setMessage(undefined)
     try {
-      const graph = store.getState().graph
-      await saveDraft(flowId, graph)
-      store.getState().saved()
-      const version = await publishGraph(flowId, graph)
+      if (!(await saveNow())) throw new Error('The draft could not be saved, so it was not published.')
+      const version = await publishGraph(flowId, store.getState().graph, note.trim() || undefined)
+      setPublishing(false)
+      setNote('')
+      onPublished(version.number)
       setMessage({
         severity: 'success',
         text: `Published as version ${version.number}: deals entering its stages now follow it.`,
       })
     } catch (e) {
-      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'The flow could not be published.' })
+      setPublishing(false)
+      setMessage({
+        severity: 'error',
+        text: e instanceof Error && e.message ? e.message : 'The flow could not be published.',
+      })
     } finally {
-      setSaving(false)
+      setBusy(false)
     }
   }
 
@@ -106,26 +231,31 @@ function Toolbar({ loaded, findings }: { loaded: Loaded; findings: Finding[] }) 
       return
     }
     const imported = result.graph
-    store.getState().edit(`Import ${file.name}`, (draft) => {
-      for (const key of Object.keys(draft)) delete (draft as unknown as Record<string, unknown>)[key]
-      Object.assign(draft, JSON.parse(JSON.stringify(imported)))
+    store.getState().edit(`Import ${file.name}`, (draft) => replaceGraph(draft, imported))
+    setMessage({
+      severity: 'success',
+      text: `${file.name} imported; it is saved as the draft. Undo puts back what was there.`,
     })
-    setMessage({ severity: 'success', text: `${file.name} imported; save or publish to keep it.` })
   }
 
-  const save = async () => {
-    setSaving(true)
-    setMessage(undefined)
-    try {
-      await saveDraft(flowId, store.getState().graph)
-      store.getState().saved()
-      setMessage({ severity: 'success', text: 'Draft saved.' })
-    } catch (e) {
-      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'The draft could not be saved.' })
-    } finally {
-      setSaving(false)
-    }
+  const addStageNamed = () => {
+    const trimmed = name.trim()
+    if (!trimmed) return
+    store.getState().edit(`Add stage "${trimmed}"`, (g) => addStage(g, { name: trimmed }))
+    setName('')
+    setAdding(false)
   }
+
+  const saveText =
+    saveState.state === 'saving'
+      ? 'saving…'
+      : saveState.state === 'failed' && dirty
+        ? 'not saved'
+        : dirty
+          ? 'unsaved changes'
+          : saveState.state === 'saved'
+            ? `all saved (${timeOf(saveState.at)})`
+            : 'all saved'
 
   return (
     <>
@@ -147,22 +277,12 @@ function Toolbar({ loaded, findings }: { loaded: Loaded; findings: Finding[] }) 
         <Button size="small" variant="outlined" onClick={() => setAdding(true)}>
           Add stage
         </Button>
-        <Button size="small" variant="contained" disabled={!dirty || saving} onClick={save}>
-          {saving ? 'Saving…' : 'Save draft'}
+        <Button size="small" variant="outlined" onClick={onOpenDeclarations}>
+          Constants and variables
         </Button>
-        <Tooltip title={errors > 0 ? 'Fix the errors first' : 'Save and publish as the next version'}>
-          <span>
-            <Button
-              size="small"
-              variant="contained"
-              color="secondary"
-              disabled={errors > 0 || saving}
-              onClick={publish}
-            >
-              Publish
-            </Button>
-          </span>
-        </Tooltip>
+        <Button size="small" onClick={onOpenHistory}>
+          History
+        </Button>
         <Button size="small" onClick={exportFile}>
           Export
         </Button>
@@ -180,16 +300,45 @@ function Toolbar({ loaded, findings }: { loaded: Loaded; findings: Finding[] }) 
             }}
           />
         </Button>
-        <Typography variant="body2" color="text.secondary" data-testid="designer-status" sx={{ ml: { sm: 'auto' } }}>
-          {errors > 0
-            ? `${errors} error${errors === 1 ? '' : 's'}`
-            : warnings > 0
-              ? `No errors, ${warnings} warning${warnings === 1 ? '' : 's'}`
-              : 'No problems'}
-          {' · '}
-          {dirty ? 'unsaved changes' : 'all saved'}
-        </Typography>
+        <Box sx={{ flex: 1 }} />
+        <Tooltip title={saveState.state === 'failed' && dirty ? saveState.message : 'Drafts save by themselves'}>
+          <Typography variant="body2" color="text.secondary" data-testid="designer-status">
+            {errors > 0
+              ? `${errors} error${errors === 1 ? '' : 's'}`
+              : warnings > 0
+                ? `No errors, ${warnings} warning${warnings === 1 ? '' : 's'}`
+                : 'No problems'}
+            {' · '}
+            {saveText}
+          </Typography>
+        </Tooltip>
+        <Button
+          size="small"
+          variant="outlined"
+          disabled={!dirty || saveState.state === 'saving'}
+          onClick={() => void saveNow()}
+        >
+          Save draft
+        </Button>
+        <Tooltip title={errors > 0 ? 'Fix the errors first' : 'Publish the draft as the next version'}>
+          <span>
+            <Button
+              size="small"
+              variant="contained"
+              color="secondary"
+              disabled={errors > 0 || busy}
+              onClick={() => setPublishing(true)}
+            >
+              Publish…
+            </Button>
+          </span>
+        </Tooltip>
       </Stack>
+      {saveState.state === 'failed' && dirty && (
+        <Alert severity="warning" sx={{ mt: 1 }}>
+          The draft is not saved yet: {saveState.message}
+        </Alert>
+      )}
       {message && (
         <Alert severity={message.severity} onClose={() => setMessage(undefined)} sx={{ mt: 1 }} role="alert">
           {message.text}
@@ -205,32 +354,52 @@ function Toolbar({ loaded, findings }: { loaded: Loaded; findings: Finding[] }) 
             value={name}
             onChange={(e) => setName(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' && name.trim()) {
-                store.getState().edit(`Add stage "${name.trim()}"`, (g) => addStage(g, { name: name.trim() }))
-                setName('')
-                setAdding(false)
-              }
+              if (e.key === 'Enter') addStageNamed()
             }}
             sx={{ mt: 1 }}
           />
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setAdding(false)}>Cancel</Button>
-          <Button
-            variant="contained"
-            disabled={!name.trim()}
-            onClick={() => {
-              store.getState().edit(`Add stage "${name.trim()}"`, (g) => addStage(g, { name: name.trim() }))
-              setName('')
-              setAdding(false)
-            }}
-          >
+          <Button variant="contained" disabled={!name.trim()} onClick={addStageNamed}>
             Add
+          </Button>
+        </DialogActions>
+      </Dialog>
+      <Dialog open={publishing} onClose={() => setPublishing(false)} fullWidth maxWidth="xs">
+        <DialogTitle>Publish version {(latestVersion ?? 0) + 1}</DialogTitle>
+        <DialogContent>
+          <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }} data-testid="publish-summary">
+            {summary ?? 'Comparing with the live version…'} Deals entering a stage from now on follow the new version;
+            running ones keep theirs.
+          </Typography>
+          <TextField
+            autoFocus
+            fullWidth
+            size="small"
+            label="Note (what changed and why)"
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            slotProps={{ htmlInput: { maxLength: 1000 } }}
+            multiline
+            minRows={2}
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setPublishing(false)}>Cancel</Button>
+          <Button variant="contained" color="secondary" disabled={busy} onClick={publish}>
+            {busy ? 'Publishing…' : 'Publish'}
           </Button>
         </DialogActions>
       </Dialog>
     </>
   )
+}
+
+/** Puts another graph in the draft's place (an import, a rollback): one undo step. */
+function replaceGraph(draft: Graph, next: Graph): void {
+  for (const key of Object.keys(draft)) delete (draft as unknown as Record<string, unknown>)[key]
+  Object.assign(draft, JSON.parse(JSON.stringify(next)))
 }
 
 /** Every finding, in words, with where it is; choosing one selects its node. */
@@ -251,7 +420,11 @@ function Problems({ store, findings }: { store: DesignerStore; findings: Finding
                 size="small"
                 color={f.severity === 'error' ? 'error' : 'warning'}
                 disabled={!target}
-                onClick={() => target && store.getState().select([target])}
+                onClick={() => {
+                  if (!target) return
+                  store.getState().select([target])
+                  focusSetting(f.path)
+                }}
                 sx={{ textAlign: 'left', justifyContent: 'flex-start', width: '100%' }}
               >
                 {f.message}
@@ -271,6 +444,37 @@ export function FlowDesigner() {
   const [chosen, setChosen] = useState<string>('')
   const [loaded, setLoaded] = useState<Loaded | undefined>()
   const findings = useFindings(loaded?.store)
+  const [dialog, setDialog] = useState<'declarations' | 'history' | undefined>()
+  const [comparison, setComparison] = useState<Comparison | undefined>()
+  const [compareProblem, setCompareProblem] = useState<string | undefined>()
+  const draft = useStore(loaded?.store ?? EMPTY_STORE, (s) => s.graph)
+  // The comparison follows the draft as it is edited.
+  const changes = useMemo(() => {
+    if (!comparison) return undefined
+    const diff = diffGraphs(comparison.before, draft)
+    return { diff, marks: changesOf(diff) }
+  }, [comparison, draft])
+
+  const compare = async (number: number) => {
+    if (!loaded) return
+    setDialog(undefined)
+    try {
+      setComparison({ number, before: await fetchVersion(loaded.flowId, number) })
+    } catch (e) {
+      setCompareProblem(e instanceof ApiError ? e.message : `Version ${number} cannot be loaded.`)
+    }
+  }
+  const rollback = async (number: number, note: string) => {
+    if (!loaded) return
+    const { store, flowId } = loaded
+    const graph = await fetchVersion(flowId, number)
+    const version = await rollbackTo(flowId, number, note || undefined)
+    store.getState().edit(`Roll back to version ${number}`, (g) => replaceGraph(g, graph))
+    await saveDraft(flowId, store.getState().graph)
+    store.getState().saved()
+    setLoaded({ ...loaded, latestVersion: version.number })
+    setComparison(undefined)
+  }
 
   useEffect(() => {
     fetchPipelines().then(
@@ -285,11 +489,12 @@ export function FlowDesigner() {
 
   const flowId = useMemo(() => pipelines?.find((p) => p.id === chosen)?.flows[0]?.id, [pipelines, chosen])
   useEffect(() => {
+    setComparison(undefined)
     if (!flowId) return
     let cancelled = false
     fetchFlow(flowId).then(
       (flow) => {
-        if (!cancelled) setLoaded({ flowId, store: createDesignerStore(flow.draft) })
+        if (!cancelled) setLoaded({ flowId, store: createDesignerStore(flow.draft), latestVersion: flow.latestVersion })
       },
       (e) => setProblem(e instanceof ApiError ? e.message : 'The flow cannot be loaded.'),
     )
@@ -336,16 +541,59 @@ export function FlowDesigner() {
         </Alert>
       ) : loaded ? (
         <Box sx={{ display: 'grid', gap: 1.5 }}>
-          <Toolbar loaded={loaded} findings={findings} />
+          <Toolbar
+            loaded={loaded}
+            findings={findings}
+            latestVersion={loaded.latestVersion}
+            onPublished={(number) => setLoaded({ ...loaded, latestVersion: number })}
+            onOpenDeclarations={() => setDialog('declarations')}
+            onOpenHistory={() => setDialog('history')}
+          />
+          {compareProblem && (
+            <Alert severity="error" onClose={() => setCompareProblem(undefined)}>
+              {compareProblem}
+            </Alert>
+          )}
+          {comparison && changes && (
+            <Alert
+              severity="info"
+              data-testid="comparison"
+              action={
+                <Button color="inherit" size="small" onClick={() => setComparison(undefined)}>
+                  Stop comparing
+                </Button>
+              }
+            >
+              Compared with version {comparison.number}: {changes.diff.added.length} new, {changes.diff.changed.length}{' '}
+              changed, {changes.diff.removed.length} removed
+              {changes.diff.removed.length > 0 &&
+                ` (${changes.diff.removed.map((e) => removedName(comparison.before, e)).join(', ')})`}
+              .
+            </Alert>
+          )}
+          <DeclarationsDialog
+            store={loaded.store}
+            findings={findings}
+            open={dialog === 'declarations'}
+            onClose={() => setDialog(undefined)}
+          />
+          <VersionsDialog
+            flowId={loaded.flowId}
+            open={dialog === 'history'}
+            onClose={() => setDialog(undefined)}
+            onCompare={(n) => void compare(n)}
+            onRollback={rollback}
+          />
           <Box
             sx={{
               display: 'grid',
               gap: 1.5,
-              gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 1fr) 360px' },
+              gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: '230px minmax(0, 1fr) 340px' },
               alignItems: 'start',
             }}
           >
-            <FlowCanvas key={loaded.flowId} store={loaded.store} findings={findings} />
+            <Palette elementType={draft.elementType} />
+            <FlowCanvas key={loaded.flowId} store={loaded.store} findings={findings} changes={changes?.marks} />
             <SettingsPanel store={loaded.store} findings={findings} />
           </Box>
           <Problems store={loaded.store} findings={findings} />

@@ -8,7 +8,6 @@
  */
 import Box from '@mui/material/Box'
 import Button from '@mui/material/Button'
-import Chip from '@mui/material/Chip'
 import FormControlLabel from '@mui/material/FormControlLabel'
 import IconButton from '@mui/material/IconButton'
 import MenuItem from '@mui/material/MenuItem'
@@ -20,8 +19,14 @@ import Typography from '@mui/material/Typography'
 import { useStore } from 'zustand'
 import { getCatalogEntry } from '../../../shared/catalog/index.js'
 import { findNode, nodePath as nodePathOf, setNodeValue } from '../../../shared/designer/commands.js'
+import { partsOf, refType, type SlotType, valueOfParts } from '../../../shared/designer/picker.js'
 import type { DesignerStore } from '../../../shared/designer/store.js'
+import { fieldIndex } from '../../../shared/graph/fields.js'
+import type { Graph } from '../../../shared/graph/graph.js'
+import type { ChangeAs, Value } from '../../../shared/graph/schema-parts.js'
 import type { Finding } from '../../../shared/validate/finding.js'
+import { ConditionBuilder } from './ConditionBuilder.js'
+import { SlotInput, TemplateInput } from './ValuePicker.js'
 
 type Schema = {
   type?: string | string[]
@@ -35,8 +40,9 @@ type Schema = {
   allOf?: unknown[]
   minimum?: number
   maximum?: number
-  'x-signflow-type'?: string
+  'x-signflow-type'?: SlotType
   'x-signflow-ref'?: string
+  'x-signflow-type-from'?: 'field' | 'variable'
 }
 
 /** "signingOrder" → "Signing order". */
@@ -53,82 +59,134 @@ interface FieldProps {
   nodePath: string
   findings: readonly Finding[]
   onChange: (path: string[], value: unknown) => void
+  graph: Graph
+  nodeId: string
+  /** The object holding this setting (a slot may take its type from a sibling). */
+  parent?: unknown
 }
 
 const errorAt = (findings: readonly Finding[], path: string) =>
   findings.find((f) => f.path === path || f.path.startsWith(`${path}/`))
 
-/** A value slot: typed text (a literal), or a chip for a reference until the "…" picker edits it. */
-function ValueField({ label, value, path, nodePath, findings, onChange, schema }: FieldProps & { label: string }) {
-  const v = (value ?? { kind: 'literal', value: '' }) as {
-    kind: string
-    value?: unknown
-    parts?: unknown[]
-    id?: string
-    path?: string
-    node?: string
-    output?: string
-  }
+/** A value slot: text with chips for text slots, else a typed value or a picked chip ("…" in both). */
+function ValueField({
+  label,
+  value,
+  path,
+  nodePath,
+  findings,
+  onChange,
+  schema,
+  graph,
+  nodeId,
+  parent,
+}: FieldProps & { label: string }) {
   const finding = errorAt(findings, `${nodePath}/${path.join('/')}`)
-  const type = schema['x-signflow-type']
-  if (v.kind === 'literal') {
-    const number = type === 'number' || type === 'money' || type === 'integer'
+  const from = schema['x-signflow-type-from']
+  const sibling = from ? (parent as Record<string, unknown> | undefined)?.[from] : undefined
+  const type: SlotType =
+    schema['x-signflow-type'] ??
+    (from === 'field' && typeof sibling === 'string'
+      ? (refType(graph, { kind: 'field', path: sibling })?.type ?? 'any')
+      : from === 'variable' && typeof sibling === 'string'
+        ? (refType(graph, { kind: 'variable', id: sibling })?.type ?? 'any')
+        : 'any')
+  const v = value as Value | undefined
+  const helperText = finding ? finding.message : schema.description
+  const error = finding?.severity === 'error'
+  if (type === 'text' || type === 'any' || v?.kind === 'template') {
     return (
-      <TextField
-        size="small"
-        fullWidth
+      <TemplateInput
+        graph={graph}
+        nodeId={nodeId}
         label={label}
-        type={number ? 'number' : 'text'}
-        value={v.value === undefined || v.value === null ? '' : String(v.value)}
-        onChange={(e) => {
-          const raw = e.target.value
-          onChange(path, { kind: 'literal', value: number && raw !== '' ? Number(raw) : raw })
-        }}
-        error={finding?.severity === 'error'}
-        helperText={finding ? finding.message : schema.description}
-        multiline={!number && label.toLowerCase() === 'body'}
-        minRows={label.toLowerCase() === 'body' ? 3 : undefined}
+        parts={partsOf(v)}
+        multiline={/body|text|message|description/i.test(label)}
+        error={error}
+        helperText={helperText}
+        onChange={(parts) => onChange(path, valueOfParts(parts))}
       />
     )
   }
-  const text =
-    v.kind === 'template'
-      ? (v.parts ?? [])
-          .map((p) =>
-            typeof p === 'string'
-              ? p
-              : `{${(p as { path?: string; id?: string }).path ?? (p as { id?: string }).id ?? '…'}}`,
-          )
-          .join('')
-      : v.kind === 'field'
-        ? `field ${v.path}`
-        : v.kind === 'output'
-          ? `${v.output} of ${v.node}`
-          : `${v.kind} ${v.id ?? ''}`
   return (
-    <Box>
-      <Typography variant="caption" color="text.secondary">
-        {label}
-      </Typography>
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-        <Chip size="small" label={text} sx={{ maxWidth: '100%' }} />
-        <Button size="small" onClick={() => onChange(path, { kind: 'literal', value: '' })}>
-          Type instead
-        </Button>
-      </Stack>
-      {finding && (
-        <Typography variant="caption" color={finding.severity === 'error' ? 'error' : 'warning.main'}>
-          {finding.message}
-        </Typography>
+    <SlotInput
+      graph={graph}
+      nodeId={nodeId}
+      label={label}
+      type={type}
+      value={v}
+      error={error}
+      helperText={helperText}
+      onChange={(next) => onChange(path, next)}
+    />
+  )
+}
+
+/** A setting naming a stage, variable or field of this flow: chosen from those there are. */
+function RefStringField({
+  label,
+  value,
+  path,
+  nodePath,
+  findings,
+  onChange,
+  schema,
+  graph,
+}: FieldProps & { label: string }) {
+  const finding = errorAt(findings, `${nodePath}/${path.join('/')}`)
+  const kind = schema['x-signflow-ref']
+  const options: Array<{ value: string; label: string }> =
+    kind === 'stage'
+      ? graph.pipeline.stages.map((st) => ({ value: st.id, label: st.name }))
+      : kind === 'variable'
+        ? graph.variables.map((d) => ({ value: d.id, label: d.name }))
+        : [...fieldIndex(graph.elementType, graph.fields).values()]
+            .filter((f) => (kind === 'dateField' ? f.type === 'date' || f.type === 'datetime' : true))
+            .map((f) => ({ value: f.path, label: f.label }))
+  const current = typeof value === 'string' ? value : ''
+  if (current !== '' && !options.some((o) => o.value === current)) options.unshift({ value: current, label: current })
+  return (
+    <TextField
+      select
+      size="small"
+      fullWidth
+      label={label}
+      value={current}
+      onChange={(e) => onChange(path, e.target.value)}
+      error={finding?.severity === 'error'}
+      helperText={finding?.message ?? schema.description}
+      slotProps={{ select: { MenuProps: { slotProps: { paper: { sx: { maxHeight: 360 } } } } } }}
+    >
+      {options.length === 0 && (
+        <MenuItem value="" disabled>
+          {kind === 'variable' ? 'No variables yet: add one under Constants and variables' : 'Nothing to pick'}
+        </MenuItem>
       )}
+      {options.map((o) => (
+        <MenuItem key={o.value} value={o.value}>
+          {o.label}
+        </MenuItem>
+      ))}
+    </TextField>
+  )
+}
+
+/** A setting, marked with its JSON path so that choosing a problem can focus it. */
+function SchemaField(props: FieldProps & { name: string }) {
+  return (
+    <Box data-settings-path={`${props.nodePath}/${props.path.join('/')}`} sx={{ minWidth: 0, flex: 1 }}>
+      <SettingField {...props} />
     </Box>
   )
 }
 
-function SchemaField(props: FieldProps & { name: string }) {
+function SettingField(props: FieldProps & { name: string }) {
   const { schema, value, path, nodePath, findings, onChange, name } = props
   const label = labelOf(name)
   if (schema.$ref === '#/$defs/value') return <ValueField {...props} label={label} />
+  const refKind = schema['x-signflow-ref']
+  if (refKind === 'stage' || refKind === 'variable' || refKind === 'field' || refKind === 'dateField')
+    return <RefStringField {...props} label={label} />
   const finding = errorAt(findings, `${nodePath}/${path.join('/')}`)
   if (schema.enum) {
     return (
@@ -197,7 +255,15 @@ function SchemaField(props: FieldProps & { name: string }) {
         </Typography>
         <Stack spacing={1.5}>
           {Object.entries(schema.properties).map(([key, sub]) => (
-            <SchemaField key={key} {...props} name={key} schema={sub} value={record[key]} path={[...path, key]} />
+            <SchemaField
+              key={key}
+              {...props}
+              name={key}
+              schema={sub}
+              value={record[key]}
+              parent={record}
+              path={[...path, key]}
+            />
           ))}
         </Stack>
       </Box>
@@ -207,11 +273,15 @@ function SchemaField(props: FieldProps & { name: string }) {
     const list = Array.isArray(value) ? value : []
     const items = schema.items
     const blank = items.$ref === '#/$defs/value' ? { kind: 'literal', value: '' } : items.type === 'object' ? {} : ''
+    // A list of values labels each value itself ("To", or "To 1", "To 2"); a list of groups has a heading.
+    const values = items.$ref === '#/$defs/value'
     return (
       <Box>
-        <Typography variant="caption" color="text.secondary">
-          {label}
-        </Typography>
+        {(!values || list.length === 0) && (
+          <Typography variant="caption" color="text.secondary">
+            {label}
+          </Typography>
+        )}
         <Stack spacing={1}>
           {list.map((item, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a settings list is edited in place, by position
@@ -219,7 +289,7 @@ function SchemaField(props: FieldProps & { name: string }) {
               <Box sx={{ flex: 1, minWidth: 0 }}>
                 <SchemaField
                   {...props}
-                  name={`${name.replace(/s$/, '')} ${i + 1}`}
+                  name={values && list.length === 1 ? name : `${name.replace(/s$/, '')} ${i + 1}`}
                   schema={items}
                   value={item}
                   path={[...path, String(i)]}
@@ -267,6 +337,72 @@ function SchemaField(props: FieldProps & { name: string }) {
   )
 }
 
+/** Who a trigger records as having moved the element: the responsible person, or a named user. */
+function ChangeAsField({
+  path,
+  value,
+  finding,
+  onChange,
+}: {
+  path: string
+  value: ChangeAs | undefined
+  finding: Finding | undefined
+  onChange: (value: ChangeAs) => void
+}) {
+  const mode = value?.mode ?? 'responsible'
+  return (
+    <Stack direction="row" spacing={1} data-settings-path={path}>
+      <TextField
+        select
+        size="small"
+        label="Change stage as"
+        value={mode}
+        onChange={(e) => onChange(e.target.value === 'user' ? { mode: 'user', user: '' } : { mode: 'responsible' })}
+        sx={{ flex: 1 }}
+      >
+        <MenuItem value="responsible">The responsible person</MenuItem>
+        <MenuItem value="user">A named user</MenuItem>
+      </TextField>
+      {value?.mode === 'user' && (
+        <TextField
+          size="small"
+          label="User id"
+          value={value.user}
+          onChange={(e) => onChange({ mode: 'user', user: e.target.value })}
+          error={finding?.severity === 'error'}
+          helperText={finding?.message}
+          sx={{ flex: 1 }}
+        />
+      )}
+    </Stack>
+  )
+}
+
+/**
+ * Focuses the setting a finding points at (the deepest marked place on its path), once the panel shows
+ * the finding's node.
+ */
+export function focusSetting(path: string): void {
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      let best: HTMLElement | undefined
+      let bestLength = -1
+      for (const el of document.querySelectorAll<HTMLElement>('[data-settings-path]')) {
+        const at = el.dataset.settingsPath ?? ''
+        if ((path === at || path.startsWith(`${at}/`)) && at.length > bestLength) {
+          best = el
+          bestLength = at.length
+        }
+      }
+      const target = best?.querySelector<HTMLElement>(
+        'input:not([type=hidden]), textarea, [contenteditable="true"], [role="combobox"], button',
+      )
+      target?.focus()
+      target?.scrollIntoView({ block: 'nearest' })
+    }),
+  )
+}
+
 export function SettingsPanel({ store, findings }: { store: DesignerStore; findings: readonly Finding[] }) {
   const selection = useStore(store, (s) => s.selection)
   const graph = useStore(store, (s) => s.graph)
@@ -288,7 +424,7 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
     store
       .getState()
       .edit(`Change "${node.title}"`, (g) => setNodeValue(g, node.id, path, value), `${node.id}/${path.join('/')}`)
-  const common = { nodePath, findings, onChange: change }
+  const common = { nodePath, findings, onChange: change, graph, nodeId: node.id }
   const rule = 'execution' in node
   const time = rule ? (node.time as { mode: string; delay?: { amount: number; unit: string } }) : undefined
   return (
@@ -370,6 +506,27 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
           path={['allowReturn']}
         />
       )}
+      {!rule && (
+        <ChangeAsField
+          path={`${nodePath}/changeStageAs`}
+          value={(node as { changeStageAs: ChangeAs }).changeStageAs}
+          finding={errorAt(findings, `${nodePath}/changeStageAs`)}
+          onChange={(value) => change(['changeStageAs'], value)}
+        />
+      )}
+      <Box data-settings-path={`${nodePath}/condition`} sx={{ display: 'grid', gap: 1 }}>
+        <Typography variant="overline" sx={{ lineHeight: 1.5 }}>
+          Only if
+        </Typography>
+        <ConditionBuilder
+          graph={graph}
+          nodeId={node.id}
+          path={`${nodePath}/condition`}
+          findings={findings}
+          condition={node.condition}
+          onChange={(condition) => change(['condition'], condition)}
+        />
+      </Box>
       <FormControlLabel
         control={
           <Switch

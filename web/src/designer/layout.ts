@@ -5,6 +5,7 @@
  */
 import type { Edge, Node } from '@xyflow/react'
 import { placeAt } from '../../../shared/designer/commands.js'
+import { conditionText } from '../../../shared/designer/picker.js'
 import type { FlowNode, Graph, Stage } from '../../../shared/graph/graph.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 
@@ -15,6 +16,8 @@ export const ROW_HEIGHT = 96
 export const NODE_WIDTH = 240
 export const NODE_HEIGHT = 80
 const PADDING = 12
+/** How far a parallel rule stands in from the column's edge, to leave room for its branch line. */
+export const BRANCH_INDENT = 14
 
 export interface Problems {
   errors: number
@@ -22,10 +25,14 @@ export interface Problems {
   first?: string
 }
 
+/** How a stage or node differs from the version it is compared with. */
+export type Change = 'added' | 'changed'
+
 export interface StageData extends Record<string, unknown> {
   stage: Stage
   index: number
   problems: Problems
+  change?: Change | undefined
 }
 
 export interface FlowNodeData extends Record<string, unknown> {
@@ -34,6 +41,9 @@ export interface FlowNodeData extends Record<string, unknown> {
   stageId: string
   badges: string[]
   problems: Problems
+  change?: Change | undefined
+  /** A parallel rule: it starts at stage entry, on its own branch. */
+  branch: boolean
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
@@ -52,12 +62,15 @@ function timeBadge(node: FlowNode): string | undefined {
   return undefined
 }
 
-export function badgesOf(node: FlowNode): string[] {
+/** At most `max` characters, cut with "…". */
+const short = (text: string, max = 32) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text)
+
+export function badgesOf(node: FlowNode, graph: Graph): string[] {
   const badges: string[] = []
   const time = timeBadge(node)
   if (time) badges.push(time)
   if ('execution' in node && node.execution === 'parallel') badges.push('parallel')
-  if (node.condition) badges.push('if …')
+  if (node.condition) badges.push(`if ${short(conditionText(graph, node.condition))}`)
   if (node.type === 'createDocument' && (node.settings as { waitForPdf?: boolean }).waitForPdf)
     badges.push('waits for PDF')
   if (node.disabled) badges.push('off')
@@ -86,6 +99,7 @@ export function layout(
   graph: Graph,
   findings: readonly Finding[],
   selection: readonly string[],
+  changes?: ReadonlyMap<string, Change>,
 ): { nodes: Node[]; edges: Edge[] } {
   const problems = problemsById(graph, findings)
   const nodes: Node[] = []
@@ -97,27 +111,35 @@ export function layout(
       id: stageId,
       type: 'stage',
       position: { x: index * (COLUMN_WIDTH + COLUMN_GAP), y: 0 },
-      data: { stage, index, problems: problems.get(stageId) ?? NONE } satisfies StageData,
+      data: {
+        stage,
+        index,
+        problems: problems.get(stageId) ?? NONE,
+        change: changes?.get(stageId),
+      } satisfies StageData,
       style: { width: COLUMN_WIDTH, height: HEADER_HEIGHT + Math.max(1, rows) * ROW_HEIGHT + PADDING },
-      draggable: false,
+      // A column is dragged by its header to another place in the pipeline.
+      dragHandle: '.stage-drag-handle',
       selectable: false,
     })
     const put = (node: FlowNode, row: number, kind: 'rule' | 'trigger') => {
+      const branch = 'execution' in node && node.execution === 'parallel'
       nodes.push({
         id: node.id,
         type: 'flow',
         parentId: stageId,
-        extent: 'parent',
-        position: { x: PADDING, y: HEADER_HEIGHT + row * ROW_HEIGHT },
+        position: { x: PADDING + (branch ? BRANCH_INDENT : 0), y: HEADER_HEIGHT + row * ROW_HEIGHT },
         data: {
           node,
           kind,
           stageId: stage.id,
-          badges: badgesOf(node),
+          badges: badgesOf(node, graph),
           problems: problems.get(node.id) ?? NONE,
+          change: changes?.get(node.id),
+          branch,
         } satisfies FlowNodeData,
         selected: selection.includes(node.id),
-        style: { width: NODE_WIDTH, height: NODE_HEIGHT },
+        style: { width: NODE_WIDTH - (branch ? BRANCH_INDENT : 0), height: NODE_HEIGHT },
       })
     }
     stage.triggers.forEach((t, i) => {
@@ -133,6 +155,18 @@ export function layout(
           target: r.id,
           type: 'straight',
           selectable: false,
+        })
+      } else if (r.execution === 'parallel') {
+        // Its own branch, from the stage's entry down the column's edge.
+        edges.push({
+          id: `${stageId}->${r.id}`,
+          source: stageId,
+          sourceHandle: 'entry',
+          target: r.id,
+          targetHandle: 'branch',
+          type: 'smoothstep',
+          selectable: false,
+          style: { strokeDasharray: '5 4' },
         })
       }
     })

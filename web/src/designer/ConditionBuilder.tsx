@@ -1,0 +1,294 @@
+/**
+ * "Only if": a rule runs, or a trigger fires, only when its condition holds. Rows compare a field,
+ * constant, variable or earlier output (picked with "…") with values; rows and nested groups are joined
+ * by AND (all of them) or OR (any of them). Only the operators that fit the picked value are offered.
+ */
+import Box from '@mui/material/Box'
+import Button from '@mui/material/Button'
+import Chip from '@mui/material/Chip'
+import IconButton from '@mui/material/IconButton'
+import MenuItem from '@mui/material/MenuItem'
+import Stack from '@mui/material/Stack'
+import TextField from '@mui/material/TextField'
+import ToggleButton from '@mui/material/ToggleButton'
+import ToggleButtonGroup from '@mui/material/ToggleButtonGroup'
+import Typography from '@mui/material/Typography'
+import { OPERATOR_LABELS, refLabel, refType } from '../../../shared/designer/picker.js'
+import type { Graph } from '../../../shared/graph/graph.js'
+import { OPERATOR_ARITY, operandType, operatorFits } from '../../../shared/graph/operators.js'
+import {
+  type ConditionGroup,
+  type ConditionRow,
+  OPERATORS,
+  type Operator,
+  type Reference,
+  type Value,
+} from '../../../shared/graph/schema-parts.js'
+import type { Finding } from '../../../shared/validate/finding.js'
+import { PickerButton, SlotInput } from './ValuePicker.js'
+
+const LEFT_KINDS: ReadonlyArray<Reference['kind']> = ['field', 'constant', 'variable', 'output']
+const blank = (): Value => ({ kind: 'literal', value: '' })
+/** A new row: "Amount > …" where elements have an amount, else "Title = …". */
+const newRow = (graph: Graph): ConditionRow =>
+  refType(graph, { kind: 'field', path: 'amount' })
+    ? { left: { kind: 'field', path: 'amount' }, op: 'gt', values: [blank()] }
+    : { left: { kind: 'field', path: 'title' }, op: 'eq', values: [blank()] }
+
+/** As many operands as the operator takes, keeping those already given. */
+function valuesFor(op: Operator, values: readonly Value[]): Value[] {
+  const [min, max] = OPERATOR_ARITY[op]
+  const kept = values.slice(0, Math.min(max, Math.max(min, values.length)))
+  while (kept.length < min) kept.push(blank())
+  return kept
+}
+
+interface Common {
+  graph: Graph
+  nodeId: string
+  /** JSON path of this part of the condition, in the graph. */
+  path: string
+  findings: readonly Finding[]
+}
+
+const findingAt = (findings: readonly Finding[], path: string) =>
+  findings.find((f) => f.path === path || f.path.startsWith(`${path}/`))
+
+function Row({
+  graph,
+  nodeId,
+  path,
+  findings,
+  row,
+  number,
+  onChange,
+  onRemove,
+}: Common & { row: ConditionRow; number: number; onChange: (row: ConditionRow) => void; onRemove: () => void }) {
+  const left = refType(graph, row.left)
+  const ops = OPERATORS.filter((op) => !left || operatorFits(op, left))
+  const type = left ? operandType(row.op, left) : 'any'
+  const lists = row.op === 'in' || row.op === 'notIn'
+  const problem = findingAt(findings, path)
+  const label = `Condition ${number}`
+  return (
+    <Box
+      role="group"
+      aria-label={label}
+      data-settings-path={path}
+      sx={{ display: 'grid', gap: 1, p: 1, borderRadius: 1, bgcolor: 'rgba(0,0,0,0.025)' }}
+    >
+      <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center' }}>
+        <Chip
+          size="small"
+          label={refLabel(graph, row.left)}
+          sx={{ maxWidth: 200, bgcolor: 'rgba(47,93,98,0.14)', fontWeight: 600 }}
+        />
+        <PickerButton
+          graph={graph}
+          nodeId={nodeId}
+          type="any"
+          kinds={LEFT_KINDS}
+          label={`Pick what ${label.toLowerCase()} checks`}
+          onPick={(ref) => {
+            const info = refType(graph, ref)
+            const op = info && !operatorFits(row.op, info) ? 'eq' : row.op
+            onChange({ left: ref, op, values: valuesFor(op, row.values) })
+          }}
+        />
+        <TextField
+          select
+          size="small"
+          label="Is"
+          value={row.op}
+          onChange={(e) => {
+            const op = e.target.value as Operator
+            onChange({ ...row, op, values: valuesFor(op, row.values) })
+          }}
+          sx={{ minWidth: 120, flex: 1 }}
+        >
+          {ops.map((op) => (
+            <MenuItem key={op} value={op}>
+              {OPERATOR_LABELS[op]}
+            </MenuItem>
+          ))}
+        </TextField>
+        <IconButton size="small" aria-label={`Remove ${label.toLowerCase()}`} onClick={onRemove}>
+          ×
+        </IconButton>
+      </Stack>
+      {lists ? (
+        <TextField
+          size="small"
+          label="Values, separated by commas"
+          defaultValue={row.values.map((v) => (v.kind === 'literal' ? String(v.value) : '')).join(', ')}
+          onBlur={(e) =>
+            onChange({
+              ...row,
+              values: e.target.value
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+                .map((s) => ({
+                  kind: 'literal' as const,
+                  value: (type === 'number' || type === 'money') && Number.isFinite(Number(s)) ? Number(s) : s,
+                })),
+            })
+          }
+        />
+      ) : (
+        row.values.map((value, i) => (
+          <SlotInput
+            // biome-ignore lint/suspicious/noArrayIndexKey: operands are edited in place, by position
+            key={i}
+            graph={graph}
+            nodeId={nodeId}
+            label={
+              row.op === 'between'
+                ? i === 0
+                  ? 'From'
+                  : 'To'
+                : row.op === 'withinLastDays' || row.op === 'withinNextDays'
+                  ? 'Days'
+                  : 'Value'
+            }
+            type={type}
+            value={value}
+            error={findingAt(findings, `${path}/values/${i}`)?.severity === 'error'}
+            helperText={findingAt(findings, `${path}/values/${i}`)?.message}
+            onChange={(v) => onChange({ ...row, values: row.values.map((old, j) => (j === i ? v : old)) })}
+          />
+        ))
+      )}
+      {problem && !findingAt(findings, `${path}/values`) && (
+        <Typography variant="caption" color={problem.severity === 'error' ? 'error' : 'warning.main'}>
+          {problem.message} {problem.hint}
+        </Typography>
+      )}
+    </Box>
+  )
+}
+
+function Group({
+  group,
+  onChange,
+  onRemove,
+  depth,
+  ...common
+}: Common & { group: ConditionGroup; onChange: (g: ConditionGroup) => void; onRemove?: () => void; depth: number }) {
+  const setItem = (i: number, item: ConditionGroup | ConditionRow | undefined) =>
+    onChange({
+      ...group,
+      items:
+        item === undefined
+          ? group.items.filter((_, j) => j !== i)
+          : group.items.map((old, j) => (j === i ? item : old)),
+    })
+  let rows = 0
+  return (
+    <Box
+      sx={{
+        display: 'grid',
+        gap: 1,
+        ...(depth > 0 ? { borderLeft: '3px solid', borderColor: 'primary.light', pl: 1 } : {}),
+      }}
+    >
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+        <Typography variant="caption" color="text.secondary">
+          Match
+        </Typography>
+        <ToggleButtonGroup
+          size="small"
+          exclusive
+          value={group.match}
+          aria-label={depth === 0 ? 'Match' : `Match (group ${depth})`}
+          onChange={(_, match: 'all' | 'any' | null) => match && onChange({ ...group, match })}
+        >
+          <ToggleButton value="all" sx={{ py: 0.25 }}>
+            All (AND)
+          </ToggleButton>
+          <ToggleButton value="any" sx={{ py: 0.25 }}>
+            Any (OR)
+          </ToggleButton>
+        </ToggleButtonGroup>
+        {onRemove && (
+          <Button size="small" color="inherit" onClick={onRemove} sx={{ ml: 'auto' }}>
+            Remove group
+          </Button>
+        )}
+      </Stack>
+      {group.items.map((item, i) => {
+        const path = `${common.path}/items/${i}`
+        if ('match' in item) {
+          return (
+            <Group
+              // biome-ignore lint/suspicious/noArrayIndexKey: a condition is edited in place, by position
+              key={i}
+              {...common}
+              path={path}
+              depth={depth + 1}
+              group={item}
+              onChange={(g) => setItem(i, g)}
+              onRemove={() => setItem(i, undefined)}
+            />
+          )
+        }
+        rows++
+        return (
+          <Row
+            // biome-ignore lint/suspicious/noArrayIndexKey: a condition is edited in place, by position
+            key={i}
+            {...common}
+            path={path}
+            row={item}
+            number={rows}
+            onChange={(r) => setItem(i, r)}
+            onRemove={() => setItem(i, undefined)}
+          />
+        )
+      })}
+      <Stack direction="row" spacing={1}>
+        <Button size="small" onClick={() => onChange({ ...group, items: [...group.items, newRow(common.graph)] })}>
+          Add condition
+        </Button>
+        {depth < 3 && (
+          <Button
+            size="small"
+            onClick={() =>
+              onChange({
+                ...group,
+                items: [
+                  ...group.items,
+                  { match: group.match === 'all' ? 'any' : 'all', items: [newRow(common.graph)] },
+                ],
+              })
+            }
+          >
+            Add group
+          </Button>
+        )}
+      </Stack>
+    </Box>
+  )
+}
+
+/** The node's condition, or a button to give it one. Removing the last row removes the condition. */
+export function ConditionBuilder({
+  condition,
+  onChange,
+  ...common
+}: Common & { condition: ConditionGroup | undefined; onChange: (c: ConditionGroup | undefined) => void }) {
+  if (!condition) {
+    return (
+      <Button
+        size="small"
+        sx={{ justifySelf: 'start' }}
+        onClick={() => onChange({ match: 'all', items: [newRow(common.graph)] })}
+      >
+        Add a condition
+      </Button>
+    )
+  }
+  return (
+    <Group {...common} depth={0} group={condition} onChange={(g) => onChange(g.items.length === 0 ? undefined : g)} />
+  )
+}

@@ -1,0 +1,322 @@
+/**
+ * The constants and variables manager: a constant is a value the analyst sets once (the director, the VAT
+ * rate) and rules read; a variable is a value rules write while the flow runs, with an optional default.
+ * Each row shows where it is used; deleting one that is used asks first, naming the rules that use it.
+ * Every change is an undo step (typing in one field is one).
+ */
+import Box from '@mui/material/Box'
+import Button from '@mui/material/Button'
+import Dialog from '@mui/material/Dialog'
+import DialogActions from '@mui/material/DialogActions'
+import DialogContent from '@mui/material/DialogContent'
+import DialogContentText from '@mui/material/DialogContentText'
+import DialogTitle from '@mui/material/DialogTitle'
+import IconButton from '@mui/material/IconButton'
+import Link from '@mui/material/Link'
+import MenuItem from '@mui/material/MenuItem'
+import Stack from '@mui/material/Stack'
+import Tab from '@mui/material/Tab'
+import Tabs from '@mui/material/Tabs'
+import TextField from '@mui/material/TextField'
+import Typography from '@mui/material/Typography'
+import { useState } from 'react'
+import { useStore } from 'zustand'
+import {
+  addDeclaration,
+  changeDeclaration,
+  type DeclarationKind,
+  removeDeclaration,
+  type Use,
+  usesOf,
+} from '../../../shared/designer/declarations.js'
+import type { DesignerStore } from '../../../shared/designer/store.js'
+import type { ConstantDecl, VariableDecl } from '../../../shared/graph/graph.js'
+import type { Scalar } from '../../../shared/graph/schema-parts.js'
+import { VALUE_TYPES, type ValueType } from '../../../shared/graph/vocabulary.js'
+import type { Finding } from '../../../shared/validate/finding.js'
+
+export const TYPE_LABELS: Record<ValueType, string> = {
+  text: 'Text',
+  number: 'Number',
+  money: 'Amount',
+  boolean: 'Yes/no',
+  date: 'Date',
+  datetime: 'Date and time',
+  user: 'User',
+  file: 'File',
+  document: 'Document',
+}
+
+function ValueInput({
+  type,
+  label,
+  value,
+  error,
+  onChange,
+}: {
+  type: ValueType
+  label: string
+  value: unknown
+  error: Finding | undefined
+  onChange: (value: Scalar) => void
+}) {
+  const common = {
+    size: 'small' as const,
+    label,
+    error: error?.severity === 'error',
+    helperText: error?.message,
+    sx: { flex: 1.4, minWidth: 140 },
+  }
+  if (type === 'boolean') {
+    return (
+      <TextField
+        {...common}
+        select
+        value={value === true ? 'yes' : value === false ? 'no' : ''}
+        onChange={(e) => onChange(e.target.value === 'yes')}
+      >
+        <MenuItem value="yes">Yes</MenuItem>
+        <MenuItem value="no">No</MenuItem>
+      </TextField>
+    )
+  }
+  const numeric = type === 'number' || type === 'money'
+  return (
+    <TextField
+      {...common}
+      type={numeric ? 'number' : type === 'date' || type === 'datetime' ? 'date' : 'text'}
+      slotProps={{ inputLabel: { shrink: true } }}
+      value={value === undefined || value === null ? '' : Array.isArray(value) ? value.join(', ') : String(value)}
+      onChange={(e) => {
+        const raw = e.target.value
+        onChange(numeric && raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw)
+      }}
+    />
+  )
+}
+
+function Row({
+  store,
+  kind,
+  decl,
+  index,
+  findings,
+  onDelete,
+  onShow,
+}: {
+  store: DesignerStore
+  kind: DeclarationKind
+  decl: ConstantDecl | VariableDecl
+  index: number
+  findings: readonly Finding[]
+  onDelete: (uses: Use[]) => void
+  onShow: (use: Use) => void
+}) {
+  const graph = useStore(store, (s) => s.graph)
+  const uses = usesOf(graph, kind, decl.id)
+  const users = uses.filter((u, i) => uses.findIndex((v) => v.nodeId === u.nodeId) === i)
+  const base = `/${kind === 'constant' ? 'constants' : 'variables'}/${index}`
+  const finding = (part: string) =>
+    findings.find((f) => f.path === `${base}/${part}` || f.path.startsWith(`${base}/${part}/`))
+  const change = (what: string, c: Parameters<typeof changeDeclaration>[3]) =>
+    store
+      .getState()
+      .edit(
+        `Change ${kind} "${decl.name}"`,
+        (g) => changeDeclaration(g, kind, decl.id, c),
+        `${kind}:${decl.id}:${what}`,
+      )
+  const value = kind === 'constant' ? (decl as ConstantDecl).value : (decl as VariableDecl).default
+  return (
+    <Box
+      role="group"
+      aria-label={`${kind === 'constant' ? 'Constant' : 'Variable'} ${decl.name}`}
+      sx={{ display: 'grid', gap: 0.5, py: 1.25, borderBottom: '1px solid', borderColor: 'divider' }}
+    >
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ alignItems: { sm: 'flex-start' } }}>
+        <TextField
+          size="small"
+          label="Name"
+          value={decl.name}
+          onChange={(e) => change('name', { name: e.target.value })}
+          error={finding('name')?.severity === 'error'}
+          helperText={finding('name')?.message}
+          sx={{ flex: 1.4 }}
+        />
+        <TextField
+          select
+          size="small"
+          label="Type"
+          value={decl.type}
+          onChange={(e) => change('type', { type: e.target.value as ValueType })}
+          sx={{ flex: 1, minWidth: 120 }}
+        >
+          {VALUE_TYPES.map((t) => (
+            <MenuItem key={t} value={t}>
+              {TYPE_LABELS[t]}
+            </MenuItem>
+          ))}
+        </TextField>
+        <ValueInput
+          type={decl.type}
+          label={kind === 'constant' ? 'Value' : 'Default (optional)'}
+          value={value}
+          error={finding(kind === 'constant' ? 'value' : 'default')}
+          onChange={(v) => change('value', { value: v })}
+        />
+        <IconButton
+          aria-label={`Delete ${kind} ${decl.name}`}
+          onClick={() => onDelete(uses)}
+          sx={{ alignSelf: { xs: 'flex-end', sm: 'center' } }}
+        >
+          ×
+        </IconButton>
+      </Stack>
+      <Typography variant="caption" color="text.secondary">
+        <code>{decl.id}</code> ·{' '}
+        {uses.length === 0
+          ? 'not used yet'
+          : [
+              'used by ',
+              ...users.flatMap((use, i) => [
+                i > 0 ? ', ' : '',
+                <Link
+                  key={use.path}
+                  component="button"
+                  type="button"
+                  variant="caption"
+                  onClick={() => onShow(use)}
+                  sx={{ verticalAlign: 'baseline' }}
+                >
+                  {use.title}
+                </Link>,
+              ]),
+            ]}
+      </Typography>
+    </Box>
+  )
+}
+
+/** The manager, as a dialog opened from the toolbar. */
+export function DeclarationsDialog({
+  store,
+  findings,
+  open,
+  onClose,
+}: {
+  store: DesignerStore
+  findings: readonly Finding[]
+  open: boolean
+  onClose: () => void
+}) {
+  const graph = useStore(store, (s) => s.graph)
+  const [kind, setKind] = useState<DeclarationKind>('constant')
+  const [name, setName] = useState('')
+  const [type, setType] = useState<ValueType>('text')
+  const [deleting, setDeleting] = useState<{ decl: ConstantDecl | VariableDecl; uses: Use[] } | undefined>()
+  const list = kind === 'constant' ? graph.constants : graph.variables
+  const word = kind === 'constant' ? 'constant' : 'variable'
+
+  const add = () => {
+    const trimmed = name.trim()
+    if (!trimmed) return
+    store.getState().edit(`Add ${word} "${trimmed}"`, (g) => addDeclaration(g, kind, trimmed, type))
+    setName('')
+  }
+  const remove = (decl: ConstantDecl | VariableDecl) => {
+    store.getState().edit(`Delete ${word} "${decl.name}"`, (g) => removeDeclaration(g, kind, decl.id))
+    setDeleting(undefined)
+  }
+
+  return (
+    <>
+      <Dialog open={open} onClose={onClose} fullWidth maxWidth="md" aria-labelledby="declarations-title">
+        <DialogTitle id="declarations-title">Constants and variables</DialogTitle>
+        <DialogContent>
+          <Tabs value={kind} onChange={(_, k: DeclarationKind) => setKind(k)} sx={{ mb: 1 }}>
+            <Tab value="constant" label={`Constants (${graph.constants.length})`} />
+            <Tab value="variable" label={`Variables (${graph.variables.length})`} />
+          </Tabs>
+          <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
+            {kind === 'constant'
+              ? 'Values you set here once and rules read: the director who signs, the VAT rate, the sales lead.'
+              : 'Values rules write while the flow runs ("Set variable", "Calculate a value") and later rules read.'}
+          </Typography>
+          {list.length === 0 && (
+            <Typography color="text.secondary" sx={{ py: 2 }}>
+              No {word}s yet.
+            </Typography>
+          )}
+          {list.map((decl, index) => (
+            <Row
+              key={decl.id}
+              store={store}
+              kind={kind}
+              decl={decl}
+              index={index}
+              findings={findings}
+              onDelete={(uses) => (uses.length > 0 ? setDeleting({ decl, uses }) : remove(decl))}
+              onShow={(use) => {
+                store.getState().select([use.nodeId])
+                onClose()
+              }}
+            />
+          ))}
+          <Stack
+            direction={{ xs: 'column', sm: 'row' }}
+            spacing={1}
+            sx={{ mt: 2, alignItems: { sm: 'center' } }}
+            component="form"
+            onSubmit={(e) => {
+              e.preventDefault()
+              add()
+            }}
+          >
+            <TextField
+              size="small"
+              label={`New ${word}'s name`}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              sx={{ flex: 1.4 }}
+            />
+            <TextField
+              select
+              size="small"
+              label="Type"
+              value={type}
+              onChange={(e) => setType(e.target.value as ValueType)}
+              sx={{ flex: 1, minWidth: 120 }}
+            >
+              {VALUE_TYPES.map((t) => (
+                <MenuItem key={t} value={t}>
+                  {TYPE_LABELS[t]}
+                </MenuItem>
+              ))}
+            </TextField>
+            <Button type="submit" variant="outlined" disabled={!name.trim()}>
+              Add {word}
+            </Button>
+          </Stack>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose}>Done</Button>
+        </DialogActions>
+      </Dialog>
+      <Dialog open={deleting !== undefined} onClose={() => setDeleting(undefined)} maxWidth="xs">
+        <DialogTitle>Delete “{deleting?.decl.name}”?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            It is used by {deleting?.uses.map((u) => `“${u.title}”`).join(', ')}. Those settings will show an error
+            until you pick another value. You can undo this.
+          </DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setDeleting(undefined)}>Keep it</Button>
+          <Button color="error" variant="contained" onClick={() => deleting && remove(deleting.decl)}>
+            Delete
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  )
+}

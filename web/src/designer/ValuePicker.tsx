@@ -1,0 +1,460 @@
+/**
+ * The "…" picker and the value editors built on it: a searchable list of the constants, variables,
+ * element fields and earlier rules' outputs a slot may take (MUI's Autocomplete, grouped, filtered by the
+ * slot's type), a text box where picked values stand as chips among the typed text, and a value field
+ * that is either typed or a picked chip.
+ */
+import Autocomplete from '@mui/material/Autocomplete'
+import Box from '@mui/material/Box'
+import Chip from '@mui/material/Chip'
+import IconButton from '@mui/material/IconButton'
+import MenuItem from '@mui/material/MenuItem'
+import Popover from '@mui/material/Popover'
+import type { PopperProps } from '@mui/material/Popper'
+import Stack from '@mui/material/Stack'
+import TextField from '@mui/material/TextField'
+import Tooltip from '@mui/material/Tooltip'
+import Typography from '@mui/material/Typography'
+import { type ReactNode, useId, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import {
+  type Part,
+  PICK_GROUPS,
+  type PickOption,
+  pickOptions,
+  refKey,
+  refLabel,
+  type SlotType,
+  searchOptions,
+} from '../../../shared/designer/picker.js'
+import type { Graph } from '../../../shared/graph/graph.js'
+import type { Reference, Value } from '../../../shared/graph/schema-parts.js'
+
+const TYPE_WORDS: Record<string, string> = {
+  text: 'text',
+  number: 'number',
+  money: 'amount',
+  boolean: 'yes/no',
+  date: 'date',
+  datetime: 'date and time',
+  user: 'user',
+  file: 'file',
+  document: 'document',
+}
+
+/** Popper slot for the list: drawn in place, inside the popover, instead of floating on its own. */
+function InPlace({ children }: PopperProps) {
+  return <Box>{typeof children === 'function' ? null : (children as ReactNode)}</Box>
+}
+
+export interface PickerProps {
+  graph: Graph
+  /** The node whose setting is being edited: which rules' outputs are certain before it. */
+  nodeId: string | undefined
+  type: SlotType
+  kinds?: ReadonlyArray<Reference['kind']>
+  /** What the button is for, for screen readers: "Insert a value into Text". */
+  label: string
+  onPick: (ref: Reference) => void
+  /** Called before the popover takes focus (a text box keeps its caret). */
+  onOpen?: () => void
+}
+
+/** The "…" button and its searchable list. */
+export function PickerButton({ graph, nodeId, type, kinds, label, onPick, onOpen }: PickerProps) {
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null)
+  const options = useMemo(
+    () =>
+      anchor
+        ? pickOptions(graph, nodeId, type, kinds).sort(
+            (a, b) => PICK_GROUPS.indexOf(a.group) - PICK_GROUPS.indexOf(b.group),
+          )
+        : [],
+    [anchor, graph, nodeId, type, kinds],
+  )
+  return (
+    <>
+      <Tooltip title="Pick a constant, variable, field or earlier output">
+        <IconButton
+          size="small"
+          aria-label={label}
+          aria-haspopup="listbox"
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={(e) => {
+            onOpen?.()
+            setAnchor(e.currentTarget)
+          }}
+          sx={{ fontWeight: 700, letterSpacing: '0.05em', border: '1px solid', borderColor: 'divider', px: 0.75 }}
+        >
+          …
+        </IconButton>
+      </Tooltip>
+      <Popover
+        open={anchor !== null}
+        anchorEl={anchor}
+        onClose={() => setAnchor(null)}
+        anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
+        transformOrigin={{ vertical: 'top', horizontal: 'right' }}
+        slotProps={{ paper: { sx: { width: 340, p: 1 } } }}
+      >
+        <Autocomplete<PickOption>
+          open
+          autoHighlight
+          disablePortal
+          options={options}
+          groupBy={(o) => o.group}
+          getOptionLabel={(o) => o.label}
+          getOptionKey={(o) => refKey(o.ref)}
+          filterOptions={(list, state) => searchOptions(list, state.inputValue)}
+          noOptionsText={type === 'any' ? 'Nothing matches.' : `Nothing of type ${TYPE_WORDS[type] ?? type} matches.`}
+          onChange={(_, option) => {
+            if (!option) return
+            setAnchor(null)
+            onPick(option.ref)
+          }}
+          renderOption={(props, option) => {
+            const { key, ...rest } = props as typeof props & { key: string }
+            return (
+              <li key={key} {...rest}>
+                <Box sx={{ display: 'flex', width: '100%', gap: 1, alignItems: 'baseline' }}>
+                  <Typography variant="body2" sx={{ flex: 1, minWidth: 0 }}>
+                    {option.label}
+                  </Typography>
+                  <Typography variant="caption" color="text.secondary">
+                    {TYPE_WORDS[option.type]}
+                    {option.multiple ? ', several' : ''}
+                  </Typography>
+                </Box>
+              </li>
+            )
+          }}
+          slots={{ popper: InPlace }}
+          slotProps={{ paper: { elevation: 0 }, listbox: { sx: { maxHeight: 320 } } }}
+          renderInput={(params) => (
+            <TextField {...params} autoFocus size="small" placeholder="Search fields, constants, outputs…" />
+          )}
+        />
+      </Popover>
+    </>
+  )
+}
+
+const CHIP_CLASS = 'sf-chip'
+
+function chipElement(graph: Graph, ref: Reference): HTMLElement {
+  const chip = document.createElement('span')
+  chip.className = CHIP_CLASS
+  chip.contentEditable = 'false'
+  chip.dataset.ref = JSON.stringify(ref)
+  chip.textContent = refLabel(graph, ref)
+  return chip
+}
+
+/** The parts a text box holds: its text, with each chip as the reference it stands for. */
+function readParts(root: HTMLElement): Part[] {
+  const parts: Part[] = []
+  const text = (t: string) => {
+    const last = parts[parts.length - 1]
+    if (typeof last === 'string') parts[parts.length - 1] = last + t
+    else parts.push(t)
+  }
+  const visit = (node: Node, first: boolean) => {
+    if (node.nodeType === Node.TEXT_NODE) {
+      text(node.textContent ?? '')
+      return
+    }
+    if (!(node instanceof HTMLElement)) return
+    if (node.dataset.ref) {
+      try {
+        parts.push(JSON.parse(node.dataset.ref) as Reference)
+      } catch {
+        // Not one of ours: ignored.
+      }
+      return
+    }
+    if (node.tagName === 'BR') {
+      text('\n')
+      return
+    }
+    // A block the browser made for a new line.
+    if (!first && (node.tagName === 'DIV' || node.tagName === 'P')) text('\n')
+    node.childNodes.forEach((child, i) => {
+      visit(child, i === 0)
+    })
+  }
+  root.childNodes.forEach((child, i) => {
+    visit(child, i === 0)
+  })
+  // The trailing line break a browser keeps after the last line is not the analyst's.
+  const last = parts[parts.length - 1]
+  if (typeof last === 'string' && last.endsWith('\n') && root.lastChild?.nodeName === 'BR') {
+    parts[parts.length - 1] = last.slice(0, -1)
+  }
+  return parts
+}
+
+export interface TemplateInputProps {
+  graph: Graph
+  nodeId: string | undefined
+  label: string
+  parts: readonly Part[]
+  multiline?: boolean
+  error?: boolean
+  helperText?: string | undefined
+  onChange: (parts: Part[]) => void
+}
+
+/** Text with chips: typed text, and "…" inserts a picked value as a chip where the caret stands. */
+export function TemplateInput({
+  graph,
+  nodeId,
+  label,
+  parts,
+  multiline,
+  error,
+  helperText,
+  onChange,
+}: TemplateInputProps) {
+  const box = useRef<HTMLDivElement>(null)
+  const shown = useRef<string | undefined>(undefined)
+  const caret = useRef<Range | undefined>(undefined)
+  const labelId = useId()
+  const helpId = useId()
+
+  // The box is drawn from the parts only when they changed from outside (undo, another field): redrawing
+  // while the analyst types would move the caret.
+  useLayoutEffect(() => {
+    const root = box.current
+    const json = JSON.stringify(parts)
+    if (!root || json === shown.current) return
+    shown.current = json
+    root.replaceChildren(
+      ...parts.map((p) => (typeof p === 'string' ? document.createTextNode(p) : chipElement(graph, p))),
+    )
+  }, [parts, graph])
+
+  const emit = () => {
+    const root = box.current
+    if (!root) return
+    const next = readParts(root)
+    shown.current = JSON.stringify(next)
+    onChange(next)
+  }
+  const remember = () => {
+    const selection = window.getSelection()
+    const range = selection && selection.rangeCount > 0 ? selection.getRangeAt(0) : undefined
+    if (range && box.current?.contains(range.startContainer)) caret.current = range.cloneRange()
+  }
+  const insert = (ref: Reference) => {
+    const root = box.current
+    if (!root) return
+    const chip = chipElement(graph, ref)
+    const range = caret.current && root.contains(caret.current.startContainer) ? caret.current : undefined
+    if (range) {
+      range.deleteContents()
+      range.insertNode(chip)
+    } else root.appendChild(chip)
+    // The caret goes after the chip, so typing goes on from there.
+    const after = document.createRange()
+    after.setStartAfter(chip)
+    after.collapse(true)
+    caret.current = after
+    emit()
+    root.focus()
+    const selection = window.getSelection()
+    selection?.removeAllRanges()
+    selection?.addRange(after)
+  }
+
+  return (
+    <Box data-settings-field>
+      <Stack direction="row" spacing={0.5} sx={{ alignItems: 'flex-start' }}>
+        <Box sx={{ flex: 1, minWidth: 0, position: 'relative' }}>
+          <Typography
+            id={labelId}
+            variant="caption"
+            color={error ? 'error' : 'text.secondary'}
+            sx={{ display: 'block', mb: 0.25 }}
+          >
+            {label}
+          </Typography>
+          <Box
+            ref={box}
+            role="textbox"
+            tabIndex={0}
+            contentEditable
+            suppressContentEditableWarning
+            aria-multiline={multiline ? 'true' : 'false'}
+            aria-labelledby={labelId}
+            aria-describedby={helperText ? helpId : undefined}
+            aria-invalid={error ? 'true' : undefined}
+            onInput={emit}
+            onKeyUp={remember}
+            onMouseUp={remember}
+            onBlur={remember}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter') return
+              e.preventDefault()
+              if (multiline) document.execCommand('insertLineBreak')
+            }}
+            onPaste={(e) => {
+              // Only text comes in: no styles, no pictures.
+              e.preventDefault()
+              document.execCommand('insertText', false, e.clipboardData.getData('text/plain'))
+            }}
+            sx={{
+              minHeight: multiline ? 72 : 38,
+              px: 1.5,
+              py: 1,
+              border: '1px solid',
+              borderColor: error ? 'error.main' : 'rgba(0,0,0,0.23)',
+              borderRadius: 1,
+              fontSize: 14,
+              lineHeight: '22px',
+              whiteSpace: 'pre-wrap',
+              overflowWrap: 'anywhere',
+              outline: 'none',
+              '&:focus': {
+                borderColor: 'primary.main',
+                boxShadow: '0 0 0 1px var(--mui-palette-primary-main, #2f5d62)',
+              },
+              [`& .${CHIP_CLASS}`]: {
+                display: 'inline',
+                boxDecorationBreak: 'clone',
+                px: 0.75,
+                mx: 0.25,
+                borderRadius: 8,
+                bgcolor: 'rgba(47,93,98,0.14)',
+                color: 'primary.dark',
+                fontSize: 12,
+                lineHeight: '18px',
+                fontWeight: 600,
+                userSelect: 'all',
+              },
+            }}
+          />
+        </Box>
+        <Box sx={{ pt: 2.5 }}>
+          <PickerButton
+            graph={graph}
+            nodeId={nodeId}
+            type="any"
+            label={`Insert a value into ${label}`}
+            onOpen={remember}
+            onPick={insert}
+          />
+        </Box>
+      </Stack>
+      {helperText && (
+        <Typography id={helpId} variant="caption" color={error ? 'error' : 'text.secondary'} sx={{ mx: 1.75 }}>
+          {helperText}
+        </Typography>
+      )}
+    </Box>
+  )
+}
+
+export interface SlotInputProps {
+  graph: Graph
+  nodeId: string | undefined
+  label: string
+  type: SlotType
+  value: Value | undefined
+  kinds?: ReadonlyArray<Reference['kind']>
+  error?: boolean
+  helperText?: string | undefined
+  onChange: (value: Value) => void
+}
+
+const isReference = (v: Value | undefined): v is Reference =>
+  v !== undefined && v.kind !== 'literal' && v.kind !== 'template'
+
+/**
+ * A slot that takes one value of a type: typed (a number, a date, yes/no, a user id …) or picked with
+ * "…", when it stands as a chip until cleared. Text slots use {@link TemplateInput} instead.
+ */
+export function SlotInput({ graph, nodeId, label, type, value, kinds, error, helperText, onChange }: SlotInputProps) {
+  const picker = (
+    <PickerButton
+      graph={graph}
+      nodeId={nodeId}
+      type={type}
+      {...(kinds ? { kinds } : {})}
+      label={`Pick a value for ${label}`}
+      onPick={onChange}
+    />
+  )
+  if (isReference(value)) {
+    return (
+      <Box data-settings-field>
+        <Typography variant="caption" color={error ? 'error' : 'text.secondary'} sx={{ display: 'block' }}>
+          {label}
+        </Typography>
+        <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', minHeight: 38 }}>
+          <Chip
+            size="small"
+            label={refLabel(graph, value)}
+            sx={{ maxWidth: '100%', bgcolor: 'rgba(47,93,98,0.14)', fontWeight: 600 }}
+          />
+          <Tooltip title="Type a value instead">
+            <IconButton
+              size="small"
+              aria-label={`Clear ${label}`}
+              onClick={() => onChange({ kind: 'literal', value: '' })}
+            >
+              ×
+            </IconButton>
+          </Tooltip>
+          <Box sx={{ flex: 1 }} />
+          {picker}
+        </Stack>
+        {helperText && (
+          <Typography variant="caption" color={error ? 'error' : 'text.secondary'} sx={{ mx: 1.75 }}>
+            {helperText}
+          </Typography>
+        )}
+      </Box>
+    )
+  }
+  const literal = value?.kind === 'literal' ? value.value : value?.kind === 'template' ? '' : ''
+  const shown = Array.isArray(literal) ? literal.join(', ') : String(literal ?? '')
+  const numeric = type === 'number' || type === 'money'
+  const common = {
+    size: 'small' as const,
+    fullWidth: true,
+    label,
+    error: error === true,
+    helperText,
+  }
+  const field =
+    type === 'boolean' ? (
+      <TextField
+        {...common}
+        select
+        value={literal === true ? 'yes' : literal === false ? 'no' : ''}
+        onChange={(e) => onChange({ kind: 'literal', value: e.target.value === 'yes' })}
+      >
+        <MenuItem value="yes">Yes</MenuItem>
+        <MenuItem value="no">No</MenuItem>
+      </TextField>
+    ) : (
+      <TextField
+        {...common}
+        type={numeric ? 'number' : type === 'date' || type === 'datetime' ? 'date' : 'text'}
+        slotProps={{ inputLabel: { shrink: true } }}
+        value={shown}
+        onChange={(e) => {
+          const raw = e.target.value
+          onChange({
+            kind: 'literal',
+            value: numeric && raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw,
+          })
+        }}
+      />
+    )
+  return (
+    <Stack direction="row" spacing={0.5} sx={{ alignItems: 'flex-start' }} data-settings-field>
+      <Box sx={{ flex: 1, minWidth: 0 }}>{field}</Box>
+      <Box sx={{ pt: 0.5 }}>{picker}</Box>
+    </Stack>
+  )
+}
