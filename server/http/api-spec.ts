@@ -587,13 +587,17 @@ export const OPERATIONS = {
     path: '/api/flows/{id}/draft',
     summary: "Save the flow's draft graph",
     description:
-      'Validates the graph as POST /api/validate does. A graph with errors is refused (422, the first ' +
-      "error's path and message); one with only warnings is saved, and the warnings are returned.",
+      'Validates the graph as POST /api/validate does. A graph that does not have the shape of a rule graph ' +
+      "(the JSON Schema) is refused (422, the first error's path and message). A draft is work in progress: " +
+      'one that breaks only the rules between its parts (an empty setting, an unknown constant) is saved, and ' +
+      'its findings are returned; publishing refuses it until they are fixed.',
     params: flowId,
     body: graphBody('A rule graph (at most 5 MB).', DraftBody),
     responses: {
       ...ok('Saved.', ref('DraftSaved')),
-      '422': { description: 'The graph has errors (code "invalid"; path points into the graph).' },
+      '422': {
+        description: 'The graph does not have the shape of a rule graph (code "invalid"; path points into it).',
+      },
     },
   },
   publishVersion: {

@@ -446,7 +446,20 @@ describeEachDatabase('the HTTP API', (getDb) => {
       expect((await get('/api/flows/sales-flow')).body.draft).toEqual(draft)
     })
 
-    it('refuses a draft with errors with 422 and the first error path, and keeps the old draft', async () => {
+    it('saves a draft that breaks rules but has the shape of a graph, answers its errors, and will not publish it', async () => {
+      const draft = salesGraphV2()
+      const rule = draft.pipeline.stages.flatMap((s) => s.rules)[0] as { settings: Record<string, unknown> }
+      rule.settings = { ...rule.settings, subject: { kind: 'constant', id: 'nowhere' } }
+      const { status, body } = await put('/api/flows/sales-flow/draft', draft)
+      expect(status).toBe(200)
+      expect(body.findings).toContainEqual(expect.objectContaining({ severity: 'error', code: 'unknown-constant' }))
+      expect((await get('/api/flows/sales-flow')).body.draft).toEqual(draft)
+      const refused = await post('/api/flows/sales-flow/versions', {})
+      expectError(refused, 422, 'invalid')
+      expect(refused.body.error.message).toMatch(/cannot be published/)
+    })
+
+    it('refuses a draft that is not shaped like a graph with 422 and the first error path, and keeps the old draft', async () => {
       const g = salesGraph()
       ;(g.pipeline.stages[1] as { color: string }).color = 'red'
       expectError(await put('/api/flows/sales-flow/draft', g), 422, 'invalid', '/pipeline/stages/1/color')

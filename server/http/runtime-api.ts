@@ -662,9 +662,11 @@ function makeHandlers(services: Services): Served {
 
     saveDraft: async ({ c, params, body }) => {
       const flow = await flowRow(params.id)
+      // A draft is work in progress: it may break rules (an empty setting, a missing constant) — publishing
+      // refuses those — but it must have the graph's shape, so that the designer can open it again.
       const result = validate(body)
-      const error = result.findings.find((f) => f.severity === 'error')
-      if (error || !result.valid) {
+      if (!result.graph) {
+        const error = result.findings.find((f) => f.severity === 'error')
         throw invalid(error?.path ?? '', `The graph is not valid: ${error?.message ?? 'see POST /api/validate.'}`)
       }
       const updatedAt = nowIso()

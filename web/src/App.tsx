@@ -95,7 +95,7 @@ export function App() {
           )}
         </Toolbar>
       </AppBar>
-      <Container component="main" maxWidth={route === 'outbox' ? 'lg' : 'xl'} sx={{ py: { xs: 2, sm: 3 } }}>
+      <Container component="main" maxWidth={route === 'outbox' ? 'lg' : false} sx={{ py: { xs: 2, sm: 3 } }}>
         {session === 'loading' ? null : signedOut ? (
           <SignIn onSignedIn={load} />
         ) : typeof session === 'object' && mustChange ? (

@@ -202,6 +202,24 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
         </Tooltip>
         <StageMenu store={store} stage={stage} index={data.index} />
       </Box>
+      {stage.rules.length + stage.triggers.length === 0 && (
+        <Box
+          sx={{
+            m: 1.5,
+            mt: 1,
+            py: 1.5,
+            px: 1,
+            border: '1px dashed',
+            borderColor: 'divider',
+            borderRadius: 1,
+            textAlign: 'center',
+            color: 'text.secondary',
+            fontSize: 12,
+          }}
+        >
+          Drop rules and triggers here, or press +
+        </Box>
+      )}
       <Menu
         anchorEl={anchor}
         open={anchor !== null}
@@ -457,6 +475,8 @@ function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?:
         borderColor: 'divider',
         borderRadius: 2,
         bgcolor: '#eef1ef',
+        outline: 'none',
+        '&:focus-visible': { boxShadow: '0 0 0 2px #2f5d62' },
       }}
     >
       <ReactFlow

@@ -23,10 +23,12 @@ import { createDesignerStore, type DesignerStore } from '../../../shared/designe
 import { diffGraphs } from '../../../shared/graph/diff.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { exportGraph, importGraph, withSchemaHint } from '../../../shared/graph/io.js'
+import type { ElementType } from '../../../shared/graph/vocabulary.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { validate } from '../../../shared/validate/validate.js'
 import {
   ApiError,
+  createPipeline,
   fetchFlow,
   fetchPipelines,
   fetchVersion,
@@ -35,6 +37,7 @@ import {
   rollbackTo,
   saveDraft,
 } from '../api.js'
+import { PIPELINE_TYPES } from '../Catalog.js'
 import { DeclarationsDialog } from './Declarations.js'
 import { FlowCanvas } from './FlowCanvas.js'
 import { type Comparison, changesOf, removedName, VersionsDialog } from './History.js'
@@ -402,6 +405,73 @@ function replaceGraph(draft: Graph, next: Graph): void {
   Object.assign(draft, JSON.parse(JSON.stringify(next)))
 }
 
+/** A new pipeline: a name and what it moves; it starts with one stage, "New", and a draft flow. */
+function NewPipelineDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean
+  onClose: () => void
+  onCreated: (pipeline: PipelineSummary) => void
+}) {
+  const [name, setName] = useState('')
+  const [elementType, setElementType] = useState<ElementType>('deal')
+  const [problem, setProblem] = useState<string | undefined>()
+  const [busy, setBusy] = useState(false)
+  const create = async () => {
+    if (!name.trim()) return
+    setBusy(true)
+    setProblem(undefined)
+    try {
+      onCreated(await createPipeline(name.trim(), elementType))
+      setName('')
+    } catch (e) {
+      setProblem(e instanceof ApiError ? e.message : 'The pipeline could not be created.')
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <Dialog open={open} onClose={onClose} fullWidth maxWidth="xs">
+      <DialogTitle>New pipeline</DialogTitle>
+      <DialogContent sx={{ display: 'grid', gap: 2 }}>
+        <TextField
+          autoFocus
+          fullWidth
+          label="Pipeline name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') void create()
+          }}
+          sx={{ mt: 1 }}
+        />
+        <TextField
+          select
+          fullWidth
+          label="It moves"
+          value={elementType}
+          onChange={(e) => setElementType(e.target.value as ElementType)}
+        >
+          {PIPELINE_TYPES.map((p) => (
+            <MenuItem key={p.value} value={p.value}>
+              {p.label}s
+            </MenuItem>
+          ))}
+        </TextField>
+        {problem && <Alert severity="error">{problem}</Alert>}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Cancel</Button>
+        <Button variant="contained" disabled={!name.trim() || busy} onClick={() => void create()}>
+          Create
+        </Button>
+      </DialogActions>
+    </Dialog>
+  )
+}
+
 /** Every finding, in words, with where it is; choosing one selects its node. */
 function Problems({ store, findings }: { store: DesignerStore; findings: Finding[] }) {
   const graph = useStore(store, (s) => s.graph)
@@ -444,6 +514,12 @@ export function FlowDesigner() {
   const [chosen, setChosen] = useState<string>('')
   const [loaded, setLoaded] = useState<Loaded | undefined>()
   const findings = useFindings(loaded?.store)
+  const [creating, setCreating] = useState(false)
+  const created = (pipeline: PipelineSummary) => {
+    setPipelines((now) => [...(now ?? []), pipeline])
+    setChosen(pipeline.id)
+    setCreating(false)
+  }
   const [dialog, setDialog] = useState<'declarations' | 'history' | undefined>()
   const [comparison, setComparison] = useState<Comparison | undefined>()
   const [compareProblem, setCompareProblem] = useState<string | undefined>()
@@ -514,6 +590,11 @@ export function FlowDesigner() {
         <Typography variant="h2" id="flow-designer-title">
           Flow
         </Typography>
+        {pipelines && (
+          <Button size="small" variant="outlined" onClick={() => setCreating(true)} sx={{ order: 2 }}>
+            New pipeline…
+          </Button>
+        )}
         {pipelines && pipelines.length > 0 && (
           <TextField
             select
@@ -531,6 +612,7 @@ export function FlowDesigner() {
           </TextField>
         )}
       </Stack>
+      <NewPipelineDialog open={creating} onClose={() => setCreating(false)} onCreated={created} />
       {problem ? (
         <Alert severity="info" role="status">
           {problem}

@@ -45,6 +45,26 @@ type Schema = {
   'x-signflow-type-from'?: 'field' | 'variable'
 }
 
+/** A rule's time, read loosely: a half-edited draft may lack parts. */
+interface TimeShape {
+  mode: 'immediately' | 'delay' | 'relative' | 'at'
+  delay?: { amount: number; unit: string }
+  field?: string
+  offset?: { amount: number; unit: string }
+  at?: unknown
+  workingHours?: 'company' | 'responsible'
+}
+
+/** Choices whose words are not their code's. */
+const OPTION_LABELS: Record<string, string> = {
+  sms: 'SMS',
+  email: 'Email',
+  any: 'Any',
+  afterPrevious: 'After the previous rule',
+  parallel: 'In parallel, at stage entry',
+  workDays: 'Working days',
+}
+
 /** "signingOrder" → "Signing order". */
 const labelOf = (key: string) => {
   const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
@@ -202,7 +222,7 @@ function SettingField(props: FieldProps & { name: string }) {
       >
         {schema.enum.map((option) => (
           <MenuItem key={String(option)} value={String(option)}>
-            {labelOf(String(option))}
+            {OPTION_LABELS[String(option)] ?? labelOf(String(option))}
           </MenuItem>
         ))}
       </TextField>
@@ -343,11 +363,14 @@ function ChangeAsField({
   value,
   finding,
   onChange,
+  onUser,
 }: {
   path: string
   value: ChangeAs | undefined
   finding: Finding | undefined
   onChange: (value: ChangeAs) => void
+  /** Typing the user is its own undo step, apart from choosing the mode. */
+  onUser: (user: string) => void
 }) {
   const mode = value?.mode ?? 'responsible'
   return (
@@ -368,7 +391,7 @@ function ChangeAsField({
           size="small"
           label="User id"
           value={value.user}
-          onChange={(e) => onChange({ mode: 'user', user: e.target.value })}
+          onChange={(e) => onUser(e.target.value)}
           error={finding?.severity === 'error'}
           helperText={finding?.message}
           sx={{ flex: 1 }}
@@ -426,7 +449,7 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
       .edit(`Change "${node.title}"`, (g) => setNodeValue(g, node.id, path, value), `${node.id}/${path.join('/')}`)
   const common = { nodePath, findings, onChange: change, graph, nodeId: node.id }
   const rule = 'execution' in node
-  const time = rule ? (node.time as { mode: string; delay?: { amount: number; unit: string } }) : undefined
+  const time = rule ? (node.time as TimeShape) : undefined
   return (
     <Paper
       variant="outlined"
@@ -464,37 +487,93 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
             select
             size="small"
             label="When"
-            value={time?.mode === 'delay' ? 'delay' : 'immediately'}
-            onChange={(e) =>
+            value={time?.mode ?? 'immediately'}
+            onChange={(e) => {
+              const workingHours = time?.workingHours ? { workingHours: time.workingHours } : {}
+              const mode = e.target.value
               change(
                 ['time'],
-                e.target.value === 'delay'
-                  ? { mode: 'delay', delay: { amount: 1, unit: 'days' } }
-                  : { mode: 'immediately' },
+                mode === 'delay'
+                  ? { mode, delay: { amount: 1, unit: 'days' }, ...workingHours }
+                  : mode === 'relative'
+                    ? { mode, field: '', offset: { amount: -1, unit: 'days' }, ...workingHours }
+                    : mode === 'at'
+                      ? { mode, at: { kind: 'literal', value: '' }, ...workingHours }
+                      : { mode: 'immediately', ...workingHours },
               )
-            }
+            }}
           >
             <MenuItem value="immediately">Immediately</MenuItem>
             <MenuItem value="delay">After a delay</MenuItem>
+            <MenuItem value="relative">Before or after a date of the element</MenuItem>
+            <MenuItem value="at">At a set date and time</MenuItem>
           </TextField>
-          {time?.mode === 'delay' && time.delay && (
+          {time?.mode === 'delay' && (
             <Stack direction="row" spacing={1}>
               <SchemaField
                 {...common}
                 name="amount"
                 schema={{ type: 'integer' }}
-                value={time.delay.amount}
+                value={time.delay?.amount}
                 path={['time', 'delay', 'amount']}
               />
               <SchemaField
                 {...common}
                 name="unit"
                 schema={{ enum: ['minutes', 'hours', 'days', 'workDays'] }}
-                value={time.delay.unit}
+                value={time.delay?.unit}
                 path={['time', 'delay', 'unit']}
               />
             </Stack>
           )}
+          {time?.mode === 'relative' && (
+            <>
+              <SchemaField
+                {...common}
+                name="dateField"
+                schema={{ type: 'string', 'x-signflow-ref': 'dateField' }}
+                value={time.field}
+                path={['time', 'field']}
+              />
+              <Stack direction="row" spacing={1}>
+                <SchemaField
+                  {...common}
+                  name="offset"
+                  schema={{ type: 'integer', description: 'Negative: before the date' }}
+                  value={time.offset?.amount}
+                  path={['time', 'offset', 'amount']}
+                />
+                <SchemaField
+                  {...common}
+                  name="unit"
+                  schema={{ enum: ['minutes', 'hours', 'days', 'workDays'] }}
+                  value={time.offset?.unit}
+                  path={['time', 'offset', 'unit']}
+                />
+              </Stack>
+            </>
+          )}
+          {time?.mode === 'at' && (
+            <SchemaField
+              {...common}
+              name="at"
+              schema={{ $ref: '#/$defs/value', 'x-signflow-type': 'datetime' }}
+              value={time.at}
+              path={['time', 'at']}
+            />
+          )}
+          <TextField
+            select
+            size="small"
+            label="Working hours"
+            value={time?.workingHours ?? 'any'}
+            onChange={(e) => change(['time', 'workingHours'], e.target.value === 'any' ? undefined : e.target.value)}
+            helperText="Outside them, the rule waits for the next working hour"
+          >
+            <MenuItem value="any">Any time</MenuItem>
+            <MenuItem value="company">The company's working hours</MenuItem>
+            <MenuItem value="responsible">The responsible person's working hours</MenuItem>
+          </TextField>
         </>
       )}
       {!rule && (
@@ -512,6 +591,7 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
           value={(node as { changeStageAs: ChangeAs }).changeStageAs}
           finding={errorAt(findings, `${nodePath}/changeStageAs`)}
           onChange={(value) => change(['changeStageAs'], value)}
+          onUser={(user) => change(['changeStageAs', 'user'], user)}
         />
       )}
       <Box data-settings-path={`${nodePath}/condition`} sx={{ display: 'grid', gap: 1 }}>

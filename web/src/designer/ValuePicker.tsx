@@ -20,11 +20,13 @@ import {
   type Part,
   PICK_GROUPS,
   type PickOption,
+  partsOf,
   pickOptions,
   refKey,
   refLabel,
   type SlotType,
   searchOptions,
+  valueOfParts,
 } from '../../../shared/designer/picker.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import type { Reference, Value } from '../../../shared/graph/schema-parts.js'
@@ -57,10 +59,12 @@ export interface PickerProps {
   onPick: (ref: Reference) => void
   /** Called before the popover takes focus (a text box keeps its caret). */
   onOpen?: () => void
+  /** Whether the button gets the focus back when the list closes (a text box puts its caret back itself). */
+  restoreFocus?: boolean
 }
 
 /** The "…" button and its searchable list. */
-export function PickerButton({ graph, nodeId, type, kinds, label, onPick, onOpen }: PickerProps) {
+export function PickerButton({ graph, nodeId, type, kinds, label, onPick, onOpen, restoreFocus = true }: PickerProps) {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null)
   const options = useMemo(
     () =>
@@ -92,6 +96,7 @@ export function PickerButton({ graph, nodeId, type, kinds, label, onPick, onOpen
         open={anchor !== null}
         anchorEl={anchor}
         onClose={() => setAnchor(null)}
+        disableRestoreFocus={!restoreFocus}
         anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
         transformOrigin={{ vertical: 'top', horizontal: 'right' }}
         slotProps={{ paper: { sx: { width: 340, p: 1 } } }}
@@ -159,7 +164,8 @@ function readParts(root: HTMLElement): Part[] {
   }
   const visit = (node: Node, first: boolean) => {
     if (node.nodeType === Node.TEXT_NODE) {
-      text(node.textContent ?? '')
+      // Browsers keep typed spaces at the end of a line as no-break spaces: they are spaces.
+      text((node.textContent ?? '').replace(/\u00a0/g, ' '))
       return
     }
     if (!(node instanceof HTMLElement)) return
@@ -191,6 +197,9 @@ function readParts(root: HTMLElement): Part[] {
   }
   return parts
 }
+
+/** Parts compared by what they store: "Dear ", "" and "Dear " + "" are the same text. */
+const same = (parts: readonly Part[]) => JSON.stringify(partsOf(valueOfParts(parts)))
 
 export interface TemplateInputProps {
   graph: Graph
@@ -224,7 +233,7 @@ export function TemplateInput({
   // while the analyst types would move the caret.
   useLayoutEffect(() => {
     const root = box.current
-    const json = JSON.stringify(parts)
+    const json = same(parts)
     if (!root || json === shown.current) return
     shown.current = json
     root.replaceChildren(
@@ -236,7 +245,7 @@ export function TemplateInput({
     const root = box.current
     if (!root) return
     const next = readParts(root)
-    shown.current = JSON.stringify(next)
+    shown.current = same(next)
     onChange(next)
   }
   const remember = () => {
@@ -259,10 +268,13 @@ export function TemplateInput({
     after.collapse(true)
     caret.current = after
     emit()
-    root.focus()
-    const selection = window.getSelection()
-    selection?.removeAllRanges()
-    selection?.addRange(after)
+    // Once the list has closed: the caret back in the box, after the chip.
+    requestAnimationFrame(() => {
+      root.focus()
+      const selection = window.getSelection()
+      selection?.removeAllRanges()
+      selection?.addRange(after)
+    })
   }
 
   return (
@@ -341,6 +353,7 @@ export function TemplateInput({
             label={`Insert a value into ${label}`}
             onOpen={remember}
             onPick={insert}
+            restoreFocus={false}
           />
         </Box>
       </Stack>
