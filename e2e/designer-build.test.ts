@@ -232,6 +232,18 @@ describe('building the seeds’ flow (b) in the designer', () => {
     const problemsList = page.getByRole('region', { name: 'Problems' })
     await visible(problemsList.getByText(/"Send SMS to client" needs/))
     await docShot(page, 'designer-errors')
+    // Choosing the problem selects the rule and puts the cursor in the field to fix.
+    await page.getByTestId('flow-canvas').focus()
+    await page.keyboard.press('Escape')
+    await problemsList.getByRole('button', { name: /"Send SMS to client" needs/ }).click()
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('role')), { timeout: 5_000 })
+      .toBe('textbox')
+    expect(
+      await page.evaluate(() =>
+        document.activeElement?.closest('[data-settings-path]')?.getAttribute('data-settings-path'),
+      ),
+    ).toMatch(/\/settings\/text$/)
     await title('Remind the client after 2 days')
     await choose(page, panel, 'When', 'After a delay')
     await panel.getByLabel('Amount', { exact: true }).fill('2')
