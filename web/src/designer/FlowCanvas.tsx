@@ -5,6 +5,7 @@
  * undo step); Ctrl/Cmd+Z and Ctrl+Y / Ctrl+Shift+Z undo and redo; Delete removes the selected nodes.
  */
 import '@xyflow/react/dist/style.css'
+import './canvas.css'
 import Box from '@mui/material/Box'
 import IconButton from '@mui/material/IconButton'
 import ListSubheader from '@mui/material/ListSubheader'
@@ -33,6 +34,9 @@ import {
   createContext,
   type DragEvent,
   type KeyboardEvent,
+  memo,
+  type MouseEvent as ReactMouseEvent,
+  useCallback,
   useContext,
   useEffect,
   useMemo,
@@ -65,6 +69,7 @@ import {
   type FlowNodeData,
   HEADER_HEIGHT,
   layout,
+  reuseNodes,
   type StageData,
 } from './layout.js'
 import { StageMenu } from './StageMenu.js'
@@ -253,75 +258,74 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
   )
 }
 
-function FlowCard({ data, selected }: NodeProps<Node<FlowNodeData>>) {
+const ICON_PATHS = {
+  bolt: 'M11 21h-1l1-7H7.5c-.58 0-.57-.32-.38-.66s.05-.08.07-.12C8.48 10.94 10.42 7.54 13 3h1l-1 7h3.5c.49 0 .56.33.47.51l-.07.15C12.96 17.55 11 21 11 21',
+  play: 'M8 5v14l11-7z',
+}
+
+/** A rule or trigger on the canvas: plain elements and CSS classes (canvas.css), drawn hundreds of times. */
+const FlowCard = memo(function FlowCard({ data, selected }: NodeProps<Node<FlowNodeData>>) {
   const { node, kind, badges, problems, change, branch } = data
   const trigger = kind === 'trigger'
+  const { errors, warnings, first } = problems
+  const mark =
+    errors + warnings === 0
+      ? undefined
+      : `${errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : `${warnings} warning${warnings === 1 ? '' : 's'}`}${first ? `: ${first}` : ''}`
   return (
-    <Box
+    <article
+      className="sf-card"
       data-node-id={node.id}
       data-kind={kind}
+      data-selected={selected || undefined}
+      data-error={errors > 0 || undefined}
+      data-change={change}
+      data-off={node.disabled || undefined}
       aria-label={`${trigger ? 'Trigger' : 'Rule'} ${node.title}`}
-      sx={{
-        width: '100%',
-        height: '100%',
-        px: 1.25,
-        py: 0.75,
-        bgcolor: trigger ? '#fff8e1' : 'background.paper',
-        border: '1px solid',
-        borderColor: selected
-          ? 'primary.main'
-          : problems.errors > 0
-            ? 'error.main'
-            : change
-              ? CHANGE_COLORS[change]
-              : 'divider',
-        borderStyle: change && !selected ? 'dashed' : 'solid',
-        borderWidth: change && !selected ? 2 : 1,
-        boxShadow: selected ? '0 0 0 2px rgba(47,93,98,0.35)' : '0 1px 2px rgba(0,0,0,0.08)',
-        // Triggers have a notched, rounded shape; rules square corners: told apart without colour.
-        borderRadius: trigger ? '18px 6px 6px 18px' : 1,
-        display: 'grid',
-        gridTemplateRows: 'auto auto 1fr',
-        overflow: 'hidden',
-        opacity: node.disabled ? 0.55 : 1,
-      }}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} style={{ opacity: 0 }} />
       {branch && (
         <Handle type="target" id="branch" position={Position.Left} isConnectable={false} style={{ opacity: 0 }} />
       )}
-      <Box sx={{ display: 'flex', alignItems: 'center', gap: 0.75, minWidth: 0 }}>
-        {trigger ? (
-          <BoltIcon fontSize="small" sx={{ color: '#8a5a00' }} />
-        ) : (
-          <RuleIcon fontSize="small" color="primary" />
+      <div className="sf-card-head">
+        <svg className="sf-card-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d={trigger ? ICON_PATHS.bolt : ICON_PATHS.play} />
+        </svg>
+        <span className="sf-card-word">{trigger ? 'Trigger' : 'Rule'}</span>
+        {change && (
+          <span className="sf-change" data-change={change}>
+            {change === 'added' ? 'new' : 'changed'}
+          </span>
         )}
-        <Typography variant="caption" sx={{ fontWeight: 700, letterSpacing: '0.04em', textTransform: 'uppercase' }}>
-          {trigger ? 'Trigger' : 'Rule'}
-        </Typography>
-        <ChangeMark change={change} />
-        <ProblemMark {...problems} />
-      </Box>
-      <Typography variant="body2" noWrap title={node.title} sx={{ fontWeight: 600 }}>
-        {node.title}
-      </Typography>
-      <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap', alignItems: 'flex-end', overflow: 'hidden' }}>
-        {badges.map((badge) => (
-          <Box
-            key={badge}
-            component="span"
-            sx={{ fontSize: 11, px: 0.75, borderRadius: 1, bgcolor: 'rgba(47,93,98,0.1)', color: 'text.secondary' }}
+        {mark && (
+          <span
+            role="img"
+            className="sf-mark"
+            data-testid="problem-mark"
+            data-severity={errors > 0 ? 'error' : 'warning'}
+            aria-label={mark}
+            title={mark}
           >
+            {errors > 0 ? errors : warnings}
+          </span>
+        )}
+      </div>
+      <div className="sf-card-title" title={node.title}>
+        {node.title}
+      </div>
+      <div className="sf-card-badges">
+        {badges.map((badge) => (
+          <span key={badge} className="sf-card-badge">
             {badge}
-          </Box>
+          </span>
         ))}
-      </Box>
+      </div>
       <Handle type="source" position={Position.Bottom} isConnectable={false} style={{ opacity: 0 }} />
-    </Box>
+    </article>
   )
-}
+})
 
-const nodeTypes: NodeTypes = { stage: StageColumn, flow: FlowCard }
+const nodeTypes: NodeTypes = { stage: memo(StageColumn), flow: FlowCard }
 
 /** Below this zoom the cards' words are too small to read: a long pipeline opens at it, from its start. */
 const READABLE_ZOOM = 0.7
@@ -342,11 +346,18 @@ function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?:
   const edges = laid.edges
   // The laid-out nodes, moved by the drag in progress (the graph changes only when it ends).
   const [nodes, setNodes] = useState<FlowNodeType[]>(laid.nodes)
-  useEffect(() => setNodes(laid.nodes), [laid])
-  const onNodesChange = (changes: NodeChange[]) => {
+  const laidRef = useRef(laid)
+  laidRef.current = laid
+  // Back to the layout (after an edit, or a drag that changed nothing), keeping what did not change.
+  const relayout = useCallback(() => setNodes((now) => reuseNodes(laidRef.current.nodes, now)), [])
+  useEffect(() => {
+    void laid
+    relayout()
+  }, [laid, relayout])
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
     const moves = changes.filter((c) => c.type === 'position' || c.type === 'dimensions')
     if (moves.length > 0) setNodes((now) => applyNodeChanges(moves, now))
-  }
+  }, [])
   const frame = useRef<HTMLDivElement>(null)
   // The overview map only where there is room for it.
   const wide = useMediaQuery('(min-width: 900px)')
@@ -460,6 +471,51 @@ function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?:
     s.select(ids)
   }
 
+  // Stable handlers: React Flow gives them to every node, and a new function each render would re-render all.
+  const onNodeClick = useCallback(
+    (event: ReactMouseEvent, node: FlowNodeType) => {
+      if (node.type !== 'flow') return
+      const s = store.getState()
+      const multi = event.ctrlKey || event.metaKey
+      s.select(multi ? [...new Set([...s.selection, node.id])] : [node.id])
+    },
+    [store],
+  )
+  const onPaneClick = useCallback(() => store.getState().select([]), [store])
+  const onNodeDragStop = useCallback(
+    (_: unknown, node: FlowNodeType) => {
+      if (node.type === 'stage') {
+        // A column lands where it was dropped among the others.
+        const { stage } = node.data as StageData
+        const s = store.getState()
+        const to = Math.max(
+          0,
+          Math.min(Math.round(node.position.x / (COLUMN_WIDTH + COLUMN_GAP)), s.graph.pipeline.stages.length - 1),
+        )
+        const from = s.graph.pipeline.stages.findIndex((st) => st.id === stage.id)
+        if (to === from) relayout()
+        else s.edit(`Move stage "${stage.name}"`, (g) => moveStage(g, stage.id, to))
+        return
+      }
+      if (node.type !== 'flow' || (node.data as FlowNodeData).kind !== 'rule') {
+        relayout()
+        return
+      }
+      const data = node.data as FlowNodeData
+      const s = store.getState()
+      const stageIndex = s.graph.pipeline.stages.findIndex((st) => st.id === data.stageId)
+      const absoluteX = node.position.x + stageIndex * (COLUMN_WIDTH + COLUMN_GAP)
+      const target = dropTarget(s.graph, absoluteX, node.position.y)
+      const place = findNode(s.graph, data.node.id)
+      if (!target || (place?.stage.id === target.stageId && place.index === target.index)) {
+        relayout()
+        return
+      }
+      s.edit(`Move "${data.node.title}"`, (g) => moveNode(g, data.node.id, target.stageId, target.index))
+    },
+    [store, relayout],
+  )
+
   return (
     <Box
       ref={frame}
@@ -486,44 +542,10 @@ function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?:
         minZoom={0.2}
         nodesConnectable={false}
         deleteKeyCode={null}
-        onNodeClick={(event, node) => {
-          if (node.type !== 'flow') return
-          const s = store.getState()
-          const multi = event.ctrlKey || event.metaKey
-          s.select(multi ? [...new Set([...s.selection, node.id])] : [node.id])
-        }}
-        onPaneClick={() => store.getState().select([])}
+        onNodeClick={onNodeClick}
+        onPaneClick={onPaneClick}
         onNodesChange={onNodesChange}
-        onNodeDragStop={(_, node) => {
-          if (node.type === 'stage') {
-            // A column lands where it was dropped among the others.
-            const { stage } = node.data as StageData
-            const s = store.getState()
-            const to = Math.max(
-              0,
-              Math.min(Math.round(node.position.x / (COLUMN_WIDTH + COLUMN_GAP)), s.graph.pipeline.stages.length - 1),
-            )
-            const from = s.graph.pipeline.stages.findIndex((st) => st.id === stage.id)
-            if (to === from) setNodes(laid.nodes)
-            else s.edit(`Move stage "${stage.name}"`, (g) => moveStage(g, stage.id, to))
-            return
-          }
-          if (node.type !== 'flow' || (node.data as FlowNodeData).kind !== 'rule') {
-            setNodes(laid.nodes)
-            return
-          }
-          const data = node.data as FlowNodeData
-          const s = store.getState()
-          const stageIndex = s.graph.pipeline.stages.findIndex((st) => st.id === data.stageId)
-          const absoluteX = node.position.x + stageIndex * (COLUMN_WIDTH + COLUMN_GAP)
-          const target = dropTarget(s.graph, absoluteX, node.position.y)
-          const place = findNode(s.graph, data.node.id)
-          if (!target || (place?.stage.id === target.stageId && place.index === target.index)) {
-            setNodes(laid.nodes)
-            return
-          }
-          s.edit(`Move "${data.node.title}"`, (g) => moveNode(g, data.node.id, target.stageId, target.index))
-        }}
+        onNodeDragStop={onNodeDragStop}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={24} />

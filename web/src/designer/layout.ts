@@ -182,3 +182,39 @@ export function dropTarget(graph: Graph, x: number, y: number): { stageId: strin
   const row = Math.round((y - HEADER_HEIGHT) / ROW_HEIGHT) - stage.triggers.length
   return { stageId: stage.id, index: Math.max(0, Math.min(row, stage.rules.length)) }
 }
+
+function sameData(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[key]
+    const y = b[key]
+    if (x === y) continue
+    // Badges and problems are made afresh on every layout: equal when they say the same.
+    if (key === 'badges' || key === 'problems') {
+      if (JSON.stringify(x) !== JSON.stringify(y)) return false
+    } else return false
+  }
+  return true
+}
+
+/**
+ * The laid-out nodes, keeping the object React Flow already has for each node nothing changed about (with
+ * its measured size), so that an edit re-renders and re-measures only what it touched.
+ */
+export function reuseNodes(next: readonly Node[], now: readonly Node[]): Node[] {
+  const before = new Map(now.map((n) => [n.id, n]))
+  return next.map((n) => {
+    const old = before.get(n.id)
+    if (!old) return n
+    const same =
+      old.type === n.type &&
+      old.parentId === n.parentId &&
+      old.selected === n.selected &&
+      old.position.x === n.position.x &&
+      old.position.y === n.position.y &&
+      old.style?.width === n.style?.width &&
+      old.style?.height === n.style?.height &&
+      sameData(old.data, n.data)
+    if (same) return old
+    return old.measured ? { ...n, measured: old.measured } : n
+  })
+}
