@@ -252,6 +252,15 @@ describe('building the seeds’ flow (b) in the designer', () => {
     await page.keyboard.type('Reminder: the contract is waiting for your signature: ')
     await pick(panel, 'Insert a value into Text', 'public link', /^Last document: public link/)
     await expect.poll(() => status(page), { timeout: 5_000 }).toMatch(/No problems/)
+    // Ctrl+Z in the text goes to the designer's history, chips and all; Ctrl+Y puts it back.
+    const smsText = panel.getByRole('textbox', { name: 'Text', exact: true })
+    const written = 'Reminder: the contract is waiting for your signature: Last document: public link'
+    expect(await smsText.innerText()).toBe(written)
+    await smsText.click()
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => smsText.innerText(), { timeout: 5_000 }).not.toBe(written)
+    await page.keyboard.press('Control+y')
+    await expect.poll(() => smsText.innerText(), { timeout: 5_000 }).toBe(written)
 
     // Only for deals over 5000: the condition builder, an error until the amount is given.
     await panel.getByRole('button', { name: 'Add a condition' }).click()
@@ -326,6 +335,24 @@ describe('building the seeds’ flow (b) in the designer', () => {
     await page.getByTestId('flow-canvas').focus()
     await page.keyboard.press('Escape')
     await docShot(page, 'designer-version-diff')
+
+    // Switching to another pipeline at once saves the change first.
+    await page.getByTestId('flow-canvas').focus()
+    await page.keyboard.press('Escape')
+    await page.locator('[aria-label="Rule Send the contract to the client"]').click()
+    await choose(page, panel, 'Channel', 'Email')
+    await choose(page, page.locator('body'), 'Pipeline', 'Invoice signing')
+    await visible(page.getByRole('group', { name: 'Stage Invoice' }))
+    await expect
+      .poll(
+        async () => {
+          const flow = (await (await fetch(`${server.url}/api/flows/Contracts`)).json()) as { draft: Graph }
+          const rule = flow.draft.pipeline.stages[2]?.rules[0] as { settings: { channel: string } } | undefined
+          return rule?.settings.channel
+        },
+        { timeout: 5_000 },
+      )
+      .toBe('email')
     expect(problems).toEqual([])
   }, 180_000)
 })

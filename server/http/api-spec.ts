@@ -331,7 +331,9 @@ export const responseSchemas = {
     id: Type.String(),
     updatedAt: Iso('Saved'),
     findings: Type.Array(Type.Unsafe<unknown>({ $ref: '#/components/schemas/Finding' }), {
-      description: 'Warnings about the saved draft (errors are refused with 422)',
+      description:
+        'What the validator found in the saved draft: warnings, and errors that publishing will refuse ' +
+        '(a draft not shaped like a rule graph is refused with 422 instead)',
     }),
   }),
   Published: Type.Object({

@@ -45,9 +45,20 @@ function takenIds(graph: Graph): Set<string> {
   return taken
 }
 
+/**
+ * An id for a declaration: like a node's, but with `_` between words, so that a formula can name it
+ * (`constants.VAT_rate`; `constants.VAT-rate` would read as a subtraction).
+ */
+function declarationId(name: string, taken: Set<string>): string {
+  const base = mintId(name, new Set()).replace(/-/g, '_')
+  let id = base
+  for (let n = 2; taken.has(id); n++) id = `${base}_${n}`
+  return id
+}
+
 /** Adds a constant or variable; answers its id. */
 export function addDeclaration(graph: Graph, kind: DeclarationKind, name: string, type: ValueType): string {
-  const id = mintId(name, takenIds(graph))
+  const id = declarationId(name, takenIds(graph))
   if (kind === 'constant') graph.constants.push({ id, name, type, value: blankValue(type) })
   else {
     graph.variables.push({ id, name, type })
@@ -91,6 +102,17 @@ function walk(value: unknown, path: string, visit: (v: Record<string, unknown>, 
   }
 }
 
+/** Whether a formula's text reads `constants.<id>` (or `variables.<id>`), and not a longer name. */
+function formulaNames(text: string, kind: DeclarationKind, id: string): boolean {
+  const prefix = `${kind === 'constant' ? 'constants' : 'variables'}.${id}`
+  for (let at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, at + 1)) {
+    const before = text[at - 1]
+    const after = text[at + prefix.length]
+    if ((before === undefined || !/[\w.]/.test(before)) && (after === undefined || !/[\w-]/.test(after))) return true
+  }
+  return false
+}
+
 /** Where a constant or variable is read or written: each node and the JSON path of the place. */
 export function usesOf(graph: Graph, kind: DeclarationKind, id: string): Use[] {
   const uses: Use[] = []
@@ -100,6 +122,11 @@ export function usesOf(graph: Graph, kind: DeclarationKind, id: string): Use[] {
         const base = nodePath({ stage, stageIndex, list, index, node })
         walk(node, base, (record, path) => {
           if (record.kind === kind && record.id === id) uses.push({ nodeId: node.id, title: node.title, path })
+          // A formula names it in its text: `constants.vat`, `variables.total`.
+          for (const [key, value] of Object.entries(record)) {
+            if (typeof value === 'string' && formulaNames(value, kind, id))
+              uses.push({ nodeId: node.id, title: node.title, path: `${path}/${key}` })
+          }
         })
         // "Set variable" and "Calculate a value" name the variable they write by its id.
         const settings = node.settings as { variable?: unknown }

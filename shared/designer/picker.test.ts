@@ -137,6 +137,25 @@ describe('constants and variables', () => {
     expect(finding?.path).toBe('/pipeline/stages/1/rules/1/settings/to/0/id')
   })
 
+  it('mints ids a formula can name, and finds the formulas that name them', () => {
+    const g = flowB()
+    const vat = addDeclaration(g, 'constant', 'VAT rate', 'number')
+    expect(vat).toBe('VAT_rate')
+    expect(addDeclaration(g, 'constant', 'VAT rate', 'number')).toBe('VAT_rate_2')
+    g.pipeline.stages[0]?.rules.push({
+      id: 'gross',
+      type: 'calculate',
+      title: 'Gross',
+      execution: 'afterPrevious',
+      time: { mode: 'immediately' },
+      settings: { formula: 'element.amount * (1 + constants.VAT_rate)', resultType: 'number' },
+    } as never)
+    expect(usesOf(g, 'constant', vat).map((u) => u.path)).toEqual(['/pipeline/stages/0/rules/0/settings/formula'])
+    // A longer name that starts the same is another constant.
+    expect(usesOf(g, 'constant', 'VAT')).toEqual([])
+    expect(validate(g).findings.filter((f) => f.severity === 'error')).toEqual([])
+  })
+
   it('finds a variable written by "Set variable" by its id', () => {
     const g = flowB()
     const v = addDeclaration(g, 'variable', 'Stage', 'text')

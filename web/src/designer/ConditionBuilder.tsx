@@ -13,12 +13,14 @@ import TextField from '@mui/material/TextField'
 import ToggleButton from '@mui/material/ToggleButton'
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup'
 import Typography from '@mui/material/Typography'
+import { useState } from 'react'
 import { OPERATOR_LABELS, refLabel, refType } from '../../../shared/designer/picker.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { OPERATOR_ARITY, operandType, operatorFits } from '../../../shared/graph/operators.js'
 import {
   type ConditionGroup,
   type ConditionRow,
+  type LiteralValue,
   OPERATORS,
   type Operator,
   type Reference,
@@ -53,6 +55,58 @@ interface Common {
 
 const findingAt = (findings: readonly Finding[], path: string) =>
   findings.find((f) => f.path === path || f.path.startsWith(`${path}/`))
+
+/**
+ * The values of "is one of" / "is none of", typed separated by commas. The text is the analyst's while they
+ * type; it follows the row when the row changes from elsewhere (undo). Picked values (not typed ones) stay.
+ */
+function ListValues({
+  row,
+  numeric,
+  onChange,
+}: {
+  row: ConditionRow
+  numeric: boolean
+  onChange: (row: ConditionRow) => void
+}) {
+  const typed = row.values.filter((v): v is LiteralValue => v.kind === 'literal')
+  const kept = row.values.filter((v) => v.kind !== 'literal')
+  const shown = typed.map((v) => String(v.value)).join(', ')
+  const [text, setText] = useState(shown)
+  const [last, setLast] = useState(shown)
+  if (shown !== last) {
+    setLast(shown)
+    setText(shown)
+  }
+  const parse = (value: string): LiteralValue[] =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map(
+        (part): LiteralValue => ({
+          kind: 'literal',
+          value: numeric && Number.isFinite(Number(part)) ? Number(part) : part,
+        }),
+      )
+  return (
+    <TextField
+      size="small"
+      label="Values, separated by commas"
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value)
+        const values = [...parse(e.target.value), ...kept]
+        if (JSON.stringify(values) !== JSON.stringify(row.values)) {
+          const next = parse(e.target.value)
+          setLast(next.map((v) => String(v.value)).join(', '))
+          onChange({ ...row, values })
+        }
+      }}
+      helperText={kept.length > 0 ? `and ${kept.length} picked value${kept.length === 1 ? '' : 's'}` : undefined}
+    />
+  )
+}
 
 function Row({
   graph,
@@ -117,24 +171,7 @@ function Row({
         </IconButton>
       </Stack>
       {lists ? (
-        <TextField
-          size="small"
-          label="Values, separated by commas"
-          defaultValue={row.values.map((v) => (v.kind === 'literal' ? String(v.value) : '')).join(', ')}
-          onBlur={(e) =>
-            onChange({
-              ...row,
-              values: e.target.value
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean)
-                .map((s) => ({
-                  kind: 'literal' as const,
-                  value: (type === 'number' || type === 'money') && Number.isFinite(Number(s)) ? Number(s) : s,
-                })),
-            })
-          }
-        />
+        <ListValues row={row} numeric={type === 'number' || type === 'money'} onChange={onChange} />
       ) : (
         row.values.map((value, i) => (
           <SlotInput
@@ -175,6 +212,7 @@ function Group({
   depth,
   ...common
 }: Common & { group: ConditionGroup; onChange: (g: ConditionGroup) => void; onRemove?: () => void; depth: number }) {
+  // A group left empty goes with its last row: an empty group would hold for every element.
   const setItem = (i: number, item: ConditionGroup | ConditionRow | undefined) =>
     onChange({
       ...group,
@@ -227,7 +265,7 @@ function Group({
               path={path}
               depth={depth + 1}
               group={item}
-              onChange={(g) => setItem(i, g)}
+              onChange={(g) => setItem(i, g.items.length === 0 ? undefined : g)}
               onRemove={() => setItem(i, undefined)}
             />
           )

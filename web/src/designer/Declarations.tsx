@@ -34,6 +34,7 @@ import type { ConstantDecl, VariableDecl } from '../../../shared/graph/graph.js'
 import type { Scalar } from '../../../shared/graph/schema-parts.js'
 import { VALUE_TYPES, type ValueType } from '../../../shared/graph/vocabulary.js'
 import type { Finding } from '../../../shared/validate/finding.js'
+import { fromLocalInput, toLocalInput } from './ValuePicker.js'
 
 export const TYPE_LABELS: Record<ValueType, string> = {
   text: 'Text',
@@ -81,15 +82,22 @@ function ValueInput({
     )
   }
   const numeric = type === 'number' || type === 'money'
+  const shown = value === undefined || value === null ? '' : Array.isArray(value) ? value.join(', ') : String(value)
   return (
     <TextField
       {...common}
-      type={numeric ? 'number' : type === 'date' || type === 'datetime' ? 'date' : 'text'}
+      type={numeric ? 'number' : type === 'date' ? 'date' : type === 'datetime' ? 'datetime-local' : 'text'}
       slotProps={{ inputLabel: { shrink: true } }}
-      value={value === undefined || value === null ? '' : Array.isArray(value) ? value.join(', ') : String(value)}
+      value={type === 'datetime' ? toLocalInput(shown) : shown}
       onChange={(e) => {
         const raw = e.target.value
-        onChange(numeric && raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw)
+        onChange(
+          numeric && raw !== '' && Number.isFinite(Number(raw))
+            ? Number(raw)
+            : type === 'datetime'
+              ? fromLocalInput(raw)
+              : raw,
+        )
       }}
     />
   )

@@ -374,6 +374,8 @@ function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?:
 
   const onKeyDown = (event: KeyboardEvent) => {
     const target = event.target as HTMLElement
+    // Keys typed in a column's menu or dialog (portals: React still bubbles them here) are theirs.
+    if (!frame.current?.contains(target)) return
     if (target.closest('input, textarea, [contenteditable="true"]')) return
     const s = store.getState()
     const mod = event.ctrlKey || event.metaKey
@@ -455,10 +457,11 @@ function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?:
     }
   }
   const onDrop = (event: DragEvent) => {
+    const elementType = store.getState().graph.elementType
     const types = event.dataTransfer
       .getData(NODE_TYPE_MIME)
       .split(' ')
-      .filter((t) => getCatalogEntry(t))
+      .filter((t) => getCatalogEntry(t)?.allowedIn.includes(elementType))
     if (types.length === 0) return
     event.preventDefault()
     const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY })
@@ -511,7 +514,10 @@ function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?:
         relayout()
         return
       }
+      const before = s.graph
       s.edit(`Move "${data.node.title}"`, (g) => moveNode(g, data.node.id, target.stageId, target.index))
+      // Dropped where it stood (below the last rule of its own column): back in its place.
+      if (store.getState().graph === before) relayout()
     },
     [store, relayout],
   )

@@ -81,7 +81,7 @@ type SaveState =
  * Saves the draft a moment after the last change, one save at a time; a change made during a save is saved
  * next. Leaving the page with unsaved changes asks first.
  */
-function useAutosave(loaded: Loaded): [SaveState, () => Promise<boolean>] {
+function useAutosave(loaded: { flowId: string; store: DesignerStore }): [SaveState, () => Promise<boolean>] {
   const { store, flowId } = loaded
   const graph = useStore(store, (s) => s.graph)
   const dirty = useStore(store, (s) => s.dirty)
@@ -90,6 +90,8 @@ function useAutosave(loaded: Loaded): [SaveState, () => Promise<boolean>] {
 
   const saveNow = useCallback(async (): Promise<boolean> => {
     while (running.current) await running.current
+    // Saved meanwhile (the timer and the button both asked): nothing to send.
+    if (!store.getState().dirty) return true
     const sent = store.getState().graph
     const attempt = (async () => {
       setStatus({ state: 'saving' })
@@ -118,6 +120,14 @@ function useAutosave(loaded: Loaded): [SaveState, () => Promise<boolean>] {
     return () => clearTimeout(timer)
   }, [graph, dirty, saveNow])
 
+  // Leaving the flow (another pipeline, another screen) saves what is not saved yet.
+  useEffect(
+    () => () => {
+      if (store.getState().dirty) void saveDraft(flowId, store.getState().graph).catch(() => {})
+    },
+    [flowId, store],
+  )
+
   useEffect(() => {
     if (!dirty) return
     const warn = (event: BeforeUnloadEvent) => event.preventDefault()
@@ -133,13 +143,17 @@ function Toolbar({
   loaded,
   findings,
   latestVersion,
+  saveState,
+  saveNow,
   onPublished,
   onOpenDeclarations,
   onOpenHistory,
 }: {
-  loaded: Loaded
+  loaded: { flowId: string; store: DesignerStore }
   findings: Finding[]
   latestVersion: number | null
+  saveState: SaveState
+  saveNow: () => Promise<boolean>
   onPublished: (number: number) => void
   onOpenDeclarations: () => void
   onOpenHistory: () => void
@@ -155,7 +169,6 @@ function Toolbar({
   const [summary, setSummary] = useState<string | undefined>()
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<{ severity: 'success' | 'error'; text: string } | undefined>()
-  const [saveState, saveNow] = useAutosave(loaded)
   const errors = findings.filter((f) => f.severity === 'error').length
   const warnings = findings.length - errors
   const undoLabel = past.at(-1)?.label
@@ -508,22 +521,27 @@ function Problems({ store, findings }: { store: DesignerStore; findings: Finding
   )
 }
 
-export function FlowDesigner() {
-  const [pipelines, setPipelines] = useState<PipelineSummary[] | undefined>()
-  const [problem, setProblem] = useState<string | undefined>()
-  const [chosen, setChosen] = useState<string>('')
-  const [loaded, setLoaded] = useState<Loaded | undefined>()
-  const findings = useFindings(loaded?.store)
-  const [creating, setCreating] = useState(false)
-  const created = (pipeline: PipelineSummary) => {
-    setPipelines((now) => [...(now ?? []), pipeline])
-    setChosen(pipeline.id)
-    setCreating(false)
-  }
+/**
+ * One flow open in the designer: its toolbar, palette, canvas, settings and problems, with their state.
+ * Keyed by the flow, so nothing of one pipeline's session (messages, comparison, picked items) shows in another.
+ */
+function Workspace({
+  flowId,
+  store,
+  firstVersion,
+}: {
+  flowId: string
+  store: DesignerStore
+  firstVersion: number | null
+}) {
+  const loaded = useMemo(() => ({ flowId, store }), [flowId, store])
+  const findings = useFindings(store)
+  const [latestVersion, setLatestVersion] = useState(firstVersion)
+  const [saveState, saveNow] = useAutosave(loaded)
   const [dialog, setDialog] = useState<'declarations' | 'history' | undefined>()
   const [comparison, setComparison] = useState<Comparison | undefined>()
-  const [compareProblem, setCompareProblem] = useState<string | undefined>()
-  const draft = useStore(loaded?.store ?? EMPTY_STORE, (s) => s.graph)
+  const [problem, setProblem] = useState<string | undefined>()
+  const draft = useStore(store, (s) => s.graph)
   // The comparison follows the draft as it is edited.
   const changes = useMemo(() => {
     if (!comparison) return undefined
@@ -532,24 +550,97 @@ export function FlowDesigner() {
   }, [comparison, draft])
 
   const compare = async (number: number) => {
-    if (!loaded) return
     setDialog(undefined)
     try {
-      setComparison({ number, before: await fetchVersion(loaded.flowId, number) })
+      setComparison({ number, before: await fetchVersion(flowId, number) })
     } catch (e) {
-      setCompareProblem(e instanceof ApiError ? e.message : `Version ${number} cannot be loaded.`)
+      setProblem(e instanceof ApiError ? e.message : `Version ${number} cannot be loaded.`)
     }
   }
+  /** Publishes an old version again and makes it the draft (one undo step), saved like any edit. */
   const rollback = async (number: number, note: string) => {
-    if (!loaded) return
-    const { store, flowId } = loaded
     const graph = await fetchVersion(flowId, number)
     const version = await rollbackTo(flowId, number, note || undefined)
+    setLatestVersion(version.number)
     store.getState().edit(`Roll back to version ${number}`, (g) => replaceGraph(g, graph))
-    await saveDraft(flowId, store.getState().graph)
-    store.getState().saved()
-    setLoaded({ ...loaded, latestVersion: version.number })
     setComparison(undefined)
+    if (!(await saveNow())) throw new Error(`Version ${number} is published again, but the draft could not be saved.`)
+  }
+
+  return (
+    <Box sx={{ display: 'grid', gap: 1.5 }}>
+      <Toolbar
+        loaded={loaded}
+        findings={findings}
+        latestVersion={latestVersion}
+        saveState={saveState}
+        saveNow={saveNow}
+        onPublished={setLatestVersion}
+        onOpenDeclarations={() => setDialog('declarations')}
+        onOpenHistory={() => setDialog('history')}
+      />
+      {problem && (
+        <Alert severity="error" onClose={() => setProblem(undefined)}>
+          {problem}
+        </Alert>
+      )}
+      {comparison && changes && (
+        <Alert
+          severity="info"
+          data-testid="comparison"
+          action={
+            <Button color="inherit" size="small" onClick={() => setComparison(undefined)}>
+              Stop comparing
+            </Button>
+          }
+        >
+          Compared with version {comparison.number}: {changes.diff.added.length} new, {changes.diff.changed.length}{' '}
+          changed, {changes.diff.removed.length} removed
+          {changes.diff.removed.length > 0 &&
+            ` (${changes.diff.removed.map((e) => removedName(comparison.before, e)).join(', ')})`}
+          .
+        </Alert>
+      )}
+      <DeclarationsDialog
+        store={store}
+        findings={findings}
+        open={dialog === 'declarations'}
+        onClose={() => setDialog(undefined)}
+      />
+      <VersionsDialog
+        flowId={flowId}
+        open={dialog === 'history'}
+        onClose={() => setDialog(undefined)}
+        onCompare={(n) => void compare(n)}
+        onRollback={rollback}
+      />
+      <Box
+        sx={{
+          display: 'grid',
+          gap: 1.5,
+          gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: '230px minmax(0, 1fr) 340px' },
+          alignItems: 'start',
+        }}
+      >
+        <Palette elementType={draft.elementType} />
+        <FlowCanvas store={store} findings={findings} changes={changes?.marks} />
+        <SettingsPanel store={store} findings={findings} />
+      </Box>
+      <Problems store={store} findings={findings} />
+    </Box>
+  )
+}
+
+export function FlowDesigner() {
+  const [pipelines, setPipelines] = useState<PipelineSummary[] | undefined>()
+  const [problem, setProblem] = useState<string | undefined>()
+  const [chosen, setChosen] = useState<string>('')
+  const [loaded, setLoaded] = useState<Loaded | undefined>()
+  const [creating, setCreating] = useState(false)
+  const created = (pipeline: PipelineSummary) => {
+    setPipelines((now) => [...(now ?? []), pipeline])
+    setChosen(pipeline.id)
+    setCreating(false)
   }
 
   useEffect(() => {
@@ -565,14 +656,16 @@ export function FlowDesigner() {
 
   const flowId = useMemo(() => pipelines?.find((p) => p.id === chosen)?.flows[0]?.id, [pipelines, chosen])
   useEffect(() => {
-    setComparison(undefined)
     if (!flowId) return
     let cancelled = false
+    setProblem(undefined)
     fetchFlow(flowId).then(
       (flow) => {
         if (!cancelled) setLoaded({ flowId, store: createDesignerStore(flow.draft), latestVersion: flow.latestVersion })
       },
-      (e) => setProblem(e instanceof ApiError ? e.message : 'The flow cannot be loaded.'),
+      (e) => {
+        if (!cancelled) setProblem(e instanceof ApiError ? e.message : 'The flow cannot be loaded.')
+      },
     )
     return () => {
       cancelled = true
@@ -619,67 +712,15 @@ export function FlowDesigner() {
         </Alert>
       ) : pipelines && pipelines.length === 0 ? (
         <Alert severity="info" role="status">
-          No pipelines yet: start the server with the demo (npm start) or create one through the API.
+          No pipelines yet: press “New pipeline…” to start one, or start the server with the demo (npm start).
         </Alert>
       ) : loaded ? (
-        <Box sx={{ display: 'grid', gap: 1.5 }}>
-          <Toolbar
-            loaded={loaded}
-            findings={findings}
-            latestVersion={loaded.latestVersion}
-            onPublished={(number) => setLoaded({ ...loaded, latestVersion: number })}
-            onOpenDeclarations={() => setDialog('declarations')}
-            onOpenHistory={() => setDialog('history')}
-          />
-          {compareProblem && (
-            <Alert severity="error" onClose={() => setCompareProblem(undefined)}>
-              {compareProblem}
-            </Alert>
-          )}
-          {comparison && changes && (
-            <Alert
-              severity="info"
-              data-testid="comparison"
-              action={
-                <Button color="inherit" size="small" onClick={() => setComparison(undefined)}>
-                  Stop comparing
-                </Button>
-              }
-            >
-              Compared with version {comparison.number}: {changes.diff.added.length} new, {changes.diff.changed.length}{' '}
-              changed, {changes.diff.removed.length} removed
-              {changes.diff.removed.length > 0 &&
-                ` (${changes.diff.removed.map((e) => removedName(comparison.before, e)).join(', ')})`}
-              .
-            </Alert>
-          )}
-          <DeclarationsDialog
-            store={loaded.store}
-            findings={findings}
-            open={dialog === 'declarations'}
-            onClose={() => setDialog(undefined)}
-          />
-          <VersionsDialog
-            flowId={loaded.flowId}
-            open={dialog === 'history'}
-            onClose={() => setDialog(undefined)}
-            onCompare={(n) => void compare(n)}
-            onRollback={rollback}
-          />
-          <Box
-            sx={{
-              display: 'grid',
-              gap: 1.5,
-              gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: '230px minmax(0, 1fr) 340px' },
-              alignItems: 'start',
-            }}
-          >
-            <Palette elementType={draft.elementType} />
-            <FlowCanvas key={loaded.flowId} store={loaded.store} findings={findings} changes={changes?.marks} />
-            <SettingsPanel store={loaded.store} findings={findings} />
-          </Box>
-          <Problems store={loaded.store} findings={findings} />
-        </Box>
+        <Workspace
+          key={loaded.flowId}
+          flowId={loaded.flowId}
+          store={loaded.store}
+          firstVersion={loaded.latestVersion}
+        />
       ) : (
         <Typography color="text.secondary">Loading the flow…</Typography>
       )}

@@ -69,11 +69,13 @@ export function VersionsDialog({
   const [rolling, setRolling] = useState<number | undefined>()
   const [note, setNote] = useState('')
   const [busy, setBusy] = useState(false)
+  const [rollProblem, setRollProblem] = useState<string | undefined>()
 
   useEffect(() => {
     if (!open) return
     const abort = new AbortController()
     setProblem(undefined)
+    setVersions(undefined)
     fetchVersions(flowId, abort.signal).then(
       (items) => setVersions([...items].reverse()),
       (e) => {
@@ -133,7 +135,15 @@ export function VersionsDialog({
           <Button onClick={onClose}>Close</Button>
         </DialogActions>
       </Dialog>
-      <Dialog open={rolling !== undefined} onClose={() => setRolling(undefined)} maxWidth="xs" fullWidth>
+      <Dialog
+        open={rolling !== undefined}
+        onClose={() => {
+          setRolling(undefined)
+          setRollProblem(undefined)
+        }}
+        maxWidth="xs"
+        fullWidth
+      >
         <DialogTitle>Roll back to version {rolling}?</DialogTitle>
         <DialogContent>
           <DialogContentText sx={{ mb: 2 }}>
@@ -149,6 +159,11 @@ export function VersionsDialog({
             onChange={(e) => setNote(e.target.value)}
             slotProps={{ htmlInput: { maxLength: 1000 } }}
           />
+          {rollProblem && (
+            <Alert severity="error" sx={{ mt: 2 }}>
+              {rollProblem}
+            </Alert>
+          )}
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setRolling(undefined)}>Cancel</Button>
@@ -159,11 +174,14 @@ export function VersionsDialog({
             onClick={async () => {
               if (rolling === undefined) return
               setBusy(true)
+              setRollProblem(undefined)
               try {
                 await onRollback(rolling, note.trim())
                 setRolling(undefined)
                 setNote('')
                 onClose()
+              } catch (e) {
+                setRollProblem(e instanceof Error ? e.message : `Version ${rolling} could not be published again.`)
               } finally {
                 setBusy(false)
               }

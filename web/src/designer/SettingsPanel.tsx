@@ -83,6 +83,8 @@ interface FieldProps {
   nodeId: string
   /** The object holding this setting (a slot may take its type from a sibling). */
   parent?: unknown
+  /** Undo and redo typed in a text box with chips. */
+  onHistory: (step: 'undo' | 'redo') => void
 }
 
 const errorAt = (findings: readonly Finding[], path: string) =>
@@ -100,6 +102,7 @@ function ValueField({
   graph,
   nodeId,
   parent,
+  onHistory,
 }: FieldProps & { label: string }) {
   const finding = errorAt(findings, `${nodePath}/${path.join('/')}`)
   const from = schema['x-signflow-type-from']
@@ -125,6 +128,7 @@ function ValueField({
         error={error}
         helperText={helperText}
         onChange={(parts) => onChange(path, valueOfParts(parts))}
+        onHistory={onHistory}
       />
     )
   }
@@ -447,11 +451,14 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
     store
       .getState()
       .edit(`Change "${node.title}"`, (g) => setNodeValue(g, node.id, path, value), `${node.id}/${path.join('/')}`)
-  const common = { nodePath, findings, onChange: change, graph, nodeId: node.id }
+  const onHistory = (step: 'undo' | 'redo') => (step === 'undo' ? store.getState().undo() : store.getState().redo())
+  const common = { nodePath, findings, onChange: change, graph, nodeId: node.id, onHistory }
   const rule = 'execution' in node
   const time = rule ? (node.time as TimeShape) : undefined
   return (
     <Paper
+      // Another node, another form: nothing typed for one shows in the next.
+      key={node.id}
       variant="outlined"
       sx={{ p: 2, display: 'grid', gap: 1.5, alignContent: 'start' }}
       aria-label="Settings"

@@ -61,10 +61,22 @@ export interface PickerProps {
   onOpen?: () => void
   /** Whether the button gets the focus back when the list closes (a text box puts its caret back itself). */
   restoreFocus?: boolean
+  /** The list closed without a pick. */
+  onDismiss?: () => void
 }
 
 /** The "…" button and its searchable list. */
-export function PickerButton({ graph, nodeId, type, kinds, label, onPick, onOpen, restoreFocus = true }: PickerProps) {
+export function PickerButton({
+  graph,
+  nodeId,
+  type,
+  kinds,
+  label,
+  onPick,
+  onOpen,
+  onDismiss,
+  restoreFocus = true,
+}: PickerProps) {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null)
   const options = useMemo(
     () =>
@@ -95,7 +107,10 @@ export function PickerButton({ graph, nodeId, type, kinds, label, onPick, onOpen
       <Popover
         open={anchor !== null}
         anchorEl={anchor}
-        onClose={() => setAnchor(null)}
+        onClose={() => {
+          setAnchor(null)
+          onDismiss?.()
+        }}
         disableRestoreFocus={!restoreFocus}
         anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
         transformOrigin={{ vertical: 'top', horizontal: 'right' }}
@@ -154,6 +169,25 @@ function chipElement(graph: Graph, ref: Reference): HTMLElement {
   return chip
 }
 
+const isText = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 200
+
+/** A chip's reference, as only our chips carry it (dropped or pasted markup may carry anything). */
+function isReferenceShape(v: unknown): v is Reference {
+  if (typeof v !== 'object' || v === null) return false
+  const r = v as Record<string, unknown>
+  switch (r.kind) {
+    case 'constant':
+    case 'variable':
+      return isText(r.id) && Object.keys(r).length === 2
+    case 'field':
+      return isText(r.path) && Object.keys(r).length === 2
+    case 'output':
+      return isText(r.node) && isText(r.output) && Object.keys(r).length === 3
+    default:
+      return false
+  }
+}
+
 /** The parts a text box holds: its text, with each chip as the reference it stands for. */
 function readParts(root: HTMLElement): Part[] {
   const parts: Part[] = []
@@ -171,7 +205,8 @@ function readParts(root: HTMLElement): Part[] {
     if (!(node instanceof HTMLElement)) return
     if (node.dataset.ref) {
       try {
-        parts.push(JSON.parse(node.dataset.ref) as Reference)
+        const ref: unknown = JSON.parse(node.dataset.ref)
+        if (isReferenceShape(ref)) parts.push(ref)
       } catch {
         // Not one of ours: ignored.
       }
@@ -199,7 +234,11 @@ function readParts(root: HTMLElement): Part[] {
 }
 
 /** Parts compared by what they store: "Dear ", "" and "Dear " + "" are the same text. */
-const same = (parts: readonly Part[]) => JSON.stringify(partsOf(valueOfParts(parts)))
+const same = (parts: readonly Part[], graph: Graph) => {
+  const stored = partsOf(valueOfParts(parts))
+  // The chips' words too: a renamed constant or rule shows its new name.
+  return JSON.stringify([stored, stored.map((p) => (typeof p === 'string' ? '' : refLabel(graph, p)))])
+}
 
 export interface TemplateInputProps {
   graph: Graph
@@ -210,6 +249,8 @@ export interface TemplateInputProps {
   error?: boolean
   helperText?: string | undefined
   onChange: (parts: Part[]) => void
+  /** Undo and redo typed in the box go to the designer's history. */
+  onHistory?: ((step: 'undo' | 'redo') => void) | undefined
 }
 
 /** Text with chips: typed text, and "…" inserts a picked value as a chip where the caret stands. */
@@ -222,6 +263,7 @@ export function TemplateInput({
   error,
   helperText,
   onChange,
+  onHistory,
 }: TemplateInputProps) {
   const box = useRef<HTMLDivElement>(null)
   const shown = useRef<string | undefined>(undefined)
@@ -233,7 +275,7 @@ export function TemplateInput({
   // while the analyst types would move the caret.
   useLayoutEffect(() => {
     const root = box.current
-    const json = same(parts)
+    const json = same(parts, graph)
     if (!root || json === shown.current) return
     shown.current = json
     root.replaceChildren(
@@ -245,9 +287,26 @@ export function TemplateInput({
     const root = box.current
     if (!root) return
     const next = readParts(root)
-    shown.current = same(next)
+    shown.current = same(next, graph)
     onChange(next)
   }
+  const insertPlain = (text: string) => {
+    const clean = (multiline ? text : text.replace(/\s*[\r\n]+\s*/g, ' ')).replace(/\r\n?/g, '\n')
+    document.execCommand('insertText', false, clean)
+  }
+  /** The caret back where it was (the list closed without a pick). */
+  const refocus = () =>
+    requestAnimationFrame(() => {
+      const root = box.current
+      if (!root) return
+      root.focus()
+      const range = caret.current && root.contains(caret.current.startContainer) ? caret.current : undefined
+      if (range) {
+        const selection = window.getSelection()
+        selection?.removeAllRanges()
+        selection?.addRange(range)
+      }
+    })
   const remember = () => {
     const selection = window.getSelection()
     const range = selection && selection.rangeCount > 0 ? selection.getRangeAt(0) : undefined
@@ -304,14 +363,34 @@ export function TemplateInput({
             onMouseUp={remember}
             onBlur={remember}
             onKeyDown={(e) => {
-              if (e.key !== 'Enter') return
+              const key = e.key.toLowerCase()
+              const mod = e.ctrlKey || e.metaKey
+              // The browser's own undo does not know the chips: the designer's history undoes the field.
+              if (mod && (key === 'z' || key === 'y') && onHistory) {
+                e.preventDefault()
+                onHistory(key === 'y' || e.shiftKey ? 'redo' : 'undo')
+                return
+              }
+              if (e.key !== 'Enter' || e.nativeEvent.isComposing) return
               e.preventDefault()
               if (multiline) document.execCommand('insertLineBreak')
             }}
+            onBeforeInput={(e) => {
+              const type = (e.nativeEvent as InputEvent).inputType
+              if ((type === 'historyUndo' || type === 'historyRedo') && onHistory) {
+                e.preventDefault()
+                onHistory(type === 'historyUndo' ? 'undo' : 'redo')
+              }
+            }}
             onPaste={(e) => {
-              // Only text comes in: no styles, no pictures.
+              // Only text comes in: no styles, no pictures; one line where one line is asked.
               e.preventDefault()
-              document.execCommand('insertText', false, e.clipboardData.getData('text/plain'))
+              insertPlain(e.clipboardData.getData('text/plain'))
+            }}
+            onDrop={(e) => {
+              e.preventDefault()
+              const text = e.dataTransfer.getData('text/plain')
+              if (text) insertPlain(text)
             }}
             sx={{
               minHeight: multiline ? 72 : 38,
@@ -354,6 +433,7 @@ export function TemplateInput({
             onOpen={remember}
             onPick={insert}
             restoreFocus={false}
+            onDismiss={refocus}
           />
         </Box>
       </Stack>
@@ -364,6 +444,22 @@ export function TemplateInput({
       )}
     </Box>
   )
+}
+
+/** An ISO moment as a datetime-local input shows it (in the browser's time zone); a bare date at midnight. */
+export function toLocalInput(value: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00`
+  const t = Date.parse(value)
+  if (Number.isNaN(t)) return ''
+  const d = new Date(t)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`
+}
+
+/** What a datetime-local input gives, as an ISO moment (UTC). */
+export function fromLocalInput(value: string): string {
+  const t = Date.parse(value)
+  return value === '' || Number.isNaN(t) ? '' : new Date(t).toISOString().replace('.000Z', 'Z')
 }
 
 export interface SlotInputProps {
@@ -452,14 +548,19 @@ export function SlotInput({ graph, nodeId, label, type, value, kinds, error, hel
     ) : (
       <TextField
         {...common}
-        type={numeric ? 'number' : type === 'date' || type === 'datetime' ? 'date' : 'text'}
+        type={numeric ? 'number' : type === 'date' ? 'date' : type === 'datetime' ? 'datetime-local' : 'text'}
         slotProps={{ inputLabel: { shrink: true } }}
-        value={shown}
+        value={type === 'datetime' ? toLocalInput(shown) : shown}
         onChange={(e) => {
           const raw = e.target.value
           onChange({
             kind: 'literal',
-            value: numeric && raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw,
+            value:
+              numeric && raw !== '' && Number.isFinite(Number(raw))
+                ? Number(raw)
+                : type === 'datetime'
+                  ? fromLocalInput(raw)
+                  : raw,
           })
         }}
       />
