@@ -2,10 +2,10 @@
  * `signflow <command>`: exit 0 on success, 1 on a finding, 2 on misuse or unreadable input.
  * Every command has `--help`; machine output with `--json`. Never a stack trace for bad input.
  */
-import { Command, CommanderError, Option } from 'commander'
+import { Argument, Command, CommanderError, Option } from 'commander'
 import { runAuditVerify } from './audit.js'
 import { runCatalog } from './catalog.js'
-import { runEvent, runPublish } from './remote.js'
+import { runEvent, runPublish, runRemoteTests } from './remote.js'
 import { runSchema } from './schema.js'
 import { runServe } from './serve.js'
 import { runSimulate } from './simulate.js'
@@ -42,6 +42,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .version('0.1.0', '-v, --version')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
+    // Options after a command's name are the command's: `test --version 3` is not the program's --version.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
 
   program
@@ -81,12 +83,49 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   program
     .command('test')
-    .description('Run scenario files as regression tests; prints one line per scenario and "N passed, N failed".')
-    .argument('[glob...]', 'scenario files or globs', [])
+    .description(
+      'Run scenarios as regression tests: scenario files, or with --flow the scenarios stored next to a flow on a ' +
+        'server (the designer\'s simulator keeps them there); prints one line per scenario and "N passed, N failed".',
+    )
+    .addArgument(new Argument('[glob...]', 'scenario files or globs').default([], '**/*.scenario.json'))
+    .option('--flow <id>', 'run the scenarios stored next to this flow on the server, instead of files')
+    .option('--version <which>', 'with --flow, the graph they run on: draft (default), latest or a version number')
+    .option('--server <url>', 'with --flow, the server (default: $SIGNFLOW_SERVER or http://127.0.0.1:8080)')
+    .option('--token <token>', 'with --flow, an API token (default: $SIGNFLOW_TOKEN)')
     .option('--json', 'print the results as JSON')
-    .action(async (patterns: string[], options: { json?: boolean }) => {
-      code = await runTests(patterns, options, io)
-    })
+    .addHelpText(
+      'after',
+      '\nWith --flow, the scenarios come from GET /api/flows/<id>/scenarios and the graph from the flow: its\n' +
+        'draft, its latest published version or version N. For example, in CI:\n' +
+        '  signflow test --server https://sign.example.com --flow sales --version latest\n' +
+        'Exit codes: 0 all passed, 1 a scenario failed, 2 misuse, no scenarios, or a server that cannot be\n' +
+        'reached or refuses.',
+    )
+    .action(
+      async (
+        patterns: string[],
+        options: { flow?: string; version?: string; server?: string; token?: string; json?: boolean },
+      ) => {
+        if (options.flow === undefined) {
+          const remoteOnly = (['version', 'server', 'token'] as const).filter((o) => options[o] !== undefined)
+          if (remoteOnly.length) {
+            io.err(
+              `signflow: ${remoteOnly.map((o) => `--${o}`).join(', ')} go${remoteOnly.length === 1 ? 'es' : ''} with --flow\n`,
+            )
+            code = EXIT.misuse
+            return
+          }
+          code = await runTests(patterns, options, io)
+          return
+        }
+        if (patterns.length) {
+          io.err('signflow: give scenario files or --flow, not both\n')
+          code = EXIT.misuse
+          return
+        }
+        code = await runRemoteTests({ ...options, flow: options.flow }, io)
+      },
+    )
 
   program
     .command('catalog')

@@ -106,6 +106,20 @@ export interface FlowVersionsTable {
   note: string | null
 }
 
+/**
+ * A scenario stored next to a flow (the designer's simulator saves them; `signflow test --server … --flow …` runs
+ * them): `body` is the scenario's JSON (shared/engine/scenario.ts), `name` its name, `id` unique in the flow.
+ */
+export interface FlowScenariosTable {
+  flow_id: string
+  id: string
+  name: string
+  body: JsonText
+  updated_at: IsoTime
+  /** The audit actor who saved it last (`user:<id>`, `token:<id>`, `api`). */
+  updated_by: string
+}
+
 /** A deal, document, …; `state` is the engine's saved state, `revision` counts saves (optimistic checks). */
 export interface ElementsTable {
   id: string
@@ -409,6 +423,7 @@ export interface Database {
   pipelines: PipelinesTable
   flows: FlowsTable
   flow_versions: FlowVersionsTable
+  flow_scenarios: FlowScenariosTable
   elements: ElementsTable
   due_jobs: DueJobsTable
   outbox: OutboxTable
@@ -449,6 +464,7 @@ export type ContactRow = Row<'contacts'>
 export type PipelineRow = Row<'pipelines'>
 export type FlowRow = Row<'flows'>
 export type FlowVersionRow = Row<'flow_versions'>
+export type FlowScenarioRow = Row<'flow_scenarios'>
 export type ElementRow = Row<'elements'>
 export type DueJobRow = Row<'due_jobs'>
 export type OutboxRow = Row<'outbox'>

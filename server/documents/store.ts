@@ -334,6 +334,21 @@ async function contentOf(
   for (const [path, value] of Object.entries(clientFields(contact, company).fields)) {
     if (!values.has(path)) values.set(path, value)
   }
+  return contentFrom(trx, values, raw, template, input, now)
+}
+
+/**
+ * The rest of what a document says, from the element's values (its fields and its client's, by path): our
+ * company, the rule's extra fields, locale, currency, items. Reads only; the number is left empty.
+ */
+async function contentFrom(
+  trx: Executor,
+  values: Map<string, Json>,
+  raw: Record<string, unknown>,
+  template: DocumentTemplate,
+  input: Pick<CreateDocumentInput, 'extraFields' | 'myCompanyId' | 'companySigner' | 'withSignatureAndStamp'>,
+  now: number,
+): Promise<DocumentContent> {
   let ours = trx.selectFrom('my_companies').selectAll()
   ours = input.myCompanyId ? ours.where('id', '=', input.myCompanyId) : ours.orderBy('created_at').orderBy('id')
   const mine = await ours.limit(1).executeTakeFirst()
@@ -383,4 +398,40 @@ async function contentOf(
     ...(signature ? { signature: new Uint8Array(signature.bytes) } : {}),
     values: strings,
   }
+}
+
+/** The number a preview shows instead of one from the counter. */
+export const PREVIEW_NUMBER = 'PREVIEW'
+
+/**
+ * A document drawn from a template and given field values (flat paths such as "title", "amount",
+ * "client.name"; nested objects are read as paths too), exactly as `createDocument` draws one, but without
+ * an element and without writing anything: no number from the counter ("PREVIEW"), no file, no document, no
+ * audit. Paths under "fields." are a "Create document" rule's extra fields. Our default company's requisites,
+ * stamp and signature are read. `undefined` for an unknown template.
+ */
+export async function previewDocument(
+  db: Executor,
+  templateId: string,
+  fields: Readonly<Record<string, unknown>>,
+  now = Date.now(),
+): Promise<(Rendered & { template: DocumentTemplate }) | undefined> {
+  const found = await loadTemplate(db, templateId)
+  if (!found) return undefined
+  const own: Array<[string, Json]> = []
+  const extra: Array<[string, Json]> = []
+  // Flattening keeps lists whole: a list of items stays a list. (Object.fromEntries defines keys, so a
+  // "__proto__" path is a plain key, never a prototype.)
+  for (const [path, value] of flattenFields(fields)) {
+    if (path.startsWith('fields.') && path.length > 'fields.'.length) extra.push([path.slice('fields.'.length), value])
+    else own.push([path, value])
+  }
+  const raw: Record<string, unknown> = Object.fromEntries(own)
+  const extraFields: Record<string, Json> = Object.fromEntries(extra)
+  const values = new Map(own)
+  values.set('title', values.get('title') ?? '')
+  const content = await contentFrom(db, values, raw, found.template, { extraFields, withSignatureAndStamp: true }, now)
+  content.number = PREVIEW_NUMBER
+  const rendered = await renderDocument(content, found.template, found.base)
+  return { ...rendered, template: found.template }
 }

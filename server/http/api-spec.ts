@@ -24,6 +24,7 @@ import {
 } from './documents-spec.js'
 import { FILE_OPERATIONS, fileResponseSchemas } from './files-spec.js'
 import type { Operation } from './operation.js'
+import { SIMULATOR_OPERATIONS, simulatorResponseSchemas } from './simulator-spec.js'
 import { SUBSCRIPTION_OPERATIONS, subscriptionResponseSchemas } from './subscriptions-spec.js'
 import { WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
@@ -519,6 +520,7 @@ export const responseSchemas = {
   ...verifyResponseSchemas,
   ...sealingResponseSchemas,
   ...subscriptionResponseSchemas,
+  ...simulatorResponseSchemas,
   ...authResponseSchemas,
 } as const
 
@@ -891,6 +893,7 @@ export const OPERATIONS = {
   ...VERIFY_OPERATIONS,
   ...SEALING_OPERATIONS,
   ...SUBSCRIPTION_OPERATIONS,
+  ...SIMULATOR_OPERATIONS,
   ...AUTH_OPERATIONS,
 } as const satisfies Record<string, Operation>
 

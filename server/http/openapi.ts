@@ -93,8 +93,10 @@ function runtimePaths(): Record<string, Record<string, object>> {
         ? ['the body is not JSON (code "not-json", with line and column) or does not fit the schema']
         : []),
     ]
+    const own400 = op.responses['400']?.description
     responses['400'] = errorResponse(
-      `Bad request (code "bad-request" or "not-json"): ${bad.join('; ')}. "path" points at the offending key or value.`,
+      `Bad request (code "bad-request" or "not-json"): ${bad.join('; ')}. "path" points at the offending key or value.` +
+        (own400 ? ` ${own400}` : ''),
     )
     if (op.params) responses['404'] ??= errorResponse('Nothing with that id (code "not-found").')
     if (op.body) {

@@ -15,14 +15,18 @@ const everyone: readonly Role[] = ['admin', 'analyst', 'sales', 'readOnly']
 const sales: readonly Role[] = ['admin', 'sales']
 const design: readonly Role[] = ['admin', 'analyst']
 const admin: readonly Role[] = ['admin']
+/** Who reads flows (getFlow) — and so their stored scenarios and template previews for the simulator. */
+const readsFlows = everyone
+/** Who saves drafts (saveDraft) — and so the scenarios stored next to them. */
+const savesDrafts = design
 
 export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'public' } = {
   // pipelines and flows
   listPipelines: everyone,
   createPipeline: design,
   getPipeline: everyone,
-  getFlow: everyone,
-  saveDraft: design,
+  getFlow: readsFlows,
+  saveDraft: savesDrafts,
   publishVersion: design,
   listVersions: everyone,
   getVersion: everyone,
@@ -30,6 +34,10 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   rollback: design,
   listConstants: everyone,
   setConstant: design,
+  // the simulator's scenarios: read as flows are, written as drafts are
+  listScenarios: readsFlows,
+  saveScenario: savesDrafts,
+  deleteScenario: savesDrafts,
   // elements
   listElements: everyone,
   createElement: sales,
@@ -94,6 +102,8 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   getTemplate: everyone,
   createTemplate: ['admin', 'analyst', 'sales'],
   updateTemplate: ['admin', 'analyst', 'sales'],
+  // a template drawn for the simulator, writing nothing: whoever may read flows
+  previewTemplate: readsFlows,
   listDocuments: everyone,
   getDocument: everyone,
   getDocumentPdf: everyone,

@@ -40,6 +40,7 @@ import { makeFileHandlers } from './files-api.js'
 import { compileSchema, readJsonBody, readQuery } from './input.js'
 import { isRawBody, readRawBody } from './operation.js'
 import { makeSealingHandlers, makeSigningHandlers, makeVerifyHandlers } from './signing-api.js'
+import { makeSimulatorHandlers } from './simulator-api.js'
 import { makeSubscriptionHandlers } from './subscriptions-api.js'
 import { newSecret, secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
 
@@ -568,6 +569,7 @@ function makeHandlers(services: Services): Served {
     ...makeVerifyHandlers(services),
     ...makeSealingHandlers(services),
     ...makeSubscriptionHandlers(services),
+    ...makeSimulatorHandlers(services),
     ...makeAuthHandlers(services),
     // ---------------------------------------------------------- pipelines
     listPipelines: async ({ c }) => {

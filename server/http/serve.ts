@@ -14,6 +14,12 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { type AppOptions, createApp, type Services } from './app.js'
 
+/**
+ * The largest request line and headers the server reads (Node's default is 16 KB): room for a template
+ * preview's `fields` parameter (at most 64 KB, `GET /api/templates/{id}/preview`) besides the usual headers.
+ */
+export const MAX_REQUEST_HEAD_BYTES = 80 * 1024
+
 export const DEFAULT_PORT = 8080
 export const DEFAULT_HOST = '127.0.0.1'
 /** The built designer (`npm run build`), at the repository root. */
@@ -74,10 +80,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...(options.guard ? { guard: options.guard } : {}),
   })
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: host }, () => {
-      s.off('error', reject)
-      resolve(s as Server)
-    })
+    const s = serve(
+      { fetch: app.fetch, port, hostname: host, serverOptions: { maxHeaderSize: MAX_REQUEST_HEAD_BYTES } },
+      () => {
+        s.off('error', reject)
+        resolve(s as Server)
+      },
+    )
     s.once('error', reject)
   })
 

@@ -67,7 +67,7 @@ export function describeTimeline(
         case 'run.requested':
           return `run requested for elements already in ${n.stage(r.stage)} ${who(r.by)}`
         case 'rule.scheduled':
-          return `  ⏱ ${n.node(r.node)} due ${formatLocal(Date.parse(r.dueAt), calendar)}: ${r.reason}`
+          return `  ◷ ${n.node(r.node)} due ${formatLocal(Date.parse(r.dueAt), calendar)}: ${r.reason}`
         case 'rule.started':
           return `  ▶ ${n.node(r.node)} started`
         case 'rule.skipped':

@@ -1,5 +1,6 @@
 /** The web app's calls to the Signflow HTTP API (same origin; `vite` proxies `/api` in development). */
 
+import type { Scenario } from '../../shared/engine/scenario.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import type { Category, ElementType, Finding, PaletteItem } from '../../shared/index.js'
 
@@ -34,7 +35,7 @@ function isApiErrorBody(value: unknown): value is ApiErrorBody {
   return typeof error === 'object' && error !== null && 'code' in error && 'message' in error
 }
 
-async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
+export async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
   let res: Response
   try {
     res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init.headers } })
@@ -269,4 +270,70 @@ export function createPipeline(name: string, elementType: ElementType): Promise<
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name, elementType }),
   })
+}
+
+// ------------------------------------------------------------ the simulator's scenarios and previews
+
+/** A scenario stored next to a flow (`GET /api/flows/{id}/scenarios`). */
+export interface StoredScenario {
+  /** Unique in the flow: a graph id (letters, digits, "_", "-"; starting with a letter). */
+  id: string
+  name: string
+  /** ISO 8601. */
+  updatedAt: string
+  /** Who saved it last (`user:<id>`, `token:<id>`, `api`). */
+  updatedBy: string
+  /** The scenario as it was saved. */
+  scenario: Scenario
+}
+
+/** The flow's stored scenarios, by name. */
+export async function fetchScenarios(flowId: string, signal?: AbortSignal): Promise<StoredScenario[]> {
+  return itemsOf(
+    await call<Page<StoredScenario> | undefined>(
+      `/api/flows/${encodeURIComponent(flowId)}/scenarios`,
+      signal ? { signal } : {},
+    ),
+  )
+}
+
+/**
+ * Stores a scenario next to the flow under `id` (made, or replaced). Its `graph` says what it runs against (the
+ * designer's: "draft"). An invalid scenario is refused with 422 `invalid` and the path of its first problem.
+ */
+export function saveScenario(
+  flowId: string,
+  id: string,
+  scenario: Scenario,
+): Promise<{ id: string; name: string; updatedAt: string }> {
+  return call(`/api/flows/${encodeURIComponent(flowId)}/scenarios/${encodeURIComponent(id)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(scenario),
+  })
+}
+
+/** Deletes a stored scenario (404 `not-found` when there is none of that id). */
+export async function deleteScenario(flowId: string, id: string): Promise<void> {
+  await call<undefined>(`/api/flows/${encodeURIComponent(flowId)}/scenarios/${encodeURIComponent(id)}`, {
+    method: 'DELETE',
+  })
+}
+
+/** Text as base64url (RFC 4648 §5, no padding) of its UTF-8 bytes, so that "Łódź" and "İstanbul" survive. */
+function base64url(text: string): string {
+  const bytes = new TextEncoder().encode(text)
+  let binary = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/**
+ * Where a template drawn as a PDF from these field values is (`GET /api/templates/{id}/preview`): the same
+ * drawing as a real document's, numbered "PREVIEW", with nothing stored. `fields` are flat paths ("title",
+ * "amount", "client.name"); paths under "fields." are a "Create document" rule's extra fields. At most 64 KB
+ * once encoded.
+ */
+export function templatePreviewUrl(templateId: string, fields: Record<string, unknown>): string {
+  return `/api/templates/${encodeURIComponent(templateId)}/preview?fields=${base64url(JSON.stringify(fields))}`
 }

@@ -14,6 +14,7 @@ import * as passwordChange from './2026_11_23_0009_password_change.js'
 import * as documents from './2026_11_23_0010_documents.js'
 import * as signingLinks from './2026_11_23_0011_signing_links.js'
 import * as versionNotes from './2026_11_23_0012_version_notes.js'
+import * as flowScenarios from './2026_11_23_0013_flow_scenarios.js'
 
 /** The migrations by name, as Kysely's `Migrator` records them in `kysely_migration`. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -29,6 +30,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_23_0010_documents': documents,
   '2026_11_23_0011_signing_links': signingLinks,
   '2026_11_23_0012_version_notes': versionNotes,
+  '2026_11_23_0013_flow_scenarios': flowScenarios,
 }
 
 /** A `MigrationProvider` for Kysely's `Migrator` that serves {@link migrations}. */

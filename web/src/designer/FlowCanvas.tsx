@@ -70,11 +70,14 @@ import {
   HEADER_HEIGHT,
   layout,
   reuseNodes,
+  type SimulationMarks,
   type StageData,
 } from './layout.js'
 import { StageMenu } from './StageMenu.js'
 
 const StoreContext = createContext<DesignerStore | undefined>(undefined)
+/** While simulating, the columns offer no "+" and no menu. */
+const ReadOnlyContext = createContext(false)
 
 /** What was copied last in this tab: the clipboard when the page may not read the system's (not https). */
 let copied = ''
@@ -159,6 +162,7 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null)
   const palette = useMemo(() => paletteFor(elementType), [elementType])
   const { stage, problems, change } = data
+  const readOnly = useContext(ReadOnlyContext)
   return (
     <Box
       role="group"
@@ -194,18 +198,20 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
           </Box>
         </Tooltip>
         <ProblemMark {...problems} />
-        <Tooltip title={`Add rules or triggers to ${stage.name}`}>
-          <IconButton
-            size="small"
-            className="nodrag"
-            aria-label={`Add to ${stage.name}`}
-            onClick={(e) => setAnchor(e.currentTarget)}
-            sx={{ ml: problems.errors + problems.warnings > 0 ? 0 : 'auto', fontSize: 20, lineHeight: 1 }}
-          >
-            +
-          </IconButton>
-        </Tooltip>
-        <StageMenu store={store} stage={stage} index={data.index} />
+        {!readOnly && (
+          <Tooltip title={`Add rules or triggers to ${stage.name}`}>
+            <IconButton
+              size="small"
+              className="nodrag"
+              aria-label={`Add to ${stage.name}`}
+              onClick={(e) => setAnchor(e.currentTarget)}
+              sx={{ ml: problems.errors + problems.warnings > 0 ? 0 : 'auto', fontSize: 20, lineHeight: 1 }}
+            >
+              +
+            </IconButton>
+          </Tooltip>
+        )}
+        {!readOnly && <StageMenu store={store} stage={stage} index={data.index} />}
       </Box>
       {stage.rules.length + stage.triggers.length === 0 && (
         <Box
@@ -265,7 +271,7 @@ const ICON_PATHS = {
 
 /** A rule or trigger on the canvas: plain elements and CSS classes (canvas.css), drawn hundreds of times. */
 const FlowCard = memo(function FlowCard({ data, selected }: NodeProps<Node<FlowNodeData>>) {
-  const { node, kind, badges, problems, change, branch } = data
+  const { node, kind, badges, problems, change, branch, sim, lit } = data
   const trigger = kind === 'trigger'
   const { errors, warnings, first } = problems
   const mark =
@@ -281,6 +287,7 @@ const FlowCard = memo(function FlowCard({ data, selected }: NodeProps<Node<FlowN
       data-error={errors > 0 || undefined}
       data-change={change}
       data-off={node.disabled || undefined}
+      data-lit={lit || undefined}
       aria-label={`${trigger ? 'Trigger' : 'Rule'} ${node.title}`}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} style={{ opacity: 0 }} />
@@ -295,6 +302,11 @@ const FlowCard = memo(function FlowCard({ data, selected }: NodeProps<Node<FlowN
         {change && (
           <span className="sf-change" data-change={change}>
             {change === 'added' ? 'new' : 'changed'}
+          </span>
+        )}
+        {sim !== undefined && (
+          <span className="sf-card-sim" data-testid="sim-stats">
+            {sim}
           </span>
         )}
         {mark && (
@@ -338,11 +350,23 @@ async function showPipeline(flow: ReturnType<typeof useReactFlow>) {
   else await flow.setViewport({ ...flow.getViewport(), y: 16 }, { duration: 200 })
 }
 
-function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?: ReadonlyMap<string, Change> }) {
+function Canvas({
+  findings,
+  changes,
+  simulation,
+}: {
+  findings: readonly Finding[]
+  changes?: ReadonlyMap<string, Change> | undefined
+  simulation?: SimulationMarks | undefined
+}) {
   const store = useDesigner()
+  const readOnly = simulation !== undefined
   const graph = useStore(store, (s) => s.graph)
   const selection = useStore(store, (s) => s.selection)
-  const laid = useMemo(() => layout(graph, findings, selection, changes), [graph, findings, selection, changes])
+  const laid = useMemo(
+    () => layout(graph, findings, selection, changes, simulation),
+    [graph, findings, selection, changes, simulation],
+  )
   const edges = laid.edges
   // The laid-out nodes, moved by the drag in progress (the graph changes only when it ends).
   const [nodes, setNodes] = useState<FlowNodeType[]>(laid.nodes)
@@ -376,6 +400,8 @@ function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?:
     const target = event.target as HTMLElement
     // Keys typed in a column's menu or dialog (portals: React still bubbles them here) are theirs.
     if (!frame.current?.contains(target)) return
+    // While simulating, the flow is not edited: only the arrows, Enter and Esc walk it.
+    if (readOnly && !event.key.startsWith('Arrow') && event.key !== 'Escape') return
     if (target.closest('input, textarea, [contenteditable="true"]')) return
     const s = store.getState()
     const mod = event.ctrlKey || event.metaKey
@@ -457,6 +483,7 @@ function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?:
     }
   }
   const onDrop = (event: DragEvent) => {
+    if (readOnly) return
     const elementType = store.getState().graph.elementType
     const types = event.dataTransfer
       .getData(NODE_TYPE_MIME)
@@ -551,6 +578,7 @@ function Canvas({ findings, changes }: { findings: readonly Finding[]; changes?:
         onNodeClick={onNodeClick}
         onPaneClick={onPaneClick}
         onNodesChange={onNodesChange}
+        nodesDraggable={!readOnly}
         onNodeDragStop={onNodeDragStop}
         proOptions={{ hideAttribution: true }}
       >
@@ -567,16 +595,21 @@ export function FlowCanvas({
   store,
   findings,
   changes,
+  simulation,
 }: {
   store: DesignerStore
   findings: readonly Finding[]
   /** Stages and nodes that differ from a compared version, by id (`stage:<id>` for stages). */
   changes?: ReadonlyMap<string, Change> | undefined
+  /** While simulating: the dry run's marks; the flow cannot be edited meanwhile. */
+  simulation?: SimulationMarks | undefined
 }) {
   return (
     <StoreContext.Provider value={store}>
       <ReactFlowProvider>
-        <Canvas findings={findings} {...(changes ? { changes } : {})} />
+        <ReadOnlyContext.Provider value={simulation !== undefined}>
+          <Canvas findings={findings} changes={changes} simulation={simulation} />
+        </ReadOnlyContext.Provider>
       </ReactFlowProvider>
     </StoreContext.Provider>
   )

@@ -14,16 +14,21 @@ import MenuItem from '@mui/material/MenuItem'
 import Paper from '@mui/material/Paper'
 import Stack from '@mui/material/Stack'
 import TextField from '@mui/material/TextField'
+import ToggleButton from '@mui/material/ToggleButton'
+import ToggleButtonGroup from '@mui/material/ToggleButtonGroup'
 import Tooltip from '@mui/material/Tooltip'
 import Typography from '@mui/material/Typography'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useStore } from 'zustand'
 import { addStage, placeAt } from '../../../shared/designer/commands.js'
 import { createDesignerStore, type DesignerStore } from '../../../shared/designer/store.js'
+import { runScenario, type Scenario } from '../../../shared/engine/scenario.js'
 import { diffGraphs } from '../../../shared/graph/diff.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { exportGraph, importGraph, withSchemaHint } from '../../../shared/graph/io.js'
 import type { ElementType } from '../../../shared/graph/vocabulary.js'
+import { nodeOf, nodeStats } from '../../../shared/simulator/insights.js'
+import { runSession } from '../../../shared/simulator/session.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { validate } from '../../../shared/validate/validate.js'
 import {
@@ -31,6 +36,7 @@ import {
   createPipeline,
   fetchFlow,
   fetchPipelines,
+  fetchScenarios,
   fetchVersion,
   type PipelineSummary,
   publishGraph,
@@ -43,6 +49,7 @@ import { FlowCanvas } from './FlowCanvas.js'
 import { type Comparison, changesOf, removedName, VersionsDialog } from './History.js'
 import { Palette } from './Palette.js'
 import { focusSetting, SettingsPanel } from './SettingsPanel.js'
+import { newSimulation, SimulatorControls, SimulatorResults, type SimulatorState } from './Simulator.js'
 
 type Loaded = { flowId: string; store: DesignerStore; latestVersion: number | null }
 
@@ -173,6 +180,31 @@ function Toolbar({
   const warnings = findings.length - errors
   const undoLabel = past.at(-1)?.label
   const redoLabel = future[0]?.label
+
+  // The flow's kept scenarios, run on the draft about to be published.
+  const [checks, setChecks] = useState<string | undefined>()
+  useEffect(() => {
+    if (!publishing) return
+    setChecks(undefined)
+    const abort = new AbortController()
+    fetchScenarios(flowId, abort.signal).then(
+      (kept) => {
+        if (kept.length === 0) {
+          setChecks('No scenarios are kept for this flow yet (keep one from the simulator).')
+          return
+        }
+        const graph = store.getState().graph
+        const failed = kept.filter((k) => !runScenario(k.scenario as Scenario, graph).passed)
+        setChecks(
+          failed.length === 0
+            ? `All ${kept.length} scenario${kept.length === 1 ? '' : 's'} pass.`
+            : `${failed.length} of ${kept.length} scenario${kept.length === 1 ? '' : 's'} fail: ${failed.map((f) => `“${f.name}”`).join(', ')}.`,
+        )
+      },
+      () => setChecks(undefined),
+    )
+    return () => abort.abort()
+  }, [publishing, flowId, store])
 
   // What publishing would change, against the live version.
   useEffect(() => {
@@ -389,6 +421,13 @@ function Toolbar({
             {summary ?? 'Comparing with the live version…'} Deals entering a stage from now on follow the new version;
             running ones keep theirs.
           </Typography>
+          <Typography
+            variant="body2"
+            sx={{ mb: 2, color: checks && / fail: /.test(checks) ? 'error.main' : 'text.secondary' }}
+            data-testid="publish-scenarios"
+          >
+            {checks ?? 'Running the scenarios…'}
+          </Typography>
           <TextField
             autoFocus
             fullWidth
@@ -527,10 +566,12 @@ function Problems({ store, findings }: { store: DesignerStore; findings: Finding
  */
 function Workspace({
   flowId,
+  pipelineId,
   store,
   firstVersion,
 }: {
   flowId: string
+  pipelineId: string
   store: DesignerStore
   firstVersion: number | null
 }) {
@@ -542,6 +583,23 @@ function Workspace({
   const [comparison, setComparison] = useState<Comparison | undefined>()
   const [problem, setProblem] = useState<string | undefined>()
   const draft = useStore(store, (s) => s.graph)
+  const [mode, setMode] = useState<'design' | 'simulate'>('design')
+  const [simulation, setSimulation] = useState<SimulatorState>(() => newSimulation(draft))
+  const run = useMemo(
+    () => (mode === 'simulate' ? runSession(draft, simulation.session, simulation.cursor) : undefined),
+    [mode, draft, simulation.session, simulation.cursor],
+  )
+  const chosenNode = run?.timeline.find((r) => r.seq === simulation.chosen)
+  const marks = useMemo(
+    () =>
+      run
+        ? {
+            stats: nodeStats(run.timeline, simulation.session.elements[0]?.id),
+            highlight: chosenNode ? nodeOf(chosenNode) : undefined,
+          }
+        : undefined,
+    [run, chosenNode, simulation.session.elements],
+  )
   // The comparison follows the draft as it is edited.
   const changes = useMemo(() => {
     if (!comparison) return undefined
@@ -567,8 +625,58 @@ function Workspace({
     if (!(await saveNow())) throw new Error(`Version ${number} is published again, but the draft could not be saved.`)
   }
 
+  const modeSwitch = (
+    <ToggleButtonGroup
+      size="small"
+      exclusive
+      value={mode}
+      onChange={(_, m: 'design' | 'simulate' | null) => m && setMode(m)}
+      aria-label="Mode"
+    >
+      <ToggleButton value="design" sx={{ px: 2 }}>
+        Design
+      </ToggleButton>
+      <ToggleButton value="simulate" sx={{ px: 2 }}>
+        Simulate
+      </ToggleButton>
+    </ToggleButtonGroup>
+  )
+
+  if (mode === 'simulate' && run && marks) {
+    return (
+      <Box sx={{ display: 'grid', gap: 1.5 }}>
+        <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+          {modeSwitch}
+          <Typography variant="body2" color="text.secondary">
+            A dry run of the draft in your browser: nothing is sent, stored or changed. Editing is paused.
+          </Typography>
+        </Stack>
+        <Box
+          sx={{
+            display: 'grid',
+            gap: 1.5,
+            gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: '300px minmax(0, 1fr) 400px' },
+            alignItems: 'start',
+          }}
+        >
+          <SimulatorControls graph={draft} pipelineId={pipelineId} state={simulation} onChange={setSimulation} />
+          <FlowCanvas store={store} findings={findings} simulation={marks} />
+          <SimulatorResults
+            graph={draft}
+            flowId={flowId}
+            store={store}
+            state={simulation}
+            run={run}
+            onChange={setSimulation}
+          />
+        </Box>
+      </Box>
+    )
+  }
+
   return (
     <Box sx={{ display: 'grid', gap: 1.5 }}>
+      {modeSwitch}
       <Toolbar
         loaded={loaded}
         findings={findings}
@@ -718,6 +826,7 @@ export function FlowDesigner() {
         <Workspace
           key={loaded.flowId}
           flowId={loaded.flowId}
+          pipelineId={chosen}
           store={loaded.store}
           firstVersion={loaded.latestVersion}
         />

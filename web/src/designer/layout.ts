@@ -44,6 +44,37 @@ export interface FlowNodeData extends Record<string, unknown> {
   change?: Change | undefined
   /** A parallel rule: it starts at stage entry, on its own branch. */
   branch: boolean
+  /** While simulating: what it did for the sample ("ran 1 · skipped 1"), and whether its step is chosen. */
+  sim?: string | undefined
+  lit?: boolean | undefined
+}
+
+/** What a node did in a dry run (the simulator's `NodeStats`). */
+export interface SimStats {
+  ran: number
+  skipped: number
+  failed: number
+  cancelled: number
+  passed: number
+}
+
+/** While simulating: each node's counts, and the node of the chosen timeline step. */
+export interface SimulationMarks {
+  stats: ReadonlyMap<string, SimStats>
+  highlight?: string | undefined
+}
+
+/** "ran 1 · skipped 2": what a node did in the dry run, in words (nothing when it was never considered). */
+export function simText(stats: SimStats | undefined, trigger: boolean): string | undefined {
+  if (!stats) return undefined
+  const parts = [
+    stats.ran && `${trigger ? 'fired' : 'ran'} ${stats.ran}`,
+    stats.passed && `not fired ${stats.passed}`,
+    stats.skipped && `skipped ${stats.skipped}`,
+    stats.failed && `failed ${stats.failed}`,
+    stats.cancelled && `cancelled ${stats.cancelled}`,
+  ].filter(Boolean)
+  return parts.length > 0 ? parts.join(' · ') : undefined
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
@@ -100,6 +131,7 @@ export function layout(
   findings: readonly Finding[],
   selection: readonly string[],
   changes?: ReadonlyMap<string, Change>,
+  simulation?: SimulationMarks,
 ): { nodes: Node[]; edges: Edge[] } {
   const problems = problemsById(graph, findings)
   const nodes: Node[] = []
@@ -137,6 +169,8 @@ export function layout(
           problems: problems.get(node.id) ?? NONE,
           change: changes?.get(node.id),
           branch,
+          sim: simulation ? simText(simulation.stats.get(node.id), kind === 'trigger') : undefined,
+          lit: simulation ? simulation.highlight === node.id : undefined,
         } satisfies FlowNodeData,
         selected: selection.includes(node.id),
         style: { width: NODE_WIDTH - (branch ? BRANCH_INDENT : 0), height: NODE_HEIGHT },

@@ -1,0 +1,921 @@
+/**
+ * The dry-run simulator beside the canvas. The draft runs in the browser with the shared engine, on a
+ * virtual clock: nothing is sent, stored or changed on the server (it only reads: real elements to copy,
+ * saved scenarios). On the left, the sample element and the steps (move it, fire an event, change a field,
+ * let time pass; play, step, reset); on the right, the timeline of what the engine did, what would have been
+ * sent (with previews), what still waits, "why not?" for the selected node, and the expectations to keep as
+ * a scenario next to the flow.
+ */
+import Alert from '@mui/material/Alert'
+import Box from '@mui/material/Box'
+import Button from '@mui/material/Button'
+import Checkbox from '@mui/material/Checkbox'
+import Dialog from '@mui/material/Dialog'
+import DialogActions from '@mui/material/DialogActions'
+import DialogContent from '@mui/material/DialogContent'
+import DialogTitle from '@mui/material/DialogTitle'
+import FormControlLabel from '@mui/material/FormControlLabel'
+import IconButton from '@mui/material/IconButton'
+import Link from '@mui/material/Link'
+import List from '@mui/material/List'
+import ListItemButton from '@mui/material/ListItemButton'
+import MenuItem from '@mui/material/MenuItem'
+import Paper from '@mui/material/Paper'
+import Stack from '@mui/material/Stack'
+import Tab from '@mui/material/Tab'
+import Tabs from '@mui/material/Tabs'
+import TextField from '@mui/material/TextField'
+import Typography from '@mui/material/Typography'
+import { type ReactNode, useEffect, useMemo, useState } from 'react'
+import { useStore } from 'zustand'
+import { mintId } from '../../../shared/designer/commands.js'
+import type { DesignerStore } from '../../../shared/designer/store.js'
+import { formatLocal } from '../../../shared/engine/calendar.js'
+import { describeTimeline } from '../../../shared/engine/describe.js'
+import { type Expectation, runScenario, type Scenario, type ScenarioStep } from '../../../shared/engine/scenario.js'
+import type { EffectRequest, Json, TimelineRecord, WorkingCalendar } from '../../../shared/engine/types.js'
+import { fieldIndex } from '../../../shared/graph/fields.js'
+import type { Graph } from '../../../shared/graph/graph.js'
+import { DOCUMENT_TYPES } from '../../../shared/graph/vocabulary.js'
+import {
+  type NodeStats,
+  nodeOf,
+  nodeStats,
+  pendingSchedule,
+  suggestExpectations,
+  whyNot,
+} from '../../../shared/simulator/insights.js'
+import {
+  fromScenario,
+  type runSession,
+  type SampleElement,
+  type Session,
+  stepText,
+  toScenario,
+} from '../../../shared/simulator/session.js'
+import { ApiError, fetchScenarios, saveScenario, templatePreviewUrl } from '../api.js'
+import { type ElementSummary, fetchPipelineElements, sampleFromElement } from './simulator-api.js'
+
+/** What the canvas shows while simulating: each node's counts, and the node of the chosen step. */
+export interface SimulationView {
+  stats: ReadonlyMap<string, NodeStats>
+  highlight?: string | undefined
+}
+
+const SAMPLE_ID = 'sample'
+
+const EVENTS = [
+  ['signedByCompany', 'Signed by the company'],
+  ['signedByClient', 'Signed by the client'],
+  ['signedByAll', 'Signed by all parties'],
+  ['documentViewed', 'Document viewed'],
+  ['signingRefused', 'Signing refused'],
+  ['signingExpired', 'Signing expired'],
+  ['documentCreated', 'Document created'],
+  ['webhook', 'Webhook called'],
+  ['invoicePaid', 'Invoice paid'],
+] as const
+
+const WAITS = [
+  ['1h', '1 hour'],
+  ['1d', '1 day'],
+  ['2d', '2 days'],
+  ['1wd', '1 working day'],
+  ['7d', '1 week'],
+] as const
+
+/** The company's week: working hours in the chosen time zone. */
+const calendarIn = (timeZone: string): WorkingCalendar => ({
+  timeZone,
+  workDays: [1, 2, 3, 4, 5],
+  start: '09:00',
+  end: '17:00',
+  holidays: [],
+})
+
+/** The next full hour from now, as the virtual clock's start. */
+const startNow = () => {
+  const t = new Date()
+  t.setUTCMinutes(0, 0, 0)
+  t.setUTCHours(t.getUTCHours() + 1)
+  return t.toISOString().replace('.000Z', 'Z')
+}
+
+function sampleFor(graph: Graph): SampleElement {
+  const fields = fieldIndex(graph.elementType, graph.fields)
+  const values: Record<string, Json> = { title: 'Sample deal', responsible: 'u-anna' }
+  if (fields.has('amount')) values.amount = 12000
+  values['client.name'] = 'Anna Nowak'
+  values['client.email'] = 'anna.nowak@example.com'
+  values['client.phone'] = '+48 600 000 000'
+  return { id: SAMPLE_ID, stage: graph.pipeline.stages[0]?.id ?? null, fields: values }
+}
+
+/** The sample's fields: the usual ones, and any other the flow reads. */
+function SampleFields({
+  graph,
+  sample,
+  onChange,
+}: {
+  graph: Graph
+  sample: SampleElement
+  onChange: (sample: SampleElement) => void
+}) {
+  const index = fieldIndex(graph.elementType, graph.fields)
+  const [path, setPath] = useState('')
+  const set = (key: string, raw: string) => {
+    const def = index.get(key)
+    const value: Json =
+      raw === ''
+        ? null
+        : (def?.type === 'number' || def?.type === 'money') && Number.isFinite(Number(raw))
+          ? Number(raw)
+          : raw
+    const fields = { ...sample.fields }
+    if (value === null) delete fields[key]
+    else fields[key] = value
+    onChange({ ...sample, fields })
+  }
+  return (
+    <Stack spacing={1}>
+      <TextField
+        select
+        size="small"
+        label="Starts in"
+        value={sample.stage ?? ''}
+        onChange={(e) => onChange({ ...sample, stage: e.target.value || null })}
+      >
+        <MenuItem value="">No stage yet</MenuItem>
+        {graph.pipeline.stages.map((s) => (
+          <MenuItem key={s.id} value={s.id}>
+            {s.name}
+          </MenuItem>
+        ))}
+      </TextField>
+      {Object.entries(sample.fields).map(([key, value]) => (
+        <Stack key={key} direction="row" spacing={0.5} sx={{ alignItems: 'center' }}>
+          <TextField
+            size="small"
+            fullWidth
+            label={index.get(key)?.label ?? key}
+            value={value === null ? '' : String(value)}
+            onChange={(e) => set(key, e.target.value)}
+          />
+          <IconButton size="small" aria-label={`Remove ${index.get(key)?.label ?? key}`} onClick={() => set(key, '')}>
+            ×
+          </IconButton>
+        </Stack>
+      ))}
+      <TextField
+        select
+        size="small"
+        label="Add a field"
+        value={path}
+        onChange={(e) => {
+          setPath('')
+          if (e.target.value) onChange({ ...sample, fields: { ...sample.fields, [e.target.value]: '' } })
+        }}
+        slotProps={{ select: { MenuProps: { slotProps: { paper: { sx: { maxHeight: 360 } } } } } }}
+      >
+        {[...index.values()]
+          .filter((f) => !(f.path in sample.fields))
+          .map((f) => (
+            <MenuItem key={f.path} value={f.path}>
+              {f.label}
+            </MenuItem>
+          ))}
+      </TextField>
+    </Stack>
+  )
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Box component="section" aria-label={title} sx={{ display: 'grid', gap: 1, gridTemplateColumns: 'minmax(0, 1fr)' }}>
+      <Typography variant="overline" color="text.secondary" component="h3" sx={{ lineHeight: 1.8 }}>
+        {title}
+      </Typography>
+      {children}
+    </Box>
+  )
+}
+
+/** "Copy from a real element": the pipeline's elements, one chosen becomes the sample (read only). */
+function CopyElementDialog({
+  pipelineId,
+  open,
+  onClose,
+  onChosen,
+}: {
+  pipelineId: string
+  open: boolean
+  onClose: () => void
+  onChosen: (sample: SampleElement) => void
+}) {
+  const [items, setItems] = useState<ElementSummary[] | undefined>()
+  const [problem, setProblem] = useState<string | undefined>()
+  useEffect(() => {
+    if (!open) return
+    const abort = new AbortController()
+    setItems(undefined)
+    setProblem(undefined)
+    fetchPipelineElements(pipelineId, abort.signal).then(setItems, (e) => {
+      if (!abort.signal.aborted) setProblem(e instanceof ApiError ? e.message : 'The elements cannot be loaded.')
+    })
+    return () => abort.abort()
+  }, [open, pipelineId])
+  return (
+    <Dialog open={open} onClose={onClose} fullWidth maxWidth="xs">
+      <DialogTitle>Copy a real element</DialogTitle>
+      <DialogContent>
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
+          Its fields and client become the sample. The element itself is only read.
+        </Typography>
+        {problem && <Alert severity="error">{problem}</Alert>}
+        {items?.length === 0 && <Typography color="text.secondary">This pipeline has no elements yet.</Typography>}
+        <List dense>
+          {items?.map((item) => (
+            <ListItemButton
+              key={item.id}
+              onClick={async () => {
+                try {
+                  onChosen(await sampleFromElement(item.id))
+                  onClose()
+                } catch (e) {
+                  setProblem(e instanceof ApiError ? e.message : 'The element cannot be read.')
+                }
+              }}
+            >
+              {item.title}{' '}
+              <Typography component="span" variant="caption" color="text.secondary" sx={{ ml: 1 }}>
+                {item.id}
+              </Typography>
+            </ListItemButton>
+          ))}
+        </List>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Cancel</Button>
+      </DialogActions>
+    </Dialog>
+  )
+}
+
+export interface SimulatorState {
+  session: Session
+  /** How many of the session's steps have been played. */
+  cursor: number
+  /** The timeline record chosen (its `seq`). */
+  chosen?: number | undefined
+  expectations: Expectation[]
+}
+
+export function newSimulation(graph: Graph): SimulatorState {
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+  return {
+    session: { start: startNow(), calendar: calendarIn(timeZone), elements: [sampleFor(graph)], steps: [] },
+    cursor: 0,
+    expectations: [],
+  }
+}
+
+/** The left side: the sample, the steps to take, and play / step / reset. */
+export function SimulatorControls({
+  graph,
+  pipelineId,
+  state,
+  onChange,
+}: {
+  graph: Graph
+  pipelineId: string
+  state: SimulatorState
+  onChange: (state: SimulatorState) => void
+}) {
+  const { session, cursor } = state
+  const sample = session.elements[0] ?? sampleFor(graph)
+  const [moveTo, setMoveTo] = useState(graph.pipeline.stages[1]?.id ?? graph.pipeline.stages[0]?.id ?? '')
+  const [event, setEvent] = useState<string>('signedByClient')
+  const [documentType, setDocumentType] = useState<string>('contract')
+  const [wait, setWait] = useState<string>('1d')
+  const [field, setField] = useState('')
+  const [value, setValue] = useState('')
+  const [copying, setCopying] = useState(false)
+  const index = fieldIndex(graph.elementType, graph.fields)
+
+  /** A step taken now: it replaces whatever was planned after this point, and is played. */
+  const take = (step: ScenarioStep) => {
+    const steps = [...session.steps.slice(0, cursor), step]
+    onChange({ ...state, session: { ...session, steps }, cursor: steps.length, chosen: undefined })
+  }
+  const setSample = (next: SampleElement) =>
+    onChange({ ...state, session: { ...session, elements: [next] }, chosen: undefined })
+
+  return (
+    <Paper
+      variant="outlined"
+      component="aside"
+      aria-label="Simulation"
+      sx={{
+        p: 1.5,
+        display: 'grid',
+        gap: 2,
+        gridTemplateColumns: 'minmax(0, 1fr)',
+        alignContent: 'start',
+        maxHeight: { lg: 760 },
+        overflowY: 'auto',
+      }}
+    >
+      <Section title="Sample element">
+        <SampleFields graph={graph} sample={sample} onChange={setSample} />
+        <Button size="small" onClick={() => setCopying(true)} sx={{ justifySelf: 'start' }}>
+          Copy a real element…
+        </Button>
+        <TextField
+          size="small"
+          label="Time zone"
+          value={session.calendar?.timeZone ?? 'UTC'}
+          onChange={(e) =>
+            onChange({ ...state, session: { ...session, calendar: calendarIn(e.target.value || 'UTC') } })
+          }
+          helperText="Working hours Mon–Fri 09:00–17:00"
+        />
+      </Section>
+      <Section title="Do">
+        <Stack direction="row" spacing={0.5}>
+          <TextField
+            select
+            size="small"
+            fullWidth
+            label="Move to"
+            value={moveTo}
+            onChange={(e) => setMoveTo(e.target.value)}
+          >
+            {graph.pipeline.stages.map((s) => (
+              <MenuItem key={s.id} value={s.id}>
+                {s.name}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Button
+            variant="outlined"
+            sx={{ flex: 'none' }}
+            onClick={() => take({ move: { element: sample.id, to: moveTo } })}
+          >
+            Move
+          </Button>
+        </Stack>
+        <Stack direction="row" spacing={0.5}>
+          <TextField
+            select
+            size="small"
+            fullWidth
+            label="Event"
+            value={event}
+            onChange={(e) => setEvent(e.target.value)}
+          >
+            {EVENTS.map(([type, label]) => (
+              <MenuItem key={type} value={type}>
+                {label}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            select
+            size="small"
+            label="Document"
+            value={documentType}
+            onChange={(e) => setDocumentType(e.target.value)}
+            sx={{ minWidth: 110 }}
+          >
+            {DOCUMENT_TYPES.map((t) => (
+              <MenuItem key={t} value={t}>
+                {t}
+              </MenuItem>
+            ))}
+          </TextField>
+        </Stack>
+        <Button
+          variant="outlined"
+          sx={{ justifySelf: 'start' }}
+          onClick={() =>
+            take({
+              event: {
+                element: sample.id,
+                type: event as never,
+                ...(['webhook', 'invoicePaid'].includes(event) ? {} : { documentType: documentType as never }),
+              },
+            })
+          }
+        >
+          Fire the event
+        </Button>
+        <Stack direction="row" spacing={0.5}>
+          <TextField
+            select
+            size="small"
+            label="Field"
+            value={field}
+            onChange={(e) => setField(e.target.value)}
+            sx={{ flex: 1 }}
+            slotProps={{ select: { MenuProps: { slotProps: { paper: { sx: { maxHeight: 360 } } } } } }}
+          >
+            {[...index.values()].map((f) => (
+              <MenuItem key={f.path} value={f.path}>
+                {f.label}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            size="small"
+            label="New value"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            sx={{ flex: 1 }}
+          />
+        </Stack>
+        <Button
+          variant="outlined"
+          disabled={!field}
+          sx={{ justifySelf: 'start' }}
+          onClick={() => {
+            const def = index.get(field)
+            const v = (def?.type === 'number' || def?.type === 'money') && value !== '' ? Number(value) : value
+            take({ set: { element: sample.id, field, value: v } })
+          }}
+        >
+          Change the field
+        </Button>
+        <Stack direction="row" spacing={0.5} sx={{ flexWrap: 'wrap', rowGap: 0.5 }}>
+          <TextField select size="small" label="Wait" value={wait} onChange={(e) => setWait(e.target.value)}>
+            {WAITS.map(([v, label]) => (
+              <MenuItem key={v} value={v}>
+                {label}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Button variant="outlined" onClick={() => take({ advance: { by: wait } })}>
+            Wait
+          </Button>
+          <Button variant="outlined" onClick={() => take({ advance: 'next' })}>
+            To the next due rule
+          </Button>
+          <Button variant="outlined" onClick={() => take({ advance: 'end' })}>
+            Run to the end
+          </Button>
+        </Stack>
+      </Section>
+      <Section title="Steps">
+        {session.steps.length === 0 && (
+          <Typography variant="body2" color="text.secondary">
+            No steps yet: move the sample to a stage to start.
+          </Typography>
+        )}
+        <Box component="ol" sx={{ m: 0, pl: 2.5, display: 'grid', gap: 0.25 }} data-testid="simulator-steps">
+          {session.steps.map((step, i) => (
+            <Typography
+              // biome-ignore lint/suspicious/noArrayIndexKey: steps are a list by position
+              key={i}
+              component="li"
+              variant="body2"
+              sx={{ color: i < cursor ? 'text.primary' : 'text.disabled', fontWeight: i === cursor - 1 ? 700 : 400 }}
+            >
+              {stepText(graph, step)}
+            </Typography>
+          ))}
+        </Box>
+        <Stack direction="row" spacing={0.5}>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={cursor === 0}
+            onClick={() => onChange({ ...state, cursor: 0, chosen: undefined })}
+          >
+            Reset
+          </Button>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={cursor >= session.steps.length}
+            onClick={() => onChange({ ...state, cursor: cursor + 1, chosen: undefined })}
+          >
+            Step
+          </Button>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={cursor >= session.steps.length}
+            onClick={() => onChange({ ...state, cursor: session.steps.length, chosen: undefined })}
+          >
+            Play
+          </Button>
+          <Button
+            size="small"
+            color="inherit"
+            onClick={() =>
+              onChange({ ...newSimulation(graph), session: { ...newSimulation(graph).session, elements: [sample] } })
+            }
+          >
+            Clear
+          </Button>
+        </Stack>
+      </Section>
+      <CopyElementDialog
+        pipelineId={pipelineId}
+        open={copying}
+        onClose={() => setCopying(false)}
+        onChosen={(copied) => setSample({ ...copied, id: SAMPLE_ID })}
+      />
+    </Paper>
+  )
+}
+
+/** What would have been sent or made, as the analyst previews it. */
+function EffectPreview({ request, fields }: { request: EffectRequest; fields: Record<string, Json> }) {
+  switch (request.kind) {
+    case 'email':
+      return (
+        <Box>
+          <Typography variant="body2">
+            <strong>To:</strong> {request.to}
+          </Typography>
+          <Typography variant="body2">
+            <strong>Subject:</strong> {request.subject}
+          </Typography>
+          <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap', mt: 0.5 }}>
+            {request.body}
+          </Typography>
+        </Box>
+      )
+    case 'sms':
+      return (
+        <Typography variant="body2">
+          <strong>SMS to {request.to}:</strong> {request.text}
+        </Typography>
+      )
+    case 'documentLink':
+      return (
+        <Typography variant="body2">
+          <strong>
+            Link by {request.channel} to {request.to}:
+          </strong>{' '}
+          {request.message ?? ''}
+        </Typography>
+      )
+    case 'notification':
+      return (
+        <Typography variant="body2">
+          <strong>Notification to {request.to.join(', ')}:</strong> {request.text}
+        </Typography>
+      )
+    case 'task':
+      return (
+        <Typography variant="body2">
+          <strong>Task for {request.responsible}:</strong> {request.title}
+        </Typography>
+      )
+    case 'createDocument':
+    case 'sendForSigning':
+      return (
+        <Typography variant="body2">
+          <strong>Document from {request.template}.</strong>{' '}
+          <Link href={templatePreviewUrl(request.template, fields)} target="_blank" rel="noopener">
+            Preview the PDF
+          </Link>{' '}
+          (made for this sample; nothing is stored)
+        </Typography>
+      )
+  }
+}
+
+/** One record in words, with what it carries. */
+function RecordDetail({ record, fields }: { record: TimelineRecord; fields: Record<string, Json> }) {
+  switch (record.type) {
+    case 'condition.evaluated':
+      return (
+        <Box component="ul" sx={{ m: 0, pl: 2 }}>
+          {record.rows.map((row, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows of one condition, in order
+            <li key={i}>
+              <Typography variant="body2">
+                {row.left} ({JSON.stringify(row.leftValue)}) {row.op}{' '}
+                {row.values.map((v) => JSON.stringify(v)).join(', ')}: <strong>{row.result ? 'true' : 'false'}</strong>
+              </Typography>
+            </li>
+          ))}
+        </Box>
+      )
+    case 'settings.resolved':
+      return (
+        <Box component="pre" sx={{ m: 0, fontSize: 12, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          {JSON.stringify(record.settings, null, 2)}
+        </Box>
+      )
+    case 'variable.changed':
+      return (
+        <Typography variant="body2">
+          {record.variable}: {JSON.stringify(record.before)} → {JSON.stringify(record.after)}
+        </Typography>
+      )
+    case 'effect.requested':
+      return <EffectPreview request={record.request} fields={fields} />
+    default:
+      return null
+  }
+}
+
+/** The right side: the timeline, what waits, "why not?", and what to keep as a scenario. */
+export function SimulatorResults({
+  graph,
+  flowId,
+  store,
+  state,
+  run,
+  onChange,
+}: {
+  graph: Graph
+  flowId: string
+  store: DesignerStore
+  state: SimulatorState
+  run: ReturnType<typeof runSession>
+  onChange: (state: SimulatorState) => void
+}) {
+  const [tab, setTab] = useState<'timeline' | 'why' | 'keep'>('timeline')
+  const selection = useStore(store, (s) => s.selection)
+  const calendar = state.session.calendar ?? calendarIn('UTC')
+  const sample = state.session.elements[0]
+  const sim = run.simulation
+  const lines = useMemo(() => describeTimeline(run.timeline, graph, calendar), [run, graph, calendar])
+  const schedule = sample ? pendingSchedule(graph, sim, [sample.id], calendar) : []
+  const chosen = run.timeline.find((r) => r.seq === state.chosen)
+  const selected = selection.length === 1 ? selection[0] : undefined
+  const verdict = selected && sample ? whyNot(graph, sim, sample.id, selected, calendar) : undefined
+  const selectedTitle = graph.pipeline.stages
+    .flatMap((s) => [...s.triggers, ...s.rules])
+    .find((n) => n.id === selected)?.title
+
+  return (
+    <Paper
+      variant="outlined"
+      aria-label="Simulation results"
+      data-testid="simulator-results"
+      sx={{
+        p: 1.5,
+        display: 'grid',
+        gap: 1,
+        gridTemplateColumns: 'minmax(0, 1fr)',
+        alignContent: 'start',
+        maxHeight: { lg: 760 },
+        overflowY: 'auto',
+      }}
+    >
+      <Typography variant="body2" data-testid="simulator-clock">
+        <strong>Virtual time:</strong> {formatLocal(sim.now, calendar)}
+        {sample && (
+          <>
+            {' · '}
+            <strong>{sample.fields.title ? String(sample.fields.title) : sample.id}</strong> is in “
+            {graph.pipeline.stages.find((s) => s.id === sim.engine.snapshot(sample.id).stage)?.name ?? 'no stage'}”
+          </>
+        )}
+      </Typography>
+      {run.error && <Alert severity="error">{run.error}</Alert>}
+      <Tabs value={tab} onChange={(_, t) => setTab(t)} variant="fullWidth" sx={{ minHeight: 36 }}>
+        <Tab value="timeline" label="Timeline" sx={{ minHeight: 36 }} />
+        <Tab value="why" label="Why not?" sx={{ minHeight: 36 }} />
+        <Tab value="keep" label="Scenario" sx={{ minHeight: 36 }} />
+      </Tabs>
+      {tab === 'timeline' && (
+        <>
+          {run.timeline.length === 0 && (
+            <Typography variant="body2" color="text.secondary">
+              Nothing has happened yet.
+            </Typography>
+          )}
+          <List dense disablePadding aria-label="Timeline" data-testid="simulator-timeline">
+            {run.timeline.map((record, i) => (
+              <ListItemButton
+                key={record.seq}
+                selected={record.seq === state.chosen}
+                onClick={() => {
+                  onChange({ ...state, chosen: record.seq })
+                  const node = nodeOf(record)
+                  if (node) store.getState().select([node])
+                }}
+                sx={{ py: 0.25, alignItems: 'flex-start', display: 'block' }}
+              >
+                <Typography
+                  variant="body2"
+                  sx={{
+                    fontFamily: 'ui-monospace, monospace',
+                    fontSize: 12,
+                    whiteSpace: 'pre-wrap',
+                    overflowWrap: 'anywhere',
+                  }}
+                >
+                  {lines[i]}
+                </Typography>
+                {record.seq === state.chosen && sample && (
+                  <Box sx={{ mt: 0.5, mb: 0.5 }}>
+                    <RecordDetail record={record} fields={sample.fields} />
+                  </Box>
+                )}
+              </ListItemButton>
+            ))}
+          </List>
+          {schedule.length > 0 && (
+            <Section title="Waiting">
+              <Box component="ul" sx={{ m: 0, pl: 2 }} data-testid="simulator-schedule">
+                {schedule.map((p) => (
+                  <li key={p.node}>
+                    <Typography variant="body2">
+                      “{p.title}” at {p.local}
+                    </Typography>
+                  </li>
+                ))}
+              </Box>
+            </Section>
+          )}
+          {chosen === undefined && run.timeline.length > 0 && (
+            <Typography variant="caption" color="text.secondary">
+              Choose a line to see its node on the canvas and what it carried.
+            </Typography>
+          )}
+        </>
+      )}
+      {tab === 'why' && (
+        <Box data-testid="why-not">
+          {verdict ? (
+            <>
+              <Typography variant="subtitle2">{selectedTitle}</Typography>
+              <Typography variant="body2">{verdict.text}</Typography>
+            </>
+          ) : (
+            <Typography variant="body2" color="text.secondary">
+              Select a rule or trigger on the canvas to see what became of it for the sample, and why.
+            </Typography>
+          )}
+        </Box>
+      )}
+      {tab === 'keep' && sample && (
+        <KeepScenario graph={graph} flowId={flowId} state={state} run={run} onChange={onChange} sampleId={sample.id} />
+      )}
+    </Paper>
+  )
+}
+
+type Stored = Awaited<ReturnType<typeof fetchScenarios>>[number]
+
+/** Tick what must hold, name it, keep it next to the flow; run every kept scenario on the draft. */
+function KeepScenario({
+  graph,
+  flowId,
+  state,
+  run,
+  sampleId,
+  onChange,
+}: {
+  graph: Graph
+  flowId: string
+  state: SimulatorState
+  run: ReturnType<typeof runSession>
+  sampleId: string
+  onChange: (state: SimulatorState) => void
+}) {
+  const offered = suggestExpectations(graph, run.simulation, sampleId)
+  const ticked = (e: Expectation) => state.expectations.some((x) => JSON.stringify(x) === JSON.stringify(e))
+  const [name, setName] = useState('')
+  const [message, setMessage] = useState<{ severity: 'success' | 'error'; text: string } | undefined>()
+  const [results, setResults] = useState<
+    Array<{ stored: Stored; result: ReturnType<typeof runScenario> }> | undefined
+  >()
+  const [stored, setStored] = useState<Stored[] | undefined>()
+
+  const played: Session = { ...state.session, steps: state.session.steps.slice(0, state.cursor) }
+  const save = async () => {
+    const trimmed = name.trim()
+    if (!trimmed) return
+    const scenario = toScenario(played, trimmed, state.expectations)
+    try {
+      await saveScenario(flowId, mintId(trimmed, new Set()), scenario)
+      setMessage({ severity: 'success', text: `Kept as “${trimmed}”.` })
+    } catch (e) {
+      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'The scenario could not be kept.' })
+    }
+  }
+  const runAll = async () => {
+    try {
+      const all = await fetchScenarios(flowId)
+      setStored(all)
+      setResults(all.map((s) => ({ stored: s, result: runScenario(s.scenario as Scenario, graph) })))
+    } catch (e) {
+      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'The scenarios cannot be loaded.' })
+    }
+  }
+  const download = () => {
+    const scenario = toScenario(played, name.trim() || 'Simulation', state.expectations)
+    const url = URL.createObjectURL(new Blob([`${JSON.stringify(scenario, null, 2)}\n`], { type: 'application/json' }))
+    const link = document.createElement('a')
+    link.href = url
+    link.download = `${mintId(name.trim() || 'simulation', new Set())}.scenario.json`
+    link.click()
+    setTimeout(() => URL.revokeObjectURL(url), 1000)
+  }
+
+  return (
+    <Box sx={{ display: 'grid', gap: 1 }} data-testid="keep-scenario">
+      <Typography variant="body2" color="text.secondary">
+        Tick what must stay true, then keep the sample, its steps and these checks as a scenario of this flow.
+      </Typography>
+      <Box>
+        {offered.map((o) => (
+          <FormControlLabel
+            key={JSON.stringify(o.expect)}
+            sx={{ display: 'flex' }}
+            control={
+              <Checkbox
+                size="small"
+                checked={ticked(o.expect)}
+                onChange={(e) =>
+                  onChange({
+                    ...state,
+                    expectations: e.target.checked
+                      ? [...state.expectations, o.expect]
+                      : state.expectations.filter((x) => JSON.stringify(x) !== JSON.stringify(o.expect)),
+                  })
+                }
+              />
+            }
+            label={<Typography variant="body2">{o.label}</Typography>}
+          />
+        ))}
+      </Box>
+      <Stack direction="row" spacing={0.5}>
+        <TextField
+          size="small"
+          fullWidth
+          label="Scenario name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <Button variant="contained" disabled={!name.trim()} onClick={() => void save()}>
+          Keep
+        </Button>
+      </Stack>
+      <Stack direction="row" spacing={1}>
+        <Button size="small" onClick={() => void runAll()}>
+          Run all scenarios
+        </Button>
+        <Button size="small" onClick={download}>
+          Download the file
+        </Button>
+      </Stack>
+      {message && (
+        <Alert severity={message.severity} onClose={() => setMessage(undefined)}>
+          {message.text}
+        </Alert>
+      )}
+      {results && (
+        <Box component="ul" sx={{ m: 0, pl: 2 }} data-testid="scenario-results" aria-label="Scenario results">
+          {results.length === 0 && <li>No scenarios kept yet.</li>}
+          {results.map(({ stored: s, result }) => (
+            <li key={s.id} data-passed={result.passed}>
+              <Typography
+                variant="body2"
+                sx={{ color: result.passed ? 'success.main' : 'error.main', fontWeight: 600 }}
+              >
+                {result.passed ? '✓' : '✗'} {s.name}
+              </Typography>
+              {!result.passed && (
+                <>
+                  {result.error && <Typography variant="caption">{result.error}</Typography>}
+                  {result.expectations
+                    .filter((e) => !e.passed)
+                    .map((e) => (
+                      <Typography key={e.step} variant="caption" component="p">
+                        {e.message}
+                      </Typography>
+                    ))}
+                  <Button
+                    size="small"
+                    onClick={() => {
+                      const { session, expectations } = fromScenario(s.scenario as Scenario)
+                      onChange({ session, cursor: session.steps.length, expectations })
+                    }}
+                  >
+                    Open it
+                  </Button>
+                </>
+              )}
+            </li>
+          ))}
+        </Box>
+      )}
+      {stored && stored.length > 0 && (
+        <Typography variant="caption" color="text.secondary">
+          {stored.length} scenario{stored.length === 1 ? '' : 's'} kept next to this flow; `npx signflow test --server …
+          --flow {flowId}` runs them in CI.
+        </Typography>
+      )}
+    </Box>
+  )
+}
