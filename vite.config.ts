@@ -25,7 +25,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'shared/**/*.test.ts',
+            'server/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'bench/**/*.test.ts',
+            // The web app's logic that needs no browser.
+            'web/**/*.test.ts',
+          ],
           environment: 'node',
           // The CLI tests start the real executable several times in one test.
           testTimeout: 30000,

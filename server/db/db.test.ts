@@ -27,6 +27,7 @@ const TABLES = [
   'tasks',
   'audit_log',
   'webhook_secrets',
+  'flow_scenarios',
 ]
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -16,6 +16,7 @@ import { AUTH_OPERATIONS } from './auth-spec.js'
 import { DIRECTORY_OPERATIONS } from './directory-spec.js'
 import { DOCUMENT_OPERATIONS, SEALING_OPERATIONS, SIGNING_OPERATIONS, VERIFY_OPERATIONS } from './documents-spec.js'
 import { FILE_OPERATIONS } from './files-spec.js'
+import { SIMULATOR_OPERATIONS } from './simulator-spec.js'
 import { SUBSCRIPTION_OPERATIONS } from './subscriptions-spec.js'
 
 const START = Date.parse('2026-11-23T09:00:00Z')
@@ -162,6 +163,7 @@ const TABLES = [
   'tasks',
   'elements',
   'flow_versions',
+  'flow_scenarios',
   'flows',
   'pipelines',
   'contacts',
@@ -1452,7 +1454,7 @@ describeEachDatabase('the HTTP API', (getDb) => {
   })
 })
 
-describe('every runtime operation but the webhooks (webhooks.test.ts) and the directory and files (directory.test.ts)', () => {
+describe("every runtime operation but the webhooks (webhooks.test.ts), the directory and files (directory.test.ts), the simulator's (simulator.test.ts)", () => {
   it('was answered above with success and with a refusal', () => {
     // The webhooks' and the directory's operations are checked by their own suites.
     const ops = Object.entries(OPERATIONS).filter(
@@ -1465,7 +1467,8 @@ describe('every runtime operation but the webhooks (webhooks.test.ts) and the di
         !(id in DOCUMENT_OPERATIONS) &&
         !(id in SIGNING_OPERATIONS) &&
         !(id in VERIFY_OPERATIONS) &&
-        !(id in SEALING_OPERATIONS),
+        !(id in SEALING_OPERATIONS) &&
+        !(id in SIMULATOR_OPERATIONS),
     )
     expectEachAnswered(ops.map(([, op]) => op))
   })

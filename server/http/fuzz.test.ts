@@ -24,6 +24,7 @@ async function contents(db: Kysely<Database>): Promise<string> {
     'pipelines',
     'flows',
     'flow_versions',
+    'flow_scenarios',
     'elements',
     'due_jobs',
     'outbox',
@@ -84,6 +85,14 @@ const EXAMPLES: Partial<Record<string, Record<string, unknown>>> = {
   createSubscription: { url: 'http://127.0.0.1:9/h', events: ['element.moved'] },
   updateSubscription: { active: false },
   callWebhook: { elementId: 'deal-1' },
+  saveScenario: {
+    formatVersion: 1,
+    name: 'Fuzzed',
+    graph: 'draft',
+    start: '2026-11-23T09:00:00Z',
+    elements: [{ id: 'deal-1', stage: 'new' }],
+    steps: [{ move: { element: 'deal-1', to: 'offer' } }, { expect: { element: 'deal-1', emails: 1 } }],
+  },
 }
 
 /** The example with one change: a value replaced by random JSON, a key dropped, or a key added. */
@@ -108,7 +117,7 @@ const query = fc.dictionary(keyish, fc.oneof(fc.string({ maxLength: 10 }), fc.in
 /** Ids that exist, by the first segment of the path: most requests name something real. */
 const KNOWN: Record<string, Record<string, string>> = {
   elements: { id: 'deal-1' },
-  flows: { id: 'sales-flow', number: '1', constantId: 'director', triggerId: 'hook' },
+  flows: { id: 'sales-flow', number: '1', constantId: 'director', triggerId: 'hook', scenarioId: 'fuzzed' },
   pipelines: { id: 'sales' },
   contacts: { id: 'p-1' },
   companies: { id: 'c-1' },
@@ -116,6 +125,7 @@ const KNOWN: Record<string, Record<string, string>> = {
   users: { id: 'u-1' },
   'webhook-subscriptions': { id: 'crm' },
   webhooks: { flowId: 'sales-flow', triggerId: 'hook' },
+  templates: { id: 'tpl-contract' },
 }
 
 function url(op: Operation, params: string[], q: Record<string, string>, known: boolean): string {

@@ -1,0 +1,371 @@
+/**
+ * What the designer's simulator keeps on the server and asks of it, through the HTTP API on SQLite and
+ * PostgreSQL: scenarios stored next to a flow (made, listed, replaced, deleted, refused with the path of the
+ * first problem, audited, by role) and template previews (a real PDF with the given values, and nothing
+ * written). Every answer is checked against the OpenAPI document; each operation answers a success and a refusal.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Kysely } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Scenario } from '../../shared/engine/scenario.js'
+import { type Auth, createAuth, ROLES, type Role } from '../auth/auth.js'
+import type { Database } from '../db/schema.js'
+import { describeEachDatabase } from '../db/test-support.js'
+import { Runtime } from '../runtime/runtime.js'
+import { graph, seed } from '../runtime/test-fixtures.js'
+import { type Answer, expectEachAnswered, send } from './api-test-support.js'
+import { createApp } from './app.js'
+import { startServer } from './serve.js'
+import { MAX_PREVIEW_QUERY, SIMULATOR_OPERATIONS } from './simulator-spec.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'signflow-simulator-api-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const pdftotext = (bytes: Uint8Array, name: string): string | undefined => {
+  const file = join(dir, name)
+  writeFileSync(file, bytes)
+  try {
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', '-layout', file, '-'], { encoding: 'utf8' })
+  } catch (error) {
+    if (process.env.CI) throw error
+    return undefined
+  }
+}
+
+const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url')
+const fieldsParam = (fields: unknown) => b64url(JSON.stringify(fields))
+
+/** The sales flow's offer: entering "Offer" sends one email now and a reminder 2 minutes later. */
+const offerScenario: Scenario = {
+  formatVersion: 1,
+  name: 'The offer goes out',
+  graph: 'draft',
+  start: '2026-11-23T09:00:00Z',
+  elements: [{ id: 'deal-1', stage: 'new', fields: { title: 'Big deal', client: { email: 'a@client.test' } } }],
+  steps: [
+    { move: { element: 'deal-1', to: 'offer' } },
+    { expect: { element: 'deal-1', emails: 1 } },
+    { advance: 'end' },
+    { expect: { element: 'deal-1', emails: 2 } },
+  ],
+}
+
+describeEachDatabase('the simulator through the API', (getDb, dialect) => {
+  let db: Kysely<Database>
+  let app: ReturnType<typeof createApp>
+  const call = (method: string, url: string, body?: unknown, init?: { raw?: string }): Promise<Answer> =>
+    send(app, method, url, body, init)
+  const expectError = (answer: Answer, status: number, code: string, path?: string) => {
+    expect(answer.status, JSON.stringify(answer.body)).toBe(status)
+    expect(answer.body.error.code).toBe(code)
+    if (path !== undefined) expect(answer.body.error.path).toBe(path)
+  }
+  const audit = (action: string) =>
+    db
+      .selectFrom('audit_log')
+      .select(['actor', 'target', 'detail'])
+      .where('action', '=', action)
+      .orderBy('seq')
+      .execute()
+
+  beforeAll(async () => {
+    db = getDb()
+    await seed(db, 1)
+    const runtime = new Runtime({ db })
+    await runtime.publish('sales-flow', graph, 'u-anna')
+    app = createApp({ services: { db, runtime } })
+  })
+
+  describe('scenarios stored next to a flow', () => {
+    it('makes, lists, replaces and deletes them, each change audited', async () => {
+      expect((await call('GET', '/api/flows/sales-flow/scenarios')).body).toEqual({ items: [] })
+
+      const made = await call('PUT', '/api/flows/sales-flow/scenarios/offer-goes-out', offerScenario)
+      expect(made.status).toBe(201)
+      expect(made.body).toEqual({ id: 'offer-goes-out', name: 'The offer goes out', updatedAt: expect.any(String) })
+      expect(made.headers.get('location')).toBe('/api/flows/sales-flow/scenarios/offer-goes-out')
+
+      const second = { ...offerScenario, name: 'Ärger mit İstanbul', steps: [] }
+      expect((await call('PUT', '/api/flows/sales-flow/scenarios/a-second', second)).status).toBe(201)
+
+      const listed = await call('GET', '/api/flows/sales-flow/scenarios')
+      expect(listed.status).toBe(200)
+      // By name; each as it was saved (the graph it runs against kept as given), with who saved it.
+      expect(listed.body.items.map((s: { id: string }) => s.id)).toEqual(['a-second', 'offer-goes-out'])
+      expect(listed.body.items[1]).toEqual({
+        id: 'offer-goes-out',
+        name: 'The offer goes out',
+        updatedAt: made.body.updatedAt,
+        updatedBy: 'api',
+        scenario: offerScenario,
+      })
+      expect(listed.body.items[0].scenario.name).toBe('Ärger mit İstanbul')
+
+      const renamed = { ...offerScenario, name: 'The offer, renamed', graph: 'version 1' }
+      const replaced = await call('PUT', '/api/flows/sales-flow/scenarios/offer-goes-out', renamed)
+      expect(replaced.status).toBe(200)
+      expect(replaced.headers.get('location')).toBeNull()
+      const after = (await call('GET', '/api/flows/sales-flow/scenarios')).body.items
+      expect(after).toHaveLength(2)
+      expect(after.find((s: { id: string }) => s.id === 'offer-goes-out').scenario).toEqual(renamed)
+
+      expect((await call('DELETE', '/api/flows/sales-flow/scenarios/a-second')).status).toBe(204)
+      expectError(await call('DELETE', '/api/flows/sales-flow/scenarios/a-second'), 404, 'not-found')
+      expect(
+        (await call('GET', '/api/flows/sales-flow/scenarios')).body.items.map((s: { id: string }) => s.id),
+      ).toEqual(['offer-goes-out'])
+
+      const saved = await audit('flow.scenarioSaved')
+      expect(saved.map((r) => [r.actor, r.target, JSON.parse(r.detail)])).toEqual([
+        ['api', 'flow:sales-flow', { scenario: 'offer-goes-out', name: 'The offer goes out', created: true }],
+        ['api', 'flow:sales-flow', { scenario: 'a-second', name: 'Ärger mit İstanbul', created: true }],
+        ['api', 'flow:sales-flow', { scenario: 'offer-goes-out', name: 'The offer, renamed', created: false }],
+      ])
+      const deleted = await audit('flow.scenarioDeleted')
+      expect(deleted.map((r) => [r.target, JSON.parse(r.detail)])).toEqual([
+        ['flow:sales-flow', { scenario: 'a-second' }],
+      ])
+    })
+
+    it('refuses an invalid scenario with the path of its first problem, and stores nothing', async () => {
+      const before = await db.selectFrom('flow_scenarios').selectAll().execute()
+      const auditBefore = (await db.selectFrom('audit_log').select('id').execute()).length
+      const { steps: _steps, ...noSteps } = offerScenario
+      const cases: Array<[unknown, string]> = [
+        [noSteps, ''],
+        [{ ...offerScenario, elements: [] }, '/elements'],
+        [{ ...offerScenario, elements: [{ id: 'deal-1', colour: 'red' }] }, '/elements/0'],
+        [{ ...offerScenario, steps: [{ move: { element: 'deal-1' } }] }, '/steps/0/move'],
+        [{ ...offerScenario, formatVersion: 2 }, '/formatVersion'],
+        [{ ...offerScenario, graph: '' }, '/graph'],
+      ]
+      for (const [body, path] of cases) {
+        const answer = await call('PUT', '/api/flows/sales-flow/scenarios/broken', body)
+        expectError(answer, 422, 'invalid', path)
+        expect(answer.body.error.message).toMatch(/^The scenario is not valid: /)
+      }
+      expect((await call('PUT', '/api/flows/sales-flow/scenarios/broken', { steps: 'x' })).body.error.path).toBe('')
+      // Not an object at all: refused by the route's schema (400); the id must be a graph id.
+      expectError(await call('PUT', '/api/flows/sales-flow/scenarios/broken', [offerScenario]), 400, 'bad-request')
+      for (const id of ['1st', 'with%20space', 'a'.repeat(65), '%C5%81%C3%B3d%C5%BA']) {
+        const answer = await call('PUT', `/api/flows/sales-flow/scenarios/${id}`, offerScenario)
+        expectError(answer, 422, 'invalid')
+        expect(answer.body.error.path).toBeUndefined()
+      }
+      // At most 1 MB.
+      const huge = { ...offerScenario, description: 'x'.repeat(1024 * 1024) }
+      expectError(await call('PUT', '/api/flows/sales-flow/scenarios/huge', huge), 413, 'payload-too-large')
+      expect(await db.selectFrom('flow_scenarios').selectAll().execute()).toEqual(before)
+      expect((await db.selectFrom('audit_log').select('id').execute()).length).toBe(auditBefore)
+    })
+
+    it('answers 404 for an unknown flow', async () => {
+      expectError(await call('GET', '/api/flows/nope/scenarios'), 404, 'not-found')
+      expectError(await call('PUT', '/api/flows/nope/scenarios/offer', offerScenario), 404, 'not-found')
+      expectError(await call('DELETE', '/api/flows/nope/scenarios/offer'), 404, 'not-found')
+      expect(await db.selectFrom('flow_scenarios').select('flow_id').where('flow_id', '=', 'nope').execute()).toEqual(
+        [],
+      )
+    })
+  })
+
+  describe('template previews', () => {
+    const counts = async () => {
+      const count = async (table: 'documents' | 'files' | 'audit_log' | 'counters' | 'document_events') =>
+        (await db.selectFrom(table).selectAll().execute()).length
+      return {
+        documents: await count('documents'),
+        files: await count('files'),
+        audit: await count('audit_log'),
+        counters: JSON.stringify(await db.selectFrom('counters').selectAll().orderBy('key').execute()),
+        events: await count('document_events'),
+      }
+    }
+
+    it('draws a real PDF from the given values with our company, numbered PREVIEW, and writes nothing', async () => {
+      // Our company (made through the API before counting: that is audited) shows on the preview.
+      expect(
+        (
+          await call('POST', '/api/my-companies', {
+            id: 'ours',
+            name: 'Signflow Sp. z o.o.',
+            requisites: { taxId: 'PL 525' },
+          })
+        ).status,
+      ).toBe(201)
+      // A real document first, so that the counter exists and must stay as it is.
+      expect((await call('POST', '/api/elements/deal-1/documents', { template: 'tpl-contract' })).status).toBe(201)
+      const before = await counts()
+      const fields = {
+        title: 'Straße der Möbel',
+        amount: 12000,
+        currency: 'PLN',
+        'client.name': 'Łucja Żak',
+        client: { requisites: { taxId: 'TR 123' } },
+        'fields.Delivery': 'piątek',
+      }
+      const res = await app.request(`/api/templates/tpl-contract/preview?fields=${fieldsParam(fields)}`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('application/pdf')
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      expect(res.headers.get('content-disposition')).toMatch(/^inline; filename="tpl-contract-preview\.pdf"$/)
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      const bytes = new Uint8Array(await res.arrayBuffer())
+      expect(Buffer.from(bytes.subarray(0, 5)).toString()).toBe('%PDF-')
+      const text = pdftotext(bytes, 'preview.pdf')
+      if (text !== undefined) {
+        expect(text).toContain('Łucja Żak')
+        expect(text).toContain('Straße der Möbel')
+        expect(text).toContain('PREVIEW')
+        expect(text).toContain('Signflow Sp. z o.o.')
+        expect(text).toContain('TR 123')
+        expect(text).toMatch(/Delivery: piątek/)
+      }
+      // Also checked against the OpenAPI document, and without any fields.
+      expect((await call('GET', `/api/templates/tpl-invoice/preview?fields=${fieldsParam(fields)}`)).status).toBe(200)
+      expect((await call('GET', '/api/templates/tpl-other/preview')).status).toBe(200)
+      expect(await counts()).toEqual(before)
+    })
+
+    it('previews an uploaded template by its id, as a rule names it', async () => {
+      const { PDFDocument } = await import('pdf-lib')
+      const blank = await PDFDocument.create()
+      blank.addPage([595.28, 841.89])
+      const upload = await app.request('/api/files?name=blank.pdf', {
+        method: 'POST',
+        headers: { 'content-type': 'application/pdf' },
+        body: Buffer.from(await blank.save()),
+      })
+      expect(upload.status).toBe(201)
+      const fileId = ((await upload.json()) as { id: string }).id
+      const template = await call('POST', '/api/templates', {
+        name: 'Umowa',
+        type: 'contract',
+        fileId,
+        fields: [{ id: 'who', kind: 'text', page: 1, x: 50, y: 50, width: 300, height: 20, bind: 'client.name' }],
+      })
+      expect(template.status).toBe(201)
+      const before = await counts()
+      const res = await app.request(
+        `/api/templates/${template.body.id}/preview?fields=${fieldsParam({ 'client.name': 'Ayşe Yılmaz' })}`,
+      )
+      expect(res.status).toBe(200)
+      const text = pdftotext(new Uint8Array(await res.arrayBuffer()), 'uploaded-preview.pdf')
+      if (text !== undefined) expect(text).toContain('Ayşe Yılmaz')
+      expect(await counts()).toEqual(before)
+    })
+
+    it('refuses fields that are not base64url of a JSON object (400 at /fields), and unknown templates (404)', async () => {
+      const before = await counts()
+      const bad = [
+        '@@@',
+        'a',
+        b64url('{"title": '),
+        b64url('[1, 2]'),
+        b64url('null'),
+        Buffer.from([0xff, 0xfe, 0x7b, 0x7d]).toString('base64url'),
+        b64url('{"__proto__": {"polluted": 1}}'),
+        'x'.repeat(MAX_PREVIEW_QUERY + 1),
+      ]
+      for (const fields of bad) {
+        expectError(
+          await call('GET', `/api/templates/tpl-contract/preview?fields=${fields}`),
+          400,
+          'bad-request',
+          '/fields',
+        )
+      }
+      expectError(await call('GET', '/api/templates/tpl-contract/preview?field=x'), 400, 'bad-request', '/field')
+      expectError(await call('GET', '/api/templates/tpl-nope/preview'), 404, 'not-found')
+      expect(await counts()).toEqual(before)
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    })
+
+    it('takes fields of up to 64 KB through the real server', async () => {
+      const server = await startServer({ port: 0, services: { db, runtime: new Runtime({ db }) } })
+      try {
+        const long = 'Zażółć gęślą jaźń '.repeat(1500).slice(0, 27_000)
+        const fields = fieldsParam({ title: long, 'client.name': 'Jean Dupont' })
+        expect(fields.length).toBeGreaterThan(40_000)
+        expect(fields.length).toBeLessThanOrEqual(MAX_PREVIEW_QUERY)
+        const res = await fetch(`${server.url}/api/templates/tpl-offer/preview?fields=${fields}`)
+        expect(res.status).toBe(200)
+        expect(res.headers.get('content-type')).toBe('application/pdf')
+        const tooLong = await fetch(
+          `${server.url}/api/templates/tpl-offer/preview?fields=${'A'.repeat(MAX_PREVIEW_QUERY + 4)}`,
+        )
+        expect(tooLong.status).toBe(400)
+      } finally {
+        await server.close()
+      }
+    })
+  })
+
+  describe('who may', () => {
+    let auth: Auth
+    let signed: ReturnType<typeof createApp>
+    const cookies = {} as Record<Role, string>
+    const as = (role: Role, method: string, url: string, body?: unknown) =>
+      signed.request(url, {
+        method,
+        headers: {
+          cookie: cookies[role],
+          origin: 'http://localhost:3000',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      })
+
+    beforeAll(async () => {
+      auth = createAuth({
+        db,
+        dialect,
+        baseURL: 'http://localhost:3000',
+        secret: 'test-secret-0123456789-0123456789-abc',
+        signInPerMinute: 1000,
+      })
+      signed = createApp({ services: { db, runtime: new Runtime({ db }), auth } })
+      for (const role of ROLES) {
+        const email = `${role.toLowerCase()}@simulator.test`
+        const password = `${role} password 2026`
+        await auth.api.createUser({ body: { email, password, name: `The ${role}`, role: role as 'admin' } })
+        const res = await signed.request('/api/auth/sign-in/email', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password }),
+        })
+        expect(res.status).toBe(200)
+        cookies[role] = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+      }
+    }, 60_000)
+
+    it('lets whoever reads flows read scenarios and previews, and whoever saves drafts write scenarios', async () => {
+      const url = '/api/flows/sales-flow/scenarios/by-role'
+      for (const role of ['sales', 'readOnly'] as const) {
+        expect((await as(role, 'PUT', url, offerScenario)).status, role).toBe(403)
+        expect((await as(role, 'DELETE', url)).status, role).toBe(403)
+        expect((await as(role, 'GET', '/api/flows/sales-flow/scenarios')).status, role).toBe(200)
+        expect((await as(role, 'GET', '/api/templates/tpl-act/preview')).status, role).toBe(200)
+      }
+      expect((await as('analyst', 'PUT', url, offerScenario)).status).toBe(201)
+      const stored = await db
+        .selectFrom('flow_scenarios')
+        .select('updated_by')
+        .where('id', '=', 'by-role')
+        .executeTakeFirstOrThrow()
+      expect(stored.updated_by).toMatch(/^user:/)
+      expect((await as('admin', 'PUT', url, offerScenario)).status).toBe(200)
+      expect((await as('admin', 'DELETE', url)).status).toBe(204)
+      expect((await signed.request('/api/flows/sales-flow/scenarios')).status).toBe(401)
+    })
+  })
+})
+
+describe('every simulator operation', () => {
+  it('was answered above with success and with a refusal', () => {
+    expectEachAnswered(Object.values(SIMULATOR_OPERATIONS))
+  })
+})
