@@ -895,17 +895,18 @@ function KeepScenario({
                         {e.message}
                       </Typography>
                     ))}
-                  <Button
-                    size="small"
-                    onClick={() => {
-                      const { session, expectations } = fromScenario(s.scenario as Scenario)
-                      onChange({ session, cursor: session.steps.length, expectations })
-                    }}
-                  >
-                    Open it
-                  </Button>
                 </>
               )}
+              <Button
+                size="small"
+                aria-label={`Open “${s.name}”`}
+                onClick={() => {
+                  const { session, expectations } = fromScenario(s.scenario as Scenario)
+                  onChange({ session, cursor: session.steps.length, expectations })
+                }}
+              >
+                Open it
+              </Button>
             </li>
           ))}
         </Box>
