@@ -5,7 +5,8 @@
  * while it runs. They keep it as a scenario, break the flow, and see the scenario fail. Screenshots go to
  * e2e/screenshots/ and docs/screenshots/.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
@@ -124,6 +125,18 @@ describe('the simulator', () => {
     await expect.poll(() => card('Rule Send the contract to the client').getAttribute('data-lit')).toBe('true')
     await visible(timeline.getByText(/Link by email to info@igdir\.com\.tr/))
     await shot(page, 'simulator')
+
+    // The contract that would have been made, as a PDF drawn for this sample (a GET; nothing is stored).
+    await timeline.getByText(/would send document from tpl-contract/).click()
+    const preview = timeline.getByRole('link', { name: 'Preview the PDF' })
+    const href = (await preview.getAttribute('href')) ?? ''
+    const pdf = await fetch(new URL(href, server.url))
+    expect(pdf.headers.get('content-type')).toBe('application/pdf')
+    const pdfFile = join(tmp, 'preview.pdf')
+    writeFileSync(pdfFile, Buffer.from(await pdf.arrayBuffer()))
+    const text = execFileSync('pdftotext', [pdfFile, '-'], { encoding: 'utf8' })
+    expect(text).toContain('İğdır Şirketi')
+    expect(text).toContain('PREVIEW')
 
     // Why not? The client's signature trigger: nothing set it off yet.
     await card('Trigger Client signed the contract').click()

@@ -40,7 +40,6 @@ import { DOCUMENT_TYPES } from '../../../shared/graph/vocabulary.js'
 import {
   type NodeStats,
   nodeOf,
-  nodeStats,
   pendingSchedule,
   suggestExpectations,
   whyNot,
