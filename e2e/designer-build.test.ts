@@ -6,61 +6,35 @@
  * version's changes on the canvas, and export. The exported graph validates and means what the fixture
  * means (plus the condition the analyst added). Screenshots go to e2e/screenshots/ and docs/.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_STATIC_DIR, type RunningServer, startServer } from '../server/http/serve.js'
-import { type RuntimeProcess, startRuntime } from '../server/runtime/process.js'
+import type { RunningServer } from '../server/http/serve.js'
 import type { FlowNode, Graph } from '../shared/graph/graph.js'
 import { importGraph } from '../shared/graph/io.js'
 import { launchBrowser } from './support/browser.js'
+import { type DemoServer, startDemoServer } from './support/server.js'
+import { docShot } from './support/shots.js'
 import { visible } from './support/wait.js'
 
-const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
-const DOCS = new URL('../docs/screenshots/', import.meta.url)
-const shot = (name: string) => new URL(`${name}.png`, SCREENSHOTS).pathname
-/** Kept in docs/ too: the README shows them. A page is shown by its flow designer's section. */
-const docShot = async (target: Page | Locator, name: string) => {
-  const part = 'goto' in target ? target.locator('section[aria-labelledby="flow-designer-title"]') : target
-  await part.screenshot({ path: shot(name) })
-  copyFileSync(shot(name), new URL(`${name}.png`, DOCS).pathname)
-}
 const WIDE = { width: 1920, height: 1080 }
 
-let tmp: string
-let proc: RuntimeProcess
+let demo: DemoServer | undefined
 let server: RunningServer
 let browser: Browser
 let context: BrowserContext | undefined
 const problems: string[] = []
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true })
-  mkdirSync(DOCS, { recursive: true })
-  tmp = mkdtempSync(join(tmpdir(), 'signflow-e2e-build-'))
-  proc = await startRuntime({
-    database: join(tmp, 'signflow.sqlite'),
-    seed: true,
-    work: false,
-    smtpUrl: 'smtp://127.0.0.1:9',
-  })
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    staticDir: DEFAULT_STATIC_DIR,
-    services: { db: proc.database.db, runtime: proc.runtime },
-  })
+  demo = await startDemoServer('build')
+  server = demo.server
   browser = await launchBrowser()
 }, 60_000)
 
 afterAll(async () => {
   await context?.close()
   await browser?.close()
-  await server?.close()
-  await proc?.close()
-  if (tmp) rmSync(tmp, { recursive: true, force: true })
+  await demo?.close()
 })
 
 /**

@@ -4,17 +4,15 @@
  * sees the empty email counted as errors on the node and in the status, deletes it with the Delete key, and
  * saves the draft, which the server then holds. Screenshots go to e2e/screenshots/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_STATIC_DIR, type RunningServer, startServer } from '../server/http/serve.js'
-import { type RuntimeProcess, startRuntime } from '../server/runtime/process.js'
+import type { RunningServer } from '../server/http/serve.js'
 import type { Graph } from '../shared/graph/graph.js'
 import { importGraph } from '../shared/graph/io.js'
 import { launchBrowser } from './support/browser.js'
+import { type DemoServer, startDemoServer } from './support/server.js'
 import { visible } from './support/wait.js'
 
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
@@ -22,8 +20,7 @@ const shot = (name: string) => new URL(`${name}.png`, SCREENSHOTS).pathname
 const DESKTOP = { width: 1440, height: 900 }
 const PHONE = { width: 390, height: 844 }
 
-let tmp: string
-let proc: RuntimeProcess
+let demo: DemoServer | undefined
 let server: RunningServer
 let browser: Browser
 let context: BrowserContext | undefined
@@ -31,19 +28,8 @@ const problems: string[] = []
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true })
-  tmp = mkdtempSync(join(tmpdir(), 'signflow-e2e-designer-'))
-  proc = await startRuntime({
-    database: join(tmp, 'signflow.sqlite'),
-    seed: true,
-    work: false,
-    smtpUrl: 'smtp://127.0.0.1:9',
-  })
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    staticDir: DEFAULT_STATIC_DIR,
-    services: { db: proc.database.db, runtime: proc.runtime },
-  })
+  demo = await startDemoServer('designer')
+  server = demo.server
   browser = await launchBrowser()
 }, 60_000)
 
@@ -54,9 +40,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await server?.close()
-  await proc?.close()
-  if (tmp) rmSync(tmp, { recursive: true, force: true })
+  await demo?.close()
 })
 
 async function open(viewport: { width: number; height: number }): Promise<Page> {

@@ -6,55 +6,31 @@
  * e2e/screenshots/ and docs/screenshots/.
  */
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_STATIC_DIR, type RunningServer, startServer } from '../server/http/serve.js'
-import { type RuntimeProcess, startRuntime } from '../server/runtime/process.js'
+import type { RunningServer } from '../server/http/serve.js'
 import { launchBrowser } from './support/browser.js'
+import { type DemoServer, startDemoServer } from './support/server.js'
+import { docShot } from './support/shots.js'
 import { visible } from './support/wait.js'
 
-const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
-const DOCS = new URL('../docs/screenshots/', import.meta.url)
-const shot = async (target: Page | Locator, name: string) => {
-  const part = 'goto' in target ? target.locator('section[aria-labelledby="flow-designer-title"]') : target
-  await part.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname })
-  copyFileSync(new URL(`${name}.png`, SCREENSHOTS).pathname, new URL(`${name}.png`, DOCS).pathname)
-}
-
-let tmp: string
-let proc: RuntimeProcess
+let demo: DemoServer | undefined
 let server: RunningServer
 let browser: Browser
 let context: BrowserContext | undefined
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true })
-  mkdirSync(DOCS, { recursive: true })
-  tmp = mkdtempSync(join(tmpdir(), 'signflow-e2e-simulator-'))
-  proc = await startRuntime({
-    database: join(tmp, 'signflow.sqlite'),
-    seed: true,
-    work: false,
-    smtpUrl: 'smtp://127.0.0.1:9',
-  })
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    staticDir: DEFAULT_STATIC_DIR,
-    services: { db: proc.database.db, runtime: proc.runtime },
-  })
+  demo = await startDemoServer('simulator')
+  server = demo.server
   browser = await launchBrowser()
 }, 60_000)
 
 afterAll(async () => {
   await context?.close()
   await browser?.close()
-  await server?.close()
-  await proc?.close()
-  if (tmp) rmSync(tmp, { recursive: true, force: true })
+  await demo?.close()
 })
 
 async function choose(page: Page, scope: Locator, label: string, option: string) {
@@ -124,7 +100,7 @@ describe('the simulator', () => {
     await timeline.getByText(/would send link to/).click()
     await expect.poll(() => card('Rule Send the contract to the client').getAttribute('data-lit')).toBe('true')
     await visible(timeline.getByText(/Link by email to info@igdir\.com\.tr/))
-    await shot(page, 'simulator')
+    await docShot(page, 'simulator')
 
     // The contract that would have been made, as a PDF drawn for this sample (a GET; nothing is stored).
     await timeline.getByText(/would send document from tpl-contract/).click()
@@ -132,7 +108,7 @@ describe('the simulator', () => {
     const href = (await preview.getAttribute('href')) ?? ''
     const pdf = await fetch(new URL(href, server.url))
     expect(pdf.headers.get('content-type')).toBe('application/pdf')
-    const pdfFile = join(tmp, 'preview.pdf')
+    const pdfFile = join((demo as DemoServer).dir, 'preview.pdf')
     writeFileSync(pdfFile, Buffer.from(await pdf.arrayBuffer()))
     const text = execFileSync('pdftotext', [pdfFile, '-'], { encoding: 'utf8' })
     expect(text).toContain('İğdır Şirketi')
@@ -148,7 +124,7 @@ describe('the simulator', () => {
     )
     await card('Rule Remind the client after 2 days').click()
     await visible(page.getByTestId('why-not').getByText(/^It is waiting until \d{4}-\d\d-\d\d \d\d:\d\d/))
-    await shot(results, 'simulator-why-not')
+    await docShot(results, 'simulator-why-not')
 
     // Two days later, in working hours, the reminder goes by SMS.
     await controls.getByRole('button', { name: 'To the next due rule' }).click()
@@ -175,7 +151,7 @@ describe('the simulator', () => {
     await keep.getByRole('button', { name: 'Run all scenarios' }).click()
     const outcome = keep.getByTestId('scenario-results')
     await visible(outcome.getByText('✓ Director first, then the client'))
-    await shot(results, 'simulator-scenario')
+    await docShot(results, 'simulator-scenario')
 
     // The flow broken: the director's trigger now waits for an invoice. The scenario fails, and says why.
     await page.getByRole('button', { name: 'Design', exact: true }).click()

@@ -31,10 +31,9 @@ import {
 } from '../../../shared/designer/declarations.js'
 import type { DesignerStore } from '../../../shared/designer/store.js'
 import type { ConstantDecl, VariableDecl } from '../../../shared/graph/graph.js'
-import type { Scalar } from '../../../shared/graph/schema-parts.js'
 import { VALUE_TYPES, type ValueType } from '../../../shared/graph/vocabulary.js'
 import type { Finding } from '../../../shared/validate/finding.js'
-import { fromLocalInput, toLocalInput } from './ValuePicker.js'
+import { LiteralInput } from './ValuePicker.js'
 
 export const TYPE_LABELS: Record<ValueType, string> = {
   text: 'Text',
@@ -46,61 +45,6 @@ export const TYPE_LABELS: Record<ValueType, string> = {
   user: 'User',
   file: 'File',
   document: 'Document',
-}
-
-function ValueInput({
-  type,
-  label,
-  value,
-  error,
-  onChange,
-}: {
-  type: ValueType
-  label: string
-  value: unknown
-  error: Finding | undefined
-  onChange: (value: Scalar) => void
-}) {
-  const common = {
-    size: 'small' as const,
-    label,
-    error: error?.severity === 'error',
-    helperText: error?.message,
-    sx: { flex: 1.4, minWidth: 140 },
-  }
-  if (type === 'boolean') {
-    return (
-      <TextField
-        {...common}
-        select
-        value={value === true ? 'yes' : value === false ? 'no' : ''}
-        onChange={(e) => onChange(e.target.value === 'yes')}
-      >
-        <MenuItem value="yes">Yes</MenuItem>
-        <MenuItem value="no">No</MenuItem>
-      </TextField>
-    )
-  }
-  const numeric = type === 'number' || type === 'money'
-  const shown = value === undefined || value === null ? '' : Array.isArray(value) ? value.join(', ') : String(value)
-  return (
-    <TextField
-      {...common}
-      type={numeric ? 'number' : type === 'date' ? 'date' : type === 'datetime' ? 'datetime-local' : 'text'}
-      slotProps={{ inputLabel: { shrink: true } }}
-      value={type === 'datetime' ? toLocalInput(shown) : shown}
-      onChange={(e) => {
-        const raw = e.target.value
-        onChange(
-          numeric && raw !== '' && Number.isFinite(Number(raw))
-            ? Number(raw)
-            : type === 'datetime'
-              ? fromLocalInput(raw)
-              : raw,
-        )
-      }}
-    />
-  )
 }
 
 function Row({
@@ -165,12 +109,14 @@ function Row({
             </MenuItem>
           ))}
         </TextField>
-        <ValueInput
+        <LiteralInput
           type={decl.type}
           label={kind === 'constant' ? 'Value' : 'Default (optional)'}
           value={value}
-          error={finding(kind === 'constant' ? 'value' : 'default')}
+          error={finding(kind === 'constant' ? 'value' : 'default')?.severity === 'error'}
+          helperText={finding(kind === 'constant' ? 'value' : 'default')?.message}
           onChange={(v) => change('value', { value: v })}
+          sx={{ flex: 1.4, minWidth: 140 }}
         />
         <IconButton
           aria-label={`Delete ${kind} ${decl.name}`}

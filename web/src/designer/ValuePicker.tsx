@@ -12,6 +12,7 @@ import MenuItem from '@mui/material/MenuItem'
 import Popover from '@mui/material/Popover'
 import type { PopperProps } from '@mui/material/Popper'
 import Stack from '@mui/material/Stack'
+import type { SxProps, Theme } from '@mui/material/styles'
 import TextField from '@mui/material/TextField'
 import Tooltip from '@mui/material/Tooltip'
 import Typography from '@mui/material/Typography'
@@ -29,7 +30,7 @@ import {
   valueOfParts,
 } from '../../../shared/designer/picker.js'
 import type { Graph } from '../../../shared/graph/graph.js'
-import type { Reference, Value } from '../../../shared/graph/schema-parts.js'
+import type { Reference, Scalar, Value } from '../../../shared/graph/schema-parts.js'
 
 const TYPE_WORDS: Record<string, string> = {
   text: 'text',
@@ -462,6 +463,65 @@ export function fromLocalInput(value: string): string {
   return value === '' || Number.isNaN(t) ? '' : new Date(t).toISOString().replace('.000Z', 'Z')
 }
 
+/**
+ * A value of a type typed by hand: yes/no chosen, numbers as numbers, a date, a date and time (kept as an ISO
+ * moment), anything else as text. Used by value slots and by the constants and variables manager.
+ */
+export function LiteralInput({
+  type,
+  label,
+  value,
+  error,
+  helperText,
+  onChange,
+  fullWidth,
+  sx,
+}: {
+  type: SlotType
+  label: string
+  value: unknown
+  error?: boolean
+  helperText?: string | undefined
+  onChange: (value: Scalar) => void
+  fullWidth?: boolean
+  sx?: SxProps<Theme>
+}) {
+  const common = { size: 'small' as const, label, error: error === true, helperText, fullWidth, sx }
+  if (type === 'boolean') {
+    return (
+      <TextField
+        {...common}
+        select
+        value={value === true ? 'yes' : value === false ? 'no' : ''}
+        onChange={(e) => onChange(e.target.value === 'yes')}
+      >
+        <MenuItem value="yes">Yes</MenuItem>
+        <MenuItem value="no">No</MenuItem>
+      </TextField>
+    )
+  }
+  const numeric = type === 'number' || type === 'money'
+  const shown = value === undefined || value === null ? '' : Array.isArray(value) ? value.join(', ') : String(value)
+  return (
+    <TextField
+      {...common}
+      type={numeric ? 'number' : type === 'date' ? 'date' : type === 'datetime' ? 'datetime-local' : 'text'}
+      slotProps={{ inputLabel: { shrink: true } }}
+      value={type === 'datetime' ? toLocalInput(shown) : shown}
+      onChange={(e) => {
+        const raw = e.target.value
+        onChange(
+          numeric && raw !== '' && Number.isFinite(Number(raw))
+            ? Number(raw)
+            : type === 'datetime'
+              ? fromLocalInput(raw)
+              : raw,
+        )
+      }}
+    />
+  )
+}
+
 export interface SlotInputProps {
   graph: Graph
   nodeId: string | undefined
@@ -524,47 +584,17 @@ export function SlotInput({ graph, nodeId, label, type, value, kinds, error, hel
       </Box>
     )
   }
-  const literal = value?.kind === 'literal' ? value.value : value?.kind === 'template' ? '' : ''
-  const shown = Array.isArray(literal) ? literal.join(', ') : String(literal ?? '')
-  const numeric = type === 'number' || type === 'money'
-  const common = {
-    size: 'small' as const,
-    fullWidth: true,
-    label,
-    error: error === true,
-    helperText,
-  }
-  const field =
-    type === 'boolean' ? (
-      <TextField
-        {...common}
-        select
-        value={literal === true ? 'yes' : literal === false ? 'no' : ''}
-        onChange={(e) => onChange({ kind: 'literal', value: e.target.value === 'yes' })}
-      >
-        <MenuItem value="yes">Yes</MenuItem>
-        <MenuItem value="no">No</MenuItem>
-      </TextField>
-    ) : (
-      <TextField
-        {...common}
-        type={numeric ? 'number' : type === 'date' ? 'date' : type === 'datetime' ? 'datetime-local' : 'text'}
-        slotProps={{ inputLabel: { shrink: true } }}
-        value={type === 'datetime' ? toLocalInput(shown) : shown}
-        onChange={(e) => {
-          const raw = e.target.value
-          onChange({
-            kind: 'literal',
-            value:
-              numeric && raw !== '' && Number.isFinite(Number(raw))
-                ? Number(raw)
-                : type === 'datetime'
-                  ? fromLocalInput(raw)
-                  : raw,
-          })
-        }}
-      />
-    )
+  const field = (
+    <LiteralInput
+      type={type}
+      label={label}
+      value={value?.kind === 'literal' ? value.value : ''}
+      error={error === true}
+      helperText={helperText}
+      onChange={(v) => onChange({ kind: 'literal', value: v })}
+      fullWidth
+    />
+  )
   return (
     <Stack direction="row" spacing={0.5} sx={{ alignItems: 'flex-start' }} data-settings-field>
       <Box sx={{ flex: 1, minWidth: 0 }}>{field}</Box>
