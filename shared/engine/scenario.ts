@@ -15,7 +15,16 @@ import { DEFAULT_CALENDAR, type EngineEvent, type Json, type TimelineRecord, typ
 import { flattenFields } from './values.js'
 
 const obj = { additionalProperties: false } as const
-const Moment = Type.String({ description: 'An ISO date-time, e.g. 2026-11-23T09:00:00Z' })
+const Moment = Type.String({
+  description: 'An ISO date-time with its offset, e.g. 2026-11-23T09:00:00Z',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+})
+/** A field path such as `amount` or `client.requisites.taxId`: letters, digits and `_`, parts joined by dots. */
+const FieldPath = Type.String({
+  maxLength: 200,
+  pattern: '^(?!(.*\\.)?(constructor|prototype)(\\.|$))[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)*$',
+  description: 'A field path: letters, digits and _, parts joined by dots (e.g. client.requisites.taxId)',
+})
 /** "2h", "30m", "1d", "3 workdays", or { "amount": 2, "unit": "hours" }. */
 const DurationText = Type.Union([
   Type.String({ pattern: '^\\s*\\d+\\s*(m|min|minutes?|h|hours?|d|days?|wd|workdays?)\\s*$' }),
@@ -31,7 +40,7 @@ const ExpectationDef = Type.Object(
     /** The element stands in this stage. */
     stage: Type.Optional(Type.String()),
     /** A field (or, with `variable`, a variable) equals `equals`. */
-    field: Type.Optional(Type.String()),
+    field: Type.Optional(FieldPath),
     variable: Type.Optional(Type.String()),
     equals: Type.Optional(Type.Unknown()),
     /** How many messages or things were produced (for the element, or all elements). */
@@ -75,7 +84,7 @@ const StepDef = Type.Union([
   Type.Object(
     {
       set: Type.Object(
-        { element: ElementRef, field: Type.String(), value: Type.Unknown(), by: Type.Optional(Type.String()) },
+        { element: ElementRef, field: FieldPath, value: Type.Unknown(), by: Type.Optional(Type.String()) },
         obj,
       ),
     },
@@ -165,10 +174,22 @@ export function scenarioProblems(value: unknown): string[] {
   // Compiled ahead of time from `scenarioSchema` (shared/validate/compile.ts).
   const check = compiledScenarioValidator
   if (check(value)) return []
-  return (check.errors ?? [])
-    .filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if')
-    .slice(0, 20)
-    .map((e) => `${e.instancePath || '(root)'}: ${e.message ?? 'invalid'}`)
+  const errors = (check.errors ?? []).filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if')
+  // A step is one of several shapes: when one shape is nearly right its deeper error is the one that helps,
+  // not "must have required property 'move'" from every other shape.
+  const deepest = errors.filter((e) => !errors.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)))
+  return [...new Set(deepest.slice(0, 20).map((e) => `${e.instancePath || '(root)'}: ${problemText(e)}`))]
+}
+
+/** Ajv's message, with the pattern a person can follow instead of the regular expression. */
+function problemText(e: { keyword: string; instancePath: string; message?: string }): string {
+  if (e.keyword !== 'pattern') return e.message ?? 'invalid'
+  if (/\/(start|to)$/.test(e.instancePath)) return 'must be a date and time with its offset, e.g. 2026-11-23T09:00:00Z'
+  if (/\/field$/.test(e.instancePath)) {
+    return 'must be a field path: letters, digits and _, parts joined by dots (e.g. client.requisites.taxId)'
+  }
+  if (/\/by$/.test(e.instancePath)) return 'must be a duration such as "2h", "30m", "1d" or "3 workdays"'
+  return e.message ?? 'invalid'
 }
 
 /** "2h" → { amount: 2, unit: 'hours' } */
@@ -208,13 +229,24 @@ const author = (by: string | undefined) =>
 export function runScenario(scenario: Scenario, graph: Graph): ScenarioResult {
   const calendar: WorkingCalendar = scenario.calendar ?? DEFAULT_CALENDAR
   const templates = new Map<string, DocumentType>((scenario.templates ?? []).map((t) => [t.id, t.type]))
-  const sim = new Simulation({
-    graph,
-    start: scenario.start,
-    calendar,
-    templates,
-    failing: new Set(scenario.failing ?? []),
-  })
+  const options = { graph, start: scenario.start, calendar, templates, failing: new Set(scenario.failing ?? []) }
+  let sim: Simulation
+  try {
+    // A start that is not a moment, or a time zone the platform does not know, is the scenario's error too.
+    if (!Number.isFinite(Date.parse(scenario.start)))
+      throw new Error(`The start "${scenario.start}" is not a date and time; write it like 2026-11-23T09:00:00Z.`)
+    sim = new Simulation(options)
+  } catch (e) {
+    const simulation = new Simulation({ ...options, start: '2000-01-01T00:00:00Z', calendar: DEFAULT_CALENDAR })
+    return {
+      name: scenario.name,
+      passed: false,
+      expectations: [],
+      error: (e as Error).message,
+      timeline: [],
+      simulation,
+    }
+  }
   const expectations: ExpectationResult[] = []
   let error: string | undefined
   try {

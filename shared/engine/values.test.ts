@@ -1,7 +1,8 @@
 import Big from 'big.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { moneyText, roundMoney } from './values.js'
+import type { Json } from './types.js'
+import { isSafeFieldPath, moneyText, nestFields, roundMoney, setNested } from './values.js'
 
 /** What money rounding means: the decimal digits of the amount, rounded half up (away from zero) to cents. */
 const exactRound = (x: number) => Number(new Big(x).round(2, Big.roundHalfUp).toString())
@@ -129,5 +130,32 @@ describe('moneyText', () => {
     expect(moneyText(1234.5)).toBe('1234.50')
     expect(moneyText(0.1 + 0.2)).toBe('0.30')
     expect(moneyText(-2.675)).toBe('-2.68')
+  })
+})
+
+describe('field paths never reach a prototype', () => {
+  const hostile = [
+    '__proto__.polluted',
+    'x.__proto__.polluted',
+    'x.constructor.prototype.polluted',
+    'constructor.polluted',
+  ]
+
+  it('setNested ignores paths through __proto__, constructor or prototype, even over plain JSON objects', () => {
+    for (const path of hostile) {
+      // A field whose value is an object parsed from JSON has Object.prototype behind it.
+      const root = nestFields([['x', 1]])
+      root.x = JSON.parse('{"a": 1}')
+      setNested(root, path, 'yes')
+      expect(({} as Record<string, unknown>).polluted, path).toBeUndefined()
+      expect(Object.keys(root).sort(), path).toEqual(['x'])
+    }
+    expect(isSafeFieldPath('client.requisites.taxId')).toBe(true)
+  })
+
+  it('nestFields leaves such paths out', () => {
+    const nested = nestFields(hostile.map((p) => [p, 'yes'] as [string, Json]).concat([['amount', 5]]))
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.keys(nested)).toEqual(['amount'])
   })
 })

@@ -115,9 +115,21 @@ export function describeReference(ref: Reference): string {
 }
 
 /** Turns `{ "client.email": "a@b" }` into `{ client: { email: "a@b" } }` (for formulas). */
+/**
+ * Path parts that would reach an object's prototype (`a.__proto__.x`, `a.constructor.prototype.x`) when a
+ * part lands on a plain object from JSON: such paths are never fields, and are ignored wherever a path is followed.
+ */
+const UNSAFE_PARTS = new Set(['__proto__', 'constructor', 'prototype'])
+
+/** True when no part of a dotted field path could reach a prototype. */
+export function isSafeFieldPath(path: string): boolean {
+  return path.split('.').every((part) => !UNSAFE_PARTS.has(part))
+}
+
 export function nestFields(flat: Iterable<[string, Json]>): Record<string, Json> {
   const root: Record<string, Json> = Object.create(null)
   for (const [path, value] of flat) {
+    if (!isSafeFieldPath(path)) continue
     const parts = path.split('.')
     let node: Record<string, Json> = root
     for (const part of parts.slice(0, -1)) {
@@ -140,6 +152,7 @@ export function nestFields(flat: Iterable<[string, Json]>): Record<string, Json>
  * so the nested view can follow each change instead of being rebuilt.
  */
 export function setNested(root: Record<string, Json>, path: string, value: Json): void {
+  if (!isSafeFieldPath(path)) return
   if (!path.includes('.')) {
     if (value === null) delete root[path]
     else if (!(typeof root[path] === 'object' && root[path] !== null && !Array.isArray(root[path]))) root[path] = value
@@ -149,7 +162,7 @@ export function setNested(root: Record<string, Json>, path: string, value: Json)
   let node = root
   for (let i = 0; i < parts.length - 1; i++) {
     const part = parts[i] as string
-    const next = node[part]
+    const next = Object.hasOwn(node, part) ? node[part] : undefined
     if (typeof next === 'object' && next !== null && !Array.isArray(next)) node = next as Record<string, Json>
     else {
       if (value === null) return

@@ -4,7 +4,7 @@
  * the CLI's runner passes — and fails once the flow is broken.
  */
 import { describe, expect, it } from 'vitest'
-import { runScenario } from '../engine/scenario.js'
+import { runScenario, scenarioProblems } from '../engine/scenario.js'
 import { DEFAULT_CALENDAR, type WorkingCalendar } from '../engine/types.js'
 import type { Graph } from '../graph/graph.js'
 import { fixture } from '../test/fixtures.js'
@@ -124,6 +124,24 @@ describe('the simulator', () => {
       'expected deal-7 in "Sent"; but deal-7 is in "Contract", not "Sent"',
       'expected 1 emails; but 0 emails (wanted 1)',
     ])
+  })
+
+  it('answers a start that is not a moment, or a hostile field path, with an error instead of throwing', () => {
+    const bad = toScenario({ ...session(), start: 'next tuesday' }, 'Bad start', [])
+    const result = runScenario(bad, flowB())
+    expect(result.passed).toBe(false)
+    expect(result.error).toContain('"next tuesday" is not a date and time')
+    expect(scenarioProblems(bad)).toEqual([
+      '/start: must be a date and time with its offset, e.g. 2026-11-23T09:00:00Z',
+    ])
+
+    const hostile = toScenario(session(), 'Hostile', [])
+    hostile.steps.push({ set: { element: 'deal-7', field: 'client.constructor.prototype.polluted', value: 'yes' } })
+    expect(scenarioProblems(hostile)).toEqual([
+      '/steps/2/set/field: must be a field path: letters, digits and _, parts joined by dots (e.g. client.requisites.taxId)',
+    ])
+    runScenario(hostile, flowB())
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
   it('runs with the default calendar too', () => {
