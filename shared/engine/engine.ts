@@ -521,7 +521,7 @@ export class Engine {
   }
 
   /** The state of each rule of the element's current stage ("waiting until …", "done", "skipped"). */
-  ruleStates(elementId: string): Array<{ node: string; state: RunState; dueAt?: string }> {
+  ruleStates(elementId: string): Array<{ node: string; state: RunState; dueAt?: string; waitsUntil?: string }> {
     const el = this.element(elementId)
     const entry = el.entry
     const stage = entry ? this.stages[entry.stage] : undefined
@@ -532,6 +532,10 @@ export class Engine {
         node: rule.id,
         state: run?.state ?? 'pending',
         ...(run?.dueAt !== undefined && run.state === 'scheduled' ? { dueAt: new Date(run.dueAt).toISOString() } : {}),
+        // A "Wait" rule that is running: when its pause (or its timeout) ends.
+        ...(run?.waitDeadline !== undefined && run.state === 'running'
+          ? { waitsUntil: new Date(run.waitDeadline).toISOString() }
+          : {}),
       }
     })
   }

@@ -9,7 +9,7 @@
 import { formatLocal } from '../engine/calendar.js'
 import type { Expectation } from '../engine/scenario.js'
 import type { Simulation } from '../engine/simulation.js'
-import type { TimelineRecord, WorkingCalendar } from '../engine/types.js'
+import type { Json, TimelineRecord, WorkingCalendar } from '../engine/types.js'
 import type { FlowNode, Graph, Stage } from '../graph/graph.js'
 
 export interface NodeStats {
@@ -117,7 +117,10 @@ export function whyNot(
 ): Verdict {
   const at = place(graph, nodeId)
   if (!at) return { state: 'never', text: 'This node is not in the flow.' }
-  const records = sim.engine.timeline.filter((r) => r.element === element && nodeOf(r) === nodeId)
+  const mine = sim.engine.timeline.filter((r) => r.element === element)
+  // A rule answers for the element's latest stay in its stage: what it did in an earlier stay is history.
+  const lastEntered = mine.findLast((r) => r.type === 'stage.entered' && r.stage === at.stage.id)?.seq ?? -1
+  const records = mine.filter((r) => nodeOf(r) === nodeId && (at.kind === 'trigger' || r.seq >= lastEntered))
   const when = (iso: string) => formatLocal(Date.parse(iso), calendar)
   const stageName = (id: string | null) => graph.pipeline.stages.find((s) => s.id === id)?.name ?? 'no stage'
   const now = sim.engine.snapshot(element).stage
@@ -179,6 +182,8 @@ export interface Pending {
   dueAt: string
   /** The moment in the company's time zone. */
   local: string
+  /** A "Wait" rule that is pausing (the rules after it go on at `dueAt`), rather than a rule due to run. */
+  waiting?: boolean
 }
 
 /** What is still waiting to run, soonest first. */
@@ -193,15 +198,18 @@ export function pendingSchedule(
     const stageId = sim.engine.snapshot(element).stage
     const stage = graph.pipeline.stages.find((s) => s.id === stageId)
     for (const state of sim.engine.ruleStates(element)) {
-      if (state.state !== 'scheduled' || state.dueAt === undefined) continue
+      // Due to run, or a "Wait" rule pausing until then.
+      const dueAt = state.state === 'scheduled' ? state.dueAt : state.waitsUntil
+      if (dueAt === undefined) continue
       const rule = stage?.rules.find((r) => r.id === state.node)
       out.push({
         element,
         node: state.node,
         title: rule?.title ?? state.node,
         stage: stage?.name ?? '',
-        dueAt: state.dueAt,
-        local: formatLocal(Date.parse(state.dueAt), calendar),
+        dueAt,
+        local: formatLocal(Date.parse(dueAt), calendar),
+        ...(state.state === 'running' ? { waiting: true } : {}),
       })
     }
   }
@@ -241,8 +249,8 @@ const RULE_STATES: Partial<Record<TimelineRecord['type'], NonNullable<Expectatio
 export function suggestExpectations(graph: Graph, sim: Simulation, element: string): Suggestion[] {
   const out: Suggestion[] = []
   const stageId = sim.engine.snapshot(element).stage
-  const stage = graph.pipeline.stages.find((s) => s.id === stageId)
-  if (stageId !== null) out.push({ label: `Ends in "${stage?.name ?? stageId}"`, expect: { element, stage: stageId } })
+  const offer = (expect: Expectation) => out.push({ label: expectationText(graph, expect), expect })
+  if (stageId !== null) offer({ element, stage: stageId })
   for (const c of COUNTED) {
     const n = sim.outbox.filter(
       (item) =>
@@ -252,7 +260,7 @@ export function suggestExpectations(graph: Graph, sim: Simulation, element: stri
         // A document link by SMS is an SMS, not an email.
         !(c.key === 'emails' && item.request.kind === 'documentLink' && item.request.channel !== 'email'),
     ).length
-    out.push({ label: `${n} ${n === 1 ? c.one : c.many}`, expect: { element, [c.key]: n } })
+    offer({ element, [c.key]: n })
   }
   const states = new Map<string, NonNullable<Expectation['state']>>()
   for (const r of sim.engine.timeline) {
@@ -262,12 +270,48 @@ export function suggestExpectations(graph: Graph, sim: Simulation, element: stri
     const state = RULE_STATES[r.type]
     if (state) states.set(node, state)
   }
-  for (const [node, state] of states) {
-    const title = place(graph, node)?.node.title ?? node
-    out.push({
-      label: `"${title}" ${state === 'done' ? 'ran' : state === 'notRun' ? 'did not run' : `was ${state}`}`,
-      expect: { element, rule: node, state },
-    })
-  }
+  for (const [node, state] of states) offer({ element, rule: node, state })
   return out
+}
+
+/** An expectation in words: `Ends in "Sent"`, `1 email`, `"Send the contract" ran`, `amount = 12000`. */
+export function expectationText(graph: Graph, e: Expectation): string {
+  const parts: string[] = []
+  if (e.stage !== undefined) {
+    parts.push(`Ends in "${graph.pipeline.stages.find((s) => s.id === e.stage)?.name ?? e.stage}"`)
+  }
+  for (const c of COUNTED) {
+    const n = e[c.key]
+    if (n !== undefined) parts.push(`${n} ${n === 1 ? c.one : c.many}`)
+  }
+  if (e.rule !== undefined) {
+    const title = place(graph, e.rule)?.node.title ?? e.rule
+    const state = e.state
+    parts.push(
+      `"${title}" ${state === undefined ? 'considered' : state === 'done' ? 'ran' : state === 'notRun' ? 'did not run' : `was ${state}`}`,
+    )
+  }
+  if (e.field !== undefined) parts.push(`${e.field} = ${JSON.stringify(e.equals ?? null)}`)
+  if (e.variable !== undefined) parts.push(`variable ${e.variable} = ${JSON.stringify(e.equals ?? null)}`)
+  return parts.join(', ') || JSON.stringify(e)
+}
+
+/**
+ * An element's fields as they stood just before a timeline record: its starting fields with the field
+ * changes recorded before it applied (what a document made at that moment is drawn from).
+ */
+export function fieldsAt(
+  timeline: readonly TimelineRecord[],
+  start: Readonly<Record<string, Json>>,
+  element: string,
+  seq: number,
+): Record<string, Json> {
+  const fields: Record<string, Json> = { ...start }
+  for (const r of timeline) {
+    if (r.seq >= seq) break
+    if (r.element !== element || r.type !== 'field.changed') continue
+    if (r.after === null) delete fields[r.field]
+    else fields[r.field] = r.after
+  }
+  return fields
 }

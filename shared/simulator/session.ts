@@ -26,6 +26,10 @@ export interface Session {
   /** Where the virtual clock starts (ISO). */
   start: string
   calendar?: WorkingCalendar
+  /** The templates the flow names, with their document type (the app's templates, or a scenario's). */
+  templates?: Scenario['templates']
+  /** Effects that fail in this session, to see what the flow does then. */
+  failing?: Scenario['failing']
   elements: SampleElement[]
   steps: ScenarioStep[]
 }
@@ -38,6 +42,8 @@ export function toScenario(session: Session, name: string, expectations: readonl
     graph: 'draft',
     start: session.start,
     ...(session.calendar ? { calendar: session.calendar } : {}),
+    ...(session.templates?.length ? { templates: session.templates } : {}),
+    ...(session.failing?.length ? { failing: session.failing } : {}),
     elements: session.elements.map((e) => ({ id: e.id, stage: e.stage, fields: e.fields })),
     steps: [...session.steps.filter((s) => !('expect' in s)), ...expectations.map((expect) => ({ expect }))],
   }
@@ -51,6 +57,8 @@ export function fromScenario(scenario: Scenario): { session: Session; expectatio
     session: {
       start: scenario.start,
       ...(scenario.calendar ? { calendar: scenario.calendar } : {}),
+      ...(scenario.templates ? { templates: scenario.templates } : {}),
+      ...(scenario.failing ? { failing: scenario.failing } : {}),
       elements: scenario.elements.map((e) => ({
         id: e.id,
         stage: e.stage ?? null,

@@ -8,7 +8,7 @@ import { runScenario, scenarioProblems } from '../engine/scenario.js'
 import { DEFAULT_CALENDAR, type WorkingCalendar } from '../engine/types.js'
 import type { Graph } from '../graph/graph.js'
 import { fixture } from '../test/fixtures.js'
-import { nodeStats, pendingSchedule, suggestExpectations, whyNot } from './insights.js'
+import { fieldsAt, nodeStats, pendingSchedule, suggestExpectations, whyNot } from './insights.js'
 import { fromScenario, runSession, type Session, stepText, toScenario } from './session.js'
 
 const flowB = () => fixture('director-then-client.json') as unknown as Graph
@@ -112,6 +112,9 @@ describe('the simulator', () => {
     expect(scenario.steps.at(-1)).toEqual({ expect: { element: 'deal-7', emails: 1 } })
     expect(runScenario(scenario, graph).passed).toBe(true)
     expect(fromScenario(scenario).expectations).toEqual(ticked)
+    // What a scenario says beyond the sample and steps survives opening it and keeping it again.
+    const extra = { ...scenario, templates: [{ id: 'tpl-1', type: 'contract' as const }], failing: ['sms' as const] }
+    expect(toScenario(fromScenario(extra).session, extra.name, ticked)).toEqual(extra)
 
     // Broken: the trigger listens for invoices now; the deal stays in Contract and no email goes.
     const broken = flowB()
@@ -142,6 +145,52 @@ describe('the simulator', () => {
     ])
     runScenario(hostile, flowB())
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('shows a "Wait" rule pausing in the schedule, and answers for the latest stay in a stage', () => {
+    const graph = flowB()
+    const sent = graph.pipeline.stages[2]
+    const send = sent?.rules[0]
+    if (!sent || !send) throw new Error('fixture changed')
+    sent.rules.splice(1, 0, {
+      ...send,
+      id: 'pause',
+      type: 'wait',
+      title: 'Give the client a day',
+      settings: { until: { mode: 'duration', duration: { amount: 1, unit: 'days' } } },
+    } as typeof send)
+    const run = runSession(graph, session())
+    expect(pendingSchedule(graph, run.simulation, ['deal-7'], calendar)).toEqual([
+      expect.objectContaining({ node: 'pause', title: 'Give the client a day', waiting: true }),
+    ])
+    expect(whyNot(graph, run.simulation, 'deal-7', 'remind-client', calendar)).toEqual({
+      state: 'pending',
+      text: 'It waits for "Give the client a day" to finish first.',
+    })
+
+    // A day later the pause is over; the deal goes back to Contract and comes again: the reminder's earlier
+    // stay is history, and it waits for the pause again.
+    const s = session()
+    s.steps.push(
+      { advance: { by: '2d' } },
+      { move: { element: 'deal-7', to: 'contract' } },
+      { move: { element: 'deal-7', to: 'sent' } },
+    )
+    const again = runSession(graph, s)
+    expect(nodeStats(again.timeline, 'deal-7').get('pause')).toMatchObject({ ran: 1 })
+    expect(whyNot(graph, again.simulation, 'deal-7', 'remind-client', calendar).state).toBe('pending')
+  })
+
+  it('gives the fields as they stood at a moment of the run', () => {
+    const s = session()
+    s.steps.unshift({ set: { element: 'deal-7', field: 'amount', value: 15000 } })
+    const run = runSession(flowB(), s)
+    const created = run.timeline.find((r) => r.type === 'effect.requested' && r.node === 'create-contract')
+    const changed = run.timeline.find((r) => r.type === 'field.changed')
+    if (!created || !changed) throw new Error('the run changed')
+    const start = s.elements[0]?.fields ?? {}
+    expect(fieldsAt(run.timeline, start, 'deal-7', changed.seq).amount).toBe(12000)
+    expect(fieldsAt(run.timeline, start, 'deal-7', created.seq)).toEqual({ ...start, amount: 15000 })
   })
 
   it('runs with the default calendar too', () => {

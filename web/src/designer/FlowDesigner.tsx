@@ -19,6 +19,7 @@ import ToggleButtonGroup from '@mui/material/ToggleButtonGroup'
 import Tooltip from '@mui/material/Tooltip'
 import Typography from '@mui/material/Typography'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { ErrorBoundary } from 'react-error-boundary'
 import { useStore } from 'zustand'
 import { addStage, placeAt } from '../../../shared/designer/commands.js'
 import { createDesignerStore, type DesignerStore } from '../../../shared/designer/store.js'
@@ -28,7 +29,7 @@ import type { Graph } from '../../../shared/graph/graph.js'
 import { exportGraph, importGraph, withSchemaHint } from '../../../shared/graph/io.js'
 import type { ElementType } from '../../../shared/graph/vocabulary.js'
 import { nodeOf, nodeStats } from '../../../shared/simulator/insights.js'
-import { runSession } from '../../../shared/simulator/session.js'
+import { runSession, type Session } from '../../../shared/simulator/session.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { validate } from '../../../shared/validate/validate.js'
 import {
@@ -50,6 +51,7 @@ import { type Comparison, changesOf, removedName, VersionsDialog } from './Histo
 import { Palette } from './Palette.js'
 import { focusSetting, SettingsPanel } from './SettingsPanel.js'
 import { newSimulation, SimulatorControls, SimulatorResults, type SimulatorState } from './Simulator.js'
+import { fetchTemplateTypes } from './simulator-api.js'
 
 type Loaded = { flowId: string; store: DesignerStore; latestVersion: number | null }
 
@@ -585,10 +587,25 @@ function Workspace({
   const draft = useStore(store, (s) => s.graph)
   const [mode, setMode] = useState<'design' | 'simulate'>('design')
   const [simulation, setSimulation] = useState<SimulatorState>(() => newSimulation(draft))
-  const run = useMemo(
-    () => (mode === 'simulate' ? runSession(draft, simulation.session, simulation.cursor) : undefined),
-    [mode, draft, simulation.session, simulation.cursor],
-  )
+  // The app's templates and their document types; a scenario opened with its own list keeps that one.
+  const [templates, setTemplates] = useState<Session['templates']>()
+  useEffect(() => {
+    if (mode !== 'simulate' || templates) return
+    const abort = new AbortController()
+    fetchTemplateTypes(abort.signal).then(setTemplates, () => setTemplates([]))
+    return () => abort.abort()
+  }, [mode, templates])
+  const run = useMemo(() => {
+    if (mode !== 'simulate') return undefined
+    // Only the templates the draft names travel with the session (and into a kept scenario).
+    const named = new Set(
+      draft.pipeline.stages.flatMap((st) => st.rules.map((r) => (r.settings as { template?: unknown }).template)),
+    )
+    const session = simulation.session.templates
+      ? simulation.session
+      : { ...simulation.session, templates: templates?.filter((t) => named.has(t.id)) }
+    return runSession(draft, session, simulation.cursor)
+  }, [mode, draft, simulation.session, simulation.cursor, templates])
   const chosenNode = run?.timeline.find((r) => r.seq === simulation.chosen)
   const marks = useMemo(
     () =>
@@ -659,16 +676,39 @@ function Workspace({
             alignItems: 'start',
           }}
         >
-          <SimulatorControls graph={draft} pipelineId={pipelineId} state={simulation} onChange={setSimulation} />
-          <FlowCanvas store={store} findings={findings} simulation={marks} />
-          <SimulatorResults
-            graph={draft}
-            flowId={flowId}
-            store={store}
-            state={simulation}
-            run={run}
-            onChange={setSimulation}
-          />
+          <ErrorBoundary
+            fallbackRender={({ error, resetErrorBoundary }) => (
+              <Alert
+                severity="error"
+                sx={{ gridColumn: '1 / -1' }}
+                action={
+                  <Button
+                    color="inherit"
+                    size="small"
+                    onClick={() => {
+                      setSimulation(newSimulation(draft))
+                      resetErrorBoundary()
+                    }}
+                  >
+                    Start again
+                  </Button>
+                }
+              >
+                The simulation stopped: {error instanceof Error ? error.message : String(error)}. The draft is safe.
+              </Alert>
+            )}
+          >
+            <SimulatorControls graph={draft} pipelineId={pipelineId} state={simulation} onChange={setSimulation} />
+            <FlowCanvas store={store} findings={findings} simulation={marks} />
+            <SimulatorResults
+              graph={draft}
+              flowId={flowId}
+              store={store}
+              state={simulation}
+              run={run}
+              onChange={setSimulation}
+            />
+          </ErrorBoundary>
         </Box>
       </Box>
     )

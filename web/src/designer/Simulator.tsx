@@ -7,6 +7,7 @@
  * a scenario next to the flow.
  */
 import Alert from '@mui/material/Alert'
+import Autocomplete from '@mui/material/Autocomplete'
 import Box from '@mui/material/Box'
 import Button from '@mui/material/Button'
 import Checkbox from '@mui/material/Checkbox'
@@ -38,6 +39,8 @@ import { fieldIndex } from '../../../shared/graph/fields.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { DOCUMENT_TYPES } from '../../../shared/graph/vocabulary.js'
 import {
+  expectationText,
+  fieldsAt,
   type NodeStats,
   nodeOf,
   pendingSchedule,
@@ -110,6 +113,30 @@ function sampleFor(graph: Graph): SampleElement {
   return { id: SAMPLE_ID, stage: graph.pipeline.stages[0]?.id ?? null, fields: values }
 }
 
+/**
+ * A typed value from what was typed: numbers and money with a dot or a comma ("1250,50"), yes/no, else the
+ * text itself (a number that does not parse stays text, and is shown as a problem). Empty removes the field.
+ */
+export function typedValue(type: string | undefined, raw: string): Json {
+  if (raw === '') return null
+  if (type === 'boolean') return raw === 'yes' || raw === 'true'
+  if (type === 'number' || type === 'money') {
+    const compact = raw.trim().replace(/[\s\u00a0]/g, '')
+    if (/^[-+]?\d+([.,]\d+)?$/.test(compact)) return Number(compact.replace(',', '.'))
+  }
+  return raw
+}
+
+const invalidNumber = (type: string | undefined, value: Json) =>
+  (type === 'number' || type === 'money') && typeof value === 'string' && value !== ''
+
+/** Every time zone the browser knows (the current one first), for the working calendar. */
+const TIME_ZONES: readonly string[] = (() => {
+  const own = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []
+  return [own, ...all.filter((z) => z !== own), ...(all.includes('UTC') || own === 'UTC' ? [] : ['UTC'])]
+})()
+
 /** The sample's fields: the usual ones, and any other the flow reads. */
 function SampleFields({
   graph,
@@ -123,13 +150,7 @@ function SampleFields({
   const index = fieldIndex(graph.elementType, graph.fields)
   const [path, setPath] = useState('')
   const set = (key: string, raw: string) => {
-    const def = index.get(key)
-    const value: Json =
-      raw === ''
-        ? null
-        : (def?.type === 'number' || def?.type === 'money') && Number.isFinite(Number(raw))
-          ? Number(raw)
-          : raw
+    const value = typedValue(index.get(key)?.type, raw)
     const fields = { ...sample.fields }
     if (value === null) delete fields[key]
     else fields[key] = value
@@ -153,13 +174,30 @@ function SampleFields({
       </TextField>
       {Object.entries(sample.fields).map(([key, value]) => (
         <Stack key={key} direction="row" spacing={0.5} sx={{ alignItems: 'center' }}>
-          <TextField
-            size="small"
-            fullWidth
-            label={index.get(key)?.label ?? key}
-            value={value === null ? '' : String(value)}
-            onChange={(e) => set(key, e.target.value)}
-          />
+          {index.get(key)?.type === 'boolean' ? (
+            <TextField
+              select
+              size="small"
+              fullWidth
+              label={index.get(key)?.label ?? key}
+              value={value === true ? 'yes' : value === false ? 'no' : ''}
+              onChange={(e) => set(key, e.target.value)}
+            >
+              <MenuItem value="yes">Yes</MenuItem>
+              <MenuItem value="no">No</MenuItem>
+            </TextField>
+          ) : (
+            <TextField
+              size="small"
+              fullWidth
+              label={index.get(key)?.label ?? key}
+              value={value === null ? '' : String(value)}
+              onChange={(e) => set(key, e.target.value)}
+              {...(invalidNumber(index.get(key)?.type, value)
+                ? { error: true, helperText: 'Not a number: write it like 1250.50' }
+                : {})}
+            />
+          )}
           <IconButton size="small" aria-label={`Remove ${index.get(key)?.label ?? key}`} onClick={() => set(key, '')}>
             ×
           </IconButton>
@@ -307,7 +345,7 @@ export function SimulatorControls({
     onChange({ ...state, session: { ...session, steps }, cursor: steps.length, chosen: undefined })
   }
   const setSample = (next: SampleElement) =>
-    onChange({ ...state, session: { ...session, elements: [next] }, chosen: undefined })
+    onChange({ ...state, session: { ...session, elements: [next, ...session.elements.slice(1)] }, chosen: undefined })
 
   return (
     <Paper
@@ -329,14 +367,15 @@ export function SimulatorControls({
         <Button size="small" onClick={() => setCopying(true)} sx={{ justifySelf: 'start' }}>
           Copy a real element…
         </Button>
-        <TextField
+        <Autocomplete
           size="small"
-          label="Time zone"
+          disableClearable
+          options={TIME_ZONES}
           value={session.calendar?.timeZone ?? 'UTC'}
-          onChange={(e) =>
-            onChange({ ...state, session: { ...session, calendar: calendarIn(e.target.value || 'UTC') } })
-          }
-          helperText="Working hours Mon–Fri 09:00–17:00"
+          onChange={(_, zone) => onChange({ ...state, session: { ...session, calendar: calendarIn(zone) } })}
+          renderInput={(params) => (
+            <TextField {...params} label="Time zone" helperText="Working hours Mon–Fri 09:00–17:00" />
+          )}
         />
       </Section>
       <Section title="Do">
@@ -464,6 +503,12 @@ export function SimulatorControls({
         </Stack>
       </Section>
       <Section title="Steps">
+        {cursor < session.steps.length && (
+          <Typography variant="caption" color="text.secondary" data-testid="steps-ahead">
+            {session.steps.length - cursor} step{session.steps.length - cursor === 1 ? '' : 's'} not played yet: a new
+            step taken now replaces {session.steps.length - cursor === 1 ? 'it' : 'them'}.
+          </Typography>
+        )}
         {session.steps.length === 0 && (
           <Typography variant="body2" color="text.secondary">
             No steps yet: move the sample to a stage to start.
@@ -522,7 +567,7 @@ export function SimulatorControls({
         pipelineId={pipelineId}
         open={copying}
         onClose={() => setCopying(false)}
-        onChosen={(copied) => setSample({ ...copied, id: SAMPLE_ID })}
+        onChosen={(copied) => setSample({ ...copied, id: sample.id })}
       />
     </Paper>
   )
@@ -622,6 +667,9 @@ function RecordDetail({ record, fields }: { record: TimelineRecord; fields: Reco
   }
 }
 
+/** Timeline lines drawn at a time. */
+const TIMELINE_PAGE = 300
+
 /** The right side: the timeline, what waits, "why not?", and what to keep as a scenario. */
 export function SimulatorResults({
   graph,
@@ -639,6 +687,7 @@ export function SimulatorResults({
   onChange: (state: SimulatorState) => void
 }) {
   const [tab, setTab] = useState<'timeline' | 'why' | 'keep'>('timeline')
+  const [shown, setShown] = useState(TIMELINE_PAGE)
   const selection = useStore(store, (s) => s.selection)
   const calendar = state.session.calendar ?? calendarIn('UTC')
   const sample = state.session.elements[0]
@@ -691,7 +740,7 @@ export function SimulatorResults({
             </Typography>
           )}
           <List dense disablePadding aria-label="Timeline" data-testid="simulator-timeline">
-            {run.timeline.map((record, i) => (
+            {run.timeline.slice(0, shown).map((record, i) => (
               <ListItemButton
                 key={record.seq}
                 selected={record.seq === state.chosen}
@@ -715,19 +764,28 @@ export function SimulatorResults({
                 </Typography>
                 {record.seq === state.chosen && sample && (
                   <Box sx={{ mt: 0.5, mb: 0.5 }}>
-                    <RecordDetail record={record} fields={sample.fields} />
+                    <RecordDetail
+                      record={record}
+                      fields={fieldsAt(run.timeline, sample.fields, record.element ?? sample.id, record.seq)}
+                    />
                   </Box>
                 )}
               </ListItemButton>
             ))}
           </List>
+          {run.timeline.length > shown && (
+            // A flow that repeats can write thousands of lines: they are shown a page at a time.
+            <Button size="small" sx={{ justifySelf: 'start' }} onClick={() => setShown((n) => n + TIMELINE_PAGE)}>
+              Show {Math.min(TIMELINE_PAGE, run.timeline.length - shown)} more of {run.timeline.length - shown} lines
+            </Button>
+          )}
           {schedule.length > 0 && (
             <Section title="Waiting">
               <Box component="ul" sx={{ m: 0, pl: 2 }} data-testid="simulator-schedule">
                 {schedule.map((p) => (
                   <li key={p.node}>
                     <Typography variant="body2">
-                      “{p.title}” at {p.local}
+                      {p.waiting ? `“${p.title}” pauses until ${p.local}` : `“${p.title}” at ${p.local}`}
                     </Typography>
                   </li>
                 ))}
@@ -780,8 +838,15 @@ function KeepScenario({
   sampleId: string
   onChange: (state: SimulatorState) => void
 }) {
-  const offered = suggestExpectations(graph, run.simulation, sampleId)
-  const ticked = (e: Expectation) => state.expectations.some((x) => JSON.stringify(x) === JSON.stringify(e))
+  const suggested = suggestExpectations(graph, run.simulation, sampleId)
+  const key = (e: Expectation) => JSON.stringify(e)
+  // Ticked before a reset or another step, and not what happens now: still listed (and kept) until unticked.
+  const stale = state.expectations.filter((e) => !suggested.some((o) => key(o.expect) === key(e)))
+  const offered = [
+    ...suggested,
+    ...stale.map((expect) => ({ label: expectationText(graph, expect), expect, stale: true })),
+  ]
+  const ticked = (e: Expectation) => state.expectations.some((x) => key(x) === key(e))
   const [name, setName] = useState('')
   const [message, setMessage] = useState<{ severity: 'success' | 'error'; text: string } | undefined>()
   const [results, setResults] = useState<
@@ -795,8 +860,13 @@ function KeepScenario({
     if (!trimmed) return
     const scenario = toScenario(played, trimmed, state.expectations)
     try {
-      await saveScenario(flowId, mintId(trimmed, new Set()), scenario)
-      setMessage({ severity: 'success', text: `Kept as “${trimmed}”.` })
+      // A scenario of the same name is replaced (after asking); any other keeps its file: ids never collide.
+      const existing = await fetchScenarios(flowId)
+      const same = existing.find((x) => x.name.trim().toLowerCase() === trimmed.toLowerCase())
+      if (same && !window.confirm(`A scenario named “${same.name}” is kept already. Replace it?`)) return
+      const id = same?.id ?? mintId(trimmed, new Set(existing.map((x) => x.id)))
+      await saveScenario(flowId, id, scenario)
+      setMessage({ severity: 'success', text: same ? `“${trimmed}” replaced.` : `Kept as “${trimmed}”.` })
     } catch (e) {
       setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'The scenario could not be kept.' })
     }
@@ -844,7 +914,16 @@ function KeepScenario({
                 }
               />
             }
-            label={<Typography variant="body2">{o.label}</Typography>}
+            label={
+              <Typography variant="body2">
+                {o.label}
+                {'stale' in o && (
+                  <Typography component="span" variant="caption" color="warning.main" sx={{ ml: 0.5 }}>
+                    (not true in this run)
+                  </Typography>
+                )}
+              </Typography>
+            }
           />
         ))}
       </Box>

@@ -3,6 +3,7 @@
  * this draft have done to deal #42?"), and their client. Only GET requests: a dry run changes nothing.
  */
 import type { Json } from '../../../shared/engine/types.js'
+import type { DocumentType } from '../../../shared/graph/vocabulary.js'
 import type { SampleElement } from '../../../shared/simulator/session.js'
 import { call } from '../api.js'
 
@@ -46,4 +47,15 @@ export async function sampleFromElement(id: string): Promise<SampleElement> {
     if (contact.phone) fields['client.phone'] = contact.phone
   }
   return { id: element.id, stage: element.stage, fields }
+}
+
+interface TemplateSummary {
+  id: string
+  type: DocumentType
+}
+
+/** The app's templates with their document type, so a dry run knows what each rule's template makes. */
+export async function fetchTemplateTypes(signal?: AbortSignal): Promise<Array<{ id: string; type: DocumentType }>> {
+  const page = await call<{ items: TemplateSummary[] }>('/api/templates', signal ? { signal } : {})
+  return page.items.map((t) => ({ id: t.id, type: t.type }))
 }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { runSession, type Session } from '../../../shared/simulator/session.js'
 import { fixture } from '../../../shared/test/fixtures.js'
+import { typedValue } from './Simulator.js'
 import { sampleFromElement } from './simulator-api.js'
 
 afterEach(() => {
@@ -49,5 +50,18 @@ describe('the simulator and the network', () => {
     expect(runSession(graph, session).simulation.engine.snapshot('sample').stage).toBe('signed')
     expect(calls.map((c) => c.method)).toEqual(['GET', 'GET'])
     expect(calls.map((c) => c.url)).toEqual(['/api/elements/deal-7', '/api/contacts/p-1'])
+  })
+})
+
+describe('a sample field typed by hand', () => {
+  it('reads decimals with a dot or a comma, yes/no, and keeps what is not a number as text', () => {
+    expect(typedValue('money', '1250,50')).toBe(1250.5)
+    expect(typedValue('number', ' 12 000 ')).toBe(12000)
+    expect(typedValue('number', '-3.25')).toBe(-3.25)
+    expect(typedValue('money', '12k')).toBe('12k')
+    expect(typedValue('boolean', 'yes')).toBe(true)
+    expect(typedValue('boolean', 'no')).toBe(false)
+    expect(typedValue('text', '0042')).toBe('0042')
+    expect(typedValue('number', '')).toBeNull()
   })
 })
