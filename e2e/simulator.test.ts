@@ -39,6 +39,9 @@ async function choose(page: Page, scope: Locator, label: string, option: string)
   await page.getByRole('listbox').waitFor({ state: 'detached' })
 }
 
+/** The scenario the demo keeps next to flow (b): the fixture's. */
+const SEED_SCENARIO = 'Contract: the director signs, the deal moves to Sent, the client gets the link and a reminder'
+
 describe('the simulator', () => {
   it('plays flow (b) on a copied deal, explains it, keeps it as a scenario that fails once the flow breaks', async () => {
     context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 })
@@ -151,6 +154,8 @@ describe('the simulator', () => {
     await keep.getByRole('button', { name: 'Run all scenarios' }).click()
     const outcome = keep.getByTestId('scenario-results')
     await visible(outcome.getByText('✓ Director first, then the client'))
+    // The demo keeps the fixture's scenario next to the flow too.
+    await visible(outcome.getByText(`✓ ${SEED_SCENARIO}`))
     await docShot(results, 'simulator-scenario')
 
     // The flow broken: the director's trigger now waits for an invoice. The scenario fails, and says why.
@@ -161,12 +166,15 @@ describe('the simulator', () => {
     await results.getByRole('tab', { name: 'Scenario' }).click()
     await keep.getByRole('button', { name: 'Run all scenarios' }).click()
     await visible(outcome.getByText('✗ Director first, then the client'))
-    await visible(outcome.getByText(/is in "Contract", not "Sent"/))
+    await visible(outcome.getByText(`✗ ${SEED_SCENARIO}`))
+    await visible(
+      outcome.locator('li', { hasText: 'Director first, then the client' }).getByText(/is in "Contract", not "Sent"/),
+    )
     // The publish dialog says so too.
     await page.getByRole('button', { name: 'Design', exact: true }).click()
     await page.getByRole('button', { name: 'Publish…' }).click()
     await visible(
-      page.getByTestId('publish-scenarios').getByText('1 of 1 scenario fail: “Director first, then the client”.'),
+      page.getByTestId('publish-scenarios').getByText(/^2 of 2 scenarios fail: .*“Director first, then the client”/),
     )
     expect(problems).toEqual([])
   }, 120_000)

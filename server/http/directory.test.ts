@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import { type Kysely, Migrator } from 'kysely'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { runScenario, type Scenario } from '../../shared/engine/scenario.js'
+import type { Graph } from '../../shared/graph/graph.js'
 import { migrateToLatest } from '../db/database.js'
 import { migrationProvider } from '../db/migrations/index.js'
 import type { Database } from '../db/schema.js'
@@ -825,6 +827,17 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
         ['u-director', 'analyst'],
         ['u-jean', 'sales'],
       ])
+      // Every seed flow keeps its scenario, and it passes on the flow's draft.
+      const pipelines = (await get('/api/pipelines')).body.items as Array<{ id: string }>
+      expect(pipelines.length).toBe(5)
+      for (const { id } of pipelines) {
+        // Each seed pipeline's flow has the pipeline's id.
+        const kept = (await get(`/api/flows/${id}/scenarios`)).body.items as Array<{ scenario: Scenario }>
+        expect(kept, id).toHaveLength(1)
+        const result = runScenario(kept[0]?.scenario as Scenario, (await get(`/api/flows/${id}`)).body.draft as Graph)
+        expect(result.error, id).toBeUndefined()
+        expect(result.passed, id).toBe(true)
+      }
     })
   })
 

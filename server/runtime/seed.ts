@@ -177,6 +177,20 @@ export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Dat
           created_at: at,
         })
         .execute()
+      // Each seed flow's scenario is kept next to it, as the simulator keeps one: "Run all scenarios" and
+      // `signflow test --server … --flow …` have something to run from the first start.
+      const kept = JSON.parse(readFileSync(fixture(`scenarios/${flow}.scenario.json`), 'utf8')) as { name: string }
+      await trx
+        .insertInto('flow_scenarios')
+        .values({
+          flow_id: flow,
+          id: 'seed',
+          name: kept.name,
+          body: JSON.stringify({ ...kept, graph: 'draft' }),
+          updated_at: at,
+          updated_by: 'u-anna',
+        })
+        .execute()
     }
   })
   for (const flow of FLOWS) {
