@@ -108,9 +108,52 @@ export function makeDocumentHandlers(services: Pick<Services, 'db'> & { publicUr
     return byDocument
   }
 
-  async function documentView(row: DocumentRow, known?: ReadonlyMap<string, DocumentEventRow[]>) {
+  /** Each document's signing parties, in signing order. */
+  async function partiesOf(ids: readonly string[]) {
+    const byDocument = new Map<
+      string,
+      Array<{
+        id: string
+        role: string
+        position: number
+        name: string
+        channel: string
+        status: string
+        updatedAt: string
+      }>
+    >()
+    if (ids.length === 0) return byDocument
+    const rows = await db
+      .selectFrom('signing_parties')
+      .select(['id', 'document_id', 'role', 'position', 'name', 'channel', 'status', 'updated_at'])
+      .where('document_id', 'in', [...ids])
+      .orderBy('position')
+      .orderBy('id')
+      .execute()
+    for (const p of rows) {
+      const list = byDocument.get(p.document_id) ?? []
+      list.push({
+        id: p.id,
+        role: p.role,
+        position: p.position,
+        name: p.name,
+        channel: p.channel,
+        status: p.status,
+        updatedAt: p.updated_at,
+      })
+      byDocument.set(p.document_id, list)
+    }
+    return byDocument
+  }
+
+  async function documentView(
+    row: DocumentRow,
+    known?: ReadonlyMap<string, DocumentEventRow[]>,
+    knownParties?: Awaited<ReturnType<typeof partiesOf>>,
+  ) {
     const data = JSON.parse(row.data) as DocumentData
     const events = (known ?? (await eventsOf([row.id]))).get(row.id) ?? []
+    const parties = (knownParties ?? (await partiesOf([row.id]))).get(row.id) ?? []
     const linkActive =
       row.public_token_hash !== null &&
       row.public_revoked_at === null &&
@@ -135,6 +178,7 @@ export function makeDocumentHandlers(services: Pick<Services, 'db'> & { publicUr
       },
       createdBy: row.created_by,
       createdAt: row.created_at,
+      parties,
       events: events.map((e) => ({
         type: e.type,
         at: e.at,
@@ -314,8 +358,9 @@ export function makeDocumentHandlers(services: Pick<Services, 'db'> & { publicUr
       if (query.type) select = select.where('type', '=', query.type)
       const rows = await select.orderBy('created_at', 'desc').orderBy('number', 'desc').limit(200).execute()
       const events = await eventsOf(rows.map((r) => r.id))
+      const parties = await partiesOf(rows.map((r) => r.id))
       const items = []
-      for (const row of rows) items.push(await documentView(row, events))
+      for (const row of rows) items.push(await documentView(row, events, parties))
       return c.json({ items })
     },
 

@@ -144,6 +144,18 @@ export const documentResponseSchemas = {
     }),
     createdBy: Type.String(),
     createdAt: Type.String(),
+    parties: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        role: Type.String({ enum: ['company', 'client'] }),
+        position: Type.Integer({ description: 'Signing order: lower signs first; equal ones in parallel' }),
+        name: Type.String(),
+        channel: Type.String({ description: 'How they are reached: email or sms' }),
+        status: Type.String({ enum: ['waiting', 'sent', 'viewed', 'consented', 'signed', 'declined', 'expired'] }),
+        updatedAt: Type.String({ description: 'When their status last changed' }),
+      }),
+      { description: 'Who is asked to sign, in order, and how far each has got (empty until sent for signing)' },
+    ),
     events: Type.Array(
       Type.Object({
         type: Type.String(),

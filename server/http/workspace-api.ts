@@ -1,10 +1,14 @@
 /** The handler of `board-spec.ts`: a pipeline's elements as the cards of the sales board. */
+
+import { writeAudit } from '../db/audit.js'
 import { foldForSearch } from '../db/directory-data.js'
-import { type BoardOperationId, MAX_BOARD_CARDS } from './board-spec.js'
+import { actorOf } from './actor.js'
+import { principalOf } from './auth-api.js'
 import { HttpError } from './errors.js'
 import type { Handler, Services } from './runtime-api.js'
+import { MAX_BOARD_CARDS, type WorkspaceOperationId } from './workspace-spec.js'
 
-type BoardHandlers = { [K in BoardOperationId]: Handler<K> }
+type WorkspaceHandlers = { [K in WorkspaceOperationId]: Handler<K> }
 
 /** Rows read before search narrows them: search folds text in JavaScript (SQLite's lower() knows ASCII only). */
 const SCAN_LIMIT = 20_000
@@ -19,7 +23,7 @@ const SIGNING_FILTER: Record<string, (status: string | null) => boolean> = {
   declined: (s) => s === 'declined' || s === 'expired',
 }
 
-export function makeBoardHandlers({ db }: Services): BoardHandlers {
+export function makeWorkspaceHandlers({ db }: Services): WorkspaceHandlers {
   return {
     getBoard: async ({ c, params, query }) => {
       const pipelineId = params.id ?? ''
@@ -127,6 +131,65 @@ export function makeBoardHandlers({ db }: Services): BoardHandlers {
       }
       const total = Object.values(counts).reduce((a, b) => a + b, 0)
       return c.json({ pipelineId, items, counts, truncated: total > items.length || found.length === SCAN_LIMIT })
+    },
+
+    markNotificationRead: async ({ c, params }) => {
+      const id = Number(params.id)
+      const row = await db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst()
+      if (!row) throw new HttpError(404, 'not-found', `No notification ${params.id}.`)
+      const me = principalOf(c)
+      if (me && me.role !== 'admin' && me.userId !== row.user_id) {
+        throw new HttpError(403, 'forbidden', 'This notification is someone else’s; only they may mark it read.')
+      }
+      const readAt = row.read_at ?? new Date().toISOString()
+      if (!row.read_at) await db.updateTable('notifications').set({ read_at: readAt }).where('id', '=', id).execute()
+      return c.json({
+        id: row.id,
+        userId: row.user_id,
+        elementId: row.element_id,
+        text: row.text,
+        createdAt: row.created_at,
+        readAt,
+      })
+    },
+
+    completeTask: async ({ c, params, body }) => {
+      const id = params.id ?? ''
+      const done = body?.done ?? true
+      const me = principalOf(c)
+      const at = new Date().toISOString()
+      const row = await db.transaction().execute(async (trx) => {
+        const found = await trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst()
+        if (!found) throw new HttpError(404, 'not-found', `No task "${id}".`)
+        if (me && !['admin', 'sales'].includes(me.role) && me.userId !== found.responsible) {
+          throw new HttpError(
+            403,
+            'forbidden',
+            'This task is someone else’s; only they, sales and admins may close it.',
+          )
+        }
+        const doneAt = done ? (found.done_at ?? at) : null
+        if (doneAt !== found.done_at) {
+          await trx.updateTable('tasks').set({ done_at: doneAt }).where('id', '=', id).execute()
+          await writeAudit(trx, actorOf(c), {
+            action: done ? 'task.done' : 'task.reopened',
+            target: `element:${found.element_id}`,
+            detail: { task: id, title: found.title },
+          })
+        }
+        return { ...found, done_at: doneAt }
+      })
+      return c.json({
+        id: row.id,
+        elementId: row.element_id,
+        title: row.title,
+        description: row.description,
+        responsible: row.responsible,
+        deadline: row.deadline,
+        checklist: JSON.parse(row.checklist) as string[],
+        doneAt: row.done_at,
+        createdAt: row.created_at,
+      })
     },
   }
 }

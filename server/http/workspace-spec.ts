@@ -33,7 +33,7 @@ export const BoardQuery = Type.Object(
   strict,
 )
 
-export const boardResponseSchemas = {
+export const workspaceResponseSchemas = {
   BoardCard: Type.Object({
     id: Type.String(),
     title: Type.String(),
@@ -77,7 +77,7 @@ export const boardResponseSchemas = {
   }),
 } as const
 
-export const BOARD_OPERATIONS = {
+export const WORKSPACE_OPERATIONS = {
   getBoard: {
     method: 'get',
     path: '/api/pipelines/{id}/board',
@@ -92,6 +92,35 @@ export const BOARD_OPERATIONS = {
       '404': { description: 'No such pipeline (code "not-found").' },
     },
   },
+  markNotificationRead: {
+    method: 'post',
+    path: '/api/notifications/{id}/read',
+    summary: 'Mark a notification as read',
+    description: 'Only its recipient (or an admin) may. Reading it again keeps the first time it was read.',
+    params: { id: { description: 'The notification id', integer: true } },
+    responses: {
+      '200': { description: 'Read.', schema: ref('Notification') },
+      '403': { description: 'Someone else’s notification (code "forbidden").' },
+      '404': { description: 'No such notification (code "not-found").' },
+    },
+  },
+  completeTask: {
+    method: 'post',
+    path: '/api/tasks/{id}/done',
+    summary: 'Mark a task as done (or, with {"done": false}, open it again)',
+    description: 'Its responsible person, sales and admins may. Audited as `task.done` / `task.reopened`.',
+    params: { id: { description: 'The task id' } },
+    body: {
+      schema: Type.Object({ done: Type.Optional(Type.Boolean({ description: 'Default true' })) }, strict),
+      maxBytes: 1024,
+      description: 'Done, or not.',
+    },
+    responses: {
+      '200': { description: 'The task as it is now.', schema: ref('Task') },
+      '403': { description: 'Not yours, and your role may not (code "forbidden").' },
+      '404': { description: 'No such task (code "not-found").' },
+    },
+  },
 } as const satisfies Record<string, Operation>
 
-export type BoardOperationId = keyof typeof BOARD_OPERATIONS
+export type WorkspaceOperationId = keyof typeof WORKSPACE_OPERATIONS

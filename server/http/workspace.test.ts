@@ -5,13 +5,14 @@
  */
 import type { Kysely } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { createAuth } from '../auth/auth.js'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
 import { Runtime } from '../runtime/runtime.js'
 import { seedDemo } from '../runtime/seed.js'
 import { type Answer, expectEachAnswered, send } from './api-test-support.js'
 import { createApp } from './app.js'
-import { BOARD_OPERATIONS } from './board-spec.js'
+import { WORKSPACE_OPERATIONS } from './workspace-spec.js'
 
 interface Card {
   id: string
@@ -84,6 +85,12 @@ describeEachDatabase('the sales board', (getDb) => {
     expect((await board('?signing=waiting')).items.map((c) => c.id)).toEqual(['zolc'])
     expect((await board('?signing=none')).items.map((c) => c.id)).not.toContain('zolc')
     expect((await board('?signing=signed')).items).toEqual([])
+    // The element's documents list who signs, in order, and how far each has got.
+    const docs = await call('GET', '/api/documents?element=zolc')
+    expect(docs.body.items[0].parties.map((p: { role: string; name: string }) => [p.role, p.name])).toEqual([
+      ['company', 'Jean Dupont'],
+      ['client', 'Mehmet Öztürk'],
+    ])
   })
 
   it('finds cards by title, client or person, ignoring accents and case, and filters by responsible', async () => {
@@ -108,8 +115,105 @@ describeEachDatabase('the sales board', (getDb) => {
   })
 })
 
+describeEachDatabase('the inbox', (getDb, dialect) => {
+  let db: Kysely<Database>
+  let app: ReturnType<typeof createApp>
+  const cookies: Record<string, string> = {}
+  const ids: Record<string, string> = {}
+  const as = (who: string, method: string, url: string, body?: unknown) =>
+    send(app, method, url, body, {
+      headers: {
+        cookie: cookies[who] ?? '',
+        origin: 'http://localhost:3000',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+    })
+
+  beforeAll(async () => {
+    db = getDb()
+    const auth = createAuth({
+      db,
+      dialect,
+      baseURL: 'http://localhost:3000',
+      secret: 'test-secret-0123456789-0123456789-abc',
+      signInPerMinute: 1000,
+    })
+    const runtime = new Runtime({ db })
+    await seedDemo(db, runtime)
+    app = createApp({ services: { db, runtime, auth } })
+    for (const [who, role] of [
+      ['ola', 'sales'],
+      ['piotr', 'readOnly'],
+      ['boss', 'admin'],
+    ] as const) {
+      const email = `${who}@inbox.test`
+      const password = `${who} password 2026`
+      const made = await auth.api.createUser({ body: { email, password, name: who, role: role as 'admin' } })
+      ids[who] = made.user.id
+      const res = await app.request('/api/auth/sign-in/email', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      })
+      cookies[who] = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+    }
+    const at = '2026-11-24T09:00:00.000Z'
+    await db
+      .insertInto('notifications')
+      .values({ user_id: ids.piotr ?? '', element_id: null, text: 'Sign the contract', created_at: at, read_at: null })
+      .execute()
+    await db
+      .insertInto('tasks')
+      .values({
+        id: 'task-1',
+        element_id: 'invoice-signing:deal-1',
+        title: 'Call the client',
+        description: null,
+        responsible: ids.piotr ?? '',
+        deadline: null,
+        checklist: '["Ask about the date"]',
+        done_at: null,
+        created_at: at,
+      })
+      .execute()
+  }, 60_000)
+
+  it('lets only the recipient (or an admin) mark a notification read, once', async () => {
+    const [note] = await db.selectFrom('notifications').select('id').execute()
+    const url = `/api/notifications/${note?.id}/read`
+    const notMine = await as('ola', 'POST', url)
+    expect(notMine.status).toBe(403)
+    expect(notMine.body.error.code).toBe('forbidden')
+    const read = await as('piotr', 'POST', url)
+    expect(read.status).toBe(200)
+    expect(read.body).toMatchObject({ text: 'Sign the contract', readAt: expect.any(String) })
+    expect((await as('boss', 'POST', url)).body.readAt).toBe(read.body.readAt)
+    expect((await as('piotr', 'POST', '/api/notifications/999999/read')).status).toBe(404)
+  })
+
+  it('closes a task for its responsible person (even read-only) or sales, audited, and opens it again', async () => {
+    const done = await as('piotr', 'POST', '/api/tasks/task-1/done', {})
+    expect(done.status).toBe(200)
+    expect(done.body).toMatchObject({
+      title: 'Call the client',
+      checklist: ['Ask about the date'],
+      doneAt: expect.any(String),
+    })
+    const again = await as('ola', 'POST', '/api/tasks/task-1/done', { done: false })
+    expect(again.body.doneAt).toBeNull()
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['action', 'actor'])
+      .where('action', 'like', 'task.%')
+      .orderBy('seq')
+      .execute()
+    expect(audit.map((a) => a.action)).toEqual(['task.done', 'task.reopened'])
+    expect((await as('ola', 'POST', '/api/tasks/nope/done', {})).status).toBe(404)
+  })
+})
+
 describe('the board operation', () => {
   it('is documented with its answers', () => {
-    expectEachAnswered(Object.values(BOARD_OPERATIONS))
+    expectEachAnswered(Object.values(WORKSPACE_OPERATIONS))
   })
 })
