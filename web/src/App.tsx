@@ -4,13 +4,31 @@ import Button from '@mui/material/Button'
 import Container from '@mui/material/Container'
 import Toolbar from '@mui/material/Toolbar'
 import Typography from '@mui/material/Typography'
-import { useCallback, useEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { fetchMe, type Me, SIGNED_OUT_EVENT, signOut } from './api.js'
 import { ChangePassword } from './ChangePassword.js'
 import { Designer } from './Designer.js'
 import { Outbox } from './Outbox.js'
-import { ROUTES, useRoute } from './route.js'
+import { homeOf, ROUTES, type Screen, useRoute } from './route.js'
 import { SignIn } from './SignIn.js'
+import { MayContext } from './workspace/may.js'
+
+// The sales screens load when first opened.
+const Board = lazy(() => import('./workspace/Board.js').then((m) => ({ default: m.Board })))
+const ElementPage = lazy(() => import('./workspace/ElementPage.js').then((m) => ({ default: m.ElementPage })))
+const Inbox = lazy(() => import('./workspace/Inbox.js').then((m) => ({ default: m.Inbox })))
+const Templates = lazy(() => import('./workspace/Templates.js').then((m) => ({ default: m.Templates })))
+const Company = lazy(() => import('./workspace/Company.js').then((m) => ({ default: m.Company })))
+
+const TITLES: Record<Exclude<Screen, 'home'>, string> = {
+  designer: 'Designer',
+  board: 'Board',
+  element: 'Element',
+  inbox: 'Inbox',
+  outbox: 'Outbox',
+  templates: 'Templates',
+  company: 'My company',
+}
 
 type Session = Me | 'signedOut' | 'open' | 'loading'
 
@@ -29,11 +47,13 @@ export function App() {
   }, [])
   const signedOut = session === 'signedOut'
   const mustChange = typeof session === 'object' && session.mustChangePassword === true
-  const label = signedOut
-    ? 'Sign in'
-    : mustChange
-      ? 'Your password'
-      : (ROUTES.find((r) => r.route === route)?.label ?? 'Designer')
+  // What this session may call: everything on an open server (or one too old to say).
+  const may = useCallback(
+    (operation: string) => typeof session !== 'object' || (session.operations?.includes(operation) ?? true),
+    [session],
+  )
+  const screen = route.screen === 'home' ? homeOf(may) : route.screen
+  const label = signedOut ? 'Sign in' : mustChange ? 'Your password' : TITLES[screen]
 
   useEffect(() => {
     document.title = `Signflow — ${label}`
@@ -49,11 +69,11 @@ export function App() {
           </Typography>
           {!signedOut && !mustChange && (
             <Box component="nav" aria-label="Screens" sx={{ display: 'flex', gap: 0.5, ml: { xs: -1.5, sm: 0 } }}>
-              {ROUTES.map((r) => {
-                const current = r.route === route
+              {ROUTES.filter((r) => may(r.operation)).map((r) => {
+                const current = r.screen === screen || (r.screen === 'board' && screen === 'element')
                 return (
                   <Button
-                    key={r.route}
+                    key={r.screen}
                     href={r.href}
                     color="inherit"
                     aria-current={current ? 'page' : undefined}
@@ -95,15 +115,35 @@ export function App() {
           )}
         </Toolbar>
       </AppBar>
-      <Container component="main" maxWidth={route === 'outbox' ? 'lg' : false} sx={{ py: { xs: 2, sm: 3 } }}>
+      <Container
+        component="main"
+        maxWidth={screen === 'designer' || screen === 'board' ? false : 'lg'}
+        sx={{ py: { xs: 2, sm: 3 } }}
+      >
         {session === 'loading' ? null : signedOut ? (
           <SignIn onSignedIn={load} />
         ) : typeof session === 'object' && mustChange ? (
           <ChangePassword name={session.user.name} onChanged={load} />
-        ) : route === 'outbox' ? (
-          <Outbox />
         ) : (
-          <Designer />
+          <MayContext.Provider value={may}>
+            <Suspense fallback={null}>
+              {screen === 'outbox' ? (
+                <Outbox />
+              ) : screen === 'board' ? (
+                <Board pipelineId={route.param} />
+              ) : screen === 'element' && route.param ? (
+                <ElementPage id={route.param} />
+              ) : screen === 'inbox' ? (
+                <Inbox me={typeof session === 'object' ? session.user.id : undefined} />
+              ) : screen === 'templates' ? (
+                <Templates templateId={route.param} />
+              ) : screen === 'company' ? (
+                <Company />
+              ) : (
+                <Designer />
+              )}
+            </Suspense>
+          </MayContext.Provider>
         )}
       </Container>
     </>

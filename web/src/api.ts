@@ -21,6 +21,8 @@ export class ApiError extends Error {
     message: string,
     readonly line?: number,
     readonly column?: number,
+    /** The JSON path the server names (a field of the form), when it names one. */
+    readonly path?: string,
   ) {
     super(message)
   }
@@ -48,8 +50,8 @@ export async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
   // The session ended (signed out elsewhere, expired): the app shows its sign-in screen.
   if (res.status === 401 && !url.startsWith('/api/auth/')) window.dispatchEvent(new Event(SIGNED_OUT_EVENT))
   if (isApiErrorBody(body)) {
-    const { code, message, line, column } = body.error
-    throw new ApiError(res.status, code, message, line, column)
+    const { code, message, line, column, path } = body.error
+    throw new ApiError(res.status, code, message, line, column, path)
   }
   throw new ApiError(res.status, 'http', `The server answered ${res.status} ${res.statusText}.`)
 }

@@ -1,20 +1,61 @@
 /**
- * The app's two screens behind a hash route (`#/` the designer, `#/outbox` the outbox): no router
+ * The app's screens behind a hash route (`#/board/invoice-signing`, `#/elements/deal-7`, `#/outbox`): no router
  * dependency, and the server's SPA fallback is not involved, so a link can be opened or reloaded anywhere.
+ * `#/` is the home screen, which depends on who signs in (see `homeOf`).
  */
 import { useSyncExternalStore } from 'react'
 
-export type Route = 'designer' | 'outbox'
+export type Screen = 'home' | 'designer' | 'board' | 'element' | 'inbox' | 'outbox' | 'templates' | 'company'
 
-export const ROUTES: ReadonlyArray<{ route: Route; href: string; label: string }> = [
-  { route: 'designer', href: '#/', label: 'Designer' },
-  { route: 'outbox', href: '#/outbox', label: 'Outbox' },
+export interface Route {
+  screen: Screen
+  /** The pipeline of the board, the element of its page, the template being edited. */
+  param?: string
+}
+
+/** The top bar's screens, in order; `operation` is what the session must be allowed to call to see it. */
+export const ROUTES: ReadonlyArray<{ screen: Screen; href: string; label: string; operation: string }> = [
+  { screen: 'board', href: '#/board', label: 'Board', operation: 'getBoard' },
+  { screen: 'inbox', href: '#/inbox', label: 'Inbox', operation: 'listTasks' },
+  { screen: 'designer', href: '#/designer', label: 'Designer', operation: 'getFlow' },
+  { screen: 'templates', href: '#/templates', label: 'Templates', operation: 'listTemplates' },
+  { screen: 'company', href: '#/company', label: 'My company', operation: 'getMyCompany' },
+  { screen: 'outbox', href: '#/outbox', label: 'Outbox', operation: 'listOutbox' },
 ]
 
-/** `#/outbox`, `#/outbox/`, `#outbox` → outbox; anything else → the designer. */
+const SCREENS: ReadonlySet<string> = new Set(['designer', 'board', 'inbox', 'outbox', 'templates', 'company'])
+
+/** `#/outbox`, `#outbox/`, `#/elements/deal%2D7` → the screen and its parameter; anything unknown → home. */
 export function routeOf(hash: string): Route {
-  const path = hash.replace(/^#\/?/, '').replace(/\/+$/, '')
-  return path === 'outbox' ? 'outbox' : 'designer'
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .replace(/\/+$/, '')
+    .split('/')
+    .filter((p) => p !== '')
+  const [first, second] = parts
+  const param = second === undefined ? undefined : safeDecode(second)
+  if (first === 'elements' && param) return { screen: 'element', param }
+  if (first && SCREENS.has(first)) return { screen: first as Screen, ...(param ? { param } : {}) }
+  return { screen: 'home' }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/** The link to a screen with its parameter. */
+export function hrefOf(screen: Exclude<Screen, 'home'>, param?: string): string {
+  const base = screen === 'element' ? '#/elements' : `#/${screen}`
+  return param === undefined ? base : `${base}/${encodeURIComponent(param)}`
+}
+
+/** Who designs flows starts in the designer; everyone else on the board. */
+export function homeOf(may: (operation: string) => boolean): Exclude<Screen, 'home'> {
+  return may('saveDraft') ? 'designer' : 'board'
 }
 
 function subscribe(onChange: () => void): () => void {
@@ -22,6 +63,8 @@ function subscribe(onChange: () => void): () => void {
   return () => window.removeEventListener('hashchange', onChange)
 }
 
+/** The hash, as a string (stable for useSyncExternalStore), read into a route by the caller. */
 export function useRoute(): Route {
-  return useSyncExternalStore(subscribe, () => routeOf(window.location.hash))
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash)
+  return routeOf(hash)
 }

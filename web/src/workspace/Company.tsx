@@ -1,0 +1,473 @@
+/**
+ * My company: our requisites and bank details as documents print them, the stamp and signature images
+ * (uploaded, previewed as documents draw them), the working calendar and time zone the automation's "in
+ * working hours" delays follow, and the certificate that seals signed documents (the platform's own, or an
+ * uploaded .p12). Admins change them; everyone else reads.
+ */
+import Alert from '@mui/material/Alert'
+import Autocomplete from '@mui/material/Autocomplete'
+import Box from '@mui/material/Box'
+import Button from '@mui/material/Button'
+import Checkbox from '@mui/material/Checkbox'
+import FormControlLabel from '@mui/material/FormControlLabel'
+import Paper from '@mui/material/Paper'
+import Stack from '@mui/material/Stack'
+import TextField from '@mui/material/TextField'
+import Typography from '@mui/material/Typography'
+import { type ReactNode, useCallback, useEffect, useState } from 'react'
+import { ApiError, call } from '../api.js'
+import { useMay } from './may.js'
+import { when } from './parts.js'
+
+const REQUISITES: ReadonlyArray<[string, string]> = [
+  ['name', 'Legal name'],
+  ['taxId', 'Tax ID'],
+  ['vatId', 'VAT ID'],
+  ['registrationNumber', 'Registration number'],
+  ['director', 'Director'],
+  ['phone', 'Phone'],
+  ['email', 'Email'],
+]
+const BANK: ReadonlyArray<[string, string]> = [
+  ['bankName', 'Bank'],
+  ['bankAccount', 'Account or IBAN'],
+  ['bic', 'BIC / SWIFT'],
+]
+const ADDRESS: ReadonlyArray<[string, string]> = [
+  ['street', 'Street'],
+  ['postalCode', 'Postal code'],
+  ['city', 'City'],
+  ['region', 'Region'],
+  ['country', 'Country'],
+]
+const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+
+interface StoredImage {
+  contentType: string
+  size: number
+  sha256: string
+  width?: number
+  height?: number
+}
+
+interface Calendar {
+  timeZone: string
+  workDays: number[]
+  start: string
+  end: string
+  holidays: string[]
+}
+
+interface MyCompany {
+  id: string
+  name: string
+  requisites: Record<string, string>
+  bankDetails: Record<string, string>
+  addresses: Record<string, Record<string, string>>
+  images: { stamp: StoredImage | null; signature: StoredImage | null }
+  calendar?: Calendar
+  updatedAt: string
+}
+
+interface Certificate {
+  commonName: string | null
+  organization: string | null
+  fingerprint: string
+  notBefore: string
+  notAfter: string
+  selfSigned: boolean
+}
+
+const TIME_ZONES: readonly string[] =
+  typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC']
+
+function Section({ title, children, label }: { title: string; children: ReactNode; label?: string }) {
+  return (
+    <Paper variant="outlined" component="section" aria-label={label ?? title} sx={{ p: 2, display: 'grid', gap: 1.5 }}>
+      <Typography variant="h3">{title}</Typography>
+      {children}
+    </Paper>
+  )
+}
+
+export function Company() {
+  const may = useMay()
+  const canEdit = may('updateMyCompany')
+  const [companies, setCompanies] = useState<MyCompany[] | undefined>()
+  const [problem, setProblem] = useState<string | undefined>()
+  const load = useCallback(async () => {
+    try {
+      const page = await call<{ items: MyCompany[] }>('/api/my-companies')
+      setCompanies(page.items)
+    } catch (e) {
+      setProblem(e instanceof ApiError ? e.message : 'Our company cannot be read.')
+    }
+  }, [])
+  useEffect(() => {
+    void load()
+  }, [load])
+  if (problem) return <Alert severity="error">{problem}</Alert>
+  if (!companies) return null
+  const company = companies[0]
+  if (!company) return <Alert severity="info">No company of ours yet. An admin adds one through the API.</Alert>
+  return (
+    <Box sx={{ display: 'grid', gap: 2 }}>
+      <Typography variant="h2">{company.name}</Typography>
+      {!canEdit && (
+        <Alert severity="info" variant="outlined">
+          Only admins change our company’s details.
+        </Alert>
+      )}
+      <Details key={company.updatedAt} company={company} canEdit={canEdit} onSaved={load} />
+      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, alignItems: 'start' }}>
+        <Images company={company} canEdit={canEdit && may('putMyCompanyImage')} onSaved={load} />
+        {company.calendar !== undefined && (
+          <CalendarSection key={company.updatedAt} company={company} canEdit={canEdit} onSaved={load} />
+        )}
+      </Box>
+      {may('getSealingCertificate') && <Sealing canEdit={may('replaceSealingCertificate')} />}
+    </Box>
+  )
+}
+
+function Details({ company, canEdit, onSaved }: { company: MyCompany; canEdit: boolean; onSaved: () => void }) {
+  const [name, setName] = useState(company.name)
+  const [requisites, setRequisites] = useState<Record<string, string>>(company.requisites ?? {})
+  const [bank, setBank] = useState<Record<string, string>>(company.bankDetails ?? {})
+  const [legal, setLegal] = useState<Record<string, string>>(company.addresses?.legal ?? {})
+  const [message, setMessage] = useState<{ severity: 'success' | 'error'; text: string; path?: string } | undefined>()
+  const save = async () => {
+    try {
+      await call(`/api/my-companies/${encodeURIComponent(company.id)}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name,
+          requisites: clean(requisites),
+          bankDetails: clean(bank),
+          addresses: { ...company.addresses, legal: clean(legal) },
+        }),
+      })
+      setMessage({ severity: 'success', text: 'Saved. New documents print these details.' })
+      onSaved()
+    } catch (e) {
+      setMessage({
+        severity: 'error',
+        text: e instanceof ApiError ? e.message : 'Not saved.',
+        ...(e instanceof ApiError && e.path ? { path: e.path } : {}),
+      })
+    }
+  }
+  const field = (
+    values: Record<string, string>,
+    set: (v: Record<string, string>) => void,
+    path: string,
+    [key, label]: [string, string],
+  ) => (
+    <TextField
+      key={key}
+      size="small"
+      label={label}
+      value={values[key] ?? ''}
+      onChange={(e) => set({ ...values, [key]: e.target.value })}
+      error={message?.path === `${path}/${key}`}
+      helperText={message?.path === `${path}/${key}` ? message.text : undefined}
+      slotProps={{ input: { readOnly: !canEdit } }}
+    />
+  )
+  return (
+    <Section title="Requisites and bank details">
+      <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr', lg: '1fr 1fr 1fr' } }}>
+        <TextField
+          size="small"
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          slotProps={{ input: { readOnly: !canEdit } }}
+        />
+        {REQUISITES.map((r) => field(requisites, setRequisites, '/requisites', r))}
+        {BANK.map((r) => field(bank, setBank, '/bankDetails', r))}
+        {ADDRESS.map((r) => field(legal, setLegal, '/addresses/legal', [r[0], `Legal address: ${r[1].toLowerCase()}`]))}
+      </Box>
+      {message && !message.path && <Alert severity={message.severity}>{message.text}</Alert>}
+      {message?.path && message.severity === 'error' && <Alert severity="error">{message.text}</Alert>}
+      {canEdit && (
+        <Button variant="contained" sx={{ justifySelf: 'start' }} onClick={() => void save()}>
+          Save
+        </Button>
+      )}
+    </Section>
+  )
+}
+
+/** Only the filled values: an empty one is left out rather than stored as "". */
+function clean(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ''))
+}
+
+function Images({ company, canEdit, onSaved }: { company: MyCompany; canEdit: boolean; onSaved: () => void }) {
+  const [problem, setProblem] = useState<string | undefined>()
+  const [chosen, setChosen] = useState<{ kind: 'stamp' | 'signature'; url: string; file: File } | undefined>()
+  const upload = async (kind: 'stamp' | 'signature', file: File) => {
+    try {
+      await call(`/api/my-companies/${encodeURIComponent(company.id)}/images/${kind}`, {
+        method: 'PUT',
+        headers: { 'content-type': file.type || 'application/octet-stream' },
+        body: file,
+      })
+      setProblem(undefined)
+      setChosen(undefined)
+      onSaved()
+    } catch (e) {
+      setProblem(e instanceof ApiError ? e.message : 'The image was not stored.')
+    }
+  }
+  return (
+    <Section title="Stamp and signature">
+      <Typography variant="body2" color="text.secondary">
+        Documents made “with signature and stamp” carry these images. PNG with a transparent background looks best.
+      </Typography>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap' }}>
+        {(['stamp', 'signature'] as const).map((kind) => {
+          const image = company.images[kind]
+          const src = `/api/my-companies/${encodeURIComponent(company.id)}/images/${kind}?v=${image?.sha256 ?? ''}`
+          return (
+            <Box key={kind} sx={{ display: 'grid', gap: 1, justifyItems: 'start' }}>
+              <Typography variant="subtitle2">{kind === 'stamp' ? 'Stamp' : 'Signature'}</Typography>
+              <Box
+                sx={{
+                  width: 180,
+                  height: 120,
+                  border: '1px dashed',
+                  borderColor: 'divider',
+                  borderRadius: 1,
+                  display: 'grid',
+                  placeItems: 'center',
+                  // A paper-like checkerboard shows transparency as a document would.
+                  background: 'repeating-conic-gradient(#f3f3f3 0% 25%, #ffffff 0% 50%) 50% / 16px 16px',
+                }}
+              >
+                {chosen?.kind === kind ? (
+                  <img
+                    src={chosen.url}
+                    alt={`New ${kind}`}
+                    style={{ maxWidth: 170, maxHeight: 110, objectFit: 'contain' }}
+                  />
+                ) : image ? (
+                  <img src={src} alt={`Our ${kind}`} style={{ maxWidth: 170, maxHeight: 110, objectFit: 'contain' }} />
+                ) : (
+                  <Typography variant="caption" color="text.secondary">
+                    None yet
+                  </Typography>
+                )}
+              </Box>
+              {image && chosen?.kind !== kind && (
+                <Typography variant="caption" color="text.secondary">
+                  {image.width && image.height ? `${image.width}×${image.height} px, ` : ''}
+                  {Math.round(image.size / 1024)} KB
+                </Typography>
+              )}
+              {canEdit &&
+                (chosen?.kind === kind ? (
+                  <Stack direction="row" spacing={1}>
+                    <Button size="small" variant="contained" onClick={() => void upload(kind, chosen.file)}>
+                      Use it
+                    </Button>
+                    <Button size="small" onClick={() => setChosen(undefined)}>
+                      Cancel
+                    </Button>
+                  </Stack>
+                ) : (
+                  <Button size="small" variant="outlined" component="label">
+                    {image ? 'Replace…' : 'Upload…'}
+                    <input
+                      hidden
+                      type="file"
+                      accept="image/png,image/jpeg"
+                      aria-label={`Upload the ${kind}`}
+                      onChange={(e) => {
+                        const file = e.target.files?.[0]
+                        if (file) setChosen({ kind, file, url: URL.createObjectURL(file) })
+                        e.target.value = ''
+                      }}
+                    />
+                  </Button>
+                ))}
+            </Box>
+          )
+        })}
+      </Stack>
+      {problem && <Alert severity="error">{problem}</Alert>}
+    </Section>
+  )
+}
+
+function CalendarSection({ company, canEdit, onSaved }: { company: MyCompany; canEdit: boolean; onSaved: () => void }) {
+  const initial = company.calendar as Calendar
+  const [calendar, setCalendar] = useState<Calendar>(initial)
+  const [holidays, setHolidays] = useState(initial.holidays.join(', '))
+  const [message, setMessage] = useState<{ severity: 'success' | 'error'; text: string } | undefined>()
+  const save = async () => {
+    const list = holidays
+      .split(/[\s,;]+/)
+      .map((h) => h.trim())
+      .filter(Boolean)
+    try {
+      await call(`/api/my-companies/${encodeURIComponent(company.id)}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ calendar: { ...calendar, holidays: list } }),
+      })
+      setMessage({ severity: 'success', text: 'Saved. Delays “in working hours” follow it from now on.' })
+      onSaved()
+    } catch (e) {
+      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'Not saved.' })
+    }
+  }
+  return (
+    <Section title="Working calendar">
+      <Autocomplete
+        size="small"
+        disableClearable
+        disabled={!canEdit}
+        options={TIME_ZONES}
+        value={calendar.timeZone}
+        onChange={(_, timeZone) => setCalendar({ ...calendar, timeZone })}
+        renderInput={(params) => <TextField {...params} label="Time zone" />}
+      />
+      <Box role="group" aria-label="Working days" sx={{ display: 'flex', flexWrap: 'wrap' }}>
+        {DAYS.map((day, i) => (
+          <FormControlLabel
+            key={day}
+            disabled={!canEdit}
+            control={
+              <Checkbox
+                size="small"
+                checked={calendar.workDays.includes(i + 1)}
+                onChange={(e) =>
+                  setCalendar({
+                    ...calendar,
+                    workDays: e.target.checked
+                      ? [...calendar.workDays, i + 1].sort()
+                      : calendar.workDays.filter((d) => d !== i + 1),
+                  })
+                }
+              />
+            }
+            label={day}
+          />
+        ))}
+      </Box>
+      <Stack direction="row" spacing={1.5}>
+        <TextField
+          size="small"
+          type="time"
+          label="From"
+          value={calendar.start}
+          disabled={!canEdit}
+          onChange={(e) => setCalendar({ ...calendar, start: e.target.value })}
+        />
+        <TextField
+          size="small"
+          type="time"
+          label="To"
+          value={calendar.end}
+          disabled={!canEdit}
+          onChange={(e) => setCalendar({ ...calendar, end: e.target.value })}
+        />
+      </Stack>
+      <TextField
+        size="small"
+        label="Holidays"
+        helperText="Dates like 2026-12-25, separated by commas"
+        value={holidays}
+        disabled={!canEdit}
+        onChange={(e) => setHolidays(e.target.value)}
+        multiline
+      />
+      {message && <Alert severity={message.severity}>{message.text}</Alert>}
+      {canEdit && (
+        <Button variant="contained" sx={{ justifySelf: 'start' }} onClick={() => void save()}>
+          Save the calendar
+        </Button>
+      )}
+    </Section>
+  )
+}
+
+function Sealing({ canEdit }: { canEdit: boolean }) {
+  const [certificate, setCertificate] = useState<Certificate | undefined>()
+  const [file, setFile] = useState<File | undefined>()
+  const [password, setPassword] = useState('')
+  const [message, setMessage] = useState<{ severity: 'success' | 'error'; text: string } | undefined>()
+  const load = useCallback(() => {
+    call<Certificate>('/api/settings/sealing').then(setCertificate, () => undefined)
+  }, [])
+  useEffect(load, [load])
+  const upload = async () => {
+    if (!file) return
+    const bytes = new Uint8Array(await file.arrayBuffer())
+    let binary = ''
+    for (const b of bytes) binary += String.fromCharCode(b)
+    try {
+      await call('/api/settings/sealing', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ p12: btoa(binary), password }),
+      })
+      setMessage({ severity: 'success', text: 'Documents are sealed with your certificate from now on.' })
+      setFile(undefined)
+      setPassword('')
+      load()
+    } catch (e) {
+      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'The certificate was not taken.' })
+    }
+  }
+  return (
+    <Section title="Sealing certificate">
+      {certificate && (
+        <Box>
+          <Typography variant="body2">
+            <strong>{certificate.commonName ?? 'Unnamed'}</strong>
+            {certificate.organization ? `, ${certificate.organization}` : ''} — valid {when(certificate.notBefore)} to{' '}
+            {when(certificate.notAfter)}
+          </Typography>
+          <Typography variant="caption" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
+            SHA-256 {certificate.fingerprint}
+          </Typography>
+          {certificate.selfSigned && (
+            <Alert severity="info" variant="outlined" sx={{ mt: 1 }}>
+              The platform made this certificate itself: signed documents are sealed and tamper-evident, but PDF readers
+              call the seal “not trusted”. Upload your organisation’s certificate to change that.
+            </Alert>
+          )}
+        </Box>
+      )}
+      {canEdit && (
+        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1.5} sx={{ alignItems: { sm: 'center' } }}>
+          <Button variant="outlined" component="label">
+            {file ? file.name : 'Choose a .p12…'}
+            <input
+              hidden
+              type="file"
+              accept=".p12,.pfx,application/x-pkcs12"
+              aria-label="The .p12 file"
+              onChange={(e) => setFile(e.target.files?.[0])}
+            />
+          </Button>
+          <TextField
+            size="small"
+            type="password"
+            label="Its password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <Button variant="contained" disabled={!file} onClick={() => void upload()}>
+            Use this certificate
+          </Button>
+        </Stack>
+      )}
+      {message && <Alert severity={message.severity}>{message.text}</Alert>}
+    </Section>
+  )
+}
