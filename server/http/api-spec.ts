@@ -391,6 +391,24 @@ export const responseSchemas = {
       enum: ['pending', 'scheduled', 'running', 'done', 'skipped', 'failed', 'cancelled', 'notRun'],
     }),
     dueAt: Type.Optional(Iso('For a scheduled rule: when it runs')),
+    waitsUntil: Type.Optional(Iso('For a running "Wait" rule: when its pause (or its timeout) ends')),
+    at: Type.Optional(
+      Iso(
+        'When the rule reached its state in the current stay (scheduled, started, finished, skipped, failed, ' +
+          'cancelled, not run; for a pending rule, when the stay began or a retry made it wait again)',
+      ),
+    ),
+    reason: Type.Optional(
+      Type.String({
+        description:
+          "For a skipped, not run, cancelled or scheduled rule: why, in the engine's words: condition false: " +
+          'amount 100 > 5000 · "Send the offer" before it failed · the element left "Offer" for "Won" · ' +
+          'after 2 hours, moved into working hours',
+      }),
+    ),
+    error: Type.Optional(
+      Type.String({ description: 'For a failed rule: what went wrong. A failed rule can be retried (POST …/retry).' }),
+    ),
   }),
   Element: Type.Object({
     id: Type.String(),
@@ -730,6 +748,32 @@ export const OPERATIONS = {
     responses: {
       ...elementAnswer,
       '409': { description: 'The pipeline has no published flow yet (code "conflict").' },
+    },
+  },
+  retryRule: {
+    method: 'post',
+    path: '/api/elements/{id}/rules/{ruleId}/retry',
+    summary: "Run a failed rule of the element's current stage again",
+    description:
+      'The rule runs again at once, as it stands in the flow version the element runs: its condition is ' +
+      'evaluated again (its time setting is not waited for again), and what it sends or makes (an email, a ' +
+      'document) is sent or made again. The "after previous" rules that did not run because it failed follow ' +
+      'it. The history records `rule.retried` with who retried it; the audit log `element.ruleRetried`.',
+    params: {
+      ...elementId,
+      ruleId: { description: "The rule's id in the graph; a rule of the element's current stage" },
+    },
+    responses: {
+      ...ok(
+        'The element as GET /api/elements/{id} shows it; the rule is running, done or failed again.',
+        ref('Element'),
+      ),
+      '404': { description: 'No such element, or no such rule in the stage the element stands in (code "not-found").' },
+      '409': {
+        description:
+          'The rule has not failed (code "conflict"): only a failed rule can be retried. Or the pipeline has no ' +
+          'published flow yet.',
+      },
     },
   },
   elementHistory: {

@@ -43,6 +43,8 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   createElement: sales,
   getElement: everyone,
   moveElement: sales,
+  // who may move elements may run a failed rule again
+  retryRule: sales,
   changeFields: sales,
   fireEvent: sales,
   elementHistory: everyone,

@@ -12,8 +12,8 @@ import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { type Kysely, sql } from 'kysely'
 import type { Static, TSchema } from 'typebox'
 import { mintId } from '../../shared/designer/commands.js'
-import type { SavedElement } from '../../shared/engine/engine.js'
-import type { EngineEvent, Json } from '../../shared/engine/types.js'
+import type { RunState, SavedElement } from '../../shared/engine/engine.js'
+import type { Author, EngineEvent, Json, TimelineRecord } from '../../shared/engine/types.js'
 import { diffGraphs } from '../../shared/graph/diff.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { type ElementType, validate } from '../../shared/index.js'
@@ -179,8 +179,53 @@ function attachmentsOf(raw: string | null) {
   }
 }
 
+/** Who the timeline says did it: the signed-in user (audit actor "user:<id>"), else the API (a token, or no sign-in). */
+function authorOf(actor: string): Author {
+  if (actor.startsWith('user:')) return { kind: 'user', id: actor.slice('user:'.length) }
+  return actor === 'api' ? { kind: 'api' } : { kind: 'api', id: actor }
+}
+
 const nowIso = () => new Date().toISOString()
 const iso = (ms: number) => new Date(ms).toISOString()
+
+/** A rule of the element's current stay as GET /api/elements/{id} shows it (`RuleState` in api-spec.ts). */
+interface RuleStateView {
+  id: string
+  type: string
+  title: string
+  state: RunState
+  dueAt?: string
+  waitsUntil?: string
+  at?: string
+  reason?: string
+  error?: string
+}
+
+/** The history records that begin a stay (its rules start afresh). */
+const STAY_STARTS = ['stage.entered', 'run.requested'] as const
+/** The history records that say where a rule of a stay stands. */
+const STAY_RECORD_TYPES = [
+  ...STAY_STARTS,
+  'rule.scheduled',
+  'rule.started',
+  'rule.finished',
+  'rule.skipped',
+  'rule.failed',
+  'rule.cancelled',
+  'rule.notRun',
+  'rule.retried',
+] as const satisfies ReadonlyArray<TimelineRecord['type']>
+/** The record that brings a rule to each state ("pending": a stay's start, or a retry before it). */
+const RECORD_OF_STATE: Readonly<Record<RunState, string>> = {
+  pending: 'pending',
+  scheduled: 'rule.scheduled',
+  running: 'rule.started',
+  done: 'rule.finished',
+  skipped: 'rule.skipped',
+  failed: 'rule.failed',
+  cancelled: 'rule.cancelled',
+  notRun: 'rule.notRun',
+}
 
 function notFound(message: string): HttpError {
   return new HttpError(404, 'not-found', message)
@@ -417,20 +462,43 @@ function makeHandlers(services: Services): Served {
   /** The element as the API shows it: the row, its fields, variables and the state of its stay's rules. */
   async function elementView(row: ElementRow) {
     const state = row.state ? (JSON.parse(row.state) as SavedElement) : null
-    const rules: Array<{ id: string; type: string; title: string; state: string; dueAt?: string }> = []
+    const rules: RuleStateView[] = []
     if (state?.stay && row.flow_version_id) {
       const stay = state.stay
       const graph = await versionGraph(db, row.flow_version_id)
       const stage = graph?.pipeline.stages.find((s) => s.id === stay.stage)
+      const said = await stayRecords(
+        row.id,
+        (stage?.rules ?? []).map((r) => r.id),
+      )
       stay.runs.forEach((run, i) => {
         const rule = stage?.rules[i]
         if (!rule) return
+        const last = said.last.get(rule.id)
+        const record = last?.type === RECORD_OF_STATE[run.state] ? last : undefined
+        const at = record?.at ?? (run.state === 'pending' ? said.stayAt : undefined)
+        const text = (key: string) => {
+          const value = record?.record[key]
+          return typeof value === 'string' ? value : undefined
+        }
+        const reason = run.state === 'failed' || run.state === 'done' ? undefined : text('reason')
+        const error = run.state === 'failed' ? text('error') : undefined
+        // A "Wait" rule's end: kept with its run, or (an element saved before that was kept) its waiting job.
+        const waitsUntil =
+          run.state === 'running'
+            ? (run.waitDeadline ??
+              state.jobs.find((j) => j.kind === 'waitEnd' && j.rule === i && j.epoch === stay.epoch)?.dueAt)
+            : undefined
         rules.push({
           id: rule.id,
           type: rule.type,
           title: rule.title,
           state: run.state,
           ...(run.state === 'scheduled' && run.dueAt !== undefined ? { dueAt: iso(run.dueAt) } : {}),
+          ...(waitsUntil !== undefined ? { waitsUntil: iso(waitsUntil) } : {}),
+          ...(at !== undefined ? { at } : {}),
+          ...(reason !== undefined ? { reason } : {}),
+          ...(error !== undefined ? { error } : {}),
         })
       })
     }
@@ -451,6 +519,49 @@ function makeHandlers(services: Services): Served {
       updatedAt: row.updated_at,
       rules,
     }
+  }
+
+  /**
+   * What the history says of the rules of the element's current stay, in one query: the records from the last
+   * time a stay began (`stage.entered`, or `run.requested` for rules started again; all the history there is when
+   * pruning took that record), reduced to each rule's latest one. A `rule.retried` makes the rules its failure
+   * had stopped pending again, from that moment.
+   */
+  async function stayRecords(elementId: string, ruleIds: readonly string[]) {
+    const rows = await db
+      .selectFrom('history')
+      .select(['at', 'type', 'record'])
+      .where('element_id', '=', elementId)
+      .where('type', 'in', STAY_RECORD_TYPES)
+      .where('seq', '>=', (eb) =>
+        eb
+          .selectFrom('history as began')
+          .select(sql<number>`coalesce(max(began.seq), 0)`.as('seq'))
+          .where('began.element_id', '=', elementId)
+          .where('began.type', 'in', STAY_STARTS),
+      )
+      .orderBy('seq')
+      .execute()
+    const last = new Map<string, { type: string; at: string; record: Record<string, Json> }>()
+    let stayAt: string | undefined
+    for (const row of rows) {
+      if ((STAY_STARTS as readonly string[]).includes(row.type)) {
+        stayAt = row.at
+        last.clear()
+        continue
+      }
+      const record = JSON.parse(row.record) as Record<string, Json>
+      const node = record.node
+      if (typeof node !== 'string') continue
+      if (row.type === 'rule.retried') {
+        for (let i = ruleIds.indexOf(node) + 1; i > 0 && i < ruleIds.length; i++) {
+          const id = ruleIds[i] as string
+          if (last.get(id)?.type !== 'rule.notRun') break
+          last.set(id, { type: 'pending', at: row.at, record: {} })
+        }
+      } else last.set(node, { type: row.type, at: row.at, record })
+    }
+    return { last, stayAt }
   }
 
   /** One element's audit rows, oldest first, with the chain's head and whether each row still gives its hash. */
@@ -923,6 +1034,16 @@ function makeHandlers(services: Services): Served {
       const actor = actorOf(c)
       const row = await runtime.fireEvent(id, event, (trx) =>
         writeAudit(trx, actor, { action: 'element.event', target: `element:${id}`, detail: { event: body.type } }),
+      )
+      return c.json(await elementView(row))
+    },
+
+    retryRule: async ({ c, params }) => {
+      const id = params.id ?? ''
+      const ruleId = params.ruleId ?? ''
+      const actor = actorOf(c)
+      const row = await runtime.retryRule(id, ruleId, authorOf(actor.id), (trx) =>
+        writeAudit(trx, actor, { action: 'element.ruleRetried', target: `element:${id}`, detail: { rule: ruleId } }),
       )
       return c.json(await elementView(row))
     },

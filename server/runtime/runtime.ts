@@ -14,7 +14,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { type Kysely, sql, type Transaction } from 'kysely'
-import { Engine, type SavedElement } from '../../shared/engine/engine.js'
+import { Engine, EngineError, type SavedElement } from '../../shared/engine/engine.js'
 import type {
   Author,
   EffectRequest,
@@ -290,6 +290,28 @@ export class Runtime {
       elementId,
       (engine) => {
         for (const [field, value] of fields) engine.changeField(elementId, field, value, by)
+      },
+      also,
+    )
+  }
+
+  /**
+   * A failed rule of the element's current stay runs again at once (the "after previous" rules its failure
+   * stopped follow it); its effects go to the outbox again, as new ones. Refuses a rule the current stage does
+   * not have (`not_found`) or one that has not failed (`conflict`), writing nothing.
+   */
+  retryRule(elementId: string, ruleId: string, by: Author, also?: Also): Promise<ElementRow> {
+    return this.input(
+      elementId,
+      (engine) => {
+        try {
+          engine.retryRule(elementId, ruleId, by)
+        } catch (error) {
+          if (error instanceof EngineError) {
+            throw new RuntimeError(error.code === 'notFound' ? 'not_found' : 'conflict', error.message)
+          }
+          throw error
+        }
       },
       also,
     )

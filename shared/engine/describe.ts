@@ -82,6 +82,8 @@ export function describeTimeline(
           return `  ✗ ${n.node(r.node)} failed: ${r.error}`
         case 'rule.notRun':
           return `  – ${n.node(r.node)} not run: ${r.reason}`
+        case 'rule.retried':
+          return `  ↻ ${n.node(r.node)} retried ${who(r.by)}`
         case 'condition.evaluated':
           return `    condition of ${n.node(r.node)}: ${r.result ? 'true' : 'false'} (${r.rows.map((row) => `${describeRow(row)} → ${row.result}`).join('; ')})`
         case 'settings.resolved':

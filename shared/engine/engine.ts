@@ -68,6 +68,21 @@ export interface EngineOptions {
 
 export type RunState = 'pending' | 'scheduled' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled' | 'notRun'
 
+/**
+ * An input the engine refuses because of the element's state: `notFound` when it names something the element's
+ * current stay does not have (a rule of another stage), `conflict` when what it asks cannot happen now (a rule
+ * that has not failed retried). The runtime answers them as 404 and 409.
+ */
+export class EngineError extends Error {
+  constructor(
+    readonly code: 'notFound' | 'conflict',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'EngineError'
+  }
+}
+
 interface RuleRun {
   state: RunState
   /** The effect a running rule waits for. */
@@ -182,7 +197,8 @@ export interface SavedElement {
   stay: {
     epoch: number
     stage: string
-    runs: Array<{ state: RunState; dueAt?: number; effect?: string }>
+    /** `waitDeadline`: a running "Wait" rule's end (or its timeout), as `ruleStates` gives it (`waitsUntil`). */
+    runs: Array<{ state: RunState; dueAt?: number; effect?: string; waitDeadline?: number }>
     outputs: Record<string, Record<string, Json>>
   } | null
   jobs: Array<{ dueAt: number; epoch: number; rule: number; kind: 'start' | 'waitEnd' }>
@@ -344,6 +360,7 @@ export class Engine {
               state: r.state,
               ...(r.dueAt !== undefined ? { dueAt: r.dueAt } : {}),
               ...(r.effect !== undefined ? { effect: r.effect } : {}),
+              ...(r.waitDeadline !== undefined && r.state === 'running' ? { waitDeadline: r.waitDeadline } : {}),
             })),
             outputs: { ...entry.outputs },
           }
@@ -454,6 +471,47 @@ export class Engine {
     const el = this.element(elementId)
     this.begin()
     this.setField(el, field, value, by)
+    this.drain()
+  }
+
+  /**
+   * A person (or the API) runs a failed rule of the element's current stay again: recorded as `rule.retried`,
+   * the "after previous" rules that did not run because it failed wait for it again, and it runs at once (its
+   * condition is evaluated again; its time setting is not waited for a second time). Refuses (EngineError) a
+   * rule that is not in the current stay (`notFound`) or has not failed (`conflict`).
+   */
+  retryRule(elementId: string, ruleId: string, by: Author): void {
+    const el = this.element(elementId)
+    const entry = el.entry
+    const stage = entry ? this.plans[entry.stage] : undefined
+    const index = stage ? stage.rules.findIndex((r) => r.id === ruleId) : -1
+    const run = entry?.runs[index]
+    if (!entry || !stage || !run) {
+      throw new EngineError(
+        'notFound',
+        `no rule "${ruleId}" in the stage the element stands in${stage ? ` ("${stage.name}")` : ''}`,
+      )
+    }
+    const title = (stage.rules[index] as RulePlan).rule.title
+    if (run.state !== 'failed') {
+      throw new EngineError(
+        'conflict',
+        `rule "${title}" has not failed (it is ${run.state === 'notRun' ? 'not run' : run.state}); only a failed rule can be retried`,
+      )
+    }
+    this.begin()
+    this.record(el.id, { type: 'rule.retried', stage: stage.id, node: ruleId, by })
+    // The chain it stopped (see `fail`): the "after previous" rules right after it that were not run.
+    for (let i = index + 1; i < stage.rules.length; i++) {
+      const following = entry.runs[i]
+      if ((stage.rules[i] as RulePlan).parallel || following?.state !== 'notRun') break
+      following.state = 'pending'
+    }
+    run.state = 'scheduled'
+    run.dueAt = this.now
+    run.effect = undefined
+    run.waitDeadline = undefined
+    this.makeReady(el, entry.epoch, index, 'start')
     this.drain()
   }
 

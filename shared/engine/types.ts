@@ -146,6 +146,8 @@ export type TimelineEntry =
   | { type: 'rule.finished'; stage: string; node: string; outputs: Record<string, Json> }
   | { type: 'rule.failed'; stage: string; node: string; error: string }
   | { type: 'rule.notRun'; stage: string; node: string; reason: string }
+  /** A person (or the API) ran a failed rule of the current stay again. */
+  | { type: 'rule.retried'; stage: string; node: string; by: Author }
   | { type: 'condition.evaluated'; node: string; result: boolean; rows: ConditionRowRecord[] }
   | { type: 'settings.resolved'; node: string; settings: Record<string, Json> }
   | { type: 'variable.changed'; node: string; variable: string; before: Json; after: Json }
