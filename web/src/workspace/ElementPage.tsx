@@ -376,7 +376,7 @@ function Automation({
                 <Chip size="small" variant="outlined" label="Was here" />
               ) : (
                 <Typography variant="caption" color="text.secondary">
-                  not reached
+                  not entered
                 </Typography>
               )}
             </Stack>
@@ -420,12 +420,29 @@ function Automation({
                 )
               })}
             </Box>
-            {triggersFired.map((h) => (
-              <Typography key={h.seq} variant="body2" color="text.secondary" sx={{ mt: 0.75 }}>
-                ⚡ {stage.triggers.find((t) => t.id === h.record.node)?.title ?? String(h.record.node)} fired{' '}
-                {when(h.at)}
-              </Typography>
-            ))}
+            {stage.triggers.length > 0 && (
+              <Box
+                component="ul"
+                aria-label={`Triggers into ${stage.name}`}
+                sx={{ m: 0, mt: 1, pl: 0, listStyle: 'none' }}
+              >
+                {stage.triggers.map((t) => {
+                  const last = triggersFired.findLast((h) => h.record.node === t.id)
+                  return (
+                    <Typography
+                      key={t.id}
+                      component="li"
+                      variant="body2"
+                      color={last ? 'text.primary' : 'text.secondary'}
+                      data-trigger={t.id}
+                      data-fired={last !== undefined}
+                    >
+                      ⚡ {t.title}: {last ? `fired ${when(last.at)}` : 'has not fired'}
+                    </Typography>
+                  )
+                })}
+              </Box>
+            )}
           </Paper>
         )
       })}
@@ -616,7 +633,8 @@ function Documents({ documents }: { documents: DocumentView[] }) {
                 {d.title}
               </Typography>
               <Typography variant="body2" color="text.secondary">
-                {d.number} · {when(d.createdAt)}
+                {d.title.includes(d.number) ? '' : `${d.number} · `}
+                {when(d.createdAt)}
               </Typography>
               <SigningBadge signing={{ status: d.status, signed, parties: d.parties.length, title: d.title }} />
               <Box sx={{ flex: 1 }} />

@@ -1,0 +1,226 @@
+/**
+ * A salesperson's day on the demo, as `npm start` runs it (sign-in, workers, the SMTP catcher, sealing):
+ * Jean signs in and lands on the board; drags "Annual service contract" to "Contract" and watches the stage's
+ * rules run in the Automation tab; sends the contract the rule made with the Sign wizard; the director signs
+ * on a desktop, the deal moves to "Sent" by itself; the client signs on a phone-sized page; the deal moves to
+ * "Signed" and its card says so. On a second deal, "Use this template" sends the same contract in two
+ * clicks. Screenshots of each screen go to docs/screenshots/ for the README.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from './support/browser.js'
+import { startWorkingDemo, type WorkingDemo } from './support/server.js'
+import { docShot } from './support/shots.js'
+import { until, visible } from './support/wait.js'
+
+const DESKTOP = { width: 1440, height: 900 }
+const PHONE = { width: 390, height: 844 }
+const PIPELINE = 'director-then-client'
+const DEAL = `${PIPELINE}:deal-7`
+
+let demo: WorkingDemo
+let browser: Browser
+let anna = ''
+const contexts: BrowserContext[] = []
+const problems: string[] = []
+
+beforeAll(async () => {
+  demo = await startWorkingDemo('workspace')
+  anna = await demo.cookieOf('anna@signflow.test')
+  browser = await launchBrowser()
+}, 90_000)
+
+afterAll(async () => {
+  for (const c of contexts) await c.close()
+  await browser?.close()
+  await demo?.close()
+})
+
+async function open(url: string, viewport: { width: number; height: number }): Promise<Page> {
+  const phone = viewport === PHONE
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: phone ? 2 : 1,
+    hasTouch: phone,
+    isMobile: phone,
+  })
+  contexts.push(context)
+  // Screenshots show screens at rest: no transitions half-way (a tab's underline, a closing menu).
+  await context.addInitScript(() => {
+    const style = document.createElement('style')
+    style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }'
+    document.addEventListener('DOMContentLoaded', () => document.head.appendChild(style))
+  })
+  const page = await context.newPage()
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  page.on('console', (message) => {
+    // The browser reports the 401 of "who am I?" before sign-in, and the 404 by which "Use this template"
+    // learns there is nothing to reuse yet; nothing else may fail.
+    if (message.type() === 'error' && !/(401 \(Unauthorized\)|404 \(Not Found\))/.test(message.text())) {
+      problems.push(message.text())
+    }
+  })
+  await page.goto(url)
+  return page
+}
+
+const linkIn = (body: string) => /(http:\/\/127\.0\.0\.1:\d+\/s\/[A-Za-z0-9_-]+)/.exec(body)?.[1]
+
+async function emailTo(address: string, subject: RegExp): Promise<{ body: string }> {
+  return until(`an email to ${address}`, async () => {
+    const messages = (await demo.api(anna, 'GET', '/api/messages')).body.items as Array<{
+      to: string
+      subject: string | null
+      body: string
+    }>
+    return messages.find((m) => m.to === address && subject.test(m.subject ?? ''))
+  })
+}
+
+async function stageOf(id: string): Promise<string> {
+  return (await demo.api(anna, 'GET', `/api/elements/${encodeURIComponent(id)}`)).body.stage as string
+}
+
+/** Agrees to sign electronically and signs with a typed name (desktop) or a drawn one (phone). */
+async function sign(page: Page, name: string, drawn: boolean): Promise<void> {
+  await page.waitForSelector('[data-testid="pdf-pages"][data-state="shown"]', { timeout: 20_000 })
+  await page.getByLabel('I agree to sign this document electronically').check()
+  await page.getByRole('button', { name: 'Continue' }).click()
+  if (drawn) {
+    const pad = await visible(page.getByTestId('signature-pad'))
+    await pad.scrollIntoViewIfNeeded()
+    const box = (await pad.boundingBox()) ?? { x: 0, y: 0, width: 300, height: 150 }
+    await page.mouse.move(box.x + 20, box.y + box.height * 0.6)
+    await page.mouse.down()
+    for (let i = 1; i <= 20; i++)
+      await page.mouse.move(box.x + 20 + i * 12, box.y + box.height * (0.5 + 0.2 * Math.sin(i)))
+    await page.mouse.up()
+  } else {
+    await page.getByRole('tab', { name: 'Type' }).click()
+    await page.getByLabel('Your full name').fill(name)
+  }
+  await page.getByRole('button', { name: 'Sign', exact: true }).click()
+  await visible(page.getByRole('heading', { name: 'You have signed' }), 20_000)
+}
+
+describe('a salesperson’s day', () => {
+  it('moves a deal, watches its rules, sends the contract with the wizard, sees both sign and the deal move', async () => {
+    // Jean signs in and lands on the board (sales do not design flows).
+    const page = await open(demo.server.url, DESKTOP)
+    await page.getByLabel('Email').fill('jean@signflow.test')
+    await page.getByLabel('Password').fill('jean-demo-2026')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await visible(page.getByRole('heading', { name: 'Signflow — Board' }))
+    const nav = page.getByRole('navigation', { name: 'Screens' })
+    expect(await nav.getByRole('link', { name: 'Designer' }).count()).toBe(1) // sales may read flows
+    await page.getByRole('combobox', { name: 'Pipeline' }).click()
+    await page.getByRole('option', { name: 'Contract: director first, then the client' }).click()
+    const card = page.locator(`[data-testid="board-card"][data-element="${DEAL}"]`)
+    await visible(card)
+    expect(await card.innerText()).toContain('İğdır Şirketi')
+    await docShot(page.locator('main'), 'board')
+
+    // Dragged over "Sent" and dropped on "Contract": it enters only "Contract".
+    await card.dragTo(page.locator('[data-stage="contract"]'))
+    await visible(page.getByText('“Annual service contract” moved to “Contract”.'))
+    await visible(page.locator('[data-stage="contract"]').locator(`[data-element="${DEAL}"]`))
+    expect(await stageOf(DEAL)).toBe('contract')
+    const history = (await demo.api(anna, 'GET', `/api/elements/${encodeURIComponent(DEAL)}/history`)).body
+      .items as Array<{
+      type: string
+      record: { stage?: string }
+    }>
+    expect(history.filter((h) => h.type === 'stage.entered').map((h) => h.record.stage)).toEqual(['contract'])
+
+    // The element page: the Contract stage's rules ran — the contract was made, the director told.
+    await card.getByRole('link', { name: 'Annual service contract' }).click()
+    const automation = await visible(page.getByTestId('automation'))
+    const contract = automation.locator('[data-stage="contract"]')
+    await visible(contract.locator('[data-rule="create-contract"][data-state="done"]'))
+    await visible(contract.locator('[data-rule="ask-director"][data-state="done"]'))
+    await visible(contract.getByText('Here now'))
+    await docShot(page.locator('main'), 'element-automation')
+    await page.getByRole('tab', { name: 'Timeline' }).click()
+    await visible(page.getByText(/Moved to “Contract” by Jean Dupont/))
+    await visible(page.getByText(/Notified Ayşe Yılmaz/))
+
+    // The Sign wizard: the contract the rule made is offered first; Anna signs for us, the client by email.
+    await page.getByRole('button', { name: 'Sign…' }).click()
+    const wizard = await visible(page.getByRole('dialog', { name: /Send “Annual service contract” for signing/ }))
+    expect(await wizard.getByRole('combobox', { name: 'What to sign' }).innerText()).toMatch(/made, not sent yet/)
+    await wizard.getByRole('combobox', { name: 'Signs for the company' }).click()
+    await page.getByRole('option', { name: /Anna Kowalska/ }).click()
+    expect(await wizard.getByLabel('Email').inputValue()).toBe('info@igdir.com.tr')
+    await docShot(wizard, 'sign-wizard')
+    await wizard.getByRole('button', { name: 'Send for signing' }).click()
+    const sent = await visible(wizard.getByTestId('sign-sent'))
+    const clientLink = (await sent.getByRole('link').getAttribute('href')) ?? ''
+    expect(clientLink).toMatch(/\/s\/[A-Za-z0-9_-]+$/)
+    await wizard.getByRole('button', { name: 'Close' }).click()
+    await page.getByRole('tab', { name: /Documents/ }).click()
+    await visible(page.getByText(/Anna Kowalska \(for us, by email\)/))
+    await visible(page.getByText(/İğdır Şirketi \(client, by email\)/))
+
+    // The director signs on a desktop: "signed by the company" moves the deal to "Sent" by itself.
+    const toAnna = await emailTo('anna@signflow.test', /^Please sign/)
+    const desk = await open(linkIn(toAnna.body) ?? '', DESKTOP)
+    await sign(desk, 'Anna Kowalska', false)
+    await until('the deal in "Sent"', async () => ((await stageOf(DEAL)) === 'sent' ? true : undefined))
+    await page.getByRole('tab', { name: 'Automation' }).click()
+    await visible(page.getByTestId('element-stage').getByText('Sent'))
+    await visible(automation.locator('[data-trigger="director-signed"][data-fired="true"]'))
+
+    // The client signs on a phone; everyone has signed: the deal moves to "Signed".
+    const phone = await open(clientLink, PHONE)
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width)
+    await sign(phone, 'Mehmet Öztürk', true)
+    await until('the deal in "Signed"', async () => ((await stageOf(DEAL)) === 'signed' ? true : undefined))
+    await visible(page.getByTestId('element-stage').getByText('Signed'))
+    await page.getByRole('tab', { name: /Documents/ }).click()
+    await visible(page.locator('[data-document]').getByTestId('signing-badge').getByText('Signed'))
+    await docShot(page.locator('main'), 'element-documents')
+
+    // Back on the board the card stands in "Signed" with its badge.
+    await page.getByRole('link', { name: /← Contract: director first/ }).click()
+    const signedCard = page.locator('[data-stage="signed"]').locator(`[data-element="${DEAL}"]`)
+    await visible(signedCard.getByTestId('signing-badge').getByText('Signed'))
+    expect(problems, problems.join(" | ")).toEqual([])
+  }, 240_000)
+
+  it('reuses the contract on a second deal in two clicks: Sign…, Use this template', async () => {
+    const jean = await demo.cookieOf('jean@signflow.test')
+    const made = await demo.api(jean, 'POST', '/api/elements', {
+      id: 'second-deal',
+      pipelineId: PIPELINE,
+      type: 'deal',
+      title: 'Maintenance for Société Générale',
+      stage: 'new',
+      responsible: 'u-jean',
+      fields: { amount: 4800, 'client.name': 'Société Générale', 'client.email': 'achats@sg.fr' },
+    })
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    const page = await open(`${demo.server.url}/#/elements/second-deal`, DESKTOP)
+    await page.getByLabel('Email').fill('jean@signflow.test')
+    await page.getByLabel('Password').fill('jean-demo-2026')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await visible(page.getByRole('heading', { name: 'Maintenance for Société Générale' }))
+    await page.getByRole('button', { name: 'Sign…' }).click()
+    const reuse = await visible(page.getByTestId('sign-reuse'))
+    expect(await reuse.innerText()).toMatch(/A contract \(CTR-2026-\d+\) was sent from another deal/)
+    await docShot(page.getByRole('dialog'), 'sign-wizard-reuse')
+    await reuse.getByRole('button', { name: 'Use this template' }).click()
+    await visible(page.getByTestId('sign-sent'))
+    const docs = (await demo.api(jean, 'GET', '/api/documents?element=second-deal')).body.items as Array<{
+      type: string
+      parties: Array<{ role: string; name: string }>
+    }>
+    expect(docs).toHaveLength(1)
+    expect(docs[0]?.type).toBe('contract')
+    expect(docs[0]?.parties.map((p) => [p.role, p.name])).toEqual([
+      ['company', 'Anna Kowalska'],
+      ['client', 'Société Générale'],
+    ])
+    await emailTo('anna@signflow.test', /^Please sign .*CTR-2026-0*2/)
+    expect(problems, problems.join(" | ")).toEqual([])
+  }, 120_000)
+})
