@@ -184,7 +184,7 @@ describe('a salesperson’s day', () => {
     await page.getByRole('link', { name: /← Contract: director first/ }).click()
     const signedCard = page.locator('[data-stage="signed"]').locator(`[data-element="${DEAL}"]`)
     await visible(signedCard.getByTestId('signing-badge').getByText('Signed'))
-    expect(problems, problems.join(" | ")).toEqual([])
+    expect(problems, problems.join(' | ')).toEqual([])
   }, 240_000)
 
   it('reuses the contract on a second deal in two clicks: Sign…, Use this template', async () => {
@@ -221,6 +221,41 @@ describe('a salesperson’s day', () => {
       ['client', 'Société Générale'],
     ])
     await emailTo('anna@signflow.test', /^Please sign .*CTR-2026-0*2/)
-    expect(problems, problems.join(" | ")).toEqual([])
+    expect(problems, problems.join(' | ')).toEqual([])
+  }, 120_000)
+
+  it('shows each role only what it may do: the director’s inbox, a read-only designer for sales', async () => {
+    // The director (an analyst) was notified when the deal entered "Contract"; she reads it in her inbox.
+    const page = await open(`${demo.server.url}/#/inbox`, DESKTOP)
+    await page.getByLabel('Email').fill('director@signflow.test')
+    await page.getByLabel('Password').fill('director-demo-2026')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    const note = await visible(page.getByTestId('notification').filter({ hasText: 'İğdır Şirketi' }).first())
+    expect(await note.getAttribute('data-read')).toBe('false')
+    await visible(page.getByTestId('unread-count'))
+    await docShot(page.locator('main'), 'inbox')
+    await note.getByRole('button', { name: 'Mark read' }).click()
+    await until('the notification read', async () =>
+      (await note.getAttribute('data-read')) === 'true' ? true : undefined,
+    )
+    // An analyst neither moves deals nor sends them for signing: the element page offers neither.
+    await page.goto(`${demo.server.url}/#/elements/${encodeURIComponent(DEAL)}`)
+    await visible(page.getByRole('heading', { name: 'Annual service contract' }))
+    await visible(page.getByTestId('automation'))
+    expect(await page.getByRole('button', { name: 'Sign…' }).count()).toBe(0)
+    expect(await page.getByRole('combobox', { name: 'Move to' }).count()).toBe(0)
+
+    // Jean (sales) may read flows, not change them: the designer shows the flow read-only, without Publish.
+    const jean = await open(`${demo.server.url}/#/designer`, DESKTOP)
+    await jean.getByLabel('Email').fill('jean@signflow.test')
+    await jean.getByLabel('Password').fill('jean-demo-2026')
+    await jean.getByRole('button', { name: 'Sign in' }).click()
+    await visible(jean.getByTestId('designer-read-only'))
+    expect(await jean.getByRole('button', { name: 'Publish…' }).count()).toBe(0)
+    expect(await jean.getByRole('button', { name: 'New pipeline…' }).count()).toBe(0)
+    expect(
+      await jean.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'My company' }).count(),
+    ).toBe(1)
+    expect(problems, problems.join(' | ')).toEqual([])
   }, 120_000)
 })

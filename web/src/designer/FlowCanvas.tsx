@@ -354,13 +354,15 @@ function Canvas({
   findings,
   changes,
   simulation,
+  readOnly: locked = false,
 }: {
   findings: readonly Finding[]
   changes?: ReadonlyMap<string, Change> | undefined
   simulation?: SimulationMarks | undefined
+  readOnly?: boolean
 }) {
   const store = useDesigner()
-  const readOnly = simulation !== undefined
+  const readOnly = simulation !== undefined || locked
   const graph = useStore(store, (s) => s.graph)
   const selection = useStore(store, (s) => s.selection)
   const laid = useMemo(
@@ -596,6 +598,7 @@ export function FlowCanvas({
   findings,
   changes,
   simulation,
+  readOnly = false,
 }: {
   store: DesignerStore
   findings: readonly Finding[]
@@ -603,12 +606,14 @@ export function FlowCanvas({
   changes?: ReadonlyMap<string, Change> | undefined
   /** While simulating: the dry run's marks; the flow cannot be edited meanwhile. */
   simulation?: SimulationMarks | undefined
+  /** Shown, not edited: for a role that may read flows but not change them. */
+  readOnly?: boolean
 }) {
   return (
     <StoreContext.Provider value={store}>
       <ReactFlowProvider>
-        <ReadOnlyContext.Provider value={simulation !== undefined}>
-          <Canvas findings={findings} changes={changes} simulation={simulation} />
+        <ReadOnlyContext.Provider value={simulation !== undefined || readOnly}>
+          <Canvas findings={findings} changes={changes} simulation={simulation} readOnly={readOnly} />
         </ReadOnlyContext.Provider>
       </ReactFlowProvider>
     </StoreContext.Provider>

@@ -45,6 +45,7 @@ import {
   saveDraft,
 } from '../api.js'
 import { PIPELINE_TYPES } from '../Catalog.js'
+import { useMay } from '../workspace/may.js'
 import { DeclarationsDialog } from './Declarations.js'
 import { FlowCanvas } from './FlowCanvas.js'
 import { type Comparison, changesOf, removedName, VersionsDialog } from './History.js'
@@ -585,6 +586,7 @@ function Workspace({
   const [comparison, setComparison] = useState<Comparison | undefined>()
   const [problem, setProblem] = useState<string | undefined>()
   const draft = useStore(store, (s) => s.graph)
+  const canEdit = useMay()('saveDraft')
   const [mode, setMode] = useState<'design' | 'simulate'>('design')
   const [simulation, setSimulation] = useState<SimulatorState>(() => newSimulation(draft))
   // The app's templates and their document types; a scenario opened with its own list keeps that one.
@@ -714,6 +716,19 @@ function Workspace({
     )
   }
 
+  if (!canEdit) {
+    // A role that reads flows: the flow as it stands, and the simulator (which writes nothing); no editing.
+    return (
+      <Box sx={{ display: 'grid', gap: 1.5 }}>
+        {modeSwitch}
+        <Alert severity="info" variant="outlined" data-testid="designer-read-only">
+          You may look at this flow and try it in the simulator; analysts and admins change it.
+        </Alert>
+        <FlowCanvas store={store} findings={findings} readOnly />
+      </Box>
+    )
+  }
+
   return (
     <Box sx={{ display: 'grid', gap: 1.5 }}>
       {modeSwitch}
@@ -780,6 +795,7 @@ function Workspace({
 }
 
 export function FlowDesigner() {
+  const may = useMay()
   const [pipelines, setPipelines] = useState<PipelineSummary[] | undefined>()
   const [problem, setProblem] = useState<string | undefined>()
   const [chosen, setChosen] = useState<string>('')
@@ -831,7 +847,7 @@ export function FlowDesigner() {
         <Typography variant="h2" id="flow-designer-title">
           Flow
         </Typography>
-        {pipelines && (
+        {pipelines && may('createPipeline') && (
           <Button size="small" variant="outlined" onClick={() => setCreating(true)} sx={{ order: 2 }}>
             New pipeline…
           </Button>

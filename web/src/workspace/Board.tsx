@@ -263,7 +263,9 @@ function Columns({ pipeline, filter, canMove }: { pipeline: Pipeline; filter: Bo
               }}
               onDrop={canMove ? onDrop(stage.id) : undefined}
               sx={{
-                flex: '0 0 272px',
+                // As wide as the screen allows, no narrower than a readable card: five stages fit a laptop.
+                flex: '1 0 220px',
+                maxWidth: 340,
                 minHeight: 160,
                 p: 1,
                 display: 'grid',
