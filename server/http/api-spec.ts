@@ -27,6 +27,7 @@ import type { Operation } from './operation.js'
 import { SIMULATOR_OPERATIONS, simulatorResponseSchemas } from './simulator-spec.js'
 import { SUBSCRIPTION_OPERATIONS, subscriptionResponseSchemas } from './subscriptions-spec.js'
 import { WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
+import { WORKSPACE_OPERATIONS, workspaceResponseSchemas } from './workspace-spec.js'
 
 /** The largest graph (`PUT …/draft`, `POST …/versions`) a request may carry, as for `POST /api/validate`. */
 export const MAX_GRAPH_BODY_BYTES = 5 * 1024 * 1024
@@ -538,6 +539,7 @@ export const responseSchemas = {
   ...verifyResponseSchemas,
   ...sealingResponseSchemas,
   ...subscriptionResponseSchemas,
+  ...workspaceResponseSchemas,
   ...simulatorResponseSchemas,
   ...authResponseSchemas,
 } as const
@@ -937,6 +939,7 @@ export const OPERATIONS = {
   ...VERIFY_OPERATIONS,
   ...SEALING_OPERATIONS,
   ...SUBSCRIPTION_OPERATIONS,
+  ...WORKSPACE_OPERATIONS,
   ...SIMULATOR_OPERATIONS,
   ...AUTH_OPERATIONS,
 } as const satisfies Record<string, Operation>

@@ -40,6 +40,7 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   deleteScenario: savesDrafts,
   // elements
   listElements: everyone,
+  getBoard: everyone,
   createElement: sales,
   getElement: everyone,
   moveElement: sales,
@@ -60,6 +61,9 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   listMessages: everyone,
   listNotifications: everyone,
   listTasks: everyone,
+  // the inbox: one's own notifications and tasks (the handlers check whose)
+  markNotificationRead: everyone,
+  completeTask: everyone,
   // directory
   listContacts: everyone,
   createContact: sales,

@@ -43,6 +43,7 @@ import { makeSealingHandlers, makeSigningHandlers, makeVerifyHandlers } from './
 import { makeSimulatorHandlers } from './simulator-api.js'
 import { makeSubscriptionHandlers } from './subscriptions-api.js'
 import { newSecret, secretMatches, WEBHOOK_SECRET_HEADER } from './webhook-secrets.js'
+import { makeWorkspaceHandlers } from './workspace-api.js'
 
 /** What the runtime routes need: the database and the runtime on it. */
 export interface Services {
@@ -681,6 +682,7 @@ function makeHandlers(services: Services): Served {
     ...makeSealingHandlers(services),
     ...makeSubscriptionHandlers(services),
     ...makeSimulatorHandlers(services),
+    ...makeWorkspaceHandlers(services),
     ...makeAuthHandlers(services),
     // ---------------------------------------------------------- pipelines
     listPipelines: async ({ c }) => {
@@ -1002,7 +1004,7 @@ function makeHandlers(services: Services): Served {
     moveElement: async ({ c, params, body }) => {
       const id = params.id ?? ''
       const actor = actorOf(c)
-      const row = await runtime.moveElement(id, body.stage, { kind: 'api' }, (trx) =>
+      const row = await runtime.moveElement(id, body.stage, authorOf(actor.id), (trx) =>
         writeAudit(trx, actor, { action: 'element.moved', target: `element:${id}`, detail: { stage: body.stage } }),
       )
       return c.json(await elementView(row))
@@ -1013,7 +1015,7 @@ function makeHandlers(services: Services): Served {
       // One transaction: all the fields change, or none.
       const id = params.id ?? ''
       const actor = actorOf(c)
-      const row = await runtime.changeFields(id, Object.entries(body.fields), { kind: 'api' }, (trx) =>
+      const row = await runtime.changeFields(id, Object.entries(body.fields), authorOf(actor.id), (trx) =>
         writeAudit(trx, actor, {
           action: 'element.fieldsChanged',
           target: `element:${id}`,
