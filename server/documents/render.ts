@@ -8,7 +8,7 @@
  * It returns the boxes each party signs in (page and rectangle), so that signing draws into them later.
  */
 import fontkit from '@pdf-lib/fontkit'
-import { PDFDict, PDFDocument, type PDFFont, type PDFImage, PDFName, type PDFPage, rgb } from 'pdf-lib'
+import { degrees, PDFDict, PDFDocument, type PDFFont, type PDFImage, PDFName, type PDFPage, rgb } from 'pdf-lib'
 import { roundMoney } from '../../shared/engine/values.js'
 import type { DocumentType } from '../../shared/graph/vocabulary.js'
 import { boldFont, regularFont } from '../pdf/fonts.js'
@@ -54,6 +54,11 @@ export interface DocumentContent {
   signature?: Uint8Array
   /** Values placed fields of an uploaded template bind to, by path. */
   values: Readonly<Record<string, string>>
+  /**
+   * Words drawn over every page, across its top and large across its middle, so that no one takes the PDF
+   * for a real document: a preview's "PREVIEW — NOT VALID".
+   */
+  mark?: string
 }
 
 export interface SigningBox {
@@ -128,16 +133,111 @@ export function totalsOf(items: readonly Item[]): Totals {
   return { net: sum('net'), tax: sum('tax'), gross: sum('gross'), lines }
 }
 
-/** Lines of at most `width` points: words kept whole where they fit, longer ones cut. */
+/**
+ * The longest start of `text` at most `width` points wide, as its length in UTF-16 units (0 if not even one
+ * fits) and its width. Widths of a text's starts grow with their length, so the answer is searched for: from
+ * `guess` in doubling steps until it is passed, then by halving. Each measure shapes at most about twice the
+ * answer's length, never the whole text; with a good guess it takes two (the guess fits, one more does not).
+ */
+function longestFit(
+  text: string,
+  font: PDFFont,
+  size: number,
+  width: number,
+  guess: number,
+): { length: number; width: number } {
+  const measure = (length: number) => font.widthOfTextAtSize(text.slice(0, length), size)
+  // `fits` fits (the empty start always does); `over` does not (one past the end: none known yet).
+  let fits = 0
+  let fitsWidth = 0
+  let over = text.length + 1
+  const first = Math.min(Math.max(guess, 1), text.length)
+  const firstWidth = measure(first)
+  if (firstWidth <= width) {
+    fits = first
+    fitsWidth = firstWidth
+    for (let step = 1; fits < text.length; step *= 2) {
+      const next = Math.min(fits + step, text.length)
+      const nextWidth = measure(next)
+      if (nextWidth > width) {
+        over = next
+        break
+      }
+      fits = next
+      fitsWidth = nextWidth
+    }
+  } else {
+    over = first
+    for (let step = 1; over > 1; step *= 2) {
+      const next = Math.max(over - step, 1)
+      const nextWidth = measure(next)
+      if (nextWidth <= width) {
+        fits = next
+        fitsWidth = nextWidth
+        break
+      }
+      over = next
+    }
+  }
+  while (over - fits > 1) {
+    const middle = fits + Math.floor((over - fits) / 2)
+    const middleWidth = measure(middle)
+    if (middleWidth <= width) {
+      fits = middle
+      fitsWidth = middleWidth
+    } else over = middle
+  }
+  return { length: fits, width: fitsWidth }
+}
+
+/**
+ * How many of a text's first letters likely fit in `width`, by adding up the letters' widths, each measured
+ * once. Only a guess for {@link longestFit}: shaping (ligatures, joined Arabic letters) makes a text narrower
+ * than its letters.
+ */
+function fitGuesser(font: PDFFont, size: number, width: number): (text: string) => number {
+  const widths = new Map<string, number>()
+  return (text) => {
+    let total = 0
+    for (let i = 0; i < text.length; i++) {
+      const letter = text.charAt(i)
+      let letterWidth = widths.get(letter)
+      if (letterWidth === undefined) {
+        letterWidth = font.widthOfTextAtSize(letter, size)
+        widths.set(letter, letterWidth)
+      }
+      total += letterWidth
+      if (total > width) return i
+    }
+    return text.length
+  }
+}
+
+/** Words longer than this are not measured whole (which costs their length) but cut at once. */
+const LONG_WORD = 256
+
+/**
+ * Lines of at most `width` points: words kept whole where they fit, longer ones cut (each piece as long as
+ * fits, at least one letter). About linear in the text's length, however long its words: a word too long for
+ * a line is cut piece by piece by {@link longestFit}, starting from a guess, and never measured whole (measuring
+ * every shorter start of it until one fitted made a 100 000-letter word take minutes).
+ */
 export function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = []
   // Each word is measured once (shaping a whole line again for every word made long texts slow).
   const space = font.widthOfTextAtSize(' ', size)
+  const guess = fitGuesser(font, size, width)
   for (const paragraph of text.split('\n')) {
     let line = ''
     let lineWidth = 0
     for (const word of paragraph.split(' ')) {
-      const wordWidth = font.widthOfTextAtSize(word, size)
+      // A long word: how much of it fits, which is all of it or tells that it needs a line, or more, of its own.
+      let fit = word.length > LONG_WORD ? longestFit(word, font, size, width, guess(word)) : undefined
+      const wordWidth = !fit
+        ? font.widthOfTextAtSize(word, size)
+        : fit.length === word.length
+          ? fit.width
+          : Number.POSITIVE_INFINITY
       const candidateWidth = line ? lineWidth + space + wordWidth : wordWidth
       if (candidateWidth <= width) {
         line = line ? `${line} ${word}` : word
@@ -145,15 +245,24 @@ export function wrap(text: string, font: PDFFont, size: number, width: number): 
         continue
       }
       if (line) lines.push(line)
+      // Wider than a line: cut into pieces as long as fit, the last one starting the next line.
       let rest = word
-      while (rest.length > 1 && font.widthOfTextAtSize(rest, size) > width) {
-        let cut = rest.length - 1
-        while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--
+      let restWidth = wordWidth
+      while (rest.length > 1 && restWidth > width) {
+        fit ??= longestFit(rest, font, size, width, guess(rest))
+        if (fit.length >= rest.length) {
+          restWidth = fit.width
+          break
+        }
+        const cut = Math.max(fit.length, 1)
         lines.push(rest.slice(0, cut))
         rest = rest.slice(cut)
+        fit = undefined
+        // Whether the rest fits, the next search tells (measuring it whole would cost its length).
+        restWidth = rest.length > 1 ? Number.POSITIVE_INFINITY : font.widthOfTextAtSize(rest, size)
       }
       line = rest
-      lineWidth = font.widthOfTextAtSize(rest, size)
+      lineWidth = restWidth
     }
     lines.push(line)
   }
@@ -552,7 +661,76 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
   }
 
   footer(w.pages, fonts, `${title} ${content.number}`)
+  if (content.mark) markPages(w.pages, fonts.bold, content.mark)
   return { pdf: await doc.save({ useObjectStreams: false }), pages: w.pages.length, boxes }
+}
+
+const MARK_RED = rgb(0.75, 0.1, 0.1)
+
+/** The bold face's outlines, for marks drawn as shapes (read once). */
+let markFace: ReturnType<typeof fontkit.create> | undefined
+
+/** A glyph's outline; fontkit's paths also map their points by a matrix, which its typings leave out. */
+interface Outline {
+  transform(a: number, b: number, c: number, d: number, e: number, f: number): { toSVG(): string }
+}
+
+/**
+ * `text` as the outlines of its letters (SVG path data, in font units, y pointing down as SVG's does, from the
+ * start of its baseline) and its length in font units.
+ */
+function outlinesOf(text: string): { svg: string; length: number; unitsPerEm: number } {
+  markFace ??= fontkit.create(boldFont())
+  const run = markFace.layout(text)
+  let x = 0
+  let svg = ''
+  run.glyphs.forEach((glyph, i) => {
+    const position = run.positions[i]
+    const outline = glyph.path as unknown as Outline
+    svg += outline.transform(1, 0, 0, -1, x + (position?.xOffset ?? 0), -(position?.yOffset ?? 0)).toSVG()
+    x += position?.xAdvance ?? glyph.advanceWidth
+  })
+  return { svg, length: x, unitsPerEm: markFace.unitsPerEm }
+}
+
+/**
+ * `mark` over each page: as text in a red band across the top (above the margin of a built-in document, over
+ * whatever an uploaded one has there), which readers and `pdftotext` show once per page; and in large, faint
+ * letters from corner to corner, drawn as shapes (not text, so that they do not break up the text a reader
+ * extracts).
+ */
+function markPages(pages: readonly PDFPage[], font: PDFFont, mark: string) {
+  const text = clean(mark)
+  const outlines = outlinesOf(text)
+  for (const page of pages) {
+    const box = page.getCropBox()
+    const band = 16
+    page.drawRectangle({ x: box.x, y: box.y + box.height - band, width: box.width, height: band, color: MARK_RED })
+    const size = 9
+    page.drawText(text, {
+      x: box.x + (box.width - font.widthOfTextAtSize(text, size)) / 2,
+      y: box.y + box.height - band + (band - size) / 2 + 1.5,
+      size,
+      font,
+      color: rgb(1, 1, 1),
+    })
+    // Along the diagonal, about two thirds of it long, its middle on the page's centre.
+    const angle = Math.atan2(box.height, box.width)
+    const diagonal = Math.hypot(box.width, box.height)
+    const scale = Math.min(72 / outlines.unitsPerEm, (diagonal * 0.68) / Math.max(1, outlines.length))
+    const length = outlines.length * scale
+    const height = 0.7 * outlines.unitsPerEm * scale
+    const along = { x: Math.cos(angle), y: Math.sin(angle) }
+    const across = { x: -along.y, y: along.x }
+    page.drawSvgPath(outlines.svg, {
+      x: box.x + box.width / 2 - (along.x * length) / 2 - (across.x * height) / 2,
+      y: box.y + box.height / 2 - (along.y * length) / 2 - (across.y * height) / 2,
+      scale,
+      rotate: degrees((angle * 180) / Math.PI),
+      color: MARK_RED,
+      opacity: 0.14,
+    })
+  }
 }
 
 function footer(pages: readonly PDFPage[], fonts: Fonts, label: string) {
@@ -630,6 +808,7 @@ async function renderUploaded(
     })
   }
   footer(pages, { regular, bold: regular }, `${TYPE_TITLES[content.type].title} ${content.number}`)
+  if (content.mark) markPages(pages, regular, content.mark)
   return { pdf: await doc.save({ useObjectStreams: false }), pages: pages.length, boxes }
 }
 

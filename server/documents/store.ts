@@ -402,13 +402,20 @@ async function contentFrom(
 
 /** The number a preview shows instead of one from the counter. */
 export const PREVIEW_NUMBER = 'PREVIEW'
+/** Drawn across every page of a preview, so that no one takes it for a document. */
+export const PREVIEW_MARK = 'PREVIEW — NOT VALID'
+
+/** Whether a field path is one of our company's requisites ("myCompany", "myCompany.…"), which a caller never gives. */
+export const isMyCompanyPath = (path: string) => path === 'myCompany' || path.startsWith('myCompany.')
 
 /**
  * A document drawn from a template and given field values (flat paths such as "title", "amount",
- * "client.name"; nested objects are read as paths too), exactly as `createDocument` draws one, but without
+ * "client.name"; nested objects are read as paths too) by the same code as `createDocument`, but without
  * an element and without writing anything: no number from the counter ("PREVIEW"), no file, no document, no
- * audit. Paths under "fields." are a "Create document" rule's extra fields. Our default company's requisites,
- * stamp and signature are read. `undefined` for an unknown template.
+ * audit. Paths under "fields." are a "Create document" rule's extra fields. It cannot pass for a document:
+ * every page is marked "PREVIEW — NOT VALID", and our stamp and signature are never drawn. Our company's
+ * requisites come from our default company only: given "myCompany.…" paths are ignored. `undefined` for an
+ * unknown template.
  */
 export async function previewDocument(
   db: Executor,
@@ -424,14 +431,15 @@ export async function previewDocument(
   // "__proto__" path is a plain key, never a prototype.)
   for (const [path, value] of flattenFields(fields)) {
     if (path.startsWith('fields.') && path.length > 'fields.'.length) extra.push([path.slice('fields.'.length), value])
-    else own.push([path, value])
+    else if (!isMyCompanyPath(path)) own.push([path, value])
   }
   const raw: Record<string, unknown> = Object.fromEntries(own)
   const extraFields: Record<string, Json> = Object.fromEntries(extra)
   const values = new Map(own)
   values.set('title', values.get('title') ?? '')
-  const content = await contentFrom(db, values, raw, found.template, { extraFields, withSignatureAndStamp: true }, now)
+  const content = await contentFrom(db, values, raw, found.template, { extraFields, withSignatureAndStamp: false }, now)
   content.number = PREVIEW_NUMBER
+  content.mark = PREVIEW_MARK
   const rendered = await renderDocument(content, found.template, found.base)
   return { ...rendered, template: found.template }
 }

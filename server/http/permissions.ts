@@ -15,9 +15,9 @@ const everyone: readonly Role[] = ['admin', 'analyst', 'sales', 'readOnly']
 const sales: readonly Role[] = ['admin', 'sales']
 const design: readonly Role[] = ['admin', 'analyst']
 const admin: readonly Role[] = ['admin']
-/** Who reads flows (getFlow) — and so their stored scenarios and template previews for the simulator. */
+/** Who reads flows (getFlow) — and so their stored scenarios. */
 const readsFlows = everyone
-/** Who saves drafts (saveDraft) — and so the scenarios stored next to them. */
+/** Who saves drafts (saveDraft) — and so the scenarios stored next to them, and the simulator's template previews. */
 const savesDrafts = design
 
 export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'public' } = {
@@ -108,8 +108,8 @@ export const PERMISSIONS: { readonly [K in OperationId]: readonly Role[] | 'publ
   getTemplate: everyone,
   createTemplate: ['admin', 'analyst', 'sales'],
   updateTemplate: ['admin', 'analyst', 'sales'],
-  // a template drawn for the simulator, writing nothing: whoever may read flows
-  previewTemplate: readsFlows,
+  // a template drawn for the simulator, writing nothing: whoever designs flows (sales make real documents)
+  previewTemplate: savesDrafts,
   listDocuments: everyone,
   getDocument: everyone,
   getDocumentPdf: everyone,

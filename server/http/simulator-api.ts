@@ -1,6 +1,7 @@
 /** The handlers of `simulator-spec.ts`: scenarios stored next to a flow, and template previews that write nothing. */
 import { scenarioProblems } from '../../shared/engine/scenario.js'
 import { parseJson } from '../../shared/graph/io.js'
+import { pointerSegment } from '../../shared/index.js'
 import { writeAudit } from '../db/audit.js'
 import type { FlowScenarioRow } from '../db/schema.js'
 import { PREVIEW_NUMBER, previewDocument } from '../documents/store.js'
@@ -8,7 +9,13 @@ import { actorOf } from './actor.js'
 import { HttpError } from './errors.js'
 import { structureProblem } from './input.js'
 import type { Handler, Services } from './runtime-api.js'
-import { MAX_SCENARIOS_PER_FLOW, SCENARIO_ID_PATTERN, type SimulatorOperationId } from './simulator-spec.js'
+import {
+  MAX_PREVIEW_ENTRIES,
+  MAX_PREVIEW_TEXT,
+  MAX_SCENARIOS_PER_FLOW,
+  SCENARIO_ID_PATTERN,
+  type SimulatorOperationId,
+} from './simulator-spec.js'
 
 type SimulatorHandlers = { [K in SimulatorOperationId]: Handler<K> }
 
@@ -16,7 +23,8 @@ const SCENARIO_ID = new RegExp(SCENARIO_ID_PATTERN)
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/
 const nowIso = () => new Date().toISOString()
 const notFound = (message: string) => new HttpError(404, 'not-found', message)
-const badFields = (message: string) => new HttpError(400, 'bad-request', message, { path: '/fields' })
+const badFields = (message: string, path = '/fields') => new HttpError(400, 'bad-request', message, { path })
+const thousands = (n: number) => n.toLocaleString('en').replace(/,/g, ' ')
 
 /** "/steps/2/move: must have required property 'to'" → the path ("" for the root) and the message. */
 function splitProblem(problem: string): { path: string; message: string } {
@@ -49,7 +57,58 @@ export function decodePreviewFields(text: string | undefined): Record<string, un
   }
   const problem = structureProblem(value)
   if (problem) throw badFields(`"fields" is refused at ${problem.extra.path || 'its root'}: ${problem.message}`)
+  const tooMuch = sizeProblem(value)
+  if (tooMuch) throw tooMuch
   return value as Record<string, unknown>
+}
+
+/**
+ * What a preview draws stays small whatever the caller sends: every text (value or key) at most
+ * {@link MAX_PREVIEW_TEXT} characters, at most {@link MAX_PREVIEW_ENTRIES} keys and list entries in all. The first
+ * problem in document order, as a 400 whose path points into "fields" ("/fields/client/name"), or `undefined`.
+ * Iterative (the nesting is bounded already, by `structureProblem`).
+ */
+function sizeProblem(fields: object): HttpError | undefined {
+  let entries = 0
+  const stack: Array<{ node: unknown; path: string }> = [{ node: fields, path: '/fields' }]
+  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
+    const { node, path } = frame
+    if (typeof node === 'string') {
+      if (node.length > MAX_PREVIEW_TEXT) {
+        return badFields(
+          `The value at ${path} is ${thousands(node.length)} characters long; a preview takes at most ` +
+            `${thousands(MAX_PREVIEW_TEXT)} per value: shorten it (a sample needs only what the document shows).`,
+          path,
+        )
+      }
+      continue
+    }
+    if (typeof node !== 'object' || node === null) continue
+    const keys = Array.isArray(node) ? node.map((_, i) => String(i)) : Object.keys(node)
+    entries += keys.length
+    if (entries > MAX_PREVIEW_ENTRIES) {
+      return badFields(
+        `"fields" holds more than ${thousands(MAX_PREVIEW_ENTRIES)} keys and list entries; a preview takes at most ` +
+          `${thousands(MAX_PREVIEW_ENTRIES)}: send only the fields the document shows.`,
+      )
+    }
+    if (!Array.isArray(node)) {
+      const long = keys.find((key) => key.length > MAX_PREVIEW_TEXT)
+      if (long !== undefined) {
+        return badFields(
+          `A key at ${path} is ${thousands(long.length)} characters long; a preview takes at most ` +
+            `${thousands(MAX_PREVIEW_TEXT)} per key: shorten it.`,
+          path,
+        )
+      }
+    }
+    // Children pushed last first, so they are checked in document order.
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string
+      stack.push({ node: (node as Record<string, unknown>)[key], path: `${path}/${pointerSegment(key)}` })
+    }
+  }
+  return undefined
 }
 
 export function makeSimulatorHandlers(services: Pick<Services, 'db'>): SimulatorHandlers {

@@ -5,7 +5,9 @@
  *   `shared/engine/scenario.ts`), which "run all scenarios" in the designer and
  *   `signflow test --server … --flow …` in CI run;
  * - a preview of a template as a PDF, drawn from given field values by the same code as real documents,
- *   writing nothing (no number from the counter, no file, no document, no audit row).
+ *   writing nothing (no number from the counter, no file, no document, no audit row), and not passing for a
+ *   document (marked "PREVIEW — NOT VALID" on every page, without our stamp and signature); for those who
+ *   design flows.
  */
 import Type from 'typebox'
 import { type Scenario, ScenarioDef } from '../../shared/engine/scenario.js'
@@ -19,6 +21,10 @@ export const MAX_SCENARIOS_PER_FLOW = 200
 export const SCENARIO_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_-]{0,63}$'
 /** The longest `fields` parameter of a preview (base64url text): 64 KB. */
 export const MAX_PREVIEW_QUERY = 64 * 1024
+/** The longest text a preview's fields may hold, as a value or as a key (in UTF-16 units, as JavaScript counts). */
+export const MAX_PREVIEW_TEXT = 10_000
+/** At most this many keys and list entries, at every depth, in a preview's fields. */
+export const MAX_PREVIEW_ENTRIES = 1_000
 
 const ref = (name: string) => Type.Unsafe<unknown>({ $ref: `#/components/schemas/${name}` })
 const strict = { additionalProperties: false } as const
@@ -39,7 +45,9 @@ export const PreviewQuery = Type.Object(
         description:
           'The values the document shows, as a JSON object of field paths ({"title": "…", "amount": 12000, ' +
           '"client.name": "…"}; nested objects are read as paths too), UTF-8, in base64url (RFC 4648 §5, ' +
-          'padding optional); at most 64 KB. Paths under "fields." are a "Create document" rule\'s extra fields. ' +
+          'padding optional); at most 64 KB, each text (value or key) at most 10 000 characters, at most 1 000 ' +
+          'keys and list entries in all. Paths under "fields." are a "Create document" rule\'s extra fields; ' +
+          'paths under "myCompany." are ignored (our company\'s requisites are always the stored ones). ' +
           'Without it, the template with no values.',
       }),
     ),
@@ -124,19 +132,30 @@ export const SIMULATOR_OPERATIONS = {
   previewTemplate: {
     method: 'get',
     path: '/api/templates/{id}/preview',
-    summary: 'A template drawn as a PDF from given values, writing nothing (for the simulator)',
+    summary: 'A template drawn as a PDF from given values, marked as not valid, writing nothing (for the simulator)',
     description:
       'Drawn by the same code as the documents a "Create document" rule makes, with our default company\'s ' +
-      'requisites, stamp and signature, but the number is "PREVIEW" and nothing is stored: no number is taken ' +
-      'from the counter, no file, no document, no audit row. Built-in templates are "tpl-invoice", ' +
-      '"tpl-contract", "tpl-offer", "tpl-act" and "tpl-other", as rules name them.',
+      'requisites (never the caller\'s: "myCompany." paths in the fields are ignored), but it cannot pass for a ' +
+      'document: the number is "PREVIEW", every page is marked "PREVIEW — NOT VALID" (a band across the top ' +
+      'and large letters across the page), and our stamp and signature are not drawn. Nothing is stored: no ' +
+      'number is taken from the counter, no file, no document, no audit row. For those who design flows ' +
+      '(analyst, admin). Built-in templates are "tpl-invoice", "tpl-contract", "tpl-offer", "tpl-act" and ' +
+      '"tpl-other", as rules name them.',
     params: { id: { description: 'A template id, as a "Create document" rule names it (GET /api/templates)' } },
     query: PreviewQuery,
     responses: {
       '200': { description: 'The PDF, shown inline, not to be cached.', media: ['application/pdf'] },
       '400': {
         description:
-          'Also when "fields" is longer than 64 KB, or is not base64url of UTF-8 JSON text of an object (path "/fields").',
+          'Also when "fields" is longer than 64 KB, or is not base64url of UTF-8 JSON text of an object (path ' +
+          '"/fields"); when it holds more than 1 000 keys and list entries (path "/fields"); when a value in it ' +
+          'is longer than 10 000 characters (the path of the value inside it, such as "/fields/title" or ' +
+          '"/fields/items/0/description"), or a key is (the path of the object holding it).',
+      },
+      '403': {
+        description:
+          'The caller does not design flows: only an analyst or an admin (or a token of theirs made for that ' +
+          'role) previews templates; sales and readOnly are refused (code "forbidden").',
       },
       '404': { description: 'No such template (code "not-found").' },
     },

@@ -1,25 +1,29 @@
 /**
  * What the designer's simulator keeps on the server and asks of it, through the HTTP API on SQLite and
  * PostgreSQL: scenarios stored next to a flow (made, listed, replaced, deleted, refused with the path of the
- * first problem, audited, by role) and template previews (a real PDF with the given values, and nothing
- * written). Every answer is checked against the OpenAPI document; each operation answers a success and a refusal.
+ * first problem, audited, by role) and template previews (a real PDF with the given values, marked "PREVIEW —
+ * NOT VALID" on every page, without our stamp and signature or a caller's "myCompany.…" values, bounded in
+ * size, for analysts and admins only, and nothing written). Every answer is checked against the OpenAPI
+ * document; each operation answers a success and a refusal.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
+import { PDFDict, PDFDocument, PDFName } from 'pdf-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Scenario } from '../../shared/engine/scenario.js'
 import { type Auth, createAuth, ROLES, type Role } from '../auth/auth.js'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
+import { demoSignaturePng, demoStampPng } from '../runtime/demo-images.js'
 import { Runtime } from '../runtime/runtime.js'
 import { graph, seed } from '../runtime/test-fixtures.js'
 import { type Answer, expectEachAnswered, send } from './api-test-support.js'
 import { createApp } from './app.js'
 import { startServer } from './serve.js'
-import { MAX_PREVIEW_QUERY, SIMULATOR_OPERATIONS } from './simulator-spec.js'
+import { MAX_PREVIEW_ENTRIES, MAX_PREVIEW_QUERY, MAX_PREVIEW_TEXT, SIMULATOR_OPERATIONS } from './simulator-spec.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'signflow-simulator-api-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -33,6 +37,20 @@ const pdftotext = (bytes: Uint8Array, name: string): string | undefined => {
     if (process.env.CI) throw error
     return undefined
   }
+}
+
+/** How many images (XObjects of subtype Image) each page of a PDF draws. */
+async function imagesPerPage(bytes: Uint8Array): Promise<number[]> {
+  const doc = await PDFDocument.load(bytes)
+  return doc.getPages().map((page) => {
+    const xObjects = page.node.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict)
+    if (!xObjects) return 0
+    return xObjects.keys().filter((key) => {
+      const object = xObjects.lookup(key)
+      const dict = object instanceof PDFDict ? object : (object as { dict?: PDFDict } | undefined)?.dict
+      return dict?.get(PDFName.of('Subtype')) === PDFName.of('Image')
+    }).length
+  })
 }
 
 const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url')
@@ -147,7 +165,10 @@ describeEachDatabase('the simulator through the API', (getDb, dialect) => {
         expectError(answer, 422, 'invalid', path)
         expect(answer.body.error.message).toMatch(/^The scenario is not valid: /)
       }
-      expect((await call('PUT', '/api/flows/sales-flow/scenarios/broken', { steps: 'x' })).body.error.path).toBe('')
+      // The deepest problem first (scenarioProblems): the steps that are not a list, not the missing name.
+      expect((await call('PUT', '/api/flows/sales-flow/scenarios/broken', { steps: 'x' })).body.error.path).toBe(
+        '/steps',
+      )
       // Not an object at all: refused by the route's schema (400); the id must be a graph id.
       expectError(await call('PUT', '/api/flows/sales-flow/scenarios/broken', [offerScenario]), 400, 'bad-request')
       for (const id of ['1st', 'with%20space', 'a'.repeat(65), '%C5%81%C3%B3d%C5%BA']) {
@@ -196,8 +217,25 @@ describeEachDatabase('the simulator through the API', (getDb, dialect) => {
           })
         ).status,
       ).toBe(201)
+      // Its stamp and signature, which real documents carry and previews never do.
+      for (const [kind, png] of [
+        ['stamp', demoStampPng()],
+        ['signature', demoSignaturePng()],
+      ] as const) {
+        const put = await app.request(`/api/my-companies/ours/images/${kind}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'image/png' },
+          body: new Uint8Array(png),
+        })
+        expect(put.status, kind).toBeLessThan(300)
+      }
       // A real document first, so that the counter exists and must stay as it is.
-      expect((await call('POST', '/api/elements/deal-1/documents', { template: 'tpl-contract' })).status).toBe(201)
+      const real = await call('POST', '/api/elements/deal-1/documents', { template: 'tpl-contract' })
+      expect(real.status).toBe(201)
+      const realPdf = await app.request(`/api/documents/${real.body.id}/pdf`)
+      expect(realPdf.status).toBe(200)
+      // The real one has the stamp and the signature drawn (two images on the page of the signing boxes).
+      expect((await imagesPerPage(new Uint8Array(await realPdf.arrayBuffer()))).reduce((a, b) => a + b)).toBe(2)
       const before = await counts()
       const fields = {
         title: 'Straße der Möbel',
@@ -206,6 +244,10 @@ describeEachDatabase('the simulator through the API', (getDb, dialect) => {
         'client.name': 'Łucja Żak',
         client: { requisites: { taxId: 'TR 123' } },
         'fields.Delivery': 'piątek',
+        // Our company's requisites come from the stored company, never from the caller.
+        'myCompany.name': 'Evil Twin Ltd',
+        'myCompany.bankAccount': 'XX00 EVIL 0000',
+        myCompany: { requisites: { taxId: 'EVIL-TAX' }, bic: 'EVILBIC' },
       }
       const res = await app.request(`/api/templates/tpl-contract/preview?fields=${fieldsParam(fields)}`)
       expect(res.status).toBe(200)
@@ -215,19 +257,48 @@ describeEachDatabase('the simulator through the API', (getDb, dialect) => {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff')
       const bytes = new Uint8Array(await res.arrayBuffer())
       expect(Buffer.from(bytes.subarray(0, 5)).toString()).toBe('%PDF-')
+      // No stamp, no signature: no image on any page.
+      const images = await imagesPerPage(bytes)
+      expect(images.length).toBeGreaterThan(0)
+      expect(images.every((n) => n === 0)).toBe(true)
       const text = pdftotext(bytes, 'preview.pdf')
       if (text !== undefined) {
         expect(text).toContain('Łucja Żak')
         expect(text).toContain('Straße der Möbel')
         expect(text).toContain('PREVIEW')
+        expect(text).toContain('NOT VALID')
         expect(text).toContain('Signflow Sp. z o.o.')
         expect(text).toContain('TR 123')
         expect(text).toMatch(/Delivery: piątek/)
+        for (const evil of ['Evil', 'EVIL', 'XX00']) expect(text).not.toContain(evil)
       }
       // Also checked against the OpenAPI document, and without any fields.
       expect((await call('GET', `/api/templates/tpl-invoice/preview?fields=${fieldsParam(fields)}`)).status).toBe(200)
       expect((await call('GET', '/api/templates/tpl-other/preview')).status).toBe(200)
       expect(await counts()).toEqual(before)
+    })
+
+    it('marks every page of a preview "PREVIEW — NOT VALID", however many there are', async () => {
+      const words = 'Zażółć gęślą jaźń, İğdır Şirketi, Straße der Möbel. '
+      const long = words.repeat(Math.floor(MAX_PREVIEW_TEXT / words.length))
+      const fields = { title: long, 'fields.Terms': long, 'fields.Notes': long, 'client.name': 'Jean Dupont' }
+      for (const template of ['tpl-contract', 'tpl-invoice']) {
+        const res = await app.request(`/api/templates/${template}/preview?fields=${fieldsParam(fields)}`)
+        expect(res.status, template).toBe(200)
+        const bytes = new Uint8Array(await res.arrayBuffer())
+        const pages = (await PDFDocument.load(bytes)).getPageCount()
+        expect(pages, template).toBeGreaterThan(2)
+        expect(await imagesPerPage(bytes)).toEqual(new Array(pages).fill(0))
+        const text = pdftotext(bytes, `${template}-long-preview.pdf`)
+        if (text === undefined) continue
+        // pdftotext ends each page with a form feed.
+        const pageTexts = text.split('\f').slice(0, pages)
+        expect(pageTexts).toHaveLength(pages)
+        pageTexts.forEach((pageText, i) => {
+          expect(pageText, `${template} page ${i + 1}`).toContain('PREVIEW')
+          expect(pageText, `${template} page ${i + 1}`).toContain('NOT VALID')
+        })
+      }
     })
 
     it('previews an uploaded template by its id, as a rule names it', async () => {
@@ -254,7 +325,10 @@ describeEachDatabase('the simulator through the API', (getDb, dialect) => {
       )
       expect(res.status).toBe(200)
       const text = pdftotext(new Uint8Array(await res.arrayBuffer()), 'uploaded-preview.pdf')
-      if (text !== undefined) expect(text).toContain('Ayşe Yılmaz')
+      if (text !== undefined) {
+        expect(text).toContain('Ayşe Yılmaz')
+        expect(text).toContain('PREVIEW — NOT VALID')
+      }
       expect(await counts()).toEqual(before)
     })
 
@@ -284,11 +358,37 @@ describeEachDatabase('the simulator through the API', (getDb, dialect) => {
       expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     })
 
-    it('takes fields of up to 64 KB through the real server', async () => {
+    it('refuses a value longer than 10 000 characters at its path, and more than 1 000 entries, with a hint', async () => {
+      const before = await counts()
+      const tooLong = 'ß'.repeat(MAX_PREVIEW_TEXT + 1)
+      const cases: Array<[unknown, string]> = [
+        [{ title: tooLong }, '/fields/title'],
+        [{ 'client.name': 'ok', client: { requisites: { name: tooLong } } }, '/fields/client/requisites/name'],
+        [{ items: [{ description: 'ok' }, { description: tooLong }] }, '/fields/items/1/description'],
+        [{ 'fields.a/b~c': tooLong }, '/fields/fields.a~1b~0c'],
+        [{ list: [tooLong] }, '/fields/list/0'],
+        // A key as long (the path of the object holding it).
+        [{ client: { [`k${tooLong}`]: 1 } }, '/fields/client'],
+        [{ items: new Array(MAX_PREVIEW_ENTRIES + 1).fill(0) }, '/fields'],
+        [Object.fromEntries(Array.from({ length: MAX_PREVIEW_ENTRIES + 1 }, (_, i) => [`f${i}`, i])), '/fields'],
+      ]
+      for (const [fields, path] of cases) {
+        const answer = await call('GET', `/api/templates/tpl-contract/preview?fields=${fieldsParam(fields)}`)
+        expectError(answer, 400, 'bad-request', path)
+        expect(answer.body.error.message, path).toMatch(/at most (10 000|1 000)/)
+        expect(answer.body.error.message, path).toMatch(/shorten it|send only/)
+      }
+      // As long as allowed: drawn.
+      const longest = { title: 'ß'.repeat(MAX_PREVIEW_TEXT), items: new Array(MAX_PREVIEW_ENTRIES - 2).fill(0) }
+      expect((await call('GET', `/api/templates/tpl-offer/preview?fields=${fieldsParam(longest)}`)).status).toBe(200)
+      expect(await counts()).toEqual(before)
+    })
+
+    it('takes fields of up to 64 KB through the real server, each value at most 10 000 characters', async () => {
       const server = await startServer({ port: 0, services: { db, runtime: new Runtime({ db }) } })
       try {
-        const long = 'Zażółć gęślą jaźń '.repeat(1500).slice(0, 27_000)
-        const fields = fieldsParam({ title: long, 'client.name': 'Jean Dupont' })
+        const long = 'Zażółć gęślą jaźń '.repeat(600).slice(0, MAX_PREVIEW_TEXT)
+        const fields = fieldsParam({ title: long, 'fields.Terms': long, 'fields.Notes': long, 'client.name': 'Jean' })
         expect(fields.length).toBeGreaterThan(40_000)
         expect(fields.length).toBeLessThanOrEqual(MAX_PREVIEW_QUERY)
         const res = await fetch(`${server.url}/api/templates/tpl-offer/preview?fields=${fields}`)
@@ -298,6 +398,11 @@ describeEachDatabase('the simulator through the API', (getDb, dialect) => {
           `${server.url}/api/templates/tpl-offer/preview?fields=${'A'.repeat(MAX_PREVIEW_QUERY + 4)}`,
         )
         expect(tooLong.status).toBe(400)
+        const oneTooLong = await fetch(
+          `${server.url}/api/templates/tpl-offer/preview?fields=${fieldsParam({ title: `${long}x` })}`,
+        )
+        expect(oneTooLong.status).toBe(400)
+        expect(((await oneTooLong.json()) as { error: { path: string } }).error.path).toBe('/fields/title')
       } finally {
         await server.close()
       }
@@ -342,13 +447,12 @@ describeEachDatabase('the simulator through the API', (getDb, dialect) => {
       }
     }, 60_000)
 
-    it('lets whoever reads flows read scenarios and previews, and whoever saves drafts write scenarios', async () => {
+    it('lets whoever reads flows read scenarios, and whoever saves drafts write scenarios', async () => {
       const url = '/api/flows/sales-flow/scenarios/by-role'
       for (const role of ['sales', 'readOnly'] as const) {
         expect((await as(role, 'PUT', url, offerScenario)).status, role).toBe(403)
         expect((await as(role, 'DELETE', url)).status, role).toBe(403)
         expect((await as(role, 'GET', '/api/flows/sales-flow/scenarios')).status, role).toBe(200)
-        expect((await as(role, 'GET', '/api/templates/tpl-act/preview')).status, role).toBe(200)
       }
       expect((await as('analyst', 'PUT', url, offerScenario)).status).toBe(201)
       const stored = await db
@@ -360,6 +464,34 @@ describeEachDatabase('the simulator through the API', (getDb, dialect) => {
       expect((await as('admin', 'PUT', url, offerScenario)).status).toBe(200)
       expect((await as('admin', 'DELETE', url)).status).toBe(204)
       expect((await signed.request('/api/flows/sales-flow/scenarios')).status).toBe(401)
+    })
+
+    it('lets only those who design flows (analyst, admin) preview templates: 403 for sales and readOnly', async () => {
+      const preview = `/api/templates/tpl-act/preview?fields=${fieldsParam({ title: 'By role' })}`
+      const headersOf = (role: Role) => ({ cookie: cookies[role], origin: 'http://localhost:3000' })
+      for (const role of ['sales', 'readOnly'] as const) {
+        const refused = await send(signed, 'GET', preview, undefined, { headers: headersOf(role) })
+        expectError(refused, 403, 'forbidden')
+        expect(refused.body.error.message, role).toMatch(/admin or analyst/)
+      }
+      for (const role of ['analyst', 'admin'] as const) {
+        const res = await as(role, 'GET', preview)
+        expect(res.status, role).toBe(200)
+        expect(res.headers.get('content-type')).toBe('application/pdf')
+      }
+      // Not signed in (as a public document link's visitor is): 401.
+      expect((await signed.request(preview)).status).toBe(401)
+      // API tokens act with the role they were made for: an analyst's token for readOnly is refused.
+      const tokens: Record<string, string> = {}
+      for (const role of ['analyst', 'readOnly'] as const) {
+        const made = await as('analyst', 'POST', '/api/tokens', { name: `preview ${role}`, role })
+        expect(made.status, role).toBe(201)
+        tokens[role] = ((await made.json()) as { token: string }).token
+      }
+      const byToken = (role: string) =>
+        signed.request(preview, { headers: { authorization: `Bearer ${tokens[role]}` } })
+      expect((await byToken('analyst')).status).toBe(200)
+      expect((await byToken('readOnly')).status).toBe(403)
     })
   })
 })
