@@ -18,7 +18,7 @@ export const PARTIES = ['company', 'client'] as const
 export type Party = (typeof PARTIES)[number]
 
 export const KIND_NAMES: Record<FieldKind, string> = {
-  text: 'Text from the deal',
+  text: 'Text from the element',
   clientText: 'Text the signer fills in',
   signature: 'Signature',
   stamp: 'Stamp',
@@ -151,10 +151,7 @@ export function resizeRect(rect: Rect, dw: number, dh: number, page: Size, grid 
 /** A new box of `kind` centred where it was dropped (in points), snapped and on the page. */
 export function placeRect(kind: FieldKind, at: Point, page: Size, grid = 0): Rect {
   const size = DEFAULT_SIZES[kind]
-  return clampRect(
-    { x: snap(at.x - size.width / 2, grid), y: snap(at.y - size.height / 2, grid), ...size },
-    page,
-  )
+  return clampRect({ x: snap(at.x - size.width / 2, grid), y: snap(at.y - size.height / 2, grid), ...size }, page)
 }
 
 /**
@@ -272,7 +269,10 @@ export function fieldProblems(fields: readonly PlacedField[], pages: readonly Si
     seen.add(field.id)
     const page = pages[field.page - 1]
     if (pages.length > 0 && !page) {
-      problems.push({ path: `${at}/page`, message: `The PDF has ${pages.length} page(s); there is no page ${field.page}.` })
+      problems.push({
+        path: `${at}/page`,
+        message: `The PDF has ${pages.length} page(s); there is no page ${field.page}.`,
+      })
     } else if (page && !insidePage(field, page)) {
       problems.push({ path: `${at}/x`, message: `The field runs off page ${field.page}.` })
     }
@@ -444,7 +444,14 @@ export function builtinLayout(type: DocumentType): { fields: PlacedField[]; mark
     { kind: 'text', text: contract ? 'SELLER' : 'FROM', x: MARGIN, y: MARGIN + 86, size: 8, bold: true },
     { kind: 'text', text: contract ? 'BUYER' : 'TO', x: clientX, y: MARGIN + 86, size: 8, bold: true },
     { kind: 'text', text: 'SUBJECT', x: MARGIN, y: MARGIN + 182, size: 8, bold: true },
-    { kind: 'text', text: type === 'commercialOffer' ? 'PRICE' : 'AMOUNT', x: MARGIN, y: MARGIN + 226, size: 8, bold: true },
+    {
+      kind: 'text',
+      text: type === 'commercialOffer' ? 'PRICE' : 'AMOUNT',
+      x: MARGIN,
+      y: MARGIN + 226,
+      size: 8,
+      bold: true,
+    },
   ]
   const text = (id: string, bind: string, x: number, y: number, width: number, height: number, fontSize: number) =>
     ({ id, kind: 'text', page: 1, x, y, width, height, bind, fontSize }) satisfies PlacedField
@@ -486,8 +493,26 @@ export function builtinLayout(type: DocumentType): { fields: PlacedField[]; mark
         label: 'Signature',
         required: true,
       },
-      { id: `${party}-stamp`, kind: 'stamp', party, page: 1, x: x + half * 0.64, y: top + 18, width: half * 0.34, height: 58 },
-      { id: `${party}-date`, kind: 'date', party, page: 1, x: x + half * 0.66, y: lineY - 14, width: half * 0.3, height: 12 },
+      {
+        id: `${party}-stamp`,
+        kind: 'stamp',
+        party,
+        page: 1,
+        x: x + half * 0.64,
+        y: top + 18,
+        width: half * 0.34,
+        height: 58,
+      },
+      {
+        id: `${party}-date`,
+        kind: 'date',
+        party,
+        page: 1,
+        x: x + half * 0.66,
+        y: lineY - 14,
+        width: half * 0.3,
+        height: 12,
+      },
     )
   }
   box('company', MARGIN, contract ? 'FOR THE SELLER' : 'ISSUED BY')

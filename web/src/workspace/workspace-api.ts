@@ -374,11 +374,16 @@ export interface StoredFile {
 
 /** Uploads a PDF (`POST /api/files`, the bytes as the body); `name` loses slashes, quotes and control characters. */
 export function uploadPdf(name: string, bytes: Blob | Uint8Array): Promise<StoredFile> {
-  const safe = name.replace(/[/\\"\u0000-\u001f]/g, '_').slice(0, 200) || 'template.pdf'
+  const safe =
+    [...name]
+      .map((c) => (c === '/' || c === '\\' || c === '"' || c.charCodeAt(0) < 0x20 ? '_' : c))
+      .join('')
+      .slice(0, 200) || 'template.pdf'
   return call(`/api/files?name=${enc(safe)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/pdf' },
-    body: bytes instanceof Uint8Array ? new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }) : bytes,
+    body:
+      bytes instanceof Uint8Array ? new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }) : bytes,
   })
 }
 

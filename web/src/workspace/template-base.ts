@@ -1,0 +1,65 @@
+/**
+ * PDFs the template editor makes and reads in the browser with pdf-lib (loaded only when a template is
+ * started): the plain A4 page a built-in template's layout is copied onto — its title, headings, lines and
+ * signature boxes, the values being the fields placed on it — and the page sizes of an uploaded PDF, read
+ * as the server reads them when it checks that fields lie on their pages.
+ */
+import { PDFDocument, rgb, StandardFonts } from 'pdf-lib'
+import type { DocumentType } from '../../../shared/graph/vocabulary.js'
+import { A4, builtinLayout, type Size } from './template-fields.js'
+
+const INK = rgb(0.11, 0.13, 0.15)
+const GREY = rgb(0.38, 0.41, 0.44)
+const RULE = rgb(0.8, 0.82, 0.84)
+const ACCENT = rgb(0.2, 0.36, 0.38)
+
+/** One A4 page drawn like the built-in template of `type`, without values (fields go on it). */
+export async function starterPdf(type: DocumentType): Promise<Uint8Array> {
+  const doc = await PDFDocument.create()
+  const fonts = {
+    regular: await doc.embedFont(StandardFonts.Helvetica),
+    bold: await doc.embedFont(StandardFonts.HelveticaBold),
+  }
+  doc.setProducer('Signflow')
+  doc.setCreator('Signflow template editor')
+  const page = doc.addPage([A4.width, A4.height])
+  const { marks } = builtinLayout(type)
+  // y grows downwards in the layout, upwards in PDF user space.
+  const up = (y: number) => A4.height - y
+  for (const mark of marks) {
+    if (mark.kind === 'text') {
+      const font = mark.bold ? fonts.bold : fonts.regular
+      const width = font.widthOfTextAtSize(mark.text, mark.size)
+      page.drawText(mark.text, {
+        x: mark.align === 'right' ? mark.x - width : mark.x,
+        y: up(mark.y) - mark.size * 0.8,
+        size: mark.size,
+        font,
+        color: mark.size >= 16 ? ACCENT : mark.bold ? GREY : INK,
+      })
+    } else if (mark.kind === 'line') {
+      page.drawLine({
+        start: { x: mark.x, y: up(mark.y) },
+        end: { x: mark.x + mark.width, y: up(mark.y) },
+        thickness: 0.8,
+        color: RULE,
+      })
+    } else {
+      page.drawRectangle({
+        x: mark.x,
+        y: up(mark.y + mark.height),
+        width: mark.width,
+        height: mark.height,
+        borderColor: RULE,
+        borderWidth: 0.8,
+      })
+    }
+  }
+  return doc.save({ useObjectStreams: false })
+}
+
+/** The pages' sizes in points, as the server reads them (the media box); throws for what is not a readable PDF. */
+export async function pageSizesOf(bytes: ArrayBuffer | Uint8Array): Promise<Size[]> {
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false })
+  return doc.getPages().map((p) => p.getSize())
+}
