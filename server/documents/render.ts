@@ -780,7 +780,8 @@ async function renderUploaded(
     const { height } = page.getSize()
     const rect = { x: field.x, y: height - field.y - field.height, width: field.width, height: field.height }
     if (field.kind === 'text') {
-      const value = clean(content.values[field.bind ?? ''] ?? '')
+      // The number is taken from the counter after the values were read: it is the content's own.
+      const value = clean(field.bind === 'document.number' ? content.number : (content.values[field.bind ?? ''] ?? ''))
       const size = field.fontSize ?? 10
       const lines = wrap(value, regular, size, field.width)
       lines.slice(0, Math.max(1, Math.floor(field.height / (size * 1.25)))).forEach((line, n) => {

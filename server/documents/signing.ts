@@ -92,6 +92,11 @@ export class SigningError extends Error {
   ) {
     super(message)
   }
+
+  /** A refused request (bad input, a conflict) stays refused however often it is tried: the outbox fails at once. */
+  get permanent(): boolean {
+    return this.status === 400 || this.status === 404 || this.status === 422
+  }
 }
 
 const positionOf = (role: PartyRole, order: SigningOrder) =>

@@ -254,6 +254,10 @@ describeEachDatabase('documents through the API', (getDb) => {
       expect(text).toContain('Łucja Żak')
       expect(text).toContain('Straße der Möbel')
       expect(text).toContain(doc.body.number)
+      // The field bound to document.number stands on page 2 and shows the number the counter gave.
+      // (besides the footer "Contract … · page 2 of 2" every page has).
+      const pageTwo = text.split('\f')[1] ?? ''
+      expect(pageTwo.split(doc.body.number).length - 1).toBe(2)
     }
   })
 })

@@ -135,7 +135,11 @@ export function makeWorkspaceHandlers({ db }: Services): WorkspaceHandlers {
 
     markNotificationRead: async ({ c, params }) => {
       const id = Number(params.id)
-      const row = await db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst()
+      // Ids are positive 32-bit integers in both databases: anything else names no notification.
+      const row =
+        Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647
+          ? await db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst()
+          : undefined
       if (!row) throw new HttpError(404, 'not-found', `No notification ${params.id}.`)
       const me = principalOf(c)
       if (me && me.role !== 'admin' && me.userId !== row.user_id) {

@@ -121,6 +121,8 @@ export class OutboxWorker {
     const detached = request.kind === 'webhook' || handler !== undefined
     let outputs: Record<string, Json> | undefined
     let error: string | undefined
+    // An error no retry can mend (no address to send to, a template that does not exist) fails at once.
+    let permanent = false
     try {
       outputs =
         request.kind === 'webhook'
@@ -130,6 +132,7 @@ export class OutboxWorker {
             : await deliver(request, row.effect_id, row.element_id)
     } catch (e) {
       error = e instanceof Error ? e.message : String(e)
+      permanent = isPermanent(e)
     }
     const at = new Date(this.o.now()).toISOString()
     const mark = async (trx: Transaction<Database>, set: OutboxChange) => {
@@ -148,7 +151,7 @@ export class OutboxWorker {
       const set: OutboxChange =
         outputs !== undefined
           ? { status: 'done', result: JSON.stringify(outputs), last_error: null }
-          : attempt >= this.o.maxAttempts
+          : permanent || attempt >= this.o.maxAttempts
             ? { status: 'failed', last_error: error }
             : { status: 'pending', last_error: error, next_attempt_at: this.o.now() + this.backoff(attempt) }
       await db.transaction().execute((trx) => mark(trx, set))
@@ -157,8 +160,11 @@ export class OutboxWorker {
       await runtime.completeEffect(row.element_id, row.effect_id, result, (trx) =>
         mark(trx, { status: 'done', result: JSON.stringify(outputs), last_error: null }),
       )
-    } else if (attempt >= this.o.maxAttempts) {
-      const result = { status: 'failed' as const, error: `${error} (gave up after ${attempt} attempts)` }
+    } else if (permanent || attempt >= this.o.maxAttempts) {
+      const result = {
+        status: 'failed' as const,
+        error: permanent ? (error ?? 'failed') : `${error} (gave up after ${attempt} attempts)`,
+      }
       await runtime.completeEffect(row.element_id, row.effect_id, result, (trx) =>
         mark(trx, { status: 'failed', last_error: error }),
       )
@@ -170,6 +176,19 @@ export class OutboxWorker {
         )
     }
   }
+}
+
+/**
+ * Thrown by a delivery that trying again cannot help: the effect fails at once, with this message, and its
+ * rule with it (a person mends the cause, then retries the rule).
+ */
+export class PermanentDeliveryError extends Error {
+  readonly permanent = true
+}
+
+/** A permanent error: ours, or any error that says so (`permanent: true`, e.g. a refused signing request). */
+export function isPermanent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true
 }
 
 type OutboxChange = {

@@ -6,9 +6,10 @@ import { dialectOf } from '../db/dialect.js'
 import { addFile } from '../db/files.js'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
+import { SigningError } from '../documents/signing.js'
 import { type Catcher, startCatcher } from './catcher.js'
 import { createDelivery } from './delivery.js'
-import { OutboxWorker } from './outbox.js'
+import { isPermanent, OutboxWorker, PermanentDeliveryError } from './outbox.js'
 import { Runtime, RuntimeError } from './runtime.js'
 import { graph, START, seed } from './test-fixtures.js'
 
@@ -22,6 +23,7 @@ describeEachDatabase('the runtime', (getDb) => {
   let runtime: Runtime
   let outbox: OutboxWorker
   let failNext = 0
+  let refuse = false
 
   beforeAll(async () => {
     db = getDb()
@@ -48,6 +50,7 @@ describeEachDatabase('the runtime', (getDb) => {
     }
     now = START
     failNext = 0
+    refuse = false
     runtime = new Runtime({ db, now: () => now })
     const deliver = createDelivery({ db, smtpUrl: catcher.url, from: 'sales@signflow.test', now: () => now })
     outbox = new OutboxWorker({
@@ -60,6 +63,7 @@ describeEachDatabase('the runtime', (getDb) => {
           failNext--
           throw new Error('SMTP is down (connection refused)')
         }
+        if (refuse) throw new PermanentDeliveryError('The address "nobody@" is not one an email can go to.')
         return deliver(request, effect, element)
       },
     })
@@ -237,6 +241,19 @@ describeEachDatabase('the runtime', (getDb) => {
     expect(row).toMatchObject({ status: 'failed', attempts: 8 })
     const failed = (await history(db, 'deal-1')).find((h) => h.type === 'rule.failed')
     expect(JSON.parse(failed?.record ?? '{}').error).toContain('gave up after 8 attempts')
+  })
+
+  it('fails at once, without retrying, when the delivery says no retry can help', async () => {
+    await runtime.moveElement('deal-1', 'offer', { kind: 'user', id: 'u-anna' })
+    refuse = true
+    expect(await outbox.runOnce()).toBe(1)
+    const row = await db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ status: 'failed', attempts: 1 })
+    const failed = (await history(db, 'deal-1')).find((h) => h.type === 'rule.failed')
+    expect(JSON.parse(failed?.record ?? '{}').error).toBe('The address "nobody@" is not one an email can go to.')
+    expect(isPermanent(new SigningError(422, 'invalid', 'no email'))).toBe(true)
+    expect(isPermanent(new SigningError(409, 'conflict', 'sent already'))).toBe(false)
+    expect(isPermanent(new Error('SMTP is down'))).toBe(false)
   })
 
   it('keeps history for the retention period, and numbers on after pruning', async () => {

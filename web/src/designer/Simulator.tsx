@@ -56,6 +56,7 @@ import {
   toScenario,
 } from '../../../shared/simulator/session.js'
 import { ApiError, fetchScenarios, saveScenario, templatePreviewUrl } from '../api.js'
+import { useMay } from '../workspace/may.js'
 import { type ElementSummary, fetchPipelineElements, sampleFromElement } from './simulator-api.js'
 
 /** What the canvas shows while simulating: each node's counts, and the node of the chosen step. */
@@ -575,6 +576,7 @@ export function SimulatorControls({
 
 /** What would have been sent or made, as the analyst previews it. */
 function EffectPreview({ request, fields }: { request: EffectRequest; fields: Record<string, Json> }) {
+  const may = useMay()
   switch (request.kind) {
     case 'email':
       return (
@@ -622,10 +624,14 @@ function EffectPreview({ request, fields }: { request: EffectRequest; fields: Re
       return (
         <Typography variant="body2">
           <strong>Document from {request.template}.</strong>{' '}
-          <Link href={templatePreviewUrl(request.template, fields)} target="_blank" rel="noopener">
-            Preview the PDF
-          </Link>{' '}
-          (made for this sample; nothing is stored)
+          {may('previewTemplate') && (
+            <>
+              <Link href={templatePreviewUrl(request.template, fields)} target="_blank" rel="noopener">
+                Preview the PDF
+              </Link>{' '}
+              (made for this sample, marked as not valid; nothing is stored)
+            </>
+          )}
         </Typography>
       )
   }

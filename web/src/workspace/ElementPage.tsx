@@ -467,7 +467,15 @@ function Details({
 }) {
   const index = useMemo(() => (graph ? fieldIndex(graph.elementType, graph.fields) : undefined), [graph])
   const [draft, setDraft] = useState<Record<string, string>>({})
-  const shown = Object.entries(element.fields).filter(([k]) => !SYSTEM_FIELDS.has(k))
+  const [added, setAdded] = useState<string[]>([])
+  const shown: Array<[string, Json]> = [
+    ...Object.entries(element.fields).filter(([k]) => !SYSTEM_FIELDS.has(k)),
+    ...added.filter((k) => !(k in element.fields)).map((k): [string, Json] => [k, null]),
+  ]
+  // Fields the flow knows that this element has no value for yet (the client's email, a custom field, …).
+  const addable = [...(index?.values() ?? [])].filter(
+    (f) => f.writable !== false && !SYSTEM_FIELDS.has(f.path) && !shown.some(([k]) => k === f.path),
+  )
   const changed = Object.entries(draft).filter(([k, v]) => v !== text(element.fields[k]))
   const typed = (key: string, raw: string): Json => {
     const type = index?.get(key)?.type
@@ -492,13 +500,32 @@ function Details({
             slotProps={{ input: { readOnly: !canEdit } }}
           />
         ))}
+        {canEdit && addable.length > 0 && (
+          <TextField
+            select
+            size="small"
+            label="Add a field"
+            value=""
+            onChange={(e) => setAdded((a) => [...a, e.target.value])}
+            slotProps={{ select: { MenuProps: { slotProps: { paper: { sx: { maxHeight: 360 } } } } } }}
+          >
+            {addable.map((f) => (
+              <MenuItem key={f.path} value={f.path}>
+                {f.label}
+              </MenuItem>
+            ))}
+          </TextField>
+        )}
         {canEdit && (
           <Stack direction="row" spacing={1}>
             <Button
               variant="contained"
               disabled={changed.length === 0}
               onClick={() =>
-                void onSave(Object.fromEntries(changed.map(([k, v]) => [k, typed(k, v)]))).then(() => setDraft({}))
+                void onSave(Object.fromEntries(changed.map(([k, v]) => [k, typed(k, v)]))).then(() => {
+                  setDraft({})
+                  setAdded([])
+                })
               }
             >
               Save changes
