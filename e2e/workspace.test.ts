@@ -258,4 +258,45 @@ describe('a salesperson’s day', () => {
     ).toBe(1)
     expect(problems, problems.join(' | ')).toEqual([])
   }, 120_000)
+
+  it('shows a failed rule with its error; fixed, Retry runs it again', async () => {
+    const jean = await demo.cookieOf('jean@signflow.test')
+    // A deal whose client's email is mistyped: sending the invoice for signing by email cannot work.
+    const made = await demo.api(jean, 'POST', '/api/elements', {
+      id: 'no-email',
+      pipelineId: 'invoice-signing',
+      type: 'deal',
+      title: 'Desks without an address',
+      stage: 'new',
+      responsible: 'u-jean',
+      fields: { amount: 2300, currency: 'PLN', 'client.name': 'Biuro Bez Adresu', 'client.email': 'biuro' },
+    })
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    const page = await open(`${demo.server.url}/#/elements/no-email`, DESKTOP)
+    await page.getByLabel('Email').fill('jean@signflow.test')
+    await page.getByLabel('Password').fill('jean-demo-2026')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await visible(page.getByRole('heading', { name: 'Desks without an address' }))
+    await page.getByRole('combobox', { name: 'Move to' }).click()
+    await page.getByRole('option', { name: 'Invoice' }).click()
+    const failed = await visible(page.locator('[data-rule="send-invoice"][data-state="failed"]'), 20_000)
+    const error = await failed.innerText()
+    expect(error).toMatch(/email/i)
+    await docShot(page.locator('main'), 'element-failed-rule')
+
+    // The client's email mended in Details; Retry sends the invoice.
+    await page.getByRole('tab', { name: 'Details' }).click()
+    await page.getByLabel('Client: email', { exact: true }).fill('biuro@bez-adresu.pl')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await visible(page.getByTestId('element-notice').getByText('Saved.'))
+    await page.getByRole('tab', { name: 'Automation' }).click()
+    await page.locator('[data-rule="send-invoice"]').getByRole('button', { name: 'Retry' }).click()
+    await visible(page.locator('[data-rule="send-invoice"][data-state="done"]'), 20_000)
+    await emailTo('anna@signflow.test', /^Please sign Invoice/)
+    await page.getByRole('tab', { name: 'Timeline' }).click()
+    await visible(page.getByText(/“Send the invoice for signing” retried by Jean Dupont/))
+
+    // The client's email added in Details; Retry sends the invoice.
+    expect(problems, problems.join(' | ')).toEqual([])
+  }, 120_000)
 })
