@@ -319,9 +319,15 @@ function Automation({
   canRetry: boolean
   onRetry: (rule: RuleState) => void
 }) {
-  // Where it was made counts as reached, as every stage it entered.
+  // Where it was made counts as reached, as every stage it entered or left.
   const entered = new Set(
-    history.filter((h) => h.type === 'stage.entered' || h.type === 'element.added').map((h) => String(h.record.stage)),
+    history.flatMap((h) =>
+      h.type === 'stage.entered'
+        ? [String(h.record.stage), String(h.record.from)]
+        : h.type === 'element.added'
+          ? [String(h.record.stage)]
+          : [],
+    ),
   )
   const fired = history.filter((h) => h.type === 'trigger.considered' && h.record.fired === true)
   if (!element.flowVersionId && history.length === 0) {
@@ -376,7 +382,7 @@ function Automation({
                 <Chip size="small" variant="outlined" label="Was here" />
               ) : (
                 <Typography variant="caption" color="text.secondary">
-                  not entered
+                  not reached
                 </Typography>
               )}
             </Stack>
