@@ -52,6 +52,26 @@ const REFRESH_MS = 3000
 /** Fields the page shows elsewhere, or that the server keeps for itself. */
 const SYSTEM_FIELDS = new Set(['id', 'stage', 'createdAt', 'updatedAt', 'responsible'])
 
+interface ClientView {
+  name: string
+  email: string
+  phone: string
+  company?: string
+  requisites?: Record<string, string>
+  addresses?: Record<string, Record<string, string>>
+}
+
+const REQUISITE_LABELS: Record<string, string> = {
+  name: 'Legal name',
+  taxId: 'Tax ID',
+  vatId: 'VAT ID',
+  registrationNumber: 'Registration number',
+  director: 'Director',
+  bankName: 'Bank',
+  bankAccount: 'Account',
+  bic: 'BIC',
+}
+
 interface Loaded {
   element: Element
   pipeline: Pipeline
@@ -65,7 +85,7 @@ export function ElementPage({ id }: { id: string }) {
   const [graph, setGraph] = useState<Graph | undefined>()
   const [users, setUsers] = useState<User[]>([])
   const [me, setMe] = useState<string | undefined>()
-  const [client, setClient] = useState<{ name: string; email: string; phone: string; company?: string } | undefined>()
+  const [client, setClient] = useState<ClientView | undefined>()
   const [problem, setProblem] = useState<string | undefined>()
   const [tab, setTab] = useState<'details' | 'automation' | 'timeline' | 'documents'>('automation')
   const [signing, setSigning] = useState(false)
@@ -129,11 +149,16 @@ export function ElementPage({ id }: { id: string }) {
     ;(async () => {
       const contact = contactId ? await fetchContact(contactId, abort.signal).catch(() => undefined) : undefined
       const company = companyId ? await fetchCompany(companyId, abort.signal).catch(() => undefined) : undefined
+      // Requisites: the company's for a company, else the contact's own (a sole proprietor's).
+      const requisites = { ...(contact?.requisites?.fields ?? {}), ...(company?.requisites ?? {}) }
+      const addresses = { ...(contact?.requisites?.addresses ?? {}), ...(company?.addresses ?? {}) }
       setClient({
         name: contact?.name ?? company?.name ?? own.name,
         email: contact?.email ?? own.email,
         phone: contact?.phone ?? own.phone,
         ...(company ? { company: company.name } : {}),
+        requisites,
+        addresses,
       })
     })()
     return () => abort.abort()
@@ -468,7 +493,7 @@ function Details({
   element: Element
   graph: Graph | undefined
   canEdit: boolean
-  client: { name: string; email: string; phone: string; company?: string } | undefined
+  client: ClientView | undefined
   onSave: (changed: Record<string, Json>) => Promise<void>
 }) {
   const index = useMemo(() => (graph ? fieldIndex(graph.elementType, graph.fields) : undefined), [graph])
@@ -548,6 +573,26 @@ function Details({
         {client?.company && <Typography variant="body2">{client.company}</Typography>}
         {client?.email && <Typography variant="body2">{client.email}</Typography>}
         {client?.phone && <Typography variant="body2">{client.phone}</Typography>}
+        {Object.keys(client?.requisites ?? {}).length > 0 && (
+          <Box component="dl" sx={{ m: 0, mt: 1, display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: 1.5 }}>
+            {Object.entries(client?.requisites ?? {}).map(([k, v]) => (
+              <Box key={k} sx={{ display: 'contents' }}>
+                <Typography component="dt" variant="caption" color="text.secondary">
+                  {REQUISITE_LABELS[k] ?? k}
+                </Typography>
+                <Typography component="dd" variant="body2" sx={{ m: 0, overflowWrap: 'anywhere' }}>
+                  {v}
+                </Typography>
+              </Box>
+            ))}
+          </Box>
+        )}
+        {Object.entries(client?.addresses ?? {}).map(([type, a]) => (
+          <Typography key={type} variant="body2" color="text.secondary">
+            {type === 'legal' ? 'Legal address' : type === 'actual' ? 'Address' : 'Other address'}:{' '}
+            {[a.street, a.postalCode, a.city, a.region, a.country].filter(Boolean).join(', ')}
+          </Typography>
+        ))}
         {Object.keys(element.variables).length > 0 && (
           <>
             <Typography variant="subtitle2" sx={{ mt: 1.5 }}>

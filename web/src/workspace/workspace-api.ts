@@ -168,7 +168,11 @@ export interface Contact {
   email: string | null
   phone: string | null
   companyId: string | null
-  requisites?: { template?: string; fields?: Record<string, string> }
+  requisites?: {
+    template?: string
+    fields?: Record<string, string>
+    addresses?: Record<string, Record<string, string>>
+  }
 }
 
 export function fetchContact(id: string, signal?: AbortSignal): Promise<Contact> {
@@ -178,7 +182,8 @@ export function fetchContact(id: string, signal?: AbortSignal): Promise<Contact>
 export interface Company {
   id: string
   name: string
-  requisites?: { template?: string; fields?: Record<string, string> }
+  requisites?: Record<string, string>
+  addresses?: Record<string, Record<string, string>>
 }
 
 export function fetchCompany(id: string, signal?: AbortSignal): Promise<Company> {
