@@ -47,6 +47,11 @@ export interface MyCompaniesTable {
   data: JsonText
   created_at: IsoTime
   updated_at: IsoTime | null
+  /**
+   * The working calendar (`WorkingCalendar` of shared/engine/types.ts) as JSON; null: none set, the runtime's
+   * default applies. The runtime schedules with the default company's (the first made).
+   */
+  calendar: ColumnType<JsonText | null, JsonText | null | undefined, JsonText | null>
 }
 
 /** Counterparties; `data` is `{ requisites: { <field>: text }, addresses: { <type>: { <part>: text } } }`. */

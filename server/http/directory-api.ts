@@ -11,6 +11,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import { sql } from 'kysely'
+import type { Static } from 'typebox'
+import type { WorkingCalendar } from '../../shared/engine/types.js'
 import { REQUISITE_FIELDS, REQUISITE_TEMPLATES, type RequisiteTemplate } from '../../shared/graph/vocabulary.js'
 import { writeAudit } from '../db/audit.js'
 import { dialectOf } from '../db/dialect.js'
@@ -27,9 +29,11 @@ import {
 import { deleteFiles, type FileInfo, fileInfos, readFile, replaceFile } from '../db/files.js'
 import type { CompanyRow, ContactRow, MyCompanyRow, UserRow } from '../db/schema.js'
 import type { Executor } from '../db/shapes.js'
+import { storedCalendar } from '../runtime/runtime.js'
 import { actorOf } from './actor.js'
 import {
   BANK_FIELDS,
+  type CalendarSchema,
   CONTACT_TEMPLATES,
   DIRECTORY_DEFAULT_PAGE,
   type DirectoryOperationId,
@@ -146,6 +150,7 @@ function myCompanyView(row: MyCompanyRow, files: readonly FileInfo[]) {
     bankDetails: textValues(data.bankDetails, BANK_FIELDS),
     addresses: addressesOf(data.addresses),
     images,
+    calendar: storedCalendar(row.calendar),
     createdAt: row.created_at,
     updatedAt: row.updated_at ?? row.created_at,
   }
@@ -172,6 +177,60 @@ const conflict = (message: string, path?: string) =>
 const idTaken = (what: string, id: string) =>
   conflict(`A ${what} "${id}" exists already; choose another id or leave it out.`, '/id')
 
+// ------------------------------------------------------------ the working calendar
+
+/** The time zone's canonical name ("europe/warsaw" → "Europe/Warsaw"), if `Intl` knows it. */
+function knownTimeZone(name: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
+  } catch {
+    return undefined
+  }
+}
+
+/** ` (did you mean "Europe/Warsaw"?)` for "Warsaw" or "warsaw": a known zone of that name or city, if any. */
+function timeZoneHint(name: string): string {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []
+  const key = name.trim().toLowerCase().replace(/\s+/g, '_')
+  if (key === '') return ''
+  const match = zones.find((z) => z.toLowerCase() === key) ?? zones.find((z) => z.toLowerCase().endsWith(`/${key}`))
+  return match ? ` (did you mean "${match}"?)` : ''
+}
+
+/**
+ * A calendar the body gave, checked beyond its schema (422 with the path): a time zone `Intl` knows (kept by its
+ * canonical name), a day that ends after it starts, real dates; work days and holidays kept in order, each once.
+ */
+function checkedCalendar(calendar: Static<typeof CalendarSchema>): WorkingCalendar {
+  const timeZone = knownTimeZone(calendar.timeZone)
+  if (timeZone === undefined) {
+    throw invalid(
+      '/calendar/timeZone',
+      `"${calendar.timeZone}" is not a time zone this server knows${timeZoneHint(calendar.timeZone)}; use an IANA ` +
+        'name such as "Europe/Warsaw", "America/New_York" or "UTC".',
+    )
+  }
+  if (calendar.end <= calendar.start) {
+    throw invalid(
+      '/calendar/end',
+      `The working day must end after it starts: ${calendar.end} is not after ${calendar.start}.`,
+    )
+  }
+  calendar.holidays.forEach((day, i) => {
+    const date = new Date(`${day}T00:00:00Z`)
+    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day) {
+      throw invalid(`/calendar/holidays/${i}`, `"${day}" is not a date; write holidays as "YYYY-MM-DD".`)
+    }
+  })
+  return {
+    timeZone,
+    workDays: [...new Set(calendar.workDays)].sort((a, b) => a - b),
+    start: calendar.start,
+    end: calendar.end,
+    holidays: [...new Set(calendar.holidays)].sort(),
+  }
+}
+
 /** `2 contacts ("a", "b")`, naming at most 5. */
 function someOf(rows: ReadonlyArray<{ id: string }>, one: string, many: string): string {
   const named = rows
@@ -187,7 +246,9 @@ const changedKeys = (body: object) => Object.keys(body).sort()
 
 // ------------------------------------------------------------ the handlers
 
-export function makeDirectoryHandlers(services: Pick<Services, 'db'>): DirectoryHandlers {
+export function makeDirectoryHandlers(
+  services: Pick<Services, 'db'> & { runtime?: Pick<Services['runtime'], 'forgetMyCompany'> },
+): DirectoryHandlers {
   const { db } = services
   const nowIso = () => new Date().toISOString()
 
@@ -541,6 +602,7 @@ export function makeDirectoryHandlers(services: Pick<Services, 'db'>): Directory
       const id = body.id ?? randomUUID()
       const at = nowIso()
       const taken = () => idTaken('company of ours', id)
+      const calendar = body.calendar === undefined ? undefined : checkedCalendar(body.calendar)
       await inTransaction(
         async (trx) => {
           if (await trx.selectFrom('my_companies').select('id').where('id', '=', id).executeTakeFirst()) throw taken()
@@ -554,6 +616,7 @@ export function makeDirectoryHandlers(services: Pick<Services, 'db'>): Directory
                 bankDetails: body.bankDetails ?? {},
                 addresses: body.addresses ?? {},
               }),
+              calendar: calendar === undefined ? null : JSON.stringify(calendar),
               created_at: at,
               updated_at: at,
             })
@@ -570,6 +633,8 @@ export function makeDirectoryHandlers(services: Pick<Services, 'db'>): Directory
             ? taken()
             : undefined,
       )
+      // The first company of ours is the default one: its calendar is the runtime's from now on.
+      services.runtime?.forgetMyCompany()
       c.header('Location', `/api/my-companies/${encodeURIComponent(id)}`)
       return c.json(await myCompanyAnswer(db, await myCompanyRow(db, id)), 201)
     },
@@ -578,6 +643,7 @@ export function makeDirectoryHandlers(services: Pick<Services, 'db'>): Directory
 
     updateMyCompany: async ({ c, params, body }) => {
       const at = nowIso()
+      const calendar = body.calendar === undefined ? undefined : checkedCalendar(body.calendar)
       const row = await inTransaction(async (trx) => {
         const before = await myCompanyRow(trx, params.id)
         const view = myCompanyView(before, [])
@@ -590,6 +656,7 @@ export function makeDirectoryHandlers(services: Pick<Services, 'db'>): Directory
               bankDetails: body.bankDetails ?? view.bankDetails,
               addresses: body.addresses ?? view.addresses,
             }),
+            calendar: calendar === undefined ? before.calendar : JSON.stringify(calendar),
             updated_at: at,
           })
           .where('id', '=', before.id)
@@ -597,11 +664,18 @@ export function makeDirectoryHandlers(services: Pick<Services, 'db'>): Directory
         await writeAudit(
           trx,
           actorOf(c),
-          { action: 'myCompany.updated', target: `myCompany:${before.id}`, detail: { changed: changedKeys(body) } },
+          {
+            action: 'myCompany.updated',
+            target: `myCompany:${before.id}`,
+            // The calendar says nothing personal: kept as it was set, for "why did this run at 9?".
+            detail: { changed: changedKeys(body), ...(calendar === undefined ? {} : { calendar: { ...calendar } }) },
+          },
           at,
         )
         return myCompanyRow(trx, before.id)
       })
+      // This process schedules with the new calendar at once; other processes within a second.
+      if (calendar !== undefined) services.runtime?.forgetMyCompany()
       return c.json(await myCompanyAnswer(db, row))
     },
 

@@ -192,6 +192,44 @@ export const UpdateCompanyBody = Type.Object(
   { ...strict, minProperties: 1 },
 )
 
+/** The most holidays a calendar keeps (a year's days). */
+export const MAX_HOLIDAYS = 366
+const TIME_OF_DAY = '^([01][0-9]|2[0-3]):[0-5][0-9]$'
+/**
+ * A company's working calendar, as the engine schedules with it (`WorkingCalendar` of shared/engine/types.ts).
+ * The handler also checks that the time zone is one this server knows, that the day starts before it ends and
+ * that each holiday is a real date (422 with the path).
+ */
+export const CalendarSchema = Type.Object(
+  {
+    timeZone: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'An IANA time zone the server knows, such as "Europe/Warsaw" or "UTC"',
+    }),
+    workDays: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), {
+      minItems: 1,
+      maxItems: 7,
+      description: 'ISO weekdays: 1 = Monday … 7 = Sunday (kept in order, each once)',
+    }),
+    start: Type.String({ pattern: TIME_OF_DAY, description: 'When the working day starts, local "HH:MM"' }),
+    end: Type.String({
+      pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$',
+      description: 'When it ends, local "HH:MM" ("24:00": midnight); after `start`',
+    }),
+    holidays: Type.Array(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }), {
+      maxItems: MAX_HOLIDAYS,
+      description: `Local dates "YYYY-MM-DD" that are not worked, at most ${MAX_HOLIDAYS} (kept in order, each once)`,
+    }),
+  },
+  {
+    ...strict,
+    description:
+      'The working calendar: what delays "in working hours" and work days follow. The runtime schedules with the ' +
+      "default company of ours' (the first made); without one stored, UTC, Monday to Friday, 09:00–18:00.",
+  },
+)
+
 export const CreateMyCompanyBody = Type.Object(
   {
     id: Type.Optional(NewId),
@@ -199,6 +237,7 @@ export const CreateMyCompanyBody = Type.Object(
     requisites: Type.Optional(OwnRequisiteFields),
     bankDetails: Type.Optional(BankDetails),
     addresses: Type.Optional(AddressesSchema),
+    calendar: Type.Optional(CalendarSchema),
   },
   strict,
 )
@@ -208,6 +247,7 @@ export const UpdateMyCompanyBody = Type.Object(
     requisites: Type.Optional(OwnRequisiteFields),
     bankDetails: Type.Optional(BankDetails),
     addresses: Type.Optional(AddressesSchema),
+    calendar: Type.Optional(CalendarSchema),
   },
   { ...strict, minProperties: 1 },
 )
@@ -336,6 +376,7 @@ export const directoryResponseSchemas = {
       } satisfies Record<ImageKind, TSchema>,
       { description: 'The stamp and the signature documents carry; null until uploaded' },
     ),
+    calendar: CalendarSchema,
     createdAt: Iso('Created'),
     updatedAt: Iso('Last changed'),
   }),
@@ -367,6 +408,14 @@ const noContent = (description: string) => ({ '204': { description } })
 const contactId = { id: { description: 'The contact id' } }
 const companyId = { id: { description: 'The company id' } }
 const myCompanyId = { id: { description: 'The id of the company of ours' } }
+const calendarRefused = {
+  '422': {
+    description:
+      'The calendar does not hold together (code "invalid" with its path): a time zone the server does not know ' +
+      '("/calendar/timeZone", the message names one it might be), an end not after the start ("/calendar/end"), ' +
+      'a holiday that is no date ("/calendar/holidays/<i>").',
+  },
+}
 const userId = { id: { description: 'The user id' } }
 const imageParams = { ...myCompanyId, kind: { description: `Which image: ${IMAGE_KINDS.join(' or ')}` } }
 const PATCH_RULE = 'Each key given replaces that part whole (`requisites`, `addresses`, …); keys not given stay.'
@@ -478,7 +527,7 @@ export const DIRECTORY_OPERATIONS = {
     path: '/api/my-companies',
     summary: 'Add a company of ours',
     body: jsonBody('The new company of ours; its images are uploaded afterwards.', CreateMyCompanyBody),
-    responses: { ...created('company of ours', ref('MyCompany')), ...idTaken },
+    responses: { ...created('company of ours', ref('MyCompany')), ...idTaken, ...calendarRefused },
   },
   getMyCompany: {
     method: 'get',
@@ -491,10 +540,12 @@ export const DIRECTORY_OPERATIONS = {
     method: 'patch',
     path: '/api/my-companies/{id}',
     summary: 'Change a company of ours (not its images: PUT them)',
-    description: PATCH_RULE,
+    description:
+      `${PATCH_RULE} A new \`calendar\` of the default company of ours (the first made) applies to what is ` +
+      'scheduled from then on; what is already scheduled keeps its moment.',
     params: myCompanyId,
     body: jsonBody('What changes.', UpdateMyCompanyBody),
-    responses: ok('The company of ours as it is now.', ref('MyCompany')),
+    responses: { ...ok('The company of ours as it is now.', ref('MyCompany')), ...calendarRefused },
   },
   putMyCompanyImage: {
     method: 'put',

@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto'
 import { type Kysely, Migrator } from 'kysely'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { runScenario, type Scenario } from '../../shared/engine/scenario.js'
-import type { Graph } from '../../shared/graph/graph.js'
+import { DEFAULT_CALENDAR } from '../../shared/engine/types.js'
+import type { Graph, RuleNode } from '../../shared/graph/graph.js'
 import { migrateToLatest } from '../db/database.js'
 import { migrationProvider } from '../db/migrations/index.js'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase, withTestDatabase } from '../db/test-support.js'
 import { demoSignaturePng, demoStampPng, encodePng } from '../runtime/demo-images.js'
 import { Runtime } from '../runtime/runtime.js'
-import { seedDemo } from '../runtime/seed.js'
+import { DEMO_CALENDAR, seedDemo } from '../runtime/seed.js'
+import { email, graph as salesGraph, seed as seedSales } from '../runtime/test-fixtures.js'
 import { type Answer, answered, expectEachAnswered, send } from './api-test-support.js'
 import { createApp } from './app.js'
 import { sniffImage } from './directory-api.js'
@@ -472,6 +474,7 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
       expect(body).toEqual({
         ...ours,
         images: { stamp: null, signature: null },
+        calendar: DEFAULT_CALENDAR, // none set: what the runtime schedules with then
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       })
@@ -518,6 +521,98 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
       expectError(await get('/api/my-companies?limit=5'), 400, 'bad-request', '/limit') // it takes no query
       expectError(await patch('/api/my-companies/none', { name: 'X' }), 404, 'not-found')
       expect(await auditCount()).toBe(before)
+    })
+
+    it('keeps a working calendar: set, read back in order, audited with its values', async () => {
+      const calendar = {
+        timeZone: 'europe/warsaw',
+        workDays: [5, 1, 2, 3, 4, 1],
+        start: '08:30',
+        end: '16:30',
+        holidays: ['2026-12-25', '2026-11-11', '2026-12-25'],
+      }
+      const changed = await patch('/api/my-companies/mine', { calendar })
+      expect(changed.status, JSON.stringify(changed.body)).toBe(200)
+      const kept = {
+        timeZone: 'Europe/Warsaw',
+        workDays: [1, 2, 3, 4, 5],
+        start: '08:30',
+        end: '16:30',
+        holidays: ['2026-11-11', '2026-12-25'],
+      }
+      expect(changed.body.calendar).toEqual(kept)
+      expect(changed.body.requisites).toEqual(ours.requisites) // the rest stays
+      expect((await get('/api/my-companies/mine')).body.calendar).toEqual(kept)
+      expect((await patch('/api/my-companies/mine', { name: 'Renamed' })).body.calendar).toEqual(kept)
+      expect((await audit('myCompany:mine')).slice(1)).toEqual([
+        ['myCompany.updated', 'myCompany:mine', { changed: ['calendar'], calendar: kept }],
+        ['myCompany.updated', 'myCompany:mine', { changed: ['name'] }],
+      ])
+      const made = await post('/api/my-companies', { id: 'other', name: 'Other', calendar: { ...kept, end: '24:00' } })
+      expect(made.status, JSON.stringify(made.body)).toBe(201)
+      expect(made.body.calendar).toEqual({ ...kept, end: '24:00' })
+    })
+
+    it('refuses a calendar that does not hold together, with its path and a hint; nothing changes', async () => {
+      const good = { timeZone: 'UTC', workDays: [1, 2, 3, 4, 5], start: '09:00', end: '17:00', holidays: [] }
+      const before = await auditCount()
+      const warsaw = await patch('/api/my-companies/mine', { calendar: { ...good, timeZone: 'Warsaw' } })
+      expectError(warsaw, 422, 'invalid', '/calendar/timeZone')
+      expect(warsaw.body.error.message).toContain('(did you mean "Europe/Warsaw"?)')
+      const mars = await patch('/api/my-companies/mine', { calendar: { ...good, timeZone: 'Mars/Olympus_Mons' } })
+      expectError(mars, 422, 'invalid', '/calendar/timeZone')
+      expect(mars.body.error.message).toMatch(/not a time zone this server knows; use an IANA name such as/)
+      expectError(
+        await post('/api/my-companies', { name: 'X', calendar: { ...good, timeZone: 'Nowhere/City' } }),
+        422,
+        'invalid',
+        '/calendar/timeZone',
+      )
+      expectError(
+        await patch('/api/my-companies/mine', { calendar: { ...good, start: '17:00', end: '09:00' } }),
+        422,
+        'invalid',
+        '/calendar/end',
+      )
+      expectError(
+        await patch('/api/my-companies/mine', { calendar: { ...good, end: '09:00' } }),
+        422,
+        'invalid',
+        '/calendar/end',
+      )
+      expectError(
+        await patch('/api/my-companies/mine', { calendar: { ...good, holidays: ['2026-12-25', '2026-02-30'] } }),
+        422,
+        'invalid',
+        '/calendar/holidays/1',
+      )
+      const many = Array.from({ length: 367 }, (_, i) => new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10))
+      expectError(
+        await patch('/api/my-companies/mine', { calendar: { ...good, holidays: many } }),
+        400,
+        'bad-request',
+        '/calendar/holidays',
+      )
+      expect(
+        (await patch('/api/my-companies/mine', { calendar: { ...good, holidays: many.slice(0, 366) } })).body.calendar
+          .holidays,
+      ).toHaveLength(366)
+      await patch('/api/my-companies/mine', { calendar: good })
+      const after = await auditCount()
+      expect(after).toBe(before + 2)
+      for (const [calendar, path] of [
+        [{ ...good, workDays: [0] }, '/calendar/workDays/0'],
+        [{ ...good, workDays: [] }, '/calendar/workDays'],
+        [{ ...good, start: '9:00' }, '/calendar/start'],
+        [{ ...good, end: '24:01' }, '/calendar/end'],
+        [{ ...good, holidays: ['25.12.2026'] }, '/calendar/holidays/0'],
+        [{ ...good, weekends: [6, 7] }, '/calendar/weekends'],
+        [{ timeZone: 'UTC' }, '/calendar/workDays'],
+      ] as const) {
+        expectError(await patch('/api/my-companies/mine', { calendar }), 400, 'bad-request', path)
+      }
+      expect(await auditCount()).toBe(after)
+      expect((await get('/api/my-companies/mine')).body.calendar).toEqual(good)
     })
 
     it('stores a PNG stamp and serves it back byte for byte, with its type, nosniff, inline and its ETag', async () => {
@@ -807,6 +902,8 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
         bankAccount: 'PL61109010140000071219812874',
         bic: 'WBKPPLPP',
       })
+      expect(body.calendar).toEqual(DEMO_CALENDAR)
+      expect(body.calendar).toMatchObject({ timeZone: 'Europe/Warsaw', workDays: [1, 2, 3, 4, 5], start: '09:00' })
       expect(body.images.stamp).toMatchObject({ contentType: 'image/png', sha256: sha256(demoStampPng()) })
       expect(body.images.signature).toMatchObject({ contentType: 'image/png', sha256: sha256(demoSignaturePng()) })
       for (const kind of ['stamp', 'signature']) {
@@ -909,6 +1006,7 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
           bankDetails: { bankName: 'B', bankAccount: 'PL61', bic: 'WBK' },
           addresses: { legal: { street: 'ul. X 1, Warszawa' } },
           images: { stamp: null, signature: null },
+          calendar: DEFAULT_CALENDAR,
         })
         expect((await read('/api/companies?q=societe%20un')).body.items[0]).toMatchObject({
           id: 'c-1',
@@ -919,6 +1017,93 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
       },
       { migrate: false },
     )
+  })
+})
+
+describeEachDatabase('the working calendar the runtime schedules with', (getDb) => {
+  // Monday 2026-11-23, 16:30 UTC: 17:30 in Warsaw.
+  const NOW = Date.parse('2026-11-23T16:30:00Z')
+  let db: Kysely<Database>
+  let app: ReturnType<typeof createApp>
+  let runtime: Runtime
+
+  beforeEach(async () => {
+    db = getDb()
+    for (const table of TABLES) await db.deleteFrom(table).execute()
+    runtime = new Runtime({ db, now: () => NOW })
+    app = createApp({ services: { db, runtime } })
+    await seedSales(db, 3)
+    const g = structuredClone(salesGraph)
+    const offer = g.pipeline.stages[1] as (typeof g.pipeline.stages)[number]
+    // An hour after entering, within working hours.
+    offer.rules = [
+      email('follow-up', 'Following up: ', {
+        time: { mode: 'delay', delay: { amount: 1, unit: 'hours' }, workingHours: 'company' },
+      } as Partial<RuleNode>),
+    ]
+    await runtime.publish('sales-flow', g, 'u-anna')
+    expect((await send(app, 'POST', '/api/my-companies', { id: 'mine', name: 'Mine' })).status).toBe(201)
+  })
+
+  const followUp = async (id: string) => {
+    const moved = await send(app, 'POST', `/api/elements/${id}/move`, { stage: 'offer' })
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200)
+    return moved.body.rules[0] as { state: string; dueAt: string; reason: string }
+  }
+
+  it('schedules in the hours of the calendar set through the API, at once; what was scheduled keeps its moment', async () => {
+    // No calendar set: UTC, 09:00–18:00; 17:30 UTC is within it.
+    expect(await followUp('deal-1')).toMatchObject({
+      state: 'scheduled',
+      dueAt: '2026-11-23T17:30:00.000Z',
+      reason: 'after 1 hour',
+    })
+    const set = await send(app, 'PATCH', '/api/my-companies/mine', {
+      calendar: {
+        timeZone: 'Europe/Warsaw',
+        workDays: [1, 2, 3, 4, 5],
+        start: '09:00',
+        end: '17:00',
+        holidays: ['2026-11-24'],
+      },
+    })
+    expect(set.status, JSON.stringify(set.body)).toBe(200)
+    // 18:30 in Warsaw is after hours, Tuesday a holiday: Wednesday 09:00 in Warsaw (08:00 UTC).
+    expect(await followUp('deal-2')).toMatchObject({
+      state: 'scheduled',
+      dueAt: '2026-11-25T08:00:00.000Z',
+      reason: 'after 1 hour, moved into working hours',
+    })
+    const first = await send(app, 'GET', '/api/elements/deal-1')
+    expect(first.body.rules[0].dueAt).toBe('2026-11-23T17:30:00.000Z')
+    const due = await db.selectFrom('due_jobs').select(['element_id', 'due_at']).orderBy('element_id').execute()
+    expect(due.map((d) => [d.element_id, Number(d.due_at)])).toEqual([
+      ['deal-1', Date.parse('2026-11-23T17:30:00Z')],
+      ['deal-2', Date.parse('2026-11-25T08:00:00Z')],
+    ])
+
+    // Another process (its own runtime) reads the stored calendar too; a later company of ours changes nothing.
+    expect(
+      (await send(app, 'POST', '/api/my-companies', { id: 'zeta', name: 'Zeta', calendar: DEFAULT_CALENDAR })).status,
+    ).toBe(201)
+    const other = new Runtime({ db, now: () => NOW })
+    await other.moveElement('deal-3', 'offer', { kind: 'api' })
+    const third = await send(app, 'GET', '/api/elements/deal-3')
+    expect(third.body.rules[0].dueAt).toBe('2026-11-25T08:00:00.000Z')
+  })
+
+  it("falls back to the runtime's calendar when the company has none, or a stored one does not hold together", async () => {
+    await db.updateTable('my_companies').set({ calendar: '{"timeZone":"Mars/Olympus_Mons"}' }).execute()
+    const own = new Runtime({
+      db,
+      now: () => NOW,
+      calendar: { ...DEFAULT_CALENDAR, timeZone: 'Asia/Tokyo' }, // 01:30 on Tuesday there
+    })
+    await own.moveElement('deal-1', 'offer', { kind: 'api' })
+    const row = await db.selectFrom('due_jobs').select('due_at').where('element_id', '=', 'deal-1').executeTakeFirst()
+    // Tuesday 09:00 in Tokyo.
+    expect(Number(row?.due_at)).toBe(Date.parse('2026-11-24T00:00:00Z'))
+    expect((await send(app, 'GET', '/api/my-companies/mine')).body.calendar).toEqual(DEFAULT_CALENDAR)
   })
 })
 

@@ -15,14 +15,15 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import { Engine, EngineError, type SavedElement } from '../../shared/engine/engine.js'
-import type {
-  Author,
-  EffectRequest,
-  EffectResult,
-  EngineEvent,
-  Json,
-  TimelineRecord,
-  WorkingCalendar,
+import {
+  type Author,
+  DEFAULT_CALENDAR,
+  type EffectRequest,
+  type EffectResult,
+  type EngineEvent,
+  type Json,
+  type TimelineRecord,
+  type WorkingCalendar,
 } from '../../shared/engine/types.js'
 import { canonicalJson } from '../../shared/graph/diff.js'
 import type { Graph } from '../../shared/graph/graph.js'
@@ -39,11 +40,48 @@ export interface RuntimeOptions {
   db: Kysely<Database>
   /** Milliseconds since the epoch; tests pass a clock of their own. */
   now?: () => number
+  /**
+   * The working calendar when the default company of ours has none stored (or there is no company of ours);
+   * default: `DEFAULT_CALENDAR` (UTC, Monday to Friday, 09:00–18:00).
+   */
   calendar?: WorkingCalendar
   /** Who claims due elements (a process id), so several processes share the work. */
   worker?: string
   /** How long a claim lasts if its process dies before finishing. Default 60 s. */
   claimMs?: number
+}
+
+/**
+ * A company's stored working calendar (`my_companies.calendar`, JSON) as the engine takes it, or `fallback` when
+ * there is none, or what is stored does not hold together (a hand-edited row; an unknown time zone would stop
+ * every input).
+ */
+export function storedCalendar(text: string | null, fallback: WorkingCalendar = DEFAULT_CALENDAR): WorkingCalendar {
+  if (text === null) return fallback
+  let value: Partial<Record<keyof WorkingCalendar, unknown>>
+  try {
+    value = JSON.parse(text) as typeof value
+  } catch {
+    return fallback
+  }
+  const { timeZone, workDays, start, end, holidays } = value ?? {}
+  const texts = (list: unknown): list is string[] => Array.isArray(list) && list.every((x) => typeof x === 'string')
+  if (
+    typeof timeZone !== 'string' ||
+    !Array.isArray(workDays) ||
+    !workDays.every((d) => Number.isInteger(d) && d >= 1 && d <= 7) ||
+    typeof start !== 'string' ||
+    typeof end !== 'string' ||
+    !texts(holidays)
+  ) {
+    return fallback
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone })
+  } catch {
+    return fallback
+  }
+  return { timeZone, workDays: workDays as number[], start, end, holidays }
 }
 
 /** A problem the caller caused (unknown element, stage, invalid graph): the API answers 4xx. */
@@ -156,7 +194,10 @@ interface Queued {
 /** At most this many inputs share one transaction. */
 const MAX_GROUP = 64
 
-/** An engine made for a flow version, with the constants it was made with and its round-robin counters. */
+/**
+ * An engine made for a flow version, with the constants and the calendar it was made with (`stamp`) and its
+ * round-robin counters.
+ */
 interface Made {
   engine: Engine
   stamp: string
@@ -169,6 +210,15 @@ function sameJson(a: Json | undefined, b: Json | undefined): boolean {
   if (a === b) return true
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
   return JSON.stringify(a) === JSON.stringify(b)
+}
+
+/** What the runtime reads of the default company of ours: its fields for flows, its calendar for scheduling. */
+interface OurCompany {
+  fields: Record<string, Json>
+  calendar: WorkingCalendar
+  /** The calendar as text: engines made with another are made again. */
+  stamp: string
+  until: number
 }
 
 /** The counter of a round-robin rule: shared by every version of the flow that has the rule. */
@@ -191,7 +241,7 @@ export class Runtime {
   /** The round-robin turns the input being run may take (read from `counters`), and which it took. */
   private turns = new Map<string, number>()
   private turnsTaken = new Set<string>()
-  private myCompany: { fields: Record<string, Json>; until: number } | undefined
+  private myCompany: OurCompany | undefined
   private subscriptions: { list: Array<{ id: string; url: string; events: Set<string> }>; until: number } | undefined
   /** Group commit (SQLite): the inputs waiting for the transaction being written to end. */
   private readonly groupCommit: boolean
@@ -450,7 +500,8 @@ export class Runtime {
     if (!row) throw new RuntimeError('not_found', `no element "${elementId}"`)
     const versionId = row.flow_version_id ?? (await this.latestVersionFor(trx, row.pipeline_id))
     if (!versionId) throw new RuntimeError('conflict', `the pipeline "${row.pipeline_id}" has no published flow`)
-    const { engine, turnKeys, usesMyCompany } = await this.engineFor(trx, versionId)
+    const company = await this.ourCompany(trx)
+    const { engine, turnKeys, usesMyCompany } = await this.engineFor(trx, versionId, company)
     this.turns = turnKeys.length > 0 ? await this.readTurns(trx, turnKeys) : new Map()
     this.turnsTaken = new Set()
     const saved: Stored = row.state
@@ -466,7 +517,7 @@ export class Runtime {
         }
     // The directory's fields (client.*, myCompany.*), shown to the engine but not stored on the element.
     const linked = row.contact_id !== null || row.company_id !== null ? await this.linkedClient(trx, row) : undefined
-    const myCompany = usesMyCompany ? await this.myCompanyFields(trx) : undefined
+    const myCompany = usesMyCompany ? company.fields : undefined
     const own = linked || myCompany ? new Set(Object.keys(saved.fields)) : undefined
     const shown = own ? { ...myCompany, ...linked?.fields } : undefined
     if (shown) saved.fields = { ...shown, ...saved.fields }
@@ -750,10 +801,14 @@ export class Runtime {
     return clientFields(contact, company)
   }
 
-  /** The default company of ours (the first made) as `myCompany.*` fields; remembered for a second. */
-  private async myCompanyFields(trx: Db): Promise<Record<string, Json>> {
+  /**
+   * The default company of ours (the first made): its `myCompany.*` fields and the working calendar rules are
+   * scheduled with (the runtime's `calendar` option when it has none). Remembered for a second; this process
+   * forgets it at once when a company of ours changes ({@link forgetMyCompany}).
+   */
+  private async ourCompany(trx: Db): Promise<OurCompany> {
     const now = Date.now()
-    if (this.myCompany && this.myCompany.until > now) return this.myCompany.fields
+    if (this.myCompany && this.myCompany.until > now) return this.myCompany
     const row = await trx
       .selectFrom('my_companies')
       .selectAll()
@@ -761,9 +816,19 @@ export class Runtime {
       .orderBy('id')
       .limit(1)
       .executeTakeFirst()
-    const fields = row ? myCompanyFields(row) : {}
-    this.myCompany = { fields, until: now + 1000 }
-    return fields
+    const calendar = storedCalendar(row?.calendar ?? null, this.calendar)
+    this.myCompany = {
+      fields: row ? myCompanyFields(row) : {},
+      calendar,
+      stamp: JSON.stringify(calendar),
+      until: now + 1000,
+    }
+    return this.myCompany
+  }
+
+  /** A company of ours changed (its calendar, say): the next input reads it again (other processes within a second). */
+  forgetMyCompany(): void {
+    this.myCompany = undefined
   }
 
   /**
@@ -783,14 +848,15 @@ export class Runtime {
   }
 
   /**
-   * One engine per flow version and set of hand-changed constants, made on first use and kept while neither
-   * changes (versions never do).
+   * One engine per flow version, set of hand-changed constants and working calendar, made on first use and kept
+   * while none of them changes (versions never do).
    */
-  private async engineFor(trx: Db, versionId: string): Promise<Made> {
+  private async engineFor(trx: Db, versionId: string, company: OurCompany): Promise<Made> {
     const flowId = versionId.slice(0, versionId.lastIndexOf('@'))
     const constants = await this.constantsOf(trx, flowId)
+    const stamp = `${constants.stamp}\u0000${company.stamp}`
     const known = this.engines.get(versionId)
-    if (known && known.stamp === constants.stamp) return known
+    if (known && known.stamp === stamp) return known
     const row = await trx.selectFrom('flow_versions').select('graph').where('id', '=', versionId).executeTakeFirst()
     if (!row) throw new RuntimeError('not_found', `no flow version "${versionId}"`)
     const graph = JSON.parse(row.graph) as Graph
@@ -800,7 +866,7 @@ export class Runtime {
     const engine = new Engine({
       graph,
       keepTimeline: false,
-      ...(this.calendar ? { calendar: this.calendar } : {}),
+      calendar: company.calendar,
       onRecord: (r) => this.records.push(r),
       ports: {
         now: () => this.now(),
@@ -826,7 +892,7 @@ export class Runtime {
     )
     // Only a flow that reads my company's fields gets them (most read none; it saves work on every input).
     const usesMyCompany = row.graph.includes('myCompany.')
-    const made = { engine, stamp: constants.stamp, turnKeys, usesMyCompany }
+    const made = { engine, stamp, turnKeys, usesMyCompany }
     this.engines.set(versionId, made)
     return made
   }

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Kysely } from 'kysely'
-import type { Json } from '../../shared/engine/types.js'
+import type { Json, WorkingCalendar } from '../../shared/engine/types.js'
 import { flattenFields } from '../../shared/engine/values.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import { replaceFile } from '../db/files.js'
@@ -33,6 +33,16 @@ interface ScenarioElement {
   id: string
   stage?: string | null
   fields?: Record<string, unknown>
+}
+
+/** The demo company's working calendar: Monday to Friday, 09:00–17:00 in Warsaw, without Polish public holidays. */
+export const DEMO_CALENDAR: WorkingCalendar = {
+  timeZone: 'Europe/Warsaw',
+  workDays: [1, 2, 3, 4, 5],
+  start: '09:00',
+  end: '17:00',
+  // Independence Day, Christmas Eve (a holiday since 2025), Christmas, New Year, Epiphany.
+  holidays: ['2026-11-11', '2026-12-24', '2026-12-25', '2026-12-26', '2027-01-01', '2027-01-06'],
 }
 
 /** Seeds the demo when the database holds no pipeline yet. Returns whether it did. */
@@ -68,6 +78,8 @@ export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Dat
             legal: { street: 'ul. Marszałkowska 1', city: 'Warszawa', postalCode: '00-001', country: 'Poland' },
           },
         }),
+        // Delays "in working hours" follow it: Warsaw office hours, Polish public holidays.
+        calendar: JSON.stringify(DEMO_CALENDAR),
         ...dated,
       })
       .execute()
@@ -193,6 +205,8 @@ export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Dat
         .execute()
     }
   })
+  // The runtime schedules with the demo company's calendar from the first input on.
+  runtime.forgetMyCompany()
   for (const flow of FLOWS) {
     const graph = JSON.parse(readFileSync(fixture(`${flow}.json`), 'utf8')) as Graph
     await runtime.publish(flow, graph, 'u-anna')

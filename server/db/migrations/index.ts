@@ -15,6 +15,7 @@ import * as documents from './2026_11_23_0010_documents.js'
 import * as signingLinks from './2026_11_23_0011_signing_links.js'
 import * as versionNotes from './2026_11_23_0012_version_notes.js'
 import * as flowScenarios from './2026_11_23_0013_flow_scenarios.js'
+import * as companyCalendar from './2026_11_24_0014_company_calendar.js'
 
 /** The migrations by name, as Kysely's `Migrator` records them in `kysely_migration`. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -31,6 +32,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_23_0011_signing_links': signingLinks,
   '2026_11_23_0012_version_notes': versionNotes,
   '2026_11_23_0013_flow_scenarios': flowScenarios,
+  '2026_11_24_0014_company_calendar': companyCalendar,
 }
 
 /** A `MigrationProvider` for Kysely's `Migrator` that serves {@link migrations}. */
