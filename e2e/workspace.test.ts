@@ -299,4 +299,35 @@ describe('a salesperson’s day', () => {
     // The client's email added in Details; Retry sends the invoice.
     expect(problems, problems.join(' | ')).toEqual([])
   }, 120_000)
+
+  it('lets the admin keep our company: requisites, the stamp, the working calendar', async () => {
+    const page = await open(`${demo.server.url}/#/company`, DESKTOP)
+    await page.getByLabel('Email').fill('anna@signflow.test')
+    await page.getByLabel('Password').fill('anna-demo-2026')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    const details = await visible(page.getByRole('region', { name: 'Requisites and bank details' }))
+    await details.getByLabel('VAT ID').fill('PL5250000000')
+    await details.getByRole('button', { name: 'Save' }).click()
+    await visible(details.getByText('Saved. New documents print these details.'))
+    const mine = (await demo.api(anna, 'GET', '/api/my-companies')).body.items[0]
+    expect(mine.requisites.vatId).toBe('PL5250000000')
+    // The stamp and signature the demo uploaded are shown as documents draw them.
+    const images = page.getByRole('region', { name: 'Stamp and signature' })
+    await visible(images.getByRole('img', { name: 'Our stamp' }))
+    const stamp = images.getByRole('img', { name: 'Our stamp' })
+    await until('the stamp drawn', async () =>
+      (await stamp.evaluate((img) => (img as HTMLImageElement).naturalWidth)) > 0 ? true : undefined,
+    )
+    // The working calendar: the demo's Warsaw office hours; Saturday becomes a working day.
+    const calendar = await visible(page.getByRole('region', { name: 'Working calendar' }))
+    expect(await calendar.getByRole('combobox', { name: 'Time zone' }).inputValue()).toBe('Europe/Warsaw')
+    await calendar.getByLabel('Sat').check()
+    await calendar.getByRole('button', { name: 'Save the calendar' }).click()
+    await visible(calendar.getByText(/Saved\. Delays/))
+    const after = (await demo.api(anna, 'GET', '/api/my-companies')).body.items[0]
+    expect(after.calendar.workDays).toEqual([1, 2, 3, 4, 5, 6])
+    await visible(page.getByRole('region', { name: 'Sealing certificate' }).getByText(/made this certificate itself/))
+    await docShot(page.locator('main'), 'my-company')
+    expect(problems, problems.join(' | ')).toEqual([])
+  }, 120_000)
 })

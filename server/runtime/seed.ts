@@ -235,5 +235,79 @@ export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Dat
         .execute()
     }
   }
+  // A few more deals, so that the board looks like a working day: with their contacts, in several stages
+  // (those with no rules: they stand there as if moved long ago).
+  for (const deal of DEMO_DEALS) {
+    await db
+      .insertInto('elements')
+      .values({
+        id: deal.id,
+        pipeline_id: deal.pipeline,
+        type: 'deal',
+        title: deal.title,
+        stage: deal.stage,
+        fields: JSON.stringify({
+          title: deal.title,
+          amount: deal.amount,
+          currency: deal.currency,
+          responsible: deal.responsible,
+        }),
+        responsible: deal.responsible,
+        contact_id: deal.contact,
+        company_id: deal.company,
+        flow_version_id: null,
+        state: null,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute()
+  }
   return true
 }
+
+const DEMO_DEALS = [
+  {
+    id: 'deal-sg-renewal',
+    pipeline: 'director-then-client',
+    title: 'Fleet leasing renewal',
+    stage: 'new',
+    amount: 48_500,
+    currency: 'EUR',
+    responsible: 'u-jean',
+    contact: 'p-claire',
+    company: 'c-acme',
+  },
+  {
+    id: 'deal-igdir-audit',
+    pipeline: 'director-then-client',
+    title: 'Security audit 2027',
+    stage: 'signed',
+    amount: 9_900,
+    currency: 'EUR',
+    responsible: 'u-anna',
+    contact: 'p-mehmet',
+    company: 'c-igdir',
+  },
+  {
+    id: 'deal-sg-printers',
+    pipeline: 'director-then-client',
+    title: 'Printers for the Paris office',
+    stage: 'lost',
+    amount: 3_200,
+    currency: 'EUR',
+    responsible: 'u-jean',
+    contact: 'p-claire',
+    company: 'c-acme',
+  },
+  {
+    id: 'deal-sg-chairs',
+    pipeline: 'invoice-signing',
+    title: 'Chairs for the Lyon office',
+    stage: 'new',
+    amount: 7_450,
+    currency: 'EUR',
+    responsible: 'u-jean',
+    contact: 'p-claire',
+    company: 'c-acme',
+  },
+] as const

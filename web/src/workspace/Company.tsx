@@ -118,11 +118,11 @@ export function Company() {
           Only admins change our company’s details.
         </Alert>
       )}
-      <Details key={company.updatedAt} company={company} canEdit={canEdit} onSaved={load} />
+      <Details key={company.id} company={company} canEdit={canEdit} onSaved={load} />
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, alignItems: 'start' }}>
         <Images company={company} canEdit={canEdit && may('putMyCompanyImage')} onSaved={load} />
         {company.calendar !== undefined && (
-          <CalendarSection key={company.updatedAt} company={company} canEdit={canEdit} onSaved={load} />
+          <CalendarSection key={company.id} company={company} canEdit={canEdit} onSaved={load} />
         )}
       </Box>
       {may('getSealingCertificate') && <Sealing canEdit={may('replaceSealingCertificate')} />}
@@ -230,7 +230,7 @@ function Images({ company, canEdit, onSaved }: { company: MyCompany; canEdit: bo
       <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap' }}>
         {(['stamp', 'signature'] as const).map((kind) => {
           const image = company.images[kind]
-          const src = `/api/my-companies/${encodeURIComponent(company.id)}/images/${kind}?v=${image?.sha256 ?? ''}`
+          const src = `/api/my-companies/${encodeURIComponent(company.id)}/images/${kind}`
           return (
             <Box key={kind} sx={{ display: 'grid', gap: 1, justifyItems: 'start' }}>
               <Typography variant="subtitle2">{kind === 'stamp' ? 'Stamp' : 'Signature'}</Typography>
@@ -254,7 +254,13 @@ function Images({ company, canEdit, onSaved }: { company: MyCompany; canEdit: bo
                     style={{ maxWidth: 170, maxHeight: 110, objectFit: 'contain' }}
                   />
                 ) : image ? (
-                  <img src={src} alt={`Our ${kind}`} style={{ maxWidth: 170, maxHeight: 110, objectFit: 'contain' }} />
+                  // Keyed by its hash: a replaced image is asked for again.
+                  <img
+                    key={image.sha256}
+                    src={src}
+                    alt={`Our ${kind}`}
+                    style={{ maxWidth: 170, maxHeight: 110, objectFit: 'contain' }}
+                  />
                 ) : (
                   <Typography variant="caption" color="text.secondary">
                     None yet
