@@ -5,9 +5,11 @@ import Container from '@mui/material/Container'
 import Toolbar from '@mui/material/Toolbar'
 import Typography from '@mui/material/Typography'
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { fetchMe, type Me, SIGNED_OUT_EVENT, signOut } from './api.js'
 import { ChangePassword } from './ChangePassword.js'
 import { Designer } from './Designer.js'
+import { LanguagePicker } from './i18n/LanguagePicker.js'
 import { Outbox } from './Outbox.js'
 import { homeOf, ROUTES, type Screen, useRoute } from './route.js'
 import { SignIn } from './SignIn.js'
@@ -20,20 +22,27 @@ const Inbox = lazy(() => import('./workspace/Inbox.js').then((m) => ({ default: 
 const Templates = lazy(() => import('./workspace/Templates.js').then((m) => ({ default: m.Templates })))
 const Company = lazy(() => import('./workspace/Company.js').then((m) => ({ default: m.Company })))
 
-const TITLES: Record<Exclude<Screen, 'home'>, string> = {
-  designer: 'Designer',
-  board: 'Board',
-  element: 'Element',
-  inbox: 'Inbox',
-  outbox: 'Outbox',
-  templates: 'Templates',
-  company: 'My company',
+/** A screen's name, in the app's language. */
+function useTitles(): (screen: Exclude<Screen, 'home'>) => string {
+  const { t } = useTranslation('common')
+  return (screen) =>
+    ({
+      designer: t('screens.designer'),
+      board: t('screens.board'),
+      element: t('screens.element'),
+      inbox: t('screens.inbox'),
+      outbox: t('screens.outbox'),
+      templates: t('screens.templates'),
+      company: t('screens.company'),
+    })[screen]
 }
 
 type Session = Me | 'signedOut' | 'open' | 'loading'
 
 export function App() {
   const route = useRoute()
+  const { t } = useTranslation('common')
+  const titleOf = useTitles()
   const [session, setSession] = useState<Session>('loading')
   const load = useCallback(() => {
     // A server that cannot be reached, or an older one, is used as an open one: the screens say what fails.
@@ -53,7 +62,7 @@ export function App() {
     [session],
   )
   const screen = route.screen === 'home' ? homeOf(may) : route.screen
-  const label = signedOut ? 'Sign in' : mustChange ? 'Your password' : TITLES[screen]
+  const label = signedOut ? t('signIn') : mustChange ? t('yourPassword') : titleOf(screen)
 
   useEffect(() => {
     document.title = `Signflow — ${label}`
@@ -68,7 +77,11 @@ export function App() {
             Signflow — {label}
           </Typography>
           {!signedOut && !mustChange && (
-            <Box component="nav" aria-label="Screens" sx={{ display: 'flex', gap: 0.5, ml: { xs: -1.5, sm: 0 } }}>
+            <Box
+              component="nav"
+              aria-label={t('screensNav')}
+              sx={{ display: 'flex', gap: 0.5, ml: { xs: -1.5, sm: 0 } }}
+            >
               {ROUTES.filter((r) => may(r.operation)).map((r) => {
                 const current = r.screen === screen || (r.screen === 'board' && screen === 'element')
                 return (
@@ -86,7 +99,7 @@ export function App() {
                       '&:hover': { bgcolor: 'rgba(255, 255, 255, 0.22)', opacity: 1 },
                     }}
                   >
-                    {r.label}
+                    {titleOf(r.screen)}
                   </Button>
                 )
               })}
@@ -109,10 +122,11 @@ export function App() {
                   signOut().finally(() => setSession('signedOut'))
                 }}
               >
-                Sign out
+                {t('signOut')}
               </Button>
             </Box>
           )}
+          <LanguagePicker onDark />
         </Toolbar>
       </AppBar>
       <Container

@@ -14,13 +14,13 @@ export interface Route {
 }
 
 /** The top bar's screens, in order; `operation` is what the session must be allowed to call to see it. */
-export const ROUTES: ReadonlyArray<{ screen: Screen; href: string; label: string; operation: string }> = [
-  { screen: 'board', href: '#/board', label: 'Board', operation: 'getBoard' },
-  { screen: 'inbox', href: '#/inbox', label: 'Inbox', operation: 'listTasks' },
-  { screen: 'designer', href: '#/designer', label: 'Designer', operation: 'getFlow' },
-  { screen: 'templates', href: '#/templates', label: 'Templates', operation: 'listTemplates' },
-  { screen: 'company', href: '#/company', label: 'My company', operation: 'getMyCompany' },
-  { screen: 'outbox', href: '#/outbox', label: 'Outbox', operation: 'listOutbox' },
+export const ROUTES: ReadonlyArray<{ screen: Exclude<Screen, 'home' | 'element'>; href: string; operation: string }> = [
+  { screen: 'board', href: '#/board', operation: 'getBoard' },
+  { screen: 'inbox', href: '#/inbox', operation: 'listTasks' },
+  { screen: 'designer', href: '#/designer', operation: 'getFlow' },
+  { screen: 'templates', href: '#/templates', operation: 'listTemplates' },
+  { screen: 'company', href: '#/company', operation: 'getMyCompany' },
+  { screen: 'outbox', href: '#/outbox', operation: 'listOutbox' },
 ]
 
 const SCREENS: ReadonlySet<string> = new Set(['designer', 'board', 'inbox', 'outbox', 'templates', 'company'])
