@@ -9,16 +9,17 @@ import Stack from '@mui/material/Stack'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
 import { type DragEvent, type MouseEvent, useEffect, useId, useState } from 'react'
-// From the module itself, not the index: the index would pull the whole catalog and its schemas into the page.
-import { CATEGORY_LABELS } from '../../shared/catalog/define.js'
+import { Trans, useTranslation } from 'react-i18next'
 import { folded } from '../../shared/designer/fold.js'
 import type { ElementType, PaletteItem } from '../../shared/index.js'
 import { ApiError, fetchCatalog, type PaletteGroup } from './api.js'
+import { categoryLabel, elementTypeLabel, localItem } from './i18n/catalog-text.js'
 import { BlockIcon, BoltIcon, RuleIcon } from './icons.js'
 
 /**
  * The groups' items that match every word of `query` in their label or description (case and accents
- * ignored) and are of the kind asked for; groups left empty are dropped.
+ * ignored; in the current language or the catalog's English) and are of the kind asked for, with their words
+ * in the current language; groups left empty are dropped.
  */
 export function filterPalette(
   groups: readonly PaletteGroup[],
@@ -29,11 +30,12 @@ export function filterPalette(
   return groups
     .map((g) => ({
       ...g,
-      items: g.items.filter(
-        (item) =>
-          (kind === 'both' || item.kind === kind) &&
-          words.every((w) => folded(`${item.label} ${item.description}`).includes(w)),
-      ),
+      items: g.items.flatMap((item) => {
+        if (kind !== 'both' && item.kind !== kind) return []
+        const local = localItem(item)
+        const text = folded(`${local.label} ${local.description} ${item.label} ${item.description}`)
+        return words.every((w) => text.includes(w)) ? [local] : []
+      }),
     }))
     .filter((g) => g.items.length > 0)
 }
@@ -41,6 +43,7 @@ export function filterPalette(
 /** What catalog items carry when dragged onto the flow canvas: their types, separated by spaces. */
 export const NODE_TYPE_MIME = 'application/x-signflow-node-type'
 
+/** The pipeline types with their English names (`elementTypeLabel` names them in the current language). */
 export const PIPELINE_TYPES: ReadonlyArray<{ value: ElementType; label: string }> = [
   { value: 'deal', label: 'Deal' },
   { value: 'lead', label: 'Lead' },
@@ -54,12 +57,13 @@ type State =
   | { status: 'failed'; message: string }
 
 export function Catalog() {
+  const { t } = useTranslation('catalog')
   const [elementType, setElementType] = useState<ElementType>('deal')
   const [state, setState] = useState<State>({ status: 'loading' })
   const [attempt, setAttempt] = useState(0)
   const headingId = useId()
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on "Try again".
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the fetch on "Try again"; a new language needs no new fetch.
   useEffect(() => {
     const controller = new AbortController()
     setState((s) => ({ status: 'loading', ...(s.status === 'ready' ? { groups: s.groups } : {}) }))
@@ -69,7 +73,7 @@ export function Catalog() {
         if (controller.signal.aborted) return
         setState({
           status: 'failed',
-          message: error instanceof ApiError ? error.message : 'The catalog could not be loaded.',
+          message: error instanceof ApiError ? error.message : t('page.failed'),
         })
       },
     )
@@ -89,7 +93,7 @@ export function Catalog() {
   const [kind, setKind] = useState<'both' | 'rule' | 'trigger'>('both')
   const loaded = state.status === 'failed' ? undefined : state.groups
   const groups = loaded && filterPalette(loaded, query, kind)
-  const pipelineLabel = PIPELINE_TYPES.find((p) => p.value === elementType)?.label ?? elementType
+  const pipelineLabel = elementTypeLabel(elementType)
 
   return (
     <Paper variant="outlined" component="section" aria-labelledby={headingId} sx={{ p: { xs: 2, sm: 3 } }}>
@@ -100,16 +104,15 @@ export function Catalog() {
       >
         <Box>
           <Typography variant="h2" id={headingId}>
-            Catalog
+            {t('page.title')}
           </Typography>
           <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5, maxWidth: '34rem' }}>
-            <strong>Rules</strong> run when an element enters a stage. <strong>Triggers</strong> move an element to
-            their stage when something happens.
+            <Trans i18nKey="page.intro" t={t} components={{ b: <strong /> }} />
           </Typography>
         </Box>
         <TextField
           select
-          label="Pipeline type"
+          label={t('page.pipelineType')}
           size="small"
           value={elementType}
           onChange={(event) => setElementType(event.target.value as ElementType)}
@@ -117,7 +120,7 @@ export function Catalog() {
         >
           {PIPELINE_TYPES.map((p) => (
             <MenuItem key={p.value} value={p.value}>
-              {p.label}
+              {elementTypeLabel(p.value)}
             </MenuItem>
           ))}
         </TextField>
@@ -126,7 +129,7 @@ export function Catalog() {
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1.5} sx={{ mb: 1.5 }}>
         <TextField
           size="small"
-          label="Search the catalog"
+          label={t('page.search')}
           type="search"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
@@ -135,25 +138,27 @@ export function Catalog() {
         <TextField
           select
           size="small"
-          label="Show"
+          label={t('page.show')}
           value={kind}
           onChange={(e) => setKind(e.target.value as 'both' | 'rule' | 'trigger')}
           sx={{ minWidth: 160 }}
         >
-          <MenuItem value="both">Rules and triggers</MenuItem>
-          <MenuItem value="rule">Rules</MenuItem>
-          <MenuItem value="trigger">Triggers</MenuItem>
+          <MenuItem value="both">{t('page.both')}</MenuItem>
+          <MenuItem value="rule">{t('page.rules')}</MenuItem>
+          <MenuItem value="trigger">{t('page.triggers')}</MenuItem>
         </TextField>
       </Stack>
 
-      <Box sx={{ minHeight: 4, mb: 1 }}>{state.status === 'loading' && <LinearProgress aria-label="Loading" />}</Box>
+      <Box sx={{ minHeight: 4, mb: 1 }}>
+        {state.status === 'loading' && <LinearProgress aria-label={t('page.loading')} />}
+      </Box>
 
       {state.status === 'failed' && (
         <Alert
           severity="error"
           action={
             <Button color="inherit" size="small" onClick={() => setAttempt((n) => n + 1)}>
-              Try again
+              {t('page.tryAgain')}
             </Button>
           }
         >
@@ -163,11 +168,15 @@ export function Catalog() {
 
       {groups && groups.length === 0 && (
         <Typography color="text.secondary" role="status">
-          Nothing in the catalog matches “{query.trim()}”.
+          {t('page.nothing', { query: query.trim() })}
         </Typography>
       )}
       {groups && (
-        <Stack spacing={3} aria-label={`Catalog for ${pipelineLabel} pipelines`} aria-busy={state.status === 'loading'}>
+        <Stack
+          spacing={3}
+          aria-label={t('page.listFor', { pipeline: pipelineLabel })}
+          aria-busy={state.status === 'loading'}
+        >
           {groups.map((group) => (
             <CategorySection key={group.category} group={group} picked={picked} onPick={pick} />
           ))}
@@ -185,7 +194,7 @@ interface Picking {
 
 function CategorySection({ group, picked, onPick }: { group: PaletteGroup } & Picking) {
   const headingId = useId()
-  const label = CATEGORY_LABELS[group.category] ?? group.category
+  const label = categoryLabel(group.category)
   return (
     <Box component="section" aria-labelledby={headingId} data-category={group.category}>
       <Typography variant="h3" id={headingId} color="text.secondary" sx={{ mb: 1 }}>
@@ -201,6 +210,7 @@ function CategorySection({ group, picked, onPick }: { group: PaletteGroup } & Pi
 }
 
 function CatalogItem({ item, picked, onPick }: { item: PaletteItem } & Picking) {
+  const { t } = useTranslation('catalog')
   const disabled = item.disabledReason !== undefined
   const isTrigger = item.kind === 'trigger'
   const selected = picked.has(item.type)
@@ -246,8 +256,8 @@ function CatalogItem({ item, picked, onPick }: { item: PaletteItem } & Picking) 
             <Chip
               size="small"
               variant="outlined"
-              label="Preview"
-              title="In the catalog, but not yet run by every runtime"
+              label={t('page.preview')}
+              title={t('page.previewTitle')}
               disabled={disabled}
             />
           )}
@@ -256,7 +266,7 @@ function CatalogItem({ item, picked, onPick }: { item: PaletteItem } & Picking) 
             variant={isTrigger ? 'outlined' : 'filled'}
             color={isTrigger ? 'secondary' : 'primary'}
             icon={isTrigger ? <BoltIcon /> : <RuleIcon />}
-            label={isTrigger ? 'Trigger' : 'Rule'}
+            label={isTrigger ? t('page.trigger') : t('page.rule')}
             disabled={disabled}
             sx={{ minWidth: 84 }}
           />
