@@ -80,7 +80,19 @@ export function App() {
             <Box
               component="nav"
               aria-label={t('screensNav')}
-              sx={{ display: 'flex', gap: 0.5, ml: { xs: -1.5, sm: 0 } }}
+              sx={{
+                display: 'flex',
+                gap: 0.5,
+                ml: { xs: -1.5, sm: 0 },
+                // On a phone the screens are a row of their own that scrolls sideways, never the page.
+                width: { xs: 'calc(100% + 12px)', md: 'auto' },
+                order: { xs: 3, md: 0 },
+                overflowX: 'auto',
+                scrollbarWidth: 'none',
+                flexShrink: 1,
+                minWidth: 0,
+                '& > a': { flex: 'none' },
+              }}
             >
               {ROUTES.filter((r) => may(r.operation)).map((r) => {
                 const current = r.screen === screen || (r.screen === 'board' && screen === 'element')
