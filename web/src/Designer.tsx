@@ -3,6 +3,7 @@ import AlertTitle from '@mui/material/AlertTitle'
 import Box from '@mui/material/Box'
 import Typography from '@mui/material/Typography'
 import { lazy, Suspense } from 'react'
+import { useTranslation } from 'react-i18next'
 import { Catalog } from './Catalog.js'
 import { GraphCheck } from './GraphCheck.js'
 
@@ -11,15 +12,12 @@ const FlowDesigner = lazy(() => import('./designer/FlowDesigner.js').then((m) =>
 
 /** The designer screen: a pipeline's flow on the canvas, the catalog, and the graph check. */
 export function Designer({ withFlow = true }: { withFlow?: boolean }) {
+  const { t } = useTranslation('designer')
   return (
     <>
       <Alert severity="info" variant="outlined" sx={{ mb: 3, bgcolor: 'background.paper' }}>
-        <AlertTitle>Design a flow</AlertTitle>
-        <Typography variant="body2">
-          Drag rules and triggers from the palette onto a stage (Ctrl/Cmd-click picks several). Select one to set it up:
-          “…” picks fields, constants and results of earlier rules. Problems show as you go; drafts save by themselves,
-          and Publish makes the flow live.
-        </Typography>
+        <AlertTitle>{t('intro.title')}</AlertTitle>
+        <Typography variant="body2">{t('intro.text')}</Typography>
       </Alert>
       {withFlow && (
         <Suspense fallback={null}>

@@ -10,6 +10,7 @@ import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
 import useMediaQuery from '@mui/material/useMediaQuery'
 import { type ChangeEvent, useId, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import type { Finding } from '../../shared/index.js'
 import type { ValidationResponse } from './api.js'
 import { ErrorIcon, FileIcon, WarningIcon } from './icons.js'
@@ -34,6 +35,7 @@ function offsetOf(text: string, line: number, column: number): number {
 }
 
 export function GraphCheck() {
+  const { t } = useTranslation('designer')
   const [text, setText] = useState('')
   const [fileName, setFileName] = useState<string>()
   const [busy, setBusy] = useState(false)
@@ -49,8 +51,8 @@ export function GraphCheck() {
     if (file.size > MAX_BYTES) {
       setOutcome({
         kind: 'failed',
-        title: 'File too large',
-        message: `${file.name} is larger than 5 MB; no rule graph is that big.`,
+        title: t('check.tooLarge'),
+        message: t('check.tooLargeText', { name: file.name }),
         text,
       })
       return
@@ -73,7 +75,7 @@ export function GraphCheck() {
       if (result.syntaxError) {
         const { line, column } = result.syntaxError
         const message = result.findings[0]?.message ?? result.syntaxError.message
-        setOutcome({ kind: 'failed', title: 'Not valid JSON', message, text: checked })
+        setOutcome({ kind: 'failed', title: t('check.notJson'), message, text: checked })
         const area = textArea.current
         if (area) {
           const at = offsetOf(checked, line, column)
@@ -86,7 +88,7 @@ export function GraphCheck() {
     } catch (error) {
       setOutcome({
         kind: 'failed',
-        title: 'Could not check the graph',
+        title: t('check.failed'),
         message: error instanceof Error ? error.message : String(error),
         text: checked,
       })
@@ -100,14 +102,14 @@ export function GraphCheck() {
   return (
     <Paper variant="outlined" component="section" aria-labelledby={headingId} sx={{ p: { xs: 2, sm: 3 } }}>
       <Typography variant="h2" id={headingId}>
-        Check a rule graph
+        {t('check.title')}
       </Typography>
       <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5, mb: 2 }}>
-        Paste a rule graph (JSON) or choose a .json file, then validate it against the format and its rules.
+        {t('check.lead')}
       </Typography>
 
       <TextField
-        label="Rule graph (JSON)"
+        label={t('check.label')}
         multiline
         minRows={phone ? 8 : 10}
         maxRows={phone ? 14 : 22}
@@ -127,10 +129,10 @@ export function GraphCheck() {
 
       <Stack direction="row" spacing={1.5} sx={{ mt: 1.5, alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <Button variant="contained" onClick={onValidate} disabled={busy || text.trim() === ''}>
-          Validate
+          {t('check.validate')}
         </Button>
         <Button variant="outlined" component="label" startIcon={<FileIcon />}>
-          Choose file…
+          {t('check.chooseFile')}
           <input type="file" accept=".json,application/json" hidden onChange={onFile} />
         </Button>
         {fileName && (
@@ -140,12 +142,12 @@ export function GraphCheck() {
         )}
       </Stack>
 
-      <Box sx={{ minHeight: 4, my: 2 }}>{busy && <LinearProgress aria-label="Validating" />}</Box>
+      <Box sx={{ minHeight: 4, my: 2 }}>{busy && <LinearProgress aria-label={t('check.validating')} />}</Box>
 
       <Box aria-live="polite">
         {stale && (
           <Typography variant="body2" color="text.secondary" sx={{ mb: 1, fontStyle: 'italic' }}>
-            The text changed since this check; validate again to update the result.
+            {t('check.stale')}
           </Typography>
         )}
         {outcome?.kind === 'failed' && (
@@ -161,26 +163,30 @@ export function GraphCheck() {
 }
 
 function Result({ result }: { result: ValidationResponse }) {
+  const { t } = useTranslation('designer')
   const errors = result.findings.filter((f) => f.severity === 'error').length
   const warnings = result.findings.length - errors
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
   return (
     <Stack spacing={1.5}>
       {result.valid ? (
         <Alert severity="success" variant="filled" data-testid="validation-summary">
-          <AlertTitle sx={{ mb: warnings ? 0.5 : 0 }}>Valid graph</AlertTitle>
-          {warnings > 0 && `${plural(warnings, 'warning')} below; the graph works, but have a look.`}
+          <AlertTitle sx={{ mb: warnings ? 0.5 : 0 }}>{t('check.valid')}</AlertTitle>
+          {warnings > 0 && t('check.warningsBelow', { count: warnings })}
         </Alert>
       ) : (
         <Alert severity="error" data-testid="validation-summary">
           <AlertTitle sx={{ mb: 0 }}>
-            Not valid: {plural(errors, 'error')}
-            {warnings > 0 && `, ${plural(warnings, 'warning')}`}
+            {t('check.invalid', {
+              problems: [
+                t('count.error', { count: errors }),
+                ...(warnings > 0 ? [t('count.warning', { count: warnings })] : []),
+              ].join(', '),
+            })}
           </AlertTitle>
         </Alert>
       )}
       {result.findings.length > 0 && (
-        <Stack component="ol" spacing={1} sx={{ listStyle: 'none', m: 0, p: 0 }} aria-label="Findings">
+        <Stack component="ol" spacing={1} sx={{ listStyle: 'none', m: 0, p: 0 }} aria-label={t('check.findings')}>
           {result.findings.map((finding, index) => (
             // Findings have no id; their order is stable for one result.
             // biome-ignore lint/suspicious/noArrayIndexKey: see above
@@ -194,7 +200,8 @@ function Result({ result }: { result: ValidationResponse }) {
 
 /** A JSON Pointer that may wrap after each "/" (long paths on a phone). */
 function PointerText({ pointer }: { pointer: string }) {
-  if (pointer === '') return <>(the whole graph)</>
+  const { t } = useTranslation('designer')
+  if (pointer === '') return <>{t('check.wholeGraph')}</>
   const segments = pointer.split('/').slice(1)
   return (
     <>
@@ -210,6 +217,7 @@ function PointerText({ pointer }: { pointer: string }) {
 }
 
 function FindingItem({ finding }: { finding: Finding }) {
+  const { t } = useTranslation('designer')
   const isError = finding.severity === 'error'
   const Icon = isError ? ErrorIcon : WarningIcon
   return (
@@ -233,7 +241,7 @@ function FindingItem({ finding }: { finding: Finding }) {
               variant="caption"
               sx={{ fontWeight: 700, textTransform: 'uppercase', color: isError ? 'error.dark' : 'warning.dark' }}
             >
-              {isError ? 'Error' : 'Warning'}
+              {isError ? t('check.error') : t('check.warning')}
             </Typography>
             <Typography
               component="code"
@@ -248,17 +256,17 @@ function FindingItem({ finding }: { finding: Finding }) {
             {finding.message}
           </Typography>
           <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
-            <strong>How to fix:</strong> {finding.hint}
+            <strong>{t('check.howToFix')}</strong> {finding.hint}
           </Typography>
           <Typography
             variant="caption"
             component="div"
             color="text.secondary"
             sx={{ mt: 0.75, fontFamily: monospace, overflowWrap: 'anywhere' }}
-            title="Where in the graph (JSON Pointer)"
+            title={t('check.where')}
             data-testid="finding-path"
           >
-            at <PointerText pointer={finding.path} />
+            {t('check.at')} <PointerText pointer={finding.path} />
           </Typography>
         </Box>
       </Stack>

@@ -14,7 +14,8 @@ import ToggleButton from '@mui/material/ToggleButton'
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup'
 import Typography from '@mui/material/Typography'
 import { useState } from 'react'
-import { OPERATOR_LABELS, refLabel, refType } from '../../../shared/designer/picker.js'
+import { useTranslation } from 'react-i18next'
+import { refType } from '../../../shared/designer/picker.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { OPERATOR_ARITY, operandType, operatorFits } from '../../../shared/graph/operators.js'
 import {
@@ -28,6 +29,7 @@ import {
 } from '../../../shared/graph/schema-parts.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { PickerButton, SlotInput } from './ValuePicker.js'
+import { useWords } from './words.js'
 
 const LEFT_KINDS: ReadonlyArray<Reference['kind']> = ['field', 'constant', 'variable', 'output']
 const blank = (): Value => ({ kind: 'literal', value: '' })
@@ -69,6 +71,7 @@ function ListValues({
   numeric: boolean
   onChange: (row: ConditionRow) => void
 }) {
+  const { t } = useTranslation('designer')
   const typed = row.values.filter((v): v is LiteralValue => v.kind === 'literal')
   const kept = row.values.filter((v) => v.kind !== 'literal')
   const shown = typed.map((v) => String(v.value)).join(', ')
@@ -92,7 +95,7 @@ function ListValues({
   return (
     <TextField
       size="small"
-      label="Values, separated by commas"
+      label={t('condition.list')}
       value={text}
       onChange={(e) => {
         setText(e.target.value)
@@ -103,7 +106,7 @@ function ListValues({
           onChange({ ...row, values })
         }
       }}
-      helperText={kept.length > 0 ? `and ${kept.length} picked value${kept.length === 1 ? '' : 's'}` : undefined}
+      helperText={kept.length > 0 ? t('condition.andPicked', { count: kept.length }) : undefined}
     />
   )
 }
@@ -118,12 +121,14 @@ function Row({
   onChange,
   onRemove,
 }: Common & { row: ConditionRow; number: number; onChange: (row: ConditionRow) => void; onRemove: () => void }) {
+  const { t } = useTranslation('designer')
+  const words = useWords()
   const left = refType(graph, row.left)
   const ops = OPERATORS.filter((op) => !left || operatorFits(op, left))
   const type = left ? operandType(row.op, left) : 'any'
   const lists = row.op === 'in' || row.op === 'notIn'
   const problem = findingAt(findings, path)
-  const label = `Condition ${number}`
+  const label = t('condition.number', { n: number })
   return (
     <Box
       role="group"
@@ -134,7 +139,7 @@ function Row({
       <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center' }}>
         <Chip
           size="small"
-          label={refLabel(graph, row.left)}
+          label={words.refWords(graph, row.left)}
           sx={{ maxWidth: 200, bgcolor: 'rgba(47,93,98,0.14)', fontWeight: 600 }}
         />
         <PickerButton
@@ -142,7 +147,7 @@ function Row({
           nodeId={nodeId}
           type="any"
           kinds={LEFT_KINDS}
-          label={`Pick what ${label.toLowerCase()} checks`}
+          label={t('condition.pickLeft', { n: number })}
           onPick={(ref) => {
             const info = refType(graph, ref)
             const op = info && !operatorFits(row.op, info) ? 'eq' : row.op
@@ -152,7 +157,7 @@ function Row({
         <TextField
           select
           size="small"
-          label="Is"
+          label={t('condition.is')}
           value={row.op}
           onChange={(e) => {
             const op = e.target.value as Operator
@@ -162,11 +167,11 @@ function Row({
         >
           {ops.map((op) => (
             <MenuItem key={op} value={op}>
-              {OPERATOR_LABELS[op]}
+              {words.operator(op)}
             </MenuItem>
           ))}
         </TextField>
-        <IconButton size="small" aria-label={`Remove ${label.toLowerCase()}`} onClick={onRemove}>
+        <IconButton size="small" aria-label={t('condition.remove', { n: number })} onClick={onRemove}>
           ×
         </IconButton>
       </Stack>
@@ -182,11 +187,11 @@ function Row({
             label={
               row.op === 'between'
                 ? i === 0
-                  ? 'From'
-                  : 'To'
+                  ? t('condition.from')
+                  : t('condition.to')
                 : row.op === 'withinLastDays' || row.op === 'withinNextDays'
-                  ? 'Days'
-                  : 'Value'
+                  ? t('condition.days')
+                  : t('condition.value')
             }
             type={type}
             value={value}
@@ -212,6 +217,7 @@ function Group({
   depth,
   ...common
 }: Common & { group: ConditionGroup; onChange: (g: ConditionGroup) => void; onRemove?: () => void; depth: number }) {
+  const { t } = useTranslation('designer')
   // A group left empty goes with its last row: an empty group would hold for every element.
   const setItem = (i: number, item: ConditionGroup | ConditionRow | undefined) =>
     onChange({
@@ -232,25 +238,25 @@ function Group({
     >
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
         <Typography variant="caption" color="text.secondary">
-          Match
+          {t('condition.match')}
         </Typography>
         <ToggleButtonGroup
           size="small"
           exclusive
           value={group.match}
-          aria-label={depth === 0 ? 'Match' : `Match (group ${depth})`}
+          aria-label={depth === 0 ? t('condition.match') : t('condition.matchGroup', { n: depth })}
           onChange={(_, match: 'all' | 'any' | null) => match && onChange({ ...group, match })}
         >
           <ToggleButton value="all" sx={{ py: 0.25 }}>
-            All (AND)
+            {t('condition.all')}
           </ToggleButton>
           <ToggleButton value="any" sx={{ py: 0.25 }}>
-            Any (OR)
+            {t('condition.any')}
           </ToggleButton>
         </ToggleButtonGroup>
         {onRemove && (
           <Button size="small" color="inherit" onClick={onRemove} sx={{ ml: 'auto' }}>
-            Remove group
+            {t('condition.removeGroup')}
           </Button>
         )}
       </Stack>
@@ -286,7 +292,7 @@ function Group({
       })}
       <Stack direction="row" spacing={1}>
         <Button size="small" onClick={() => onChange({ ...group, items: [...group.items, newRow(common.graph)] })}>
-          Add condition
+          {t('condition.add')}
         </Button>
         {depth < 3 && (
           <Button
@@ -301,7 +307,7 @@ function Group({
               })
             }
           >
-            Add group
+            {t('condition.addGroup')}
           </Button>
         )}
       </Stack>
@@ -315,6 +321,7 @@ export function ConditionBuilder({
   onChange,
   ...common
 }: Common & { condition: ConditionGroup | undefined; onChange: (c: ConditionGroup | undefined) => void }) {
+  const { t } = useTranslation('designer')
   if (!condition) {
     return (
       <Button
@@ -322,7 +329,7 @@ export function ConditionBuilder({
         sx={{ justifySelf: 'start' }}
         onClick={() => onChange({ match: 'all', items: [newRow(common.graph)] })}
       >
-        Add a condition
+        {t('condition.addFirst')}
       </Button>
     )
   }

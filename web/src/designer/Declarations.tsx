@@ -20,6 +20,7 @@ import Tabs from '@mui/material/Tabs'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
 import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { useStore } from 'zustand'
 import {
   addDeclaration,
@@ -34,18 +35,7 @@ import type { ConstantDecl, VariableDecl } from '../../../shared/graph/graph.js'
 import { VALUE_TYPES, type ValueType } from '../../../shared/graph/vocabulary.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { LiteralInput } from './ValuePicker.js'
-
-export const TYPE_LABELS: Record<ValueType, string> = {
-  text: 'Text',
-  number: 'Number',
-  money: 'Amount',
-  boolean: 'Yes/no',
-  date: 'Date',
-  datetime: 'Date and time',
-  user: 'User',
-  file: 'File',
-  document: 'Document',
-}
+import { useWords } from './words.js'
 
 function Row({
   store,
@@ -64,6 +54,8 @@ function Row({
   onDelete: (uses: Use[]) => void
   onShow: (use: Use) => void
 }) {
+  const { t } = useTranslation('designer')
+  const words = useWords()
   const graph = useStore(store, (s) => s.graph)
   const uses = usesOf(graph, kind, decl.id)
   const users = uses.filter((u, i) => uses.findIndex((v) => v.nodeId === u.nodeId) === i)
@@ -74,7 +66,9 @@ function Row({
     store
       .getState()
       .edit(
-        `Change ${kind} "${decl.name}"`,
+        kind === 'constant'
+          ? t('undo.changeConstant', { name: decl.name })
+          : t('undo.changeVariable', { name: decl.name }),
         (g) => changeDeclaration(g, kind, decl.id, c),
         `${kind}:${decl.id}:${what}`,
       )
@@ -82,13 +76,17 @@ function Row({
   return (
     <Box
       role="group"
-      aria-label={`${kind === 'constant' ? 'Constant' : 'Variable'} ${decl.name}`}
+      aria-label={
+        kind === 'constant'
+          ? t('declarations.constantNamed', { name: decl.name })
+          : t('declarations.variableNamed', { name: decl.name })
+      }
       sx={{ display: 'grid', gap: 0.5, py: 1.25, borderBottom: '1px solid', borderColor: 'divider' }}
     >
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ alignItems: { sm: 'flex-start' } }}>
         <TextField
           size="small"
-          label="Name"
+          label={t('declarations.name')}
           value={decl.name}
           onChange={(e) => change('name', { name: e.target.value })}
           error={finding('name')?.severity === 'error'}
@@ -98,20 +96,20 @@ function Row({
         <TextField
           select
           size="small"
-          label="Type"
+          label={t('declarations.type')}
           value={decl.type}
           onChange={(e) => change('type', { type: e.target.value as ValueType })}
           sx={{ flex: 1, minWidth: 120 }}
         >
-          {VALUE_TYPES.map((t) => (
-            <MenuItem key={t} value={t}>
-              {TYPE_LABELS[t]}
+          {VALUE_TYPES.map((type) => (
+            <MenuItem key={type} value={type}>
+              {words.typeLabel(type)}
             </MenuItem>
           ))}
         </TextField>
         <LiteralInput
           type={decl.type}
-          label={kind === 'constant' ? 'Value' : 'Default (optional)'}
+          label={kind === 'constant' ? t('declarations.value') : t('declarations.default')}
           value={value}
           error={finding(kind === 'constant' ? 'value' : 'default')?.severity === 'error'}
           helperText={finding(kind === 'constant' ? 'value' : 'default')?.message}
@@ -119,7 +117,11 @@ function Row({
           sx={{ flex: 1.4, minWidth: 140 }}
         />
         <IconButton
-          aria-label={`Delete ${kind} ${decl.name}`}
+          aria-label={
+            kind === 'constant'
+              ? t('declarations.deleteConstant', { name: decl.name })
+              : t('declarations.deleteVariable', { name: decl.name })
+          }
           onClick={() => onDelete(uses)}
           sx={{ alignSelf: { xs: 'flex-end', sm: 'center' } }}
         >
@@ -129,9 +131,9 @@ function Row({
       <Typography variant="caption" color="text.secondary">
         <code>{decl.id}</code> ·{' '}
         {uses.length === 0
-          ? 'not used yet'
+          ? t('declarations.notUsed')
           : [
-              'used by ',
+              `${t('declarations.usedBy')} `,
               ...users.flatMap((use, i) => [
                 i > 0 ? ', ' : '',
                 <Link
@@ -163,42 +165,51 @@ export function DeclarationsDialog({
   open: boolean
   onClose: () => void
 }) {
+  const { t } = useTranslation('designer')
+  const words = useWords()
   const graph = useStore(store, (s) => s.graph)
   const [kind, setKind] = useState<DeclarationKind>('constant')
   const [name, setName] = useState('')
   const [type, setType] = useState<ValueType>('text')
   const [deleting, setDeleting] = useState<{ decl: ConstantDecl | VariableDecl; uses: Use[] } | undefined>()
   const list = kind === 'constant' ? graph.constants : graph.variables
-  const word = kind === 'constant' ? 'constant' : 'variable'
+  const constant = kind === 'constant'
 
   const add = () => {
     const trimmed = name.trim()
     if (!trimmed) return
-    store.getState().edit(`Add ${word} "${trimmed}"`, (g) => addDeclaration(g, kind, trimmed, type))
+    store
+      .getState()
+      .edit(constant ? t('undo.addConstant', { name: trimmed }) : t('undo.addVariable', { name: trimmed }), (g) =>
+        addDeclaration(g, kind, trimmed, type),
+      )
     setName('')
   }
   const remove = (decl: ConstantDecl | VariableDecl) => {
-    store.getState().edit(`Delete ${word} "${decl.name}"`, (g) => removeDeclaration(g, kind, decl.id))
+    store
+      .getState()
+      .edit(
+        constant ? t('undo.deleteConstant', { name: decl.name }) : t('undo.deleteVariable', { name: decl.name }),
+        (g) => removeDeclaration(g, kind, decl.id),
+      )
     setDeleting(undefined)
   }
 
   return (
     <>
       <Dialog open={open} onClose={onClose} fullWidth maxWidth="md" aria-labelledby="declarations-title">
-        <DialogTitle id="declarations-title">Constants and variables</DialogTitle>
+        <DialogTitle id="declarations-title">{t('declarations.title')}</DialogTitle>
         <DialogContent>
           <Tabs value={kind} onChange={(_, k: DeclarationKind) => setKind(k)} sx={{ mb: 1 }}>
-            <Tab value="constant" label={`Constants (${graph.constants.length})`} />
-            <Tab value="variable" label={`Variables (${graph.variables.length})`} />
+            <Tab value="constant" label={t('declarations.constants', { n: graph.constants.length })} />
+            <Tab value="variable" label={t('declarations.variables', { n: graph.variables.length })} />
           </Tabs>
           <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-            {kind === 'constant'
-              ? 'Values you set here once and rules read: the director who signs, the VAT rate, the sales lead.'
-              : 'Values rules write while the flow runs ("Set variable", "Calculate a value") and later rules read.'}
+            {constant ? t('declarations.constantsLead') : t('declarations.variablesLead')}
           </Typography>
           {list.length === 0 && (
             <Typography color="text.secondary" sx={{ py: 2 }}>
-              No {word}s yet.
+              {constant ? t('declarations.noConstants') : t('declarations.noVariables')}
             </Typography>
           )}
           {list.map((decl, index) => (
@@ -228,7 +239,7 @@ export function DeclarationsDialog({
           >
             <TextField
               size="small"
-              label={`New ${word}'s name`}
+              label={constant ? t('declarations.newConstant') : t('declarations.newVariable')}
               value={name}
               onChange={(e) => setName(e.target.value)}
               sx={{ flex: 1.4 }}
@@ -236,38 +247,39 @@ export function DeclarationsDialog({
             <TextField
               select
               size="small"
-              label="Type"
+              label={t('declarations.type')}
               value={type}
               onChange={(e) => setType(e.target.value as ValueType)}
               sx={{ flex: 1, minWidth: 120 }}
             >
-              {VALUE_TYPES.map((t) => (
-                <MenuItem key={t} value={t}>
-                  {TYPE_LABELS[t]}
+              {VALUE_TYPES.map((type) => (
+                <MenuItem key={type} value={type}>
+                  {words.typeLabel(type)}
                 </MenuItem>
               ))}
             </TextField>
             <Button type="submit" variant="outlined" disabled={!name.trim()}>
-              Add {word}
+              {constant ? t('declarations.addConstant') : t('declarations.addVariable')}
             </Button>
           </Stack>
         </DialogContent>
         <DialogActions>
-          <Button onClick={onClose}>Done</Button>
+          <Button onClick={onClose}>{t('action.done')}</Button>
         </DialogActions>
       </Dialog>
       <Dialog open={deleting !== undefined} onClose={() => setDeleting(undefined)} maxWidth="xs">
-        <DialogTitle>Delete “{deleting?.decl.name}”?</DialogTitle>
+        <DialogTitle>{t('declarations.deleteTitle', { name: deleting?.decl.name })}</DialogTitle>
         <DialogContent>
           <DialogContentText>
-            It is used by {deleting?.uses.map((u) => `“${u.title}”`).join(', ')}. Those settings will show an error
-            until you pick another value. You can undo this.
+            {t('declarations.deleteText', {
+              names: [...new Set(deleting?.uses.map((u) => `“${u.title}”`))].join(', '),
+            })}
           </DialogContentText>
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setDeleting(undefined)}>Keep it</Button>
+          <Button onClick={() => setDeleting(undefined)}>{t('declarations.keep')}</Button>
           <Button color="error" variant="contained" onClick={() => deleting && remove(deleting.decl)}>
-            Delete
+            {t('action.delete')}
           </Button>
         </DialogActions>
       </Dialog>

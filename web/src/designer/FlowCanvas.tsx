@@ -43,6 +43,7 @@ import {
   useRef,
   useState,
 } from 'react'
+import { useTranslation } from 'react-i18next'
 import { useStore } from 'zustand'
 import { CATEGORY_LABELS } from '../../../shared/catalog/define.js'
 import { getCatalogEntry, paletteFor } from '../../../shared/catalog/index.js'
@@ -74,8 +75,11 @@ import {
   type StageData,
 } from './layout.js'
 import { StageMenu } from './StageMenu.js'
+import { type Translate, type Words, wordsOf } from './words.js'
 
 const StoreContext = createContext<DesignerStore | undefined>(undefined)
+/** The words of the canvas: given once to the hundreds of cards, in the person's language. */
+const WordsContext = createContext<Words | undefined>(undefined)
 /** While simulating, the columns offer no "+" and no menu. */
 const ReadOnlyContext = createContext(false)
 
@@ -102,9 +106,16 @@ function useDesigner(): DesignerStore {
   return store
 }
 
+function useCanvasWords(): Words {
+  const words = useContext(WordsContext)
+  if (!words) throw new Error('the canvas words are missing')
+  return words
+}
+
 function ProblemMark({ errors, warnings, first }: { errors: number; warnings: number; first?: string | undefined }) {
+  const words = useCanvasWords()
   if (errors + warnings === 0) return null
-  const label = `${errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : `${warnings} warning${warnings === 1 ? '' : 's'}`}${first ? `: ${first}` : ''}`
+  const label = words.problemsText(errors, warnings, first)
   return (
     <Tooltip title={label}>
       <Box
@@ -135,6 +146,7 @@ const CHANGE_COLORS: Record<Change, string> = { added: '#2e7d32', changed: '#b26
 
 /** "new" or "changed" against the compared version: a word, not only a colour. */
 function ChangeMark({ change }: { change: Change | undefined }) {
+  const { t } = useCanvasWords()
   if (!change) return null
   return (
     <Box
@@ -151,7 +163,7 @@ function ChangeMark({ change }: { change: Change | undefined }) {
         bgcolor: CHANGE_COLORS[change],
       }}
     >
-      {change === 'added' ? 'new' : 'changed'}
+      {change === 'added' ? t('change.added') : t('change.changed')}
     </Box>
   )
 }
@@ -163,10 +175,12 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
   const palette = useMemo(() => paletteFor(elementType), [elementType])
   const { stage, problems, change } = data
   const readOnly = useContext(ReadOnlyContext)
+  const words = useCanvasWords()
+  const { t } = words
   return (
     <Box
       role="group"
-      aria-label={`Stage ${stage.name}`}
+      aria-label={t('canvas.stage', { name: stage.name })}
       data-stage-id={stage.id}
       sx={{
         width: '100%',
@@ -186,24 +200,23 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
         style={{ top: HEADER_HEIGHT - 8, left: 6, opacity: 0 }}
       />
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1.5, pt: 1 }}>
-        <Tooltip title="Drag to move the stage" placement="top" enterDelay={600}>
+        <Tooltip title={t('canvas.dragStage')} placement="top" enterDelay={600}>
           <Box className="stage-drag-handle" sx={{ minWidth: 0, cursor: 'grab', flex: '0 1 auto' }}>
             <Typography variant="subtitle2" component="h3" noWrap title={stage.name}>
               {stage.name}
             </Typography>
             <Typography variant="caption" color="text.secondary">
-              {{ inProgress: 'In progress', success: 'Success', failure: 'Failure' }[stage.kind]}{' '}
-              <ChangeMark change={change} />
+              {words.stageKind(stage.kind)} <ChangeMark change={change} />
             </Typography>
           </Box>
         </Tooltip>
         <ProblemMark {...problems} />
         {!readOnly && (
-          <Tooltip title={`Add rules or triggers to ${stage.name}`}>
+          <Tooltip title={t('canvas.addToTip', { name: stage.name })}>
             <IconButton
               size="small"
               className="nodrag"
-              aria-label={`Add to ${stage.name}`}
+              aria-label={t('canvas.addTo', { name: stage.name })}
               onClick={(e) => setAnchor(e.currentTarget)}
               sx={{ ml: problems.errors + problems.warnings > 0 ? 0 : 'auto', fontSize: 20, lineHeight: 1 }}
             >
@@ -228,7 +241,7 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
             fontSize: 12,
           }}
         >
-          Drop rules and triggers here, or press +
+          {t('canvas.empty')}
         </Box>
       )}
       <Menu
@@ -246,7 +259,9 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
               title={item.disabledReason ?? item.description}
               onClick={() => {
                 setAnchor(null)
-                const ids = store.getState().edit(`Add "${item.label}"`, (g) => addNodes(g, stage.id, [item.type]))
+                const ids = store
+                  .getState()
+                  .edit(t('undo.add', { what: item.label }), (g) => addNodes(g, stage.id, [item.type]))
                 store.getState().select(ids)
               }}
             >
@@ -272,12 +287,11 @@ const ICON_PATHS = {
 /** A rule or trigger on the canvas: plain elements and CSS classes (canvas.css), drawn hundreds of times. */
 const FlowCard = memo(function FlowCard({ data, selected }: NodeProps<Node<FlowNodeData>>) {
   const { node, kind, badges, problems, change, branch, sim, lit } = data
+  const words = useCanvasWords()
+  const { t } = words
   const trigger = kind === 'trigger'
   const { errors, warnings, first } = problems
-  const mark =
-    errors + warnings === 0
-      ? undefined
-      : `${errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : `${warnings} warning${warnings === 1 ? '' : 's'}`}${first ? `: ${first}` : ''}`
+  const mark = errors + warnings === 0 ? undefined : words.problemsText(errors, warnings, first)
   return (
     <article
       className="sf-card"
@@ -288,7 +302,9 @@ const FlowCard = memo(function FlowCard({ data, selected }: NodeProps<Node<FlowN
       data-change={change}
       data-off={node.disabled || undefined}
       data-lit={lit || undefined}
-      aria-label={`${trigger ? 'Trigger' : 'Rule'} ${node.title}`}
+      aria-label={
+        trigger ? t('canvas.triggerNamed', { title: node.title }) : t('canvas.ruleNamed', { title: node.title })
+      }
     >
       <Handle type="target" position={Position.Top} isConnectable={false} style={{ opacity: 0 }} />
       {branch && (
@@ -298,10 +314,10 @@ const FlowCard = memo(function FlowCard({ data, selected }: NodeProps<Node<FlowN
         <svg className="sf-card-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
           <path d={trigger ? ICON_PATHS.bolt : ICON_PATHS.play} />
         </svg>
-        <span className="sf-card-word">{trigger ? 'Trigger' : 'Rule'}</span>
+        <span className="sf-card-word">{trigger ? t('canvas.trigger') : t('canvas.rule')}</span>
         {change && (
           <span className="sf-change" data-change={change}>
-            {change === 'added' ? 'new' : 'changed'}
+            {change === 'added' ? t('change.added') : t('change.changed')}
           </span>
         )}
         {sim !== undefined && (
@@ -362,14 +378,34 @@ function Canvas({
   readOnly?: boolean
 }) {
   const store = useDesigner()
+  const words = useCanvasWords()
+  const { t } = words
   const readOnly = simulation !== undefined || locked
   const graph = useStore(store, (s) => s.graph)
   const selection = useStore(store, (s) => s.selection)
   const laid = useMemo(
-    () => layout(graph, findings, selection, changes, simulation),
-    [graph, findings, selection, changes, simulation],
+    () => layout(graph, findings, selection, words, changes, simulation),
+    [graph, findings, selection, words, changes, simulation],
   )
   const edges = laid.edges
+  // React Flow's own words (its controls, the screen reader's descriptions), in the person's language.
+  const ariaLabels = useMemo(
+    () => ({
+      'node.a11yDescription.default': t('flowAria.node'),
+      'node.a11yDescription.keyboardDisabled': t('flowAria.nodeKeyboard'),
+      'node.a11yDescription.ariaLiveMessage': ({ direction, x, y }: { direction: string; x: number; y: number }) =>
+        t('flowAria.moved', { direction, x, y }),
+      'edge.a11yDescription.default': t('flowAria.edge'),
+      'controls.ariaLabel': t('flowAria.controls'),
+      'controls.zoomIn.ariaLabel': t('flowAria.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('flowAria.zoomOut'),
+      'controls.fitView.ariaLabel': t('flowAria.fitView'),
+      'controls.interactive.ariaLabel': t('flowAria.interactive'),
+      'minimap.ariaLabel': t('canvas.overview'),
+      'handle.ariaLabel': t('flowAria.handle'),
+    }),
+    [t],
+  )
   // The laid-out nodes, moved by the drag in progress (the graph changes only when it ends).
   const [nodes, setNodes] = useState<FlowNodeType[]>(laid.nodes)
   const laidRef = useRef(laid)
@@ -416,7 +452,7 @@ function Canvas({
     } else if ((event.key === 'Delete' || event.key === 'Backspace') && s.selection.length > 0) {
       event.preventDefault()
       const ids = s.selection
-      s.edit(ids.length === 1 ? 'Delete a node' : `Delete ${ids.length} nodes`, (g) => removeNodes(g, ids))
+      s.edit(t('undo.delete', { count: ids.length }), (g) => removeNodes(g, ids))
       s.select([])
       // The node that had the focus is gone: the canvas keeps it, so the keys go on working.
       frame.current?.focus()
@@ -463,16 +499,14 @@ function Canvas({
         const place = now.selection[0] ? findNode(now.graph, now.selection[0]) : undefined
         const stageId = place?.stage.id ?? now.graph.pipeline.stages[0]?.id
         if (!stageId) return
-        const ids = now.edit(`Paste ${nodes.length === 1 ? 'a node' : `${nodes.length} nodes`}`, (g) =>
+        const ids = now.edit(t('undo.paste', { count: nodes.length }), (g) =>
           pasteNodes(g, stageId, nodes, place?.list === 'rules' ? place.node.id : undefined),
         )
         now.select(ids)
       })
     } else if (!mod && event.key.toLowerCase() === 'd' && s.selection.length > 0) {
       event.preventDefault()
-      const ids = s.edit(s.selection.length === 1 ? 'Duplicate a node' : `Duplicate ${s.selection.length} nodes`, (g) =>
-        duplicateNodes(g, s.selection),
-      )
+      const ids = s.edit(t('undo.duplicate', { count: s.selection.length }), (g) => duplicateNodes(g, s.selection))
       s.select(ids)
     }
   }
@@ -498,7 +532,9 @@ function Canvas({
     const target = dropTarget(s.graph, at.x - COLUMN_WIDTH / 2, at.y)
     if (!target) return
     const label =
-      types.length === 1 ? `Add "${getCatalogEntry(types[0] as string)?.label}"` : `Add ${types.length} items`
+      types.length === 1
+        ? t('undo.add', { what: getCatalogEntry(types[0] as string)?.label })
+        : t('undo.addMany', { count: types.length })
     const ids = s.edit(label, (g) => addNodes(g, target.stageId, types, target.index))
     s.select(ids)
   }
@@ -526,7 +562,7 @@ function Canvas({
         )
         const from = s.graph.pipeline.stages.findIndex((st) => st.id === stage.id)
         if (to === from) relayout()
-        else s.edit(`Move stage "${stage.name}"`, (g) => moveStage(g, stage.id, to))
+        else s.edit(t('undo.moveStage', { name: stage.name }), (g) => moveStage(g, stage.id, to))
         return
       }
       if (node.type !== 'flow' || (node.data as FlowNodeData).kind !== 'rule') {
@@ -544,11 +580,11 @@ function Canvas({
         return
       }
       const before = s.graph
-      s.edit(`Move "${data.node.title}"`, (g) => moveNode(g, data.node.id, target.stageId, target.index))
+      s.edit(t('undo.move', { title: data.node.title }), (g) => moveNode(g, data.node.id, target.stageId, target.index))
       // Dropped where it stood (below the last rule of its own column): back in its place.
       if (store.getState().graph === before) relayout()
     },
-    [store, relayout],
+    [store, relayout, t],
   )
 
   return (
@@ -558,7 +594,7 @@ function Canvas({
       onDragOver={onDragOver}
       onDrop={onDrop}
       tabIndex={0}
-      aria-label="Flow canvas"
+      aria-label={t('canvas.label')}
       data-testid="flow-canvas"
       sx={{
         height: { xs: 480, md: 600 },
@@ -583,10 +619,11 @@ function Canvas({
         nodesDraggable={!readOnly}
         onNodeDragStop={onNodeDragStop}
         proOptions={{ hideAttribution: true }}
+        ariaLabelConfig={ariaLabels}
       >
         <Background gap={24} />
         <Controls showInteractive={false} />
-        {wide && <MiniMap pannable zoomable ariaLabel="Overview of the pipeline" />}
+        {wide && <MiniMap pannable zoomable ariaLabel={t('canvas.overview')} />}
       </ReactFlow>
     </Box>
   )
@@ -609,13 +646,17 @@ export function FlowCanvas({
   /** Shown, not edited: for a role that may read flows but not change them. */
   readOnly?: boolean
 }) {
+  const { t } = useTranslation('designer')
+  const words = useMemo(() => wordsOf(t as unknown as Translate), [t])
   return (
     <StoreContext.Provider value={store}>
-      <ReactFlowProvider>
-        <ReadOnlyContext.Provider value={simulation !== undefined || readOnly}>
-          <Canvas findings={findings} changes={changes} simulation={simulation} readOnly={readOnly} />
-        </ReadOnlyContext.Provider>
-      </ReactFlowProvider>
+      <WordsContext.Provider value={words}>
+        <ReactFlowProvider>
+          <ReadOnlyContext.Provider value={simulation !== undefined || readOnly}>
+            <Canvas findings={findings} changes={changes} simulation={simulation} readOnly={readOnly} />
+          </ReadOnlyContext.Provider>
+        </ReactFlowProvider>
+      </WordsContext.Provider>
     </StoreContext.Provider>
   )
 }

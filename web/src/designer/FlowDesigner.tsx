@@ -20,6 +20,7 @@ import Tooltip from '@mui/material/Tooltip'
 import Typography from '@mui/material/Typography'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { ErrorBoundary } from 'react-error-boundary'
+import { useTranslation } from 'react-i18next'
 import { useStore } from 'zustand'
 import { addStage, placeAt } from '../../../shared/designer/commands.js'
 import { createDesignerStore, type DesignerStore } from '../../../shared/designer/store.js'
@@ -27,7 +28,7 @@ import { runScenario, type Scenario } from '../../../shared/engine/scenario.js'
 import { diffGraphs } from '../../../shared/graph/diff.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { exportGraph, importGraph, withSchemaHint } from '../../../shared/graph/io.js'
-import type { ElementType } from '../../../shared/graph/vocabulary.js'
+import { ELEMENT_TYPES, type ElementType } from '../../../shared/graph/vocabulary.js'
 import { nodeOf, nodeStats } from '../../../shared/simulator/insights.js'
 import { runSession, type Session } from '../../../shared/simulator/session.js'
 import type { Finding } from '../../../shared/validate/finding.js'
@@ -44,7 +45,7 @@ import {
   rollbackTo,
   saveDraft,
 } from '../api.js'
-import { PIPELINE_TYPES } from '../Catalog.js'
+import { useFormat } from '../i18n/index.js'
 import { useMay } from '../workspace/may.js'
 import { DeclarationsDialog } from './Declarations.js'
 import { FlowCanvas } from './FlowCanvas.js'
@@ -53,6 +54,7 @@ import { Palette } from './Palette.js'
 import { focusSetting, SettingsPanel } from './SettingsPanel.js'
 import { newSimulation, SimulatorControls, SimulatorResults, type SimulatorState } from './Simulator.js'
 import { fetchTemplateTypes } from './simulator-api.js'
+import { type Translate, useWords } from './words.js'
 
 type Loaded = { flowId: string; store: DesignerStore; latestVersion: number | null }
 
@@ -85,7 +87,7 @@ type SaveState =
   | { state: 'idle' }
   | { state: 'saving' }
   | { state: 'saved'; at: Date }
-  | { state: 'failed'; message: string }
+  | { state: 'failed'; message: string | undefined }
 
 /**
  * Saves the draft a moment after the last change, one save at a time; a change made during a save is saved
@@ -112,7 +114,7 @@ function useAutosave(loaded: { flowId: string; store: DesignerStore }): [SaveSta
         setStatus({ state: 'saved', at: new Date() })
         return true
       } catch (e) {
-        setStatus({ state: 'failed', message: e instanceof ApiError ? e.message : 'The draft could not be saved.' })
+        setStatus({ state: 'failed', message: e instanceof ApiError ? e.message : undefined })
         return false
       }
     })()
@@ -147,8 +149,6 @@ function useAutosave(loaded: { flowId: string; store: DesignerStore }): [SaveSta
   return [status, saveNow]
 }
 
-const timeOf = (d: Date) => new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }).format(d)
-
 function Toolbar({
   loaded,
   findings,
@@ -169,6 +169,8 @@ function Toolbar({
   onOpenHistory: () => void
 }) {
   const { store, flowId } = loaded
+  const { t } = useTranslation('designer')
+  const { language } = useFormat()
   const past = useStore(store, (s) => s.past)
   const future = useStore(store, (s) => s.future)
   const dirty = useStore(store, (s) => s.dirty)
@@ -185,7 +187,7 @@ function Toolbar({
   const redoLabel = future[0]?.label
 
   // The flow's kept scenarios, run on the draft about to be published.
-  const [checks, setChecks] = useState<string | undefined>()
+  const [checks, setChecks] = useState<{ text: string; failed: boolean } | undefined>()
   useEffect(() => {
     if (!publishing) return
     setChecks(undefined)
@@ -193,28 +195,35 @@ function Toolbar({
     fetchScenarios(flowId, abort.signal).then(
       (kept) => {
         if (kept.length === 0) {
-          setChecks('No scenarios are kept for this flow yet (keep one from the simulator).')
+          setChecks({ text: t('publish.noScenarios'), failed: false })
           return
         }
         const graph = store.getState().graph
         const failed = kept.filter((k) => !runScenario(k.scenario as Scenario, graph).passed)
         setChecks(
           failed.length === 0
-            ? `All ${kept.length} scenario${kept.length === 1 ? '' : 's'} pass.`
-            : `${failed.length} of ${kept.length} scenario${kept.length === 1 ? '' : 's'} fail: ${failed.map((f) => `“${f.name}”`).join(', ')}.`,
+            ? { text: t('publish.scenariosPass', { count: kept.length }), failed: false }
+            : {
+                text: t('publish.scenariosFail', {
+                  count: kept.length,
+                  failed: failed.length,
+                  names: failed.map((f) => `“${f.name}”`).join(', '),
+                }),
+                failed: true,
+              },
         )
       },
       () => setChecks(undefined),
     )
     return () => abort.abort()
-  }, [publishing, flowId, store])
+  }, [publishing, flowId, store, t])
 
   // What publishing would change, against the live version.
   useEffect(() => {
     if (!publishing) return
     setSummary(undefined)
     if (latestVersion === null) {
-      setSummary('This will be the first version.')
+      setSummary(t('publish.first'))
       return
     }
     const abort = new AbortController()
@@ -222,39 +231,39 @@ function Toolbar({
       (before) => {
         const diff = diffGraphs(before, store.getState().graph)
         const parts = [
-          diff.added.length && `${diff.added.length} added`,
-          diff.changed.length && `${diff.changed.length} changed`,
-          diff.removed.length && `${diff.removed.length} removed`,
+          diff.added.length && t('publish.added', { count: diff.added.length }),
+          diff.changed.length && t('publish.changed', { count: diff.changed.length }),
+          diff.removed.length && t('publish.removed', { count: diff.removed.length }),
         ].filter(Boolean)
         setSummary(
           parts.length === 0 && diff.other.length === 0
-            ? `Nothing changed since version ${latestVersion}.`
-            : `Since version ${latestVersion}: ${parts.length > 0 ? parts.join(', ') : 'settings of the flow changed'}.`,
+            ? t('publish.nothing', { number: latestVersion })
+            : t('publish.since', {
+                number: latestVersion,
+                changes: parts.length > 0 ? parts.join(', ') : t('publish.settingsChanged'),
+              }),
         )
       },
       () => setSummary(undefined),
     )
     return () => abort.abort()
-  }, [publishing, latestVersion, flowId, store])
+  }, [publishing, latestVersion, flowId, store, t])
 
   const publish = async () => {
     setBusy(true)
     setMessage(undefined)
     try {
-      if (!(await saveNow())) throw new Error('The draft could not be saved, so it was not published.')
+      if (!(await saveNow())) throw new Error(t('publish.notSaved'))
       const version = await publishGraph(flowId, store.getState().graph, note.trim() || undefined)
       setPublishing(false)
       setNote('')
       onPublished(version.number)
-      setMessage({
-        severity: 'success',
-        text: `Published as version ${version.number}: deals entering its stages now follow it.`,
-      })
+      setMessage({ severity: 'success', text: t('publish.done', { number: version.number }) })
     } catch (e) {
       setPublishing(false)
       setMessage({
         severity: 'error',
-        text: e instanceof Error && e.message ? e.message : 'The flow could not be published.',
+        text: e instanceof Error && e.message ? e.message : t('publish.failed'),
       })
     } finally {
       setBusy(false)
@@ -277,68 +286,70 @@ function Toolbar({
       const first = result.findings.find((f) => f.severity === 'error')
       setMessage({
         severity: 'error',
-        text: `${file.name} was not imported: ${first ? `${first.message} (at ${first.path || 'the top'})` : 'it is not a rule graph.'}`,
+        text: first
+          ? t('import.failedAt', { file: file.name, message: first.message, path: first.path || t('import.top') })
+          : t('import.notGraph', { file: file.name }),
       })
       return
     }
     const imported = result.graph
-    store.getState().edit(`Import ${file.name}`, (draft) => replaceGraph(draft, imported))
-    setMessage({
-      severity: 'success',
-      text: `${file.name} imported; it is saved as the draft. Undo puts back what was there.`,
-    })
+    store.getState().edit(t('undo.import', { file: file.name }), (draft) => replaceGraph(draft, imported))
+    setMessage({ severity: 'success', text: t('import.done', { file: file.name }) })
   }
 
   const addStageNamed = () => {
     const trimmed = name.trim()
     if (!trimmed) return
-    store.getState().edit(`Add stage "${trimmed}"`, (g) => addStage(g, { name: trimmed }))
+    store.getState().edit(t('undo.addStage', { name: trimmed }), (g) => addStage(g, { name: trimmed }))
     setName('')
     setAdding(false)
   }
 
   const saveText =
     saveState.state === 'saving'
-      ? 'saving…'
+      ? t('save.saving')
       : saveState.state === 'failed' && dirty
-        ? 'not saved'
+        ? t('save.failed')
         : dirty
-          ? 'unsaved changes'
+          ? t('save.dirty')
           : saveState.state === 'saved'
-            ? `all saved (${timeOf(saveState.at)})`
-            : 'all saved'
+            ? t('save.savedAt', {
+                time: new Intl.DateTimeFormat(language, { timeStyle: 'short' }).format(saveState.at),
+              })
+            : t('save.saved')
+  const saveProblem = saveState.state === 'failed' ? (saveState.message ?? t('save.couldNot')) : undefined
 
   return (
     <>
       <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', alignItems: 'center', rowGap: 1 }}>
-        <Tooltip title={undoLabel ? `Undo "${undoLabel}" (Ctrl+Z)` : 'Nothing to undo'}>
+        <Tooltip title={undoLabel ? t('toolbar.undoWhat', { what: undoLabel }) : t('toolbar.nothingToUndo')}>
           <span>
             <Button size="small" variant="outlined" disabled={!undoLabel} onClick={() => store.getState().undo()}>
-              Undo
+              {t('toolbar.undo')}
             </Button>
           </span>
         </Tooltip>
-        <Tooltip title={redoLabel ? `Redo "${redoLabel}" (Ctrl+Y)` : 'Nothing to redo'}>
+        <Tooltip title={redoLabel ? t('toolbar.redoWhat', { what: redoLabel }) : t('toolbar.nothingToRedo')}>
           <span>
             <Button size="small" variant="outlined" disabled={!redoLabel} onClick={() => store.getState().redo()}>
-              Redo
+              {t('toolbar.redo')}
             </Button>
           </span>
         </Tooltip>
         <Button size="small" variant="outlined" onClick={() => setAdding(true)}>
-          Add stage
+          {t('toolbar.addStage')}
         </Button>
         <Button size="small" variant="outlined" onClick={onOpenDeclarations}>
-          Constants and variables
+          {t('toolbar.declarations')}
         </Button>
         <Button size="small" onClick={onOpenHistory}>
-          History
+          {t('toolbar.history')}
         </Button>
         <Button size="small" onClick={exportFile}>
-          Export
+          {t('toolbar.export')}
         </Button>
         <Button size="small" component="label">
-          Import
+          {t('toolbar.import')}
           <input
             hidden
             type="file"
@@ -352,13 +363,13 @@ function Toolbar({
           />
         </Button>
         <Box sx={{ flex: 1 }} />
-        <Tooltip title={saveState.state === 'failed' && dirty ? saveState.message : 'Drafts save by themselves'}>
+        <Tooltip title={saveProblem && dirty ? saveProblem : t('toolbar.autosave')}>
           <Typography variant="body2" color="text.secondary" data-testid="designer-status">
             {errors > 0
-              ? `${errors} error${errors === 1 ? '' : 's'}`
+              ? t('count.error', { count: errors })
               : warnings > 0
-                ? `No errors, ${warnings} warning${warnings === 1 ? '' : 's'}`
-                : 'No problems'}
+                ? t('toolbar.onlyWarnings', { count: warnings })
+                : t('toolbar.noProblems')}
             {' · '}
             {saveText}
           </Typography>
@@ -369,9 +380,9 @@ function Toolbar({
           disabled={!dirty || saveState.state === 'saving'}
           onClick={() => void saveNow()}
         >
-          Save draft
+          {t('toolbar.saveDraft')}
         </Button>
-        <Tooltip title={errors > 0 ? 'Fix the errors first' : 'Publish the draft as the next version'}>
+        <Tooltip title={errors > 0 ? t('toolbar.fixFirst') : t('toolbar.publishTip')}>
           <span>
             <Button
               size="small"
@@ -380,14 +391,14 @@ function Toolbar({
               disabled={errors > 0 || busy}
               onClick={() => setPublishing(true)}
             >
-              Publish…
+              {t('toolbar.publish')}
             </Button>
           </span>
         </Tooltip>
       </Stack>
-      {saveState.state === 'failed' && dirty && (
+      {saveProblem && dirty && (
         <Alert severity="warning" sx={{ mt: 1 }}>
-          The draft is not saved yet: {saveState.message}
+          {t('save.notYet', { message: saveProblem })}
         </Alert>
       )}
       {message && (
@@ -396,12 +407,12 @@ function Toolbar({
         </Alert>
       )}
       <Dialog open={adding} onClose={() => setAdding(false)} fullWidth maxWidth="xs">
-        <DialogTitle>Add a stage</DialogTitle>
+        <DialogTitle>{t('addStage.title')}</DialogTitle>
         <DialogContent>
           <TextField
             autoFocus
             fullWidth
-            label="Stage name"
+            label={t('addStage.name')}
             value={name}
             onChange={(e) => setName(e.target.value)}
             onKeyDown={(e) => {
@@ -411,31 +422,30 @@ function Toolbar({
           />
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setAdding(false)}>Cancel</Button>
+          <Button onClick={() => setAdding(false)}>{t('action.cancel')}</Button>
           <Button variant="contained" disabled={!name.trim()} onClick={addStageNamed}>
-            Add
+            {t('action.add')}
           </Button>
         </DialogActions>
       </Dialog>
       <Dialog open={publishing} onClose={() => setPublishing(false)} fullWidth maxWidth="xs">
-        <DialogTitle>Publish version {(latestVersion ?? 0) + 1}</DialogTitle>
+        <DialogTitle>{t('publish.title', { number: (latestVersion ?? 0) + 1 })}</DialogTitle>
         <DialogContent>
           <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }} data-testid="publish-summary">
-            {summary ?? 'Comparing with the live version…'} Deals entering a stage from now on follow the new version;
-            running ones keep theirs.
+            {summary ?? t('publish.comparing')} {t('publish.who')}
           </Typography>
           <Typography
             variant="body2"
-            sx={{ mb: 2, color: checks && / fail: /.test(checks) ? 'error.main' : 'text.secondary' }}
+            sx={{ mb: 2, color: checks?.failed ? 'error.main' : 'text.secondary' }}
             data-testid="publish-scenarios"
           >
-            {checks ?? 'Running the scenarios…'}
+            {checks?.text ?? t('publish.running')}
           </Typography>
           <TextField
             autoFocus
             fullWidth
             size="small"
-            label="Note (what changed and why)"
+            label={t('publish.note')}
             value={note}
             onChange={(e) => setNote(e.target.value)}
             slotProps={{ htmlInput: { maxLength: 1000 } }}
@@ -444,9 +454,9 @@ function Toolbar({
           />
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setPublishing(false)}>Cancel</Button>
+          <Button onClick={() => setPublishing(false)}>{t('action.cancel')}</Button>
           <Button variant="contained" color="secondary" disabled={busy} onClick={publish}>
-            {busy ? 'Publishing…' : 'Publish'}
+            {busy ? t('publish.publishing') : t('publish.publish')}
           </Button>
         </DialogActions>
       </Dialog>
@@ -474,6 +484,8 @@ function NewPipelineDialog({
   const [elementType, setElementType] = useState<ElementType>('deal')
   const [problem, setProblem] = useState<string | undefined>()
   const [busy, setBusy] = useState(false)
+  const { t } = useTranslation('designer')
+  const words = useWords()
   const create = async () => {
     if (!name.trim()) return
     setBusy(true)
@@ -482,19 +494,19 @@ function NewPipelineDialog({
       onCreated(await createPipeline(name.trim(), elementType))
       setName('')
     } catch (e) {
-      setProblem(e instanceof ApiError ? e.message : 'The pipeline could not be created.')
+      setProblem(e instanceof ApiError ? e.message : t('newPipeline.failed'))
     } finally {
       setBusy(false)
     }
   }
   return (
     <Dialog open={open} onClose={onClose} fullWidth maxWidth="xs">
-      <DialogTitle>New pipeline</DialogTitle>
+      <DialogTitle>{t('newPipeline.title')}</DialogTitle>
       <DialogContent sx={{ display: 'grid', gap: 2 }}>
         <TextField
           autoFocus
           fullWidth
-          label="Pipeline name"
+          label={t('newPipeline.name')}
           value={name}
           onChange={(e) => setName(e.target.value)}
           onKeyDown={(e) => {
@@ -505,22 +517,22 @@ function NewPipelineDialog({
         <TextField
           select
           fullWidth
-          label="It moves"
+          label={t('newPipeline.moves')}
           value={elementType}
           onChange={(e) => setElementType(e.target.value as ElementType)}
         >
-          {PIPELINE_TYPES.map((p) => (
-            <MenuItem key={p.value} value={p.value}>
-              {p.label}s
+          {ELEMENT_TYPES.map((type) => (
+            <MenuItem key={type} value={type}>
+              {words.elementTypes(type)}
             </MenuItem>
           ))}
         </TextField>
         {problem && <Alert severity="error">{problem}</Alert>}
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
+        <Button onClick={onClose}>{t('action.cancel')}</Button>
         <Button variant="contained" disabled={!name.trim() || busy} onClick={() => void create()}>
-          Create
+          {t('newPipeline.create')}
         </Button>
       </DialogActions>
     </Dialog>
@@ -530,11 +542,12 @@ function NewPipelineDialog({
 /** Every finding, in words, with where it is; choosing one selects its node. */
 function Problems({ store, findings }: { store: DesignerStore; findings: Finding[] }) {
   const graph = useStore(store, (s) => s.graph)
+  const { t } = useTranslation('designer')
   if (findings.length === 0) return null
   return (
-    <Box component="section" aria-label="Problems">
+    <Box component="section" aria-label={t('problems.title')}>
       <Typography variant="h3" component="h3" sx={{ mb: 0.5 }}>
-        Problems
+        {t('problems.title')}
       </Typography>
       <Box component="ul" sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 0.5 }}>
         {findings.slice(0, 50).map((f) => {
@@ -578,6 +591,7 @@ function Workspace({
   store: DesignerStore
   firstVersion: number | null
 }) {
+  const { t } = useTranslation('designer')
   const loaded = useMemo(() => ({ flowId, store }), [flowId, store])
   const findings = useFindings(store)
   const [latestVersion, setLatestVersion] = useState(firstVersion)
@@ -631,7 +645,7 @@ function Workspace({
     try {
       setComparison({ number, before: await fetchVersion(flowId, number) })
     } catch (e) {
-      setProblem(e instanceof ApiError ? e.message : `Version ${number} cannot be loaded.`)
+      setProblem(e instanceof ApiError ? e.message : t('compare.cannotLoad', { number }))
     }
   }
   /** Publishes an old version again and makes it the draft (one undo step), saved like any edit. */
@@ -639,9 +653,9 @@ function Workspace({
     const graph = await fetchVersion(flowId, number)
     const version = await rollbackTo(flowId, number, note || undefined)
     setLatestVersion(version.number)
-    store.getState().edit(`Roll back to version ${number}`, (g) => replaceGraph(g, graph))
+    store.getState().edit(t('undo.rollback', { number }), (g) => replaceGraph(g, graph))
     setComparison(undefined)
-    if (!(await saveNow())) throw new Error(`Version ${number} is published again, but the draft could not be saved.`)
+    if (!(await saveNow())) throw new Error(t('history.rolledNotSaved', { number }))
   }
 
   const modeSwitch = (
@@ -650,13 +664,13 @@ function Workspace({
       exclusive
       value={mode}
       onChange={(_, m: 'design' | 'simulate' | null) => m && setMode(m)}
-      aria-label="Mode"
+      aria-label={t('mode.label')}
     >
       <ToggleButton value="design" sx={{ px: 2 }}>
-        Design
+        {t('mode.design')}
       </ToggleButton>
       <ToggleButton value="simulate" sx={{ px: 2 }}>
-        Simulate
+        {t('mode.simulate')}
       </ToggleButton>
     </ToggleButtonGroup>
   )
@@ -667,7 +681,7 @@ function Workspace({
         <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
           {modeSwitch}
           <Typography variant="body2" color="text.secondary">
-            A dry run of the draft in your browser: nothing is sent, stored or changed. Editing is paused.
+            {t('mode.simulateLead')}
           </Typography>
         </Stack>
         <Box
@@ -692,11 +706,11 @@ function Workspace({
                       resetErrorBoundary()
                     }}
                   >
-                    Start again
+                    {t('mode.startAgain')}
                   </Button>
                 }
               >
-                The simulation stopped: {error instanceof Error ? error.message : String(error)}. The draft is safe.
+                {t('mode.stopped', { message: error instanceof Error ? error.message : String(error) })}
               </Alert>
             )}
           >
@@ -722,7 +736,7 @@ function Workspace({
       <Box sx={{ display: 'grid', gap: 1.5 }}>
         {modeSwitch}
         <Alert severity="info" variant="outlined" data-testid="designer-read-only">
-          You may look at this flow and try it in the simulator; analysts and admins change it.
+          {t('mode.readOnly')}
         </Alert>
         <FlowCanvas store={store} findings={findings} readOnly />
       </Box>
@@ -753,15 +767,24 @@ function Workspace({
           data-testid="comparison"
           action={
             <Button color="inherit" size="small" onClick={() => setComparison(undefined)}>
-              Stop comparing
+              {t('compare.stop')}
             </Button>
           }
         >
-          Compared with version {comparison.number}: {changes.diff.added.length} new, {changes.diff.changed.length}{' '}
-          changed, {changes.diff.removed.length} removed
-          {changes.diff.removed.length > 0 &&
-            ` (${changes.diff.removed.map((e) => removedName(comparison.before, e)).join(', ')})`}
-          .
+          {changes.diff.removed.length > 0
+            ? t('compare.summaryRemoved', {
+                number: comparison.number,
+                added: changes.diff.added.length,
+                changed: changes.diff.changed.length,
+                removed: changes.diff.removed.length,
+                names: changes.diff.removed.map((e) => removedName(comparison.before, e, t as Translate)).join(', '),
+              })
+            : t('compare.summary', {
+                number: comparison.number,
+                added: changes.diff.added.length,
+                changed: changes.diff.changed.length,
+                removed: changes.diff.removed.length,
+              })}
         </Alert>
       )}
       <DeclarationsDialog
@@ -795,6 +818,7 @@ function Workspace({
 }
 
 export function FlowDesigner() {
+  const { t } = useTranslation('designer')
   const may = useMay()
   const [pipelines, setPipelines] = useState<PipelineSummary[] | undefined>()
   const [problem, setProblem] = useState<string | undefined>()
@@ -814,9 +838,9 @@ export function FlowDesigner() {
         const first = items.find((p) => p.flows.length > 0)
         if (first) setChosen(first.id)
       },
-      (e) => setProblem(e instanceof ApiError ? e.message : 'The pipelines cannot be loaded.'),
+      (e) => setProblem(e instanceof ApiError ? e.message : t('flow.cannotLoadPipelines')),
     )
-  }, [])
+  }, [t])
 
   const flowId = useMemo(() => pipelines?.find((p) => p.id === chosen)?.flows[0]?.id, [pipelines, chosen])
   useEffect(() => {
@@ -828,13 +852,13 @@ export function FlowDesigner() {
         if (!cancelled) setLoaded({ flowId, store: createDesignerStore(flow.draft), latestVersion: flow.latestVersion })
       },
       (e) => {
-        if (!cancelled) setProblem(e instanceof ApiError ? e.message : 'The flow cannot be loaded.')
+        if (!cancelled) setProblem(e instanceof ApiError ? e.message : t('flow.cannotLoad'))
       },
     )
     return () => {
       cancelled = true
     }
-  }, [flowId])
+  }, [flowId, t])
 
   return (
     <Paper
@@ -845,18 +869,18 @@ export function FlowDesigner() {
     >
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'center' }, mb: 2 }}>
         <Typography variant="h2" id="flow-designer-title">
-          Flow
+          {t('flow.title')}
         </Typography>
         {pipelines && may('createPipeline') && (
           <Button size="small" variant="outlined" onClick={() => setCreating(true)} sx={{ order: 2 }}>
-            New pipeline…
+            {t('flow.newPipeline')}
           </Button>
         )}
         {pipelines && pipelines.length > 0 && (
           <TextField
             select
             size="small"
-            label="Pipeline"
+            label={t('flow.pipeline')}
             value={chosen}
             onChange={(e) => setChosen(e.target.value)}
             sx={{ minWidth: 240 }}
@@ -876,7 +900,7 @@ export function FlowDesigner() {
         </Alert>
       ) : pipelines && pipelines.length === 0 ? (
         <Alert severity="info" role="status">
-          No pipelines yet: press “New pipeline…” to start one, or start the server with the demo (npm start).
+          {t('flow.none')}
         </Alert>
       ) : loaded ? (
         <Workspace
@@ -887,7 +911,7 @@ export function FlowDesigner() {
           firstVersion={loaded.latestVersion}
         />
       ) : (
-        <Typography color="text.secondary">Loading the flow…</Typography>
+        <Typography color="text.secondary">{t('flow.loading')}</Typography>
       )}
     </Paper>
   )

@@ -16,10 +16,14 @@ import Stack from '@mui/material/Stack'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
 import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import type { DiffEntry, GraphDiff } from '../../../shared/graph/diff.js'
 import type { Graph } from '../../../shared/graph/graph.js'
+import { upper } from '../../../shared/i18n/languages.js'
 import { ApiError, fetchVersions, type Version } from '../api.js'
+import { useFormat } from '../i18n/index.js'
 import type { Change } from './layout.js'
+import type { Translate } from './words.js'
 
 /** A comparison shown on the canvas: the version, what differs, and what the draft no longer has. */
 export interface Comparison {
@@ -27,9 +31,6 @@ export interface Comparison {
   /** The version's graph. */
   before: Graph
 }
-
-const when = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
 
 /** Who published, in words: "user:u-anna" → "u-anna". */
 const who = (by: string) => by.replace(/^(user|token):/, '')
@@ -44,11 +45,12 @@ export function changesOf(diff: GraphDiff): Map<string, Change> {
 }
 
 /** The title of a removed stage or node, from the version that had it. */
-export function removedName(before: Graph, entry: DiffEntry): string {
+export function removedName(before: Graph, entry: DiffEntry, t: Translate): string {
   const stage = before.pipeline.stages.find((s) => s.id === entry.stage)
-  if (entry.kind === 'stage') return `stage “${stage?.name ?? entry.id}”`
+  if (entry.kind === 'stage') return t('designer:removed.stage', { name: stage?.name ?? entry.id })
   const node = [...(stage?.rules ?? []), ...(stage?.triggers ?? [])].find((n) => n.id === entry.id)
-  return `${entry.kind} “${node?.title ?? entry.id}”`
+  const name = node?.title ?? entry.id
+  return entry.kind === 'trigger' ? t('designer:removed.trigger', { name }) : t('designer:removed.rule', { name })
 }
 
 export function VersionsDialog({
@@ -70,6 +72,8 @@ export function VersionsDialog({
   const [note, setNote] = useState('')
   const [busy, setBusy] = useState(false)
   const [rollProblem, setRollProblem] = useState<string | undefined>()
+  const { t } = useTranslation('designer')
+  const format = useFormat()
 
   useEffect(() => {
     if (!open) return
@@ -79,51 +83,49 @@ export function VersionsDialog({
     fetchVersions(flowId, abort.signal).then(
       (items) => setVersions([...items].reverse()),
       (e) => {
-        if (!abort.signal.aborted) setProblem(e instanceof ApiError ? e.message : 'The versions cannot be loaded.')
+        if (!abort.signal.aborted) setProblem(e instanceof ApiError ? e.message : t('history.cannotLoad'))
       },
     )
     return () => abort.abort()
-  }, [flowId, open])
+  }, [flowId, open, t])
 
   const latest = versions?.[0]?.number
   return (
     <>
       <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm" aria-labelledby="versions-title">
-        <DialogTitle id="versions-title">Version history</DialogTitle>
+        <DialogTitle id="versions-title">{t('history.title')}</DialogTitle>
         <DialogContent>
           {problem && <Alert severity="error">{problem}</Alert>}
-          {versions?.length === 0 && (
-            <Typography color="text.secondary">Not published yet: “Publish” makes version 1.</Typography>
-          )}
+          {versions?.length === 0 && <Typography color="text.secondary">{t('history.none')}</Typography>}
           <Box component="ol" reversed sx={{ listStyle: 'none', p: 0, m: 0 }}>
             {versions?.map((v) => (
               <Box
                 component="li"
                 key={v.id}
-                aria-label={`Version ${v.number}`}
+                aria-label={t('history.version', { number: v.number })}
                 sx={{ py: 1.25, borderBottom: '1px solid', borderColor: 'divider' }}
               >
                 <Stack direction="row" spacing={1} sx={{ alignItems: 'baseline', flexWrap: 'wrap' }}>
-                  <Typography sx={{ fontWeight: 700 }}>Version {v.number}</Typography>
+                  <Typography sx={{ fontWeight: 700 }}>{t('history.version', { number: v.number })}</Typography>
                   {v.number === latest && (
                     <Typography variant="caption" sx={{ color: 'success.main', fontWeight: 700 }}>
-                      LIVE
+                      {upper(t('history.live'), format.language)}
                     </Typography>
                   )}
                   <Typography variant="body2" color="text.secondary">
-                    {when(v.publishedAt)} · {who(v.publishedBy)}
+                    {format.when(v.publishedAt)} · {who(v.publishedBy)}
                   </Typography>
                 </Stack>
                 <Typography variant="body2" sx={{ my: 0.5 }} color={v.note ? 'text.primary' : 'text.secondary'}>
-                  {v.note ?? 'No note'}
+                  {v.note ?? t('history.noNote')}
                 </Typography>
                 <Stack direction="row" spacing={1}>
                   <Button size="small" onClick={() => onCompare(v.number)}>
-                    Show changes
+                    {t('history.showChanges')}
                   </Button>
                   {v.number !== latest && (
                     <Button size="small" color="warning" onClick={() => setRolling(v.number)}>
-                      Roll back to this…
+                      {t('history.rollBackTo')}
                     </Button>
                   )}
                 </Stack>
@@ -132,7 +134,7 @@ export function VersionsDialog({
           </Box>
         </DialogContent>
         <DialogActions>
-          <Button onClick={onClose}>Close</Button>
+          <Button onClick={onClose}>{t('action.close')}</Button>
         </DialogActions>
       </Dialog>
       <Dialog
@@ -144,17 +146,14 @@ export function VersionsDialog({
         maxWidth="xs"
         fullWidth
       >
-        <DialogTitle>Roll back to version {rolling}?</DialogTitle>
+        <DialogTitle>{t('history.rollTitle', { number: rolling })}</DialogTitle>
         <DialogContent>
-          <DialogContentText sx={{ mb: 2 }}>
-            Version {rolling} is published again as a new version, and becomes the draft. Deals already running keep
-            their version.
-          </DialogContentText>
+          <DialogContentText sx={{ mb: 2 }}>{t('history.rollText', { number: rolling })}</DialogContentText>
           <TextField
             fullWidth
             size="small"
-            label="Note (why)"
-            placeholder={`Rollback to version ${rolling}`}
+            label={t('history.rollNote')}
+            placeholder={t('history.rollPlaceholder', { number: rolling })}
             value={note}
             onChange={(e) => setNote(e.target.value)}
             slotProps={{ htmlInput: { maxLength: 1000 } }}
@@ -166,7 +165,7 @@ export function VersionsDialog({
           )}
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setRolling(undefined)}>Cancel</Button>
+          <Button onClick={() => setRolling(undefined)}>{t('action.cancel')}</Button>
           <Button
             variant="contained"
             color="warning"
@@ -181,13 +180,13 @@ export function VersionsDialog({
                 setNote('')
                 onClose()
               } catch (e) {
-                setRollProblem(e instanceof Error ? e.message : `Version ${rolling} could not be published again.`)
+                setRollProblem(e instanceof Error ? e.message : t('history.rollFailed', { number: rolling }))
               } finally {
                 setBusy(false)
               }
             }}
           >
-            Roll back
+            {t('history.rollBack')}
           </Button>
         </DialogActions>
       </Dialog>

@@ -11,6 +11,7 @@ import ToggleButtonGroup from '@mui/material/ToggleButtonGroup'
 import Tooltip from '@mui/material/Tooltip'
 import Typography from '@mui/material/Typography'
 import { type DragEvent, type MouseEvent, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { CATEGORY_LABELS } from '../../../shared/catalog/define.js'
 import { type PaletteItem, paletteFor } from '../../../shared/catalog/index.js'
 import type { ElementType } from '../../../shared/graph/vocabulary.js'
@@ -85,6 +86,7 @@ function Item({
 }
 
 export function Palette({ elementType }: { elementType: ElementType }) {
+  const { t } = useTranslation('designer')
   const all = useMemo(() => paletteFor(elementType), [elementType])
   const [query, setQuery] = useState('')
   const [kind, setKind] = useState<'both' | 'rule' | 'trigger'>('both')
@@ -101,7 +103,7 @@ export function Palette({ elementType }: { elementType: ElementType }) {
   return (
     <Box
       component="aside"
-      aria-label="Palette"
+      aria-label={t('palette.label')}
       sx={{
         display: 'grid',
         gridTemplateRows: 'auto auto minmax(0, 1fr) auto',
@@ -113,7 +115,7 @@ export function Palette({ elementType }: { elementType: ElementType }) {
       <TextField
         size="small"
         type="search"
-        label="Find a rule or trigger"
+        label={t('palette.find')}
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
@@ -123,22 +125,22 @@ export function Palette({ elementType }: { elementType: ElementType }) {
         fullWidth
         value={kind}
         onChange={(_, k: 'both' | 'rule' | 'trigger' | null) => k && setKind(k)}
-        aria-label="Show"
+        aria-label={t('palette.show')}
       >
         <ToggleButton value="both" sx={{ py: 0.25 }}>
-          Both
+          {t('palette.both')}
         </ToggleButton>
         <ToggleButton value="rule" sx={{ py: 0.25 }}>
-          Rules
+          {t('palette.rules')}
         </ToggleButton>
         <ToggleButton value="trigger" sx={{ py: 0.25 }}>
-          Triggers
+          {t('palette.triggers')}
         </ToggleButton>
       </ToggleButtonGroup>
       <Box sx={{ overflowY: 'auto', pr: 0.5 }}>
         {groups.length === 0 && (
           <Typography variant="body2" color="text.secondary" role="status">
-            Nothing matches “{query.trim()}”.
+            {t('palette.nothing', { query: query.trim() })}
           </Typography>
         )}
         {groups.map((group) => (
@@ -156,7 +158,7 @@ export function Palette({ elementType }: { elementType: ElementType }) {
       </Box>
       {picked.size > 1 && (
         <Typography variant="caption" color="primary" role="status">
-          {picked.size} picked: drag one of them onto a stage to add them all.
+          {t('palette.picked', { count: picked.size })}
         </Typography>
       )}
     </Box>

@@ -16,6 +16,7 @@ import Stack from '@mui/material/Stack'
 import Switch from '@mui/material/Switch'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
+import { useTranslation } from 'react-i18next'
 import { useStore } from 'zustand'
 import { getCatalogEntry } from '../../../shared/catalog/index.js'
 import { findNode, nodePath as nodePathOf, setNodeValue } from '../../../shared/designer/commands.js'
@@ -27,6 +28,7 @@ import type { ChangeAs, Value } from '../../../shared/graph/schema-parts.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { ConditionBuilder } from './ConditionBuilder.js'
 import { SlotInput, TemplateInput } from './ValuePicker.js'
+import { labelOf, useWords } from './words.js'
 
 type Schema = {
   type?: string | string[]
@@ -55,22 +57,6 @@ interface TimeShape {
   workingHours?: 'company' | 'responsible'
 }
 
-/** Choices whose words are not their code's. */
-const OPTION_LABELS: Record<string, string> = {
-  sms: 'SMS',
-  email: 'Email',
-  any: 'Any',
-  afterPrevious: 'After the previous rule',
-  parallel: 'In parallel, at stage entry',
-  workDays: 'Working days',
-}
-
-/** "signingOrder" → "Signing order". */
-const labelOf = (key: string) => {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
-  return words.charAt(0).toUpperCase() + words.slice(1)
-}
-
 interface FieldProps {
   schema: Schema
   value: unknown
@@ -86,6 +72,9 @@ interface FieldProps {
   /** Undo and redo typed in a text box with chips. */
   onHistory: (step: 'undo' | 'redo') => void
 }
+
+/** The time units a rule's delay and offset take. */
+const UNITS = ['minutes', 'hours', 'days', 'workDays']
 
 const errorAt = (findings: readonly Finding[], path: string) =>
   findings.find((f) => f.path === path || f.path.startsWith(`${path}/`))
@@ -103,7 +92,8 @@ function ValueField({
   nodeId,
   parent,
   onHistory,
-}: FieldProps & { label: string }) {
+  name,
+}: FieldProps & { label: string; name: string }) {
   const finding = errorAt(findings, `${nodePath}/${path.join('/')}`)
   const from = schema['x-signflow-type-from']
   const sibling = from ? (parent as Record<string, unknown> | undefined)?.[from] : undefined
@@ -124,7 +114,7 @@ function ValueField({
         nodeId={nodeId}
         label={label}
         parts={partsOf(v)}
-        multiline={/body|text|message|description/i.test(label)}
+        multiline={/body|text|message|description/i.test(name)}
         error={error}
         helperText={helperText}
         onChange={(parts) => onChange(path, valueOfParts(parts))}
@@ -157,6 +147,8 @@ function RefStringField({
   schema,
   graph,
 }: FieldProps & { label: string }) {
+  const { t } = useTranslation('designer')
+  const words = useWords()
   const finding = errorAt(findings, `${nodePath}/${path.join('/')}`)
   const kind = schema['x-signflow-ref']
   const options: Array<{ value: string; label: string }> =
@@ -166,7 +158,7 @@ function RefStringField({
         ? graph.variables.map((d) => ({ value: d.id, label: d.name }))
         : [...fieldIndex(graph.elementType, graph.fields).values()]
             .filter((f) => (kind === 'dateField' ? f.type === 'date' || f.type === 'datetime' : true))
-            .map((f) => ({ value: f.path, label: f.label }))
+            .map((f) => ({ value: f.path, label: words.fieldLabel(f) }))
   const current = typeof value === 'string' ? value : ''
   if (current !== '' && !options.some((o) => o.value === current)) options.unshift({ value: current, label: current })
   return (
@@ -183,7 +175,7 @@ function RefStringField({
     >
       {options.length === 0 && (
         <MenuItem value="" disabled>
-          {kind === 'variable' ? 'No variables yet: add one under Constants and variables' : 'Nothing to pick'}
+          {kind === 'variable' ? t('settings.noVariables') : t('settings.nothingToPick')}
         </MenuItem>
       )}
       {options.map((o) => (
@@ -196,7 +188,7 @@ function RefStringField({
 }
 
 /** A setting, marked with its JSON path so that choosing a problem can focus it. */
-function SchemaField(props: FieldProps & { name: string }) {
+function SchemaField(props: FieldProps & { name: string; label?: string }) {
   return (
     <Box data-settings-path={`${props.nodePath}/${props.path.join('/')}`} sx={{ minWidth: 0, flex: 1 }}>
       <SettingField {...props} />
@@ -204,9 +196,11 @@ function SchemaField(props: FieldProps & { name: string }) {
   )
 }
 
-function SettingField(props: FieldProps & { name: string }) {
+function SettingField(props: FieldProps & { name: string; label?: string }) {
   const { schema, value, path, nodePath, findings, onChange, name } = props
-  const label = labelOf(name)
+  const { t } = useTranslation('designer')
+  const words = useWords()
+  const label = props.label ?? words.settingLabel(name)
   if (schema.$ref === '#/$defs/value') return <ValueField {...props} label={label} />
   const refKind = schema['x-signflow-ref']
   if (refKind === 'stage' || refKind === 'variable' || refKind === 'field' || refKind === 'dateField')
@@ -226,7 +220,7 @@ function SettingField(props: FieldProps & { name: string }) {
       >
         {schema.enum.map((option) => (
           <MenuItem key={String(option)} value={String(option)}>
-            {OPTION_LABELS[String(option)] ?? labelOf(String(option))}
+            {words.optionLabel(name, String(option))}
           </MenuItem>
         ))}
       </TextField>
@@ -283,6 +277,7 @@ function SettingField(props: FieldProps & { name: string }) {
               key={key}
               {...props}
               name={key}
+              label={undefined}
               schema={sub}
               value={record[key]}
               parent={record}
@@ -299,6 +294,8 @@ function SettingField(props: FieldProps & { name: string }) {
     const blank = items.$ref === '#/$defs/value' ? { kind: 'literal', value: '' } : items.type === 'object' ? {} : ''
     // A list of values labels each value itself ("To", or "To 1", "To 2"); a list of groups has a heading.
     const values = items.$ref === '#/$defs/value'
+    // i18n-dynamic: designer:settingItem.
+    const itemLabel = (n: number) => t(`settingItem.${name}`, { n, defaultValue: `${labelOf(name)} ${n}` })
     return (
       <Box>
         {(!values || list.length === 0) && (
@@ -313,7 +310,8 @@ function SettingField(props: FieldProps & { name: string }) {
               <Box sx={{ flex: 1, minWidth: 0 }}>
                 <SchemaField
                   {...props}
-                  name={values && list.length === 1 ? name : `${name.replace(/s$/, '')} ${i + 1}`}
+                  name={name}
+                  label={values && list.length === 1 ? label : itemLabel(i + 1)}
                   schema={items}
                   value={item}
                   path={[...path, String(i)]}
@@ -321,7 +319,7 @@ function SettingField(props: FieldProps & { name: string }) {
               </Box>
               <IconButton
                 size="small"
-                aria-label={`Remove ${label.toLowerCase()} ${i + 1}`}
+                aria-label={t('settings.remove', { item: itemLabel(i + 1) })}
                 onClick={() =>
                   onChange(
                     path,
@@ -334,7 +332,10 @@ function SettingField(props: FieldProps & { name: string }) {
             </Stack>
           ))}
           <Button size="small" sx={{ alignSelf: 'flex-start' }} onClick={() => onChange(path, [...list, blank])}>
-            Add {label.toLowerCase().replace(/s$/, '')}
+            {
+              // i18n-dynamic: designer:settingAdd.
+              t(`settingAdd.${name}`, { defaultValue: t('settings.add', { what: label }) })
+            }
           </Button>
         </Stack>
       </Box>
@@ -346,7 +347,7 @@ function SettingField(props: FieldProps & { name: string }) {
       size="small"
       fullWidth
       multiline
-      label={`${label} (JSON)`}
+      label={t('settings.json', { label })}
       defaultValue={JSON.stringify(value ?? null)}
       onBlur={(e) => {
         try {
@@ -376,24 +377,25 @@ function ChangeAsField({
   /** Typing the user is its own undo step, apart from choosing the mode. */
   onUser: (user: string) => void
 }) {
+  const { t } = useTranslation('designer')
   const mode = value?.mode ?? 'responsible'
   return (
     <Stack direction="row" spacing={1} data-settings-path={path}>
       <TextField
         select
         size="small"
-        label="Change stage as"
+        label={t('settings.changeAs')}
         value={mode}
         onChange={(e) => onChange(e.target.value === 'user' ? { mode: 'user', user: '' } : { mode: 'responsible' })}
         sx={{ flex: 1 }}
       >
-        <MenuItem value="responsible">The responsible person</MenuItem>
-        <MenuItem value="user">A named user</MenuItem>
+        <MenuItem value="responsible">{t('settings.changeAsResponsible')}</MenuItem>
+        <MenuItem value="user">{t('settings.changeAsUser')}</MenuItem>
       </TextField>
       {value?.mode === 'user' && (
         <TextField
           size="small"
-          label="User id"
+          label={t('settings.userId')}
           value={value.user}
           onChange={(e) => onUser(e.target.value)}
           error={finding?.severity === 'error'}
@@ -431,15 +433,16 @@ export function focusSetting(path: string): void {
 }
 
 export function SettingsPanel({ store, findings }: { store: DesignerStore; findings: readonly Finding[] }) {
+  const { t } = useTranslation('designer')
   const selection = useStore(store, (s) => s.selection)
   const graph = useStore(store, (s) => s.graph)
   const id = selection.length === 1 ? selection[0] : undefined
   const place = id ? findNode(graph, id) : undefined
   if (!place) {
     return (
-      <Paper variant="outlined" sx={{ p: 2 }} aria-label="Settings">
+      <Paper variant="outlined" sx={{ p: 2 }} aria-label={t('settings.label')}>
         <Typography variant="body2" color="text.secondary">
-          Select a rule or trigger to see its settings.
+          {t('settings.select')}
         </Typography>
       </Paper>
     )
@@ -450,7 +453,11 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
   const change = (path: string[], value: unknown) =>
     store
       .getState()
-      .edit(`Change "${node.title}"`, (g) => setNodeValue(g, node.id, path, value), `${node.id}/${path.join('/')}`)
+      .edit(
+        t('undo.change', { title: node.title }),
+        (g) => setNodeValue(g, node.id, path, value),
+        `${node.id}/${path.join('/')}`,
+      )
   const onHistory = (step: 'undo' | 'redo') => (step === 'undo' ? store.getState().undo() : store.getState().redo())
   const common = { nodePath, findings, onChange: change, graph, nodeId: node.id, onHistory }
   const rule = 'execution' in node
@@ -461,12 +468,12 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
       key={node.id}
       variant="outlined"
       sx={{ p: 2, display: 'grid', gap: 1.5, alignContent: 'start' }}
-      aria-label="Settings"
+      aria-label={t('settings.label')}
       data-testid="settings-panel"
     >
       <Box>
         <Typography variant="caption" color="text.secondary">
-          {rule ? 'Rule' : 'Trigger'} · {entry?.label ?? node.type}
+          {rule ? t('canvas.rule') : t('canvas.trigger')} · {entry?.label ?? node.type}
         </Typography>
         <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 700 }}>
           {node.title}
@@ -485,7 +492,7 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
             name="execution"
             schema={{
               enum: ['afterPrevious', 'parallel'],
-              description: 'After the previous rule has finished, or at stage entry on its own',
+              description: t('settings.executionHelp'),
             }}
             value={node.execution}
             path={['execution']}
@@ -493,7 +500,7 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
           <TextField
             select
             size="small"
-            label="When"
+            label={t('settings.when')}
             value={time?.mode ?? 'immediately'}
             onChange={(e) => {
               const workingHours = time?.workingHours ? { workingHours: time.workingHours } : {}
@@ -510,10 +517,10 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
               )
             }}
           >
-            <MenuItem value="immediately">Immediately</MenuItem>
-            <MenuItem value="delay">After a delay</MenuItem>
-            <MenuItem value="relative">Before or after a date of the element</MenuItem>
-            <MenuItem value="at">At a set date and time</MenuItem>
+            <MenuItem value="immediately">{t('settings.time.immediately')}</MenuItem>
+            <MenuItem value="delay">{t('settings.time.delay')}</MenuItem>
+            <MenuItem value="relative">{t('settings.time.relative')}</MenuItem>
+            <MenuItem value="at">{t('settings.time.at')}</MenuItem>
           </TextField>
           {time?.mode === 'delay' && (
             <Stack direction="row" spacing={1}>
@@ -527,7 +534,7 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
               <SchemaField
                 {...common}
                 name="unit"
-                schema={{ enum: ['minutes', 'hours', 'days', 'workDays'] }}
+                schema={{ enum: UNITS }}
                 value={time.delay?.unit}
                 path={['time', 'delay', 'unit']}
               />
@@ -546,14 +553,14 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
                 <SchemaField
                   {...common}
                   name="offset"
-                  schema={{ type: 'integer', description: 'Negative: before the date' }}
+                  schema={{ type: 'integer', description: t('settings.offsetHelp') }}
                   value={time.offset?.amount}
                   path={['time', 'offset', 'amount']}
                 />
                 <SchemaField
                   {...common}
                   name="unit"
-                  schema={{ enum: ['minutes', 'hours', 'days', 'workDays'] }}
+                  schema={{ enum: UNITS }}
                   value={time.offset?.unit}
                   path={['time', 'offset', 'unit']}
                 />
@@ -572,14 +579,14 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
           <TextField
             select
             size="small"
-            label="Working hours"
+            label={t('settings.workingHours')}
             value={time?.workingHours ?? 'any'}
             onChange={(e) => change(['time', 'workingHours'], e.target.value === 'any' ? undefined : e.target.value)}
-            helperText="Outside them, the rule waits for the next working hour"
+            helperText={t('settings.workingHoursHelp')}
           >
-            <MenuItem value="any">Any time</MenuItem>
-            <MenuItem value="company">The company's working hours</MenuItem>
-            <MenuItem value="responsible">The responsible person's working hours</MenuItem>
+            <MenuItem value="any">{t('settings.hours.any')}</MenuItem>
+            <MenuItem value="company">{t('settings.hours.company')}</MenuItem>
+            <MenuItem value="responsible">{t('settings.hours.responsible')}</MenuItem>
           </TextField>
         </>
       )}
@@ -603,7 +610,7 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
       )}
       <Box data-settings-path={`${nodePath}/condition`} sx={{ display: 'grid', gap: 1 }}>
         <Typography variant="overline" sx={{ lineHeight: 1.5 }}>
-          Only if
+          {t('settings.onlyIf')}
         </Typography>
         <ConditionBuilder
           graph={graph}
@@ -621,10 +628,10 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
             onChange={(e) => change(['disabled'], e.target.checked ? undefined : true)}
           />
         }
-        label="On"
+        label={t('settings.on')}
       />
       <Typography variant="overline" sx={{ mt: 1 }}>
-        {entry?.label ?? 'Settings'}
+        {entry?.label ?? t('settings.label')}
       </Typography>
       {Object.entries(((entry?.settings ?? {}) as Schema).properties ?? {}).map(([key, sub]) => (
         <SchemaField

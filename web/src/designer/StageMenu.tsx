@@ -14,17 +14,13 @@ import Stack from '@mui/material/Stack'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
 import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { useStore } from 'zustand'
 import { changeStage, deleteStage, moveStage, STAGE_COLORS } from '../../../shared/designer/commands.js'
 import type { DesignerStore } from '../../../shared/designer/store.js'
 import type { Stage } from '../../../shared/graph/graph.js'
-import type { StageKind } from '../../../shared/graph/vocabulary.js'
-
-const KINDS: ReadonlyArray<{ value: StageKind; label: string }> = [
-  { value: 'inProgress', label: 'In progress' },
-  { value: 'success', label: 'Success' },
-  { value: 'failure', label: 'Failure' },
-]
+import { STAGE_KINDS, type StageKind } from '../../../shared/graph/vocabulary.js'
+import { useWords } from './words.js'
 
 export function StageMenu({ store, stage, index }: { store: DesignerStore; stage: Stage; index: number }) {
   // The stages list itself (a stable value): a selector that built a new array would render without end.
@@ -40,13 +36,15 @@ export function StageMenu({ store, stage, index }: { store: DesignerStore; stage
   const nodes = stage.rules.length + stage.triggers.length
   const edit = store.getState().edit
   const close = () => setAnchor(null)
+  const { t } = useTranslation('designer')
+  const words = useWords()
 
   return (
     <>
       <IconButton
         size="small"
         className="nodrag"
-        aria-label={`Stage ${stage.name}: more`}
+        aria-label={t('stageMenu.more', { name: stage.name })}
         onClick={(e) => setAnchor(e.currentTarget)}
         sx={{ fontSize: 16, lineHeight: 1 }}
       >
@@ -62,25 +60,25 @@ export function StageMenu({ store, stage, index }: { store: DesignerStore; stage
             setDialog('edit')
           }}
         >
-          Rename, colour, kind…
+          {t('stageMenu.edit')}
         </MenuItem>
         <MenuItem
           disabled={index === 0}
           onClick={() => {
             close()
-            edit(`Move "${stage.name}" left`, (g) => moveStage(g, stage.id, index - 1))
+            edit(t('undo.moveLeft', { name: stage.name }), (g) => moveStage(g, stage.id, index - 1))
           }}
         >
-          Move left
+          {t('stageMenu.moveLeft')}
         </MenuItem>
         <MenuItem
           disabled={index === count - 1}
           onClick={() => {
             close()
-            edit(`Move "${stage.name}" right`, (g) => moveStage(g, stage.id, index + 1))
+            edit(t('undo.moveRight', { name: stage.name }), (g) => moveStage(g, stage.id, index + 1))
           }}
         >
-          Move right
+          {t('stageMenu.moveRight')}
         </MenuItem>
         <MenuItem
           disabled={count === 1}
@@ -91,27 +89,32 @@ export function StageMenu({ store, stage, index }: { store: DesignerStore; stage
           }}
           sx={{ color: 'error.main' }}
         >
-          Delete…
+          {t('stageMenu.delete')}
         </MenuItem>
       </Menu>
       <Dialog open={dialog === 'edit'} onClose={() => setDialog(undefined)} fullWidth maxWidth="xs">
-        <DialogTitle>Stage “{stage.name}”</DialogTitle>
+        <DialogTitle>{t('stageMenu.editTitle', { name: stage.name })}</DialogTitle>
         <DialogContent sx={{ display: 'grid', gap: 2, pt: '8px !important' }}>
-          <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
-          <TextField select label="Kind" value={kind} onChange={(e) => setKind(e.target.value as StageKind)}>
-            {KINDS.map((k) => (
-              <MenuItem key={k.value} value={k.value}>
-                {k.label}
+          <TextField label={t('stageMenu.name')} value={name} onChange={(e) => setName(e.target.value)} autoFocus />
+          <TextField
+            select
+            label={t('stageMenu.kind')}
+            value={kind}
+            onChange={(e) => setKind(e.target.value as StageKind)}
+          >
+            {STAGE_KINDS.map((k) => (
+              <MenuItem key={k} value={k}>
+                {words.stageKind(k)}
               </MenuItem>
             ))}
           </TextField>
-          <Stack direction="row" spacing={1} role="radiogroup" aria-label="Colour">
+          <Stack direction="row" spacing={1} role="radiogroup" aria-label={t('stageMenu.colour')}>
             {STAGE_COLORS.map((c) => (
               <IconButton
                 key={c}
                 role="radio"
                 aria-checked={c === color}
-                aria-label={`Colour ${c}`}
+                aria-label={t('stageMenu.colourNamed', { colour: c })}
                 onClick={() => setColor(c)}
                 sx={{
                   width: 28,
@@ -125,51 +128,51 @@ export function StageMenu({ store, stage, index }: { store: DesignerStore; stage
           </Stack>
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setDialog(undefined)}>Cancel</Button>
+          <Button onClick={() => setDialog(undefined)}>{t('action.cancel')}</Button>
           <Button
             variant="contained"
             disabled={!name.trim()}
             onClick={() => {
-              edit(`Change stage "${stage.name}"`, (g) => changeStage(g, stage.id, { name: name.trim(), color, kind }))
+              edit(t('undo.changeStage', { name: stage.name }), (g) =>
+                changeStage(g, stage.id, { name: name.trim(), color, kind }),
+              )
               setDialog(undefined)
             }}
           >
-            Save
+            {t('action.save')}
           </Button>
         </DialogActions>
       </Dialog>
       <Dialog open={dialog === 'delete'} onClose={() => setDialog(undefined)} fullWidth maxWidth="xs">
-        <DialogTitle>Delete the stage “{stage.name}”?</DialogTitle>
+        <DialogTitle>{t('stageMenu.deleteTitle', { name: stage.name })}</DialogTitle>
         <DialogContent sx={{ display: 'grid', gap: 2 }}>
           <Typography variant="body2">
-            {nodes === 0
-              ? 'It has no rules or triggers.'
-              : `It has ${nodes} rule${nodes === 1 ? '' : 's'} and trigger${nodes === 1 ? '' : 's'}. What becomes of them?`}
+            {nodes === 0 ? t('stageMenu.empty') : t('stageMenu.holds', { count: nodes })}
           </Typography>
           {nodes > 0 && (
-            <TextField select label="Its rules and triggers" value={target} onChange={(e) => setTarget(e.target.value)}>
-              <MenuItem value="delete">Delete them too</MenuItem>
+            <TextField select label={t('stageMenu.its')} value={target} onChange={(e) => setTarget(e.target.value)}>
+              <MenuItem value="delete">{t('stageMenu.deleteToo')}</MenuItem>
               {others.map((o) => (
                 <MenuItem key={o.id} value={o.id}>
-                  Move them to “{o.name}”
+                  {t('stageMenu.moveTo', { name: o.name })}
                 </MenuItem>
               ))}
             </TextField>
           )}
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setDialog(undefined)}>Cancel</Button>
+          <Button onClick={() => setDialog(undefined)}>{t('action.cancel')}</Button>
           <Button
             color="error"
             variant="contained"
             onClick={() => {
-              edit(`Delete stage "${stage.name}"`, (g) =>
+              edit(t('undo.deleteStage', { name: stage.name }), (g) =>
                 deleteStage(g, stage.id, target === 'delete' ? 'delete' : { moveTo: target }),
               )
               setDialog(undefined)
             }}
           >
-            Delete
+            {t('action.delete')}
           </Button>
         </DialogActions>
       </Dialog>

@@ -17,32 +17,22 @@ import TextField from '@mui/material/TextField'
 import Tooltip from '@mui/material/Tooltip'
 import Typography from '@mui/material/Typography'
 import { type ReactNode, useId, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import {
   type Part,
   PICK_GROUPS,
+  type PickGroup,
   type PickOption,
   partsOf,
   pickOptions,
   refKey,
-  refLabel,
   type SlotType,
   searchOptions,
   valueOfParts,
 } from '../../../shared/designer/picker.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import type { Reference, Scalar, Value } from '../../../shared/graph/schema-parts.js'
-
-const TYPE_WORDS: Record<string, string> = {
-  text: 'text',
-  number: 'number',
-  money: 'amount',
-  boolean: 'yes/no',
-  date: 'date',
-  datetime: 'date and time',
-  user: 'user',
-  file: 'file',
-  document: 'document',
-}
+import { useWords, type Words } from './words.js'
 
 /** Popper slot for the list: drawn in place, inside the popover, instead of floating on its own. */
 function InPlace({ children }: PopperProps) {
@@ -78,19 +68,26 @@ export function PickerButton({
   onDismiss,
   restoreFocus = true,
 }: PickerProps) {
+  const { t } = useTranslation('designer')
+  const words = useWords()
   const [anchor, setAnchor] = useState<HTMLElement | null>(null)
+  // In the person's words: the labels and groups shown are the ones searched.
   const options = useMemo(
     () =>
       anchor
-        ? pickOptions(graph, nodeId, type, kinds).sort(
-            (a, b) => PICK_GROUPS.indexOf(a.group) - PICK_GROUPS.indexOf(b.group),
-          )
+        ? pickOptions(graph, nodeId, type, kinds)
+            .sort((a, b) => PICK_GROUPS.indexOf(a.group) - PICK_GROUPS.indexOf(b.group))
+            .map((o) => ({
+              ...o,
+              label: o.ref.kind === 'field' ? words.refWords(graph, o.ref) : o.label,
+              group: words.groupWord(o.group) as PickGroup,
+            }))
         : [],
-    [anchor, graph, nodeId, type, kinds],
+    [anchor, graph, nodeId, type, kinds, words],
   )
   return (
     <>
-      <Tooltip title="Pick a constant, variable, field or earlier output">
+      <Tooltip title={t('picker.tip')}>
         <IconButton
           size="small"
           aria-label={label}
@@ -126,7 +123,9 @@ export function PickerButton({
           getOptionLabel={(o) => o.label}
           getOptionKey={(o) => refKey(o.ref)}
           filterOptions={(list, state) => searchOptions(list, state.inputValue)}
-          noOptionsText={type === 'any' ? 'Nothing matches.' : `Nothing of type ${TYPE_WORDS[type] ?? type} matches.`}
+          noOptionsText={
+            type === 'any' ? t('picker.nothing') : t('picker.nothingOfType', { type: words.typeWord(type) })
+          }
           onChange={(_, option) => {
             if (!option) return
             setAnchor(null)
@@ -141,8 +140,9 @@ export function PickerButton({
                     {option.label}
                   </Typography>
                   <Typography variant="caption" color="text.secondary">
-                    {TYPE_WORDS[option.type]}
-                    {option.multiple ? ', several' : ''}
+                    {option.multiple
+                      ? t('picker.several', { type: words.typeWord(option.type) })
+                      : words.typeWord(option.type)}
                   </Typography>
                 </Box>
               </li>
@@ -150,9 +150,7 @@ export function PickerButton({
           }}
           slots={{ popper: InPlace }}
           slotProps={{ paper: { elevation: 0 }, listbox: { sx: { maxHeight: 320 } } }}
-          renderInput={(params) => (
-            <TextField {...params} autoFocus size="small" placeholder="Search fields, constants, outputs…" />
-          )}
+          renderInput={(params) => <TextField {...params} autoFocus size="small" placeholder={t('picker.search')} />}
         />
       </Popover>
     </>
@@ -161,12 +159,12 @@ export function PickerButton({
 
 const CHIP_CLASS = 'sf-chip'
 
-function chipElement(graph: Graph, ref: Reference): HTMLElement {
+function chipElement(graph: Graph, ref: Reference, words: Words): HTMLElement {
   const chip = document.createElement('span')
   chip.className = CHIP_CLASS
   chip.contentEditable = 'false'
   chip.dataset.ref = JSON.stringify(ref)
-  chip.textContent = refLabel(graph, ref)
+  chip.textContent = words.refWords(graph, ref)
   return chip
 }
 
@@ -235,10 +233,10 @@ function readParts(root: HTMLElement): Part[] {
 }
 
 /** Parts compared by what they store: "Dear ", "" and "Dear " + "" are the same text. */
-const same = (parts: readonly Part[], graph: Graph) => {
+const same = (parts: readonly Part[], graph: Graph, words: Words) => {
   const stored = partsOf(valueOfParts(parts))
-  // The chips' words too: a renamed constant or rule shows its new name.
-  return JSON.stringify([stored, stored.map((p) => (typeof p === 'string' ? '' : refLabel(graph, p)))])
+  // The chips' words too: a renamed constant or rule shows its new name (and a chip, the person's language).
+  return JSON.stringify([stored, stored.map((p) => (typeof p === 'string' ? '' : words.refWords(graph, p)))])
 }
 
 export interface TemplateInputProps {
@@ -271,24 +269,26 @@ export function TemplateInput({
   const caret = useRef<Range | undefined>(undefined)
   const labelId = useId()
   const helpId = useId()
+  const { t } = useTranslation('designer')
+  const words = useWords()
 
   // The box is drawn from the parts only when they changed from outside (undo, another field): redrawing
   // while the analyst types would move the caret.
   useLayoutEffect(() => {
     const root = box.current
-    const json = same(parts, graph)
+    const json = same(parts, graph, words)
     if (!root || json === shown.current) return
     shown.current = json
     root.replaceChildren(
-      ...parts.map((p) => (typeof p === 'string' ? document.createTextNode(p) : chipElement(graph, p))),
+      ...parts.map((p) => (typeof p === 'string' ? document.createTextNode(p) : chipElement(graph, p, words))),
     )
-  }, [parts, graph])
+  }, [parts, graph, words])
 
   const emit = () => {
     const root = box.current
     if (!root) return
     const next = readParts(root)
-    shown.current = same(next, graph)
+    shown.current = same(next, graph, words)
     onChange(next)
   }
   const insertPlain = (text: string) => {
@@ -316,7 +316,7 @@ export function TemplateInput({
   const insert = (ref: Reference) => {
     const root = box.current
     if (!root) return
-    const chip = chipElement(graph, ref)
+    const chip = chipElement(graph, ref, words)
     const range = caret.current && root.contains(caret.current.startContainer) ? caret.current : undefined
     if (range) {
       range.deleteContents()
@@ -430,7 +430,7 @@ export function TemplateInput({
             graph={graph}
             nodeId={nodeId}
             type="any"
-            label={`Insert a value into ${label}`}
+            label={t('picker.insertInto', { label })}
             onOpen={remember}
             onPick={insert}
             restoreFocus={false}
@@ -486,6 +486,7 @@ export function LiteralInput({
   fullWidth?: boolean
   sx?: SxProps<Theme>
 }) {
+  const { t } = useTranslation('designer')
   const common = { size: 'small' as const, label, error: error === true, helperText, fullWidth, sx }
   if (type === 'boolean') {
     return (
@@ -495,8 +496,8 @@ export function LiteralInput({
         value={value === true ? 'yes' : value === false ? 'no' : ''}
         onChange={(e) => onChange(e.target.value === 'yes')}
       >
-        <MenuItem value="yes">Yes</MenuItem>
-        <MenuItem value="no">No</MenuItem>
+        <MenuItem value="yes">{t('value.yes')}</MenuItem>
+        <MenuItem value="no">{t('value.no')}</MenuItem>
       </TextField>
     )
   }
@@ -542,13 +543,15 @@ const isReference = (v: Value | undefined): v is Reference =>
  * "…", when it stands as a chip until cleared. Text slots use {@link TemplateInput} instead.
  */
 export function SlotInput({ graph, nodeId, label, type, value, kinds, error, helperText, onChange }: SlotInputProps) {
+  const { t } = useTranslation('designer')
+  const words = useWords()
   const picker = (
     <PickerButton
       graph={graph}
       nodeId={nodeId}
       type={type}
       {...(kinds ? { kinds } : {})}
-      label={`Pick a value for ${label}`}
+      label={t('picker.pickFor', { label })}
       onPick={onChange}
     />
   )
@@ -561,13 +564,13 @@ export function SlotInput({ graph, nodeId, label, type, value, kinds, error, hel
         <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', minHeight: 38 }}>
           <Chip
             size="small"
-            label={refLabel(graph, value)}
+            label={words.refWords(graph, value)}
             sx={{ maxWidth: '100%', bgcolor: 'rgba(47,93,98,0.14)', fontWeight: 600 }}
           />
-          <Tooltip title="Type a value instead">
+          <Tooltip title={t('picker.typeInstead')}>
             <IconButton
               size="small"
-              aria-label={`Clear ${label}`}
+              aria-label={t('picker.clear', { label })}
               onClick={() => onChange({ kind: 'literal', value: '' })}
             >
               ×

@@ -5,9 +5,9 @@
  */
 import type { Edge, Node } from '@xyflow/react'
 import { placeAt } from '../../../shared/designer/commands.js'
-import { conditionText } from '../../../shared/designer/picker.js'
 import type { FlowNode, Graph, Stage } from '../../../shared/graph/graph.js'
 import type { Finding } from '../../../shared/validate/finding.js'
+import type { Translate, Words } from './words.js'
 
 export const COLUMN_WIDTH = 264
 export const COLUMN_GAP = 28
@@ -65,46 +65,56 @@ export interface SimulationMarks {
 }
 
 /** "ran 1 · skipped 2": what a node did in the dry run, in words (nothing when it was never considered). */
-export function simText(stats: SimStats | undefined, trigger: boolean): string | undefined {
+export function simText(stats: SimStats | undefined, trigger: boolean, t: Translate): string | undefined {
   if (!stats) return undefined
   const parts = [
-    stats.ran && `${trigger ? 'fired' : 'ran'} ${stats.ran}`,
-    stats.passed && `not fired ${stats.passed}`,
-    stats.skipped && `skipped ${stats.skipped}`,
-    stats.failed && `failed ${stats.failed}`,
-    stats.cancelled && `cancelled ${stats.cancelled}`,
+    stats.ran && (trigger ? t('designer:sim.fired', { n: stats.ran }) : t('designer:sim.ran', { n: stats.ran })),
+    stats.passed && t('designer:sim.notFired', { n: stats.passed }),
+    stats.skipped && t('designer:sim.skipped', { n: stats.skipped }),
+    stats.failed && t('designer:sim.failed', { n: stats.failed }),
+    stats.cancelled && t('designer:sim.cancelled', { n: stats.cancelled }),
   ].filter(Boolean)
   return parts.length > 0 ? parts.join(' · ') : undefined
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
-
 /** "after 1 day", "after 2 working hours" … the delay of a rule in words. */
-function timeBadge(node: FlowNode): string | undefined {
+function timeBadge(node: FlowNode, t: Translate): string | undefined {
   if (!('time' in node)) return undefined
   const time = node.time as { mode: string; delay?: { amount: number; unit: string } }
   if (time.mode === 'delay' && time.delay) {
-    const unit =
-      { minutes: 'minute', hours: 'hour', days: 'day', workDays: 'working day' }[time.delay.unit] ?? time.delay.unit
-    return `after ${plural(time.delay.amount, unit)}`
+    const count = time.delay.amount
+    switch (time.delay.unit) {
+      case 'minutes':
+        return t('designer:badge.afterMinutes', { count })
+      case 'hours':
+        return t('designer:badge.afterHours', { count })
+      case 'days':
+        return t('designer:badge.afterDays', { count })
+      case 'workDays':
+        return t('designer:badge.afterWorkDays', { count })
+      default:
+        return undefined
+    }
   }
-  if (time.mode === 'relative') return 'relative to a date'
-  if (time.mode === 'at') return 'at a set time'
+  if (time.mode === 'relative') return t('designer:badge.relative')
+  if (time.mode === 'at') return t('designer:badge.at')
   return undefined
 }
 
 /** At most `max` characters, cut with "…". */
 const short = (text: string, max = 32) => (text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text)
 
-export function badgesOf(node: FlowNode, graph: Graph): string[] {
+export function badgesOf(node: FlowNode, graph: Graph, words: Words): string[] {
+  const { t } = words
   const badges: string[] = []
-  const time = timeBadge(node)
+  const time = timeBadge(node, t)
   if (time) badges.push(time)
-  if ('execution' in node && node.execution === 'parallel') badges.push('parallel')
-  if (node.condition) badges.push(`if ${short(conditionText(graph, node.condition))}`)
+  if ('execution' in node && node.execution === 'parallel') badges.push(t('designer:badge.parallel'))
+  if (node.condition)
+    badges.push(t('designer:badge.if', { condition: short(words.conditionWords(graph, node.condition)) }))
   if (node.type === 'createDocument' && (node.settings as { waitForPdf?: boolean }).waitForPdf)
-    badges.push('waits for PDF')
-  if (node.disabled) badges.push('off')
+    badges.push(t('designer:badge.waitsForPdf'))
+  if (node.disabled) badges.push(t('designer:badge.off'))
   return badges
 }
 
@@ -130,6 +140,7 @@ export function layout(
   graph: Graph,
   findings: readonly Finding[],
   selection: readonly string[],
+  words: Words,
   changes?: ReadonlyMap<string, Change>,
   simulation?: SimulationMarks,
 ): { nodes: Node[]; edges: Edge[] } {
@@ -165,11 +176,11 @@ export function layout(
           node,
           kind,
           stageId: stage.id,
-          badges: badgesOf(node, graph),
+          badges: badgesOf(node, graph, words),
           problems: problems.get(node.id) ?? NONE,
           change: changes?.get(node.id),
           branch,
-          sim: simulation ? simText(simulation.stats.get(node.id), kind === 'trigger') : undefined,
+          sim: simulation ? simText(simulation.stats.get(node.id), kind === 'trigger', words.t) : undefined,
           lit: simulation ? simulation.highlight === node.id : undefined,
         } satisfies FlowNodeData,
         selected: selection.includes(node.id),
