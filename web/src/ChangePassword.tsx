@@ -1,20 +1,22 @@
 import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { changeMyPassword } from './api.js'
 import { FormCard, FormField } from './FormCard.js'
 
 /** After signing in with a password someone else chose: choose your own before anything else. */
 export function ChangePassword({ name, onChanged }: { name: string; onChanged: () => void }) {
+  const { t } = useTranslation('account')
   const [current, setCurrent] = useState('')
   const [next, setNext] = useState('')
   const [again, setAgain] = useState('')
   return (
     <FormCard
-      title="Choose your password"
-      intro={`Welcome, ${name}. You signed in with a password someone else chose; choose your own to go on.`}
-      submitLabel="Save and go on"
-      busyLabel="Saving…"
-      failure="Changing the password failed. Try again."
-      check={() => (next !== again ? 'The two new passwords differ.' : undefined)}
+      title={t('changePassword.title')}
+      intro={t('changePassword.intro', { name })}
+      submitLabel={t('changePassword.submit')}
+      busyLabel={t('changePassword.busy')}
+      failure={t('changePassword.failure')}
+      check={() => (next !== again ? t('changePassword.differ') : undefined)}
       submit={async () => {
         await changeMyPassword(current, next)
         onChanged()
@@ -22,7 +24,7 @@ export function ChangePassword({ name, onChanged }: { name: string; onChanged: (
       maxWidth={420}
     >
       <FormField
-        label="Current password"
+        label={t('changePassword.current')}
         type="password"
         autoComplete="current-password"
         value={current}
@@ -30,15 +32,15 @@ export function ChangePassword({ name, onChanged }: { name: string; onChanged: (
         autoFocus
       />
       <FormField
-        label="New password"
+        label={t('changePassword.new')}
         type="password"
         autoComplete="new-password"
-        helperText="At least 10 characters"
+        helperText={t('changePassword.newHint')}
         value={next}
         onChange={setNext}
       />
       <FormField
-        label="New password again"
+        label={t('changePassword.again')}
         type="password"
         autoComplete="new-password"
         value={again}

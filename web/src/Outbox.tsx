@@ -14,7 +14,9 @@ import Paper from '@mui/material/Paper'
 import Stack from '@mui/material/Stack'
 import Typography from '@mui/material/Typography'
 import { type ReactNode, useCallback, useEffect, useId, useState } from 'react'
+import { Trans, useTranslation } from 'react-i18next'
 import { ApiError, type Delivery, type DeliveryStatus, fetchDeliveries, fetchMessages, type Message } from './api.js'
+import { currentLanguage, i18n } from './i18n/index.js'
 import { ErrorIcon, ExpandMoreIcon, FileIcon, InboxIcon, MailIcon, RefreshIcon, SmsIcon, WarningIcon } from './icons.js'
 
 /** How often the screen asks again while it is visible. */
@@ -24,11 +26,13 @@ const TIMEOUT_MS = 10_000
 
 // ------------------------------------------------------------------------------------ data
 
-/** "12 KB", "1.4 MB": a file size as people read it. */
+/** "12 KB", "1.4 MB": a file size as people read it (in the app's language: "1,4 MB", "12 Ko"). */
 export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+  const number = (n: number, digits = 0) =>
+    new Intl.NumberFormat(currentLanguage(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n)
+  if (bytes < 1024) return i18n.t('outbox:size.bytes', { size: number(bytes) })
+  if (bytes < 1024 * 1024) return i18n.t('outbox:size.kb', { size: number(Math.round(bytes / 1024)) })
+  return i18n.t('outbox:size.mb', { size: number(bytes / 1024 / 1024, 1) })
 }
 
 interface Feed<T> {
@@ -56,13 +60,13 @@ function problemOf(error: unknown): Problem | undefined {
   if (error instanceof ApiError && error.code === 'no-storage') return { kind: 'no-storage', message: error.message }
   if (error instanceof ApiError && error.code === 'network') return { kind: 'offline', message: error.message }
   if (error instanceof DOMException && error.name === 'AbortError') {
-    return { kind: 'timeout', message: `The server did not answer within ${TIMEOUT_MS / 1000} seconds.` }
+    return { kind: 'timeout', message: i18n.t('outbox:timeout', { count: TIMEOUT_MS / 1000 }) }
   }
   return undefined
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : 'Something went wrong.'
+  return error instanceof Error ? error.message : i18n.t('outbox:wrong')
 }
 
 function nextFeed<T>(previous: Feed<T>, result: PromiseSettledResult<T[]>): Feed<T> {
@@ -145,17 +149,18 @@ function useOutboxData(): OutboxData & { refresh: () => void } {
 
 // ------------------------------------------------------------------------------------ words
 
-/** "Today, 17:31:10", "Yesterday, 09:02:00", "21 Nov, 17:31" (the browser's language and time zone). */
+/** "Today, 17:31:10", "Yesterday, 09:02:00", "21 Nov, 17:31" (the app's language, the browser's time zone). */
 export function formatWhen(iso: string, now = Date.now()): string {
   const at = new Date(iso)
   if (Number.isNaN(at.getTime())) return iso
-  const time = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+  const language = currentLanguage()
+  const time = at.toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
   const today = new Date(now)
   const yesterday = new Date(now)
   yesterday.setDate(yesterday.getDate() - 1)
-  if (at.toDateString() === today.toDateString()) return `Today, ${time}`
-  if (at.toDateString() === yesterday.toDateString()) return `Yesterday, ${time}`
-  return at.toLocaleString(undefined, {
+  if (at.toDateString() === today.toDateString()) return i18n.t('outbox:today', { time })
+  if (at.toDateString() === yesterday.toDateString()) return i18n.t('outbox:yesterday', { time })
+  return at.toLocaleString(language, {
     day: 'numeric',
     month: 'short',
     ...(at.getFullYear() === today.getFullYear() ? {} : { year: 'numeric' }),
@@ -167,35 +172,52 @@ export function formatWhen(iso: string, now = Date.now()): string {
 /** The full date and time, for a tooltip. */
 function formatFull(iso: string): string {
   const at = new Date(iso)
-  return Number.isNaN(at.getTime()) ? iso : at.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'long' })
+  return Number.isNaN(at.getTime())
+    ? iso
+    : at.toLocaleString(currentLanguage(), { dateStyle: 'full', timeStyle: 'long' })
 }
 
 /** "due now", "in 3 s", "in 4 min", or the moment when it is further away. */
 export function formatIn(iso: string, now = Date.now()): string {
   const ms = new Date(iso).getTime() - now
   if (Number.isNaN(ms)) return iso
-  if (ms <= 500) return 'due now'
-  if (ms < 60_000) return `in ${Math.ceil(ms / 1000)} s`
-  if (ms < 3_600_000) return `in ${Math.round(ms / 60_000)} min`
+  if (ms <= 500) return i18n.t('outbox:dueNow')
+  if (ms < 60_000) return i18n.t('outbox:inSeconds', { seconds: Math.ceil(ms / 1000) })
+  if (ms < 3_600_000) return i18n.t('outbox:inMinutes', { minutes: Math.round(ms / 60_000) })
   return formatWhen(iso, now)
 }
 
-const KIND_LABELS: Record<string, string> = {
-  email: 'Email',
-  sms: 'Text message (SMS)',
-  documentLink: 'Document link',
-  createDocument: 'Create document',
-  sendForSigning: 'Send for signing',
-  notification: 'Notification',
-  task: 'Task',
-  webhook: 'Webhook to an integration',
-  notice: 'Message to a signer',
-  signingExpiry: 'Signing deadline',
+/** A delivery's kind in words, in the app's language; undefined for a kind we do not know. */
+function knownKind(kind: string): string | undefined {
+  switch (kind) {
+    case 'email':
+      return i18n.t('outbox:kind.email')
+    case 'sms':
+      return i18n.t('outbox:kind.sms')
+    case 'documentLink':
+      return i18n.t('outbox:kind.documentLink')
+    case 'createDocument':
+      return i18n.t('outbox:kind.createDocument')
+    case 'sendForSigning':
+      return i18n.t('outbox:kind.sendForSigning')
+    case 'notification':
+      return i18n.t('outbox:kind.notification')
+    case 'task':
+      return i18n.t('outbox:kind.task')
+    case 'webhook':
+      return i18n.t('outbox:kind.webhook')
+    case 'notice':
+      return i18n.t('outbox:kind.notice')
+    case 'signingExpiry':
+      return i18n.t('outbox:kind.signingExpiry')
+    default:
+      return undefined
+  }
 }
 
 /** `createDocument` → "Create document"; unknown kinds are spelt out the same way. */
 export function kindLabel(kind: string): string {
-  const known = KIND_LABELS[kind]
+  const known = knownKind(kind)
   if (known) return known
   const words = kind.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
   return words.charAt(0).toUpperCase() + words.slice(1)
@@ -209,12 +231,28 @@ function sentence(text: string): string {
   return /[.!?…]$/.test(capital) ? capital : `${capital}.`
 }
 
-/** Each status in words and a colour: a soft chip with dark text (readable, WCAG AA), and the card's edge. */
-const STATUS: Record<DeliveryStatus, { label: string; text: string; fill: string; edge: string }> = {
-  pending: { label: 'Pending', text: '#7a4500', fill: '#fff1dc', edge: '#f0a640' },
-  sending: { label: 'Sending', text: '#0b4a8b', fill: '#e3effc', edge: '#6aa5e0' },
-  done: { label: 'Done', text: '#1d5e2a', fill: '#e3f3e5', edge: '#6dbb7a' },
-  failed: { label: 'Failed', text: '#a61b1b', fill: '#fde8e6', edge: '#e4665c' },
+/** Each status's colour: a soft chip with dark text (readable, WCAG AA), and the card's edge. */
+const STATUS: Record<DeliveryStatus, { text: string; fill: string; edge: string }> = {
+  pending: { text: '#7a4500', fill: '#fff1dc', edge: '#f0a640' },
+  sending: { text: '#0b4a8b', fill: '#e3effc', edge: '#6aa5e0' },
+  done: { text: '#1d5e2a', fill: '#e3f3e5', edge: '#6dbb7a' },
+  failed: { text: '#a61b1b', fill: '#fde8e6', edge: '#e4665c' },
+}
+
+/** A status in words ("Pending"), in the app's language. */
+function statusLabel(status: string): string {
+  switch (status) {
+    case 'pending':
+      return i18n.t('outbox:status.pending')
+    case 'sending':
+      return i18n.t('outbox:status.sending')
+    case 'done':
+      return i18n.t('outbox:status.done')
+    case 'failed':
+      return i18n.t('outbox:status.failed')
+    default:
+      return status
+  }
 }
 const UNKNOWN_STATUS = { text: '#4f5d60', fill: '#eef0ef', edge: '#dde2e0' }
 
@@ -230,6 +268,7 @@ const visuallyHidden = {
 // ------------------------------------------------------------------------------------ screen
 
 export function Outbox() {
+  const { t } = useTranslation('outbox')
   const { messages, deliveries, problem, loading, updatedAt, refresh } = useOutboxData()
   const noStorage = problem?.kind === 'no-storage'
   const sortedMessages = messages.items ? [...messages.items].sort(newestFirst) : undefined
@@ -242,8 +281,7 @@ export function Outbox() {
         sx={{ justifyContent: 'space-between', alignItems: { xs: 'stretch', sm: 'flex-end' }, mb: 2 }}
       >
         <Typography variant="body2" color="text.secondary" sx={{ maxWidth: '40rem' }}>
-          What the automation sent — emails and text messages as the demo's built-in mail catcher received them — and
-          every delivery it queued, with its progress.
+          {t('intro')}
         </Typography>
         <Stack
           direction="row"
@@ -252,23 +290,26 @@ export function Outbox() {
         >
           <Typography variant="body2" color="text.secondary" data-testid="outbox-updated">
             {noStorage
-              ? 'Not refreshing'
+              ? t('notRefreshing')
               : updatedAt !== undefined
-                ? `Updated ${new Date(updatedAt).toLocaleTimeString(undefined, {
-                    hour: '2-digit',
-                    minute: '2-digit',
-                    second: '2-digit',
-                  })} · every ${REFRESH_MS / 1000} s`
-                : 'Loading…'}
+                ? t('updated', {
+                    time: new Date(updatedAt).toLocaleTimeString(currentLanguage(), {
+                      hour: '2-digit',
+                      minute: '2-digit',
+                      second: '2-digit',
+                    }),
+                    seconds: REFRESH_MS / 1000,
+                  })
+                : t('loading')}
           </Typography>
           <Button variant="outlined" size="small" startIcon={<RefreshIcon />} onClick={refresh}>
-            Refresh
+            {t('refresh')}
           </Button>
         </Stack>
       </Stack>
 
       <Box sx={{ minHeight: 4, mb: 2 }}>
-        {loading && updatedAt === undefined && <LinearProgress aria-label="Loading" />}
+        {loading && updatedAt === undefined && <LinearProgress aria-label={t('loadingAria')} />}
       </Box>
 
       {problem && <ProblemAlert problem={problem} onRetry={refresh} hasData={updatedAt !== undefined} />}
@@ -283,19 +324,21 @@ export function Outbox() {
           }}
         >
           <Section
-            title="Sent messages"
+            title={t('messages.title')}
             count={sortedMessages?.length}
-            hint="Newest first. Open a message to read it."
+            hint={t('messages.hint')}
             error={messages.error}
           >
             {sortedMessages &&
               (sortedMessages.length === 0 ? (
-                <EmptyState title="No messages yet">
-                  Move a deal into a stage with a “Send email” rule: the email the automation sends shows up here within
-                  seconds.
-                </EmptyState>
+                <EmptyState title={t('messages.emptyTitle')}>{t('messages.empty')}</EmptyState>
               ) : (
-                <Stack component="ul" spacing={1} sx={{ listStyle: 'none', m: 0, p: 0 }} aria-label="Sent messages">
+                <Stack
+                  component="ul"
+                  spacing={1}
+                  sx={{ listStyle: 'none', m: 0, p: 0 }}
+                  aria-label={t('messages.title')}
+                >
                   {sortedMessages.map((m) => (
                     <MessageItem key={m.id} message={m} />
                   ))}
@@ -303,19 +346,21 @@ export function Outbox() {
               ))}
           </Section>
           <Section
-            title="Deliveries"
+            title={t('deliveries.title')}
             count={deliveries.items?.length}
-            hint="Each effect a rule asked for, newest first; failed attempts are retried with growing pauses."
+            hint={t('deliveries.hint')}
             error={deliveries.error}
           >
             {deliveries.items &&
               (deliveries.items.length === 0 ? (
-                <EmptyState title="Nothing queued yet">
-                  Emails, text messages, documents, tasks and notifications that rules ask for are queued here, then
-                  delivered.
-                </EmptyState>
+                <EmptyState title={t('deliveries.emptyTitle')}>{t('deliveries.empty')}</EmptyState>
               ) : (
-                <Stack component="ul" spacing={1} sx={{ listStyle: 'none', m: 0, p: 0 }} aria-label="Deliveries">
+                <Stack
+                  component="ul"
+                  spacing={1}
+                  sx={{ listStyle: 'none', m: 0, p: 0 }}
+                  aria-label={t('deliveries.title')}
+                >
                   {deliveries.items.map((d) => (
                     <DeliveryItem key={d.id} delivery={d} />
                   ))}
@@ -334,28 +379,26 @@ function newestFirst(a: Message, b: Message): number {
 }
 
 function ProblemAlert({ problem, onRetry, hasData }: { problem: Problem; onRetry: () => void; hasData: boolean }) {
+  const { t } = useTranslation('outbox')
   const retry = (
     <Button color="inherit" size="small" onClick={onRetry} sx={{ whiteSpace: 'nowrap' }}>
-      Try again
+      {t('tryAgain')}
     </Button>
   )
   if (problem.kind === 'no-storage') {
     return (
       <Alert severity="warning" variant="outlined" sx={{ mb: 3, bgcolor: 'background.paper' }}>
-        <AlertTitle>This server has no storage</AlertTitle>
+        <AlertTitle>{t('noStorage.title')}</AlertTitle>
         <Typography variant="body2">
-          It was started without a database, so there are no sent messages or deliveries to show. Start Signflow with{' '}
-          <code>npm start</code> (or <code>signflow serve</code>): it opens the database, runs the automation and
-          catches the email it sends.
+          <Trans t={t} i18nKey="noStorage.text" components={{ code: <code /> }} />
         </Typography>
       </Alert>
     )
   }
   return (
     <Alert severity="error" action={retry} sx={{ mb: 3 }}>
-      <AlertTitle>{problem.kind === 'offline' ? 'Cannot reach the server' : 'The server is not answering'}</AlertTitle>
-      {problem.message}{' '}
-      {hasData ? 'What is shown below may be out of date; the page keeps trying.' : 'The page keeps trying.'}
+      <AlertTitle>{problem.kind === 'offline' ? t('offline') : t('notAnswering')}</AlertTitle>
+      {problem.message} {hasData ? t('stale') : t('keepsTrying')}
     </Alert>
   )
 }
@@ -373,6 +416,7 @@ function Section({
   error: string | undefined
   children: ReactNode
 }) {
+  const { t } = useTranslation('outbox')
   const headingId = useId()
   return (
     <Paper variant="outlined" component="section" aria-labelledby={headingId} sx={{ p: { xs: 2, sm: 3 }, minWidth: 0 }}>
@@ -381,7 +425,7 @@ function Section({
           {title}
         </Typography>
         {count !== undefined && count > 0 && (
-          <Chip size="small" label={count} aria-label={`${count} shown`} sx={{ minWidth: 28 }} />
+          <Chip size="small" label={count} aria-label={t('shown', { count })} sx={{ minWidth: 28 }} />
         )}
       </Stack>
       <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5, mb: 2 }}>
@@ -426,6 +470,7 @@ function EmptyState({ title, children }: { title: string; children: ReactNode })
 }
 
 function MessageItem({ message }: { message: Message }) {
+  const { t } = useTranslation('outbox')
   const [open, setOpen] = useState(false)
   const bodyId = useId()
   const isEmail = message.channel === 'email'
@@ -448,8 +493,8 @@ function MessageItem({ message }: { message: Message }) {
       <Box sx={{ display: 'grid', gridTemplateColumns: 'auto minmax(0, 1fr)', columnGap: 1.5, alignItems: 'start' }}>
         <Box
           role="img"
-          aria-label={isEmail ? 'Email' : 'Text message (SMS)'}
-          title={isEmail ? 'Email' : 'Text message (SMS)'}
+          aria-label={isEmail ? t('kind.email') : t('kind.sms')}
+          title={isEmail ? t('kind.email') : t('kind.sms')}
           sx={{
             width: 36,
             height: 36,
@@ -475,20 +520,20 @@ function MessageItem({ message }: { message: Message }) {
           >
             <Typography sx={{ fontWeight: 600, overflowWrap: 'anywhere', minWidth: 0 }}>
               <Box component="span" sx={{ color: 'text.secondary', fontWeight: 400 }}>
-                To{' '}
+                {t('to')}{' '}
               </Box>
-              <span>{message.to || '(no recipient)'}</span>
+              <span>{message.to || t('noRecipient')}</span>
             </Typography>
             <Typography
               variant="body2"
               color="text.secondary"
               component="time"
               dateTime={message.receivedAt}
-              title={`Received ${formatFull(message.receivedAt)}`}
+              title={t('receivedAt', { when: formatFull(message.receivedAt) })}
               sx={{ whiteSpace: 'nowrap' }}
             >
               <Box component="span" sx={visuallyHidden}>
-                Received{' '}
+                {t('received')}{' '}
               </Box>
               {formatWhen(message.receivedAt)}
             </Typography>
@@ -499,7 +544,7 @@ function MessageItem({ message }: { message: Message }) {
                 message.subject
               ) : (
                 <Box component="span" sx={{ color: 'text.secondary', fontStyle: 'italic' }}>
-                  (no subject)
+                  {t('noSubject')}
                 </Box>
               )}
             </Typography>
@@ -507,7 +552,7 @@ function MessageItem({ message }: { message: Message }) {
           {(message.attachments?.length ?? 0) > 0 && (
             <Box
               component="ul"
-              aria-label="Attachments"
+              aria-label={t('attachments')}
               sx={{ listStyle: 'none', p: 0, m: 0, mt: 0.5, display: 'flex', flexWrap: 'wrap', gap: 0.75 }}
             >
               {message.attachments?.map((a) => (
@@ -515,7 +560,11 @@ function MessageItem({ message }: { message: Message }) {
                   component="li"
                   key={`${a.sha256}:${a.filename ?? ''}`}
                   data-testid="message-attachment"
-                  title={`${a.contentType}, ${a.size.toLocaleString()} bytes`}
+                  title={t('attachmentTitle', {
+                    type: a.contentType,
+                    size: a.size.toLocaleString(currentLanguage()),
+                    count: a.size,
+                  })}
                   sx={{
                     display: 'inline-flex',
                     alignItems: 'center',
@@ -531,7 +580,7 @@ function MessageItem({ message }: { message: Message }) {
                 >
                   <FileIcon fontSize="inherit" aria-hidden sx={{ color: 'text.secondary' }} />
                   <Box component="span" sx={{ overflowWrap: 'anywhere' }}>
-                    {a.filename ?? 'attachment'}
+                    {a.filename ?? t('attachment')}
                   </Box>
                   <Box component="span" sx={{ color: 'text.secondary', whiteSpace: 'nowrap' }}>
                     {formatSize(a.size)}
@@ -558,7 +607,7 @@ function MessageItem({ message }: { message: Message }) {
             }
             sx={{ mt: 0.5, ml: -0.75, px: 0.75 }}
           >
-            {open ? 'Hide message' : 'Show message'}
+            {open ? t('hide') : t('show')}
           </Button>
           <Collapse in={open}>
             <Box
@@ -576,7 +625,7 @@ function MessageItem({ message }: { message: Message }) {
                 typography: 'body2',
               }}
             >
-              {message.body.trim() === '' ? <em>(empty message)</em> : <LinkedText text={message.body} />}
+              {message.body.trim() === '' ? <em>{t('emptyMessage')}</em> : <LinkedText text={message.body} />}
             </Box>
           </Collapse>
         </Box>
@@ -586,21 +635,22 @@ function MessageItem({ message }: { message: Message }) {
 }
 
 function DeliveryItem({ delivery }: { delivery: Delivery }) {
-  const status = STATUS[delivery.status] ?? { label: delivery.status, ...UNKNOWN_STATUS }
+  const { t } = useTranslation('outbox')
+  const status = STATUS[delivery.status] ?? UNKNOWN_STATUS
   const waiting = delivery.status === 'pending' || delivery.status === 'sending'
   const error = delivery.lastError?.trim() ? delivery.lastError : undefined
   const showError = error !== undefined && (delivery.status === 'failed' || delivery.status === 'pending')
   const facts: Array<{ label: string; value: ReactNode }> = [
-    { label: 'Attempts', value: delivery.attempts },
+    { label: t('attempts'), value: delivery.attempts },
     ...(waiting
       ? [
           {
-            label: 'Next attempt',
+            label: t('nextAttempt'),
             value:
               delivery.status === 'sending' ? (
-                'now'
+                t('now')
               ) : delivery.nextAttemptAt === null ? (
-                "at the signer's turn"
+                t('signersTurn')
               ) : (
                 <time dateTime={delivery.nextAttemptAt} title={formatFull(delivery.nextAttemptAt)}>
                   {formatIn(delivery.nextAttemptAt)}
@@ -610,14 +660,14 @@ function DeliveryItem({ delivery }: { delivery: Delivery }) {
         ]
       : []),
     {
-      label: 'Queued',
+      label: t('queued'),
       value: (
         <time dateTime={delivery.createdAt} title={formatFull(delivery.createdAt)}>
           {formatWhen(delivery.createdAt)}
         </time>
       ),
     },
-    { label: 'Element', value: delivery.elementId },
+    { label: t('element'), value: delivery.elementId },
   ]
   return (
     <Box
@@ -641,7 +691,7 @@ function DeliveryItem({ delivery }: { delivery: Delivery }) {
         </Typography>
         <Chip
           size="small"
-          label={status.label}
+          label={statusLabel(delivery.status)}
           sx={{ minWidth: 76, color: status.text, bgcolor: status.fill, border: 1, borderColor: status.edge }}
         />
       </Box>
@@ -676,9 +726,7 @@ function DeliveryItem({ delivery }: { delivery: Delivery }) {
           )}
           <Typography variant="body2" component="p" sx={{ m: 0, overflowWrap: 'anywhere' }}>
             <strong>
-              {delivery.status === 'failed'
-                ? `Gave up after ${delivery.attempts} ${delivery.attempts === 1 ? 'attempt' : 'attempts'}: `
-                : 'Last attempt failed, will retry: '}
+              {delivery.status === 'failed' ? t('gaveUp', { count: delivery.attempts }) : t('willRetry')}{' '}
             </strong>
             <Box component="span" sx={{ color: 'text.primary' }}>
               {sentence(error)}

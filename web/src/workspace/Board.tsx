@@ -17,10 +17,12 @@ import Stack from '@mui/material/Stack'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
 import { type DragEvent, memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { ApiError } from '../api.js'
+import { useFormat } from '../i18n/index.js'
 import { hrefOf } from '../route.js'
 import { useMay } from './may.js'
-import { money, SigningBadge } from './parts.js'
+import { SigningBadge } from './parts.js'
 import {
   type BoardCard,
   type Board as BoardData,
@@ -38,6 +40,7 @@ const REFRESH_MS = 4000
 const DRAG_TYPE = 'application/x-signflow-element'
 
 export function Board({ pipelineId }: { pipelineId?: string | undefined }) {
+  const { t } = useTranslation('workspace')
   const may = useMay()
   const [pipelines, setPipelines] = useState<Pipeline[] | undefined>()
   const [users, setUsers] = useState<User[]>([])
@@ -55,25 +58,25 @@ export function Board({ pipelineId }: { pipelineId?: string | undefined }) {
   }, [])
   // The search applies once typing pauses.
   useEffect(() => {
-    const t = setTimeout(() => setFilter((f) => (f.q === search ? f : { ...f, q: search })), 250)
-    return () => clearTimeout(t)
+    const timer = setTimeout(() => setFilter((f) => (f.q === search ? f : { ...f, q: search })), 250)
+    return () => clearTimeout(timer)
   }, [search])
 
   const pipeline = pipelines?.find((p) => p.id === pipelineId) ?? pipelines?.[0]
   if (problem) return <Alert severity="error">{problem}</Alert>
   if (!pipelines) return null
-  if (!pipeline) return <Alert severity="info">There is no pipeline yet. An analyst makes one in the designer.</Alert>
+  if (!pipeline) return <Alert severity="info">{t('board.noPipeline')}</Alert>
 
   return (
     <Box component="section" aria-labelledby="board-title" sx={{ display: 'grid', gap: 2 }}>
       <Stack direction="row" spacing={1.5} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
         <Typography id="board-title" variant="h2" sx={{ mr: 1 }}>
-          Deals
+          {t('board.title')}
         </Typography>
         <TextField
           select
           size="small"
-          label="Pipeline"
+          label={t('board.pipeline')}
           value={pipeline.id}
           onChange={(e) => {
             window.location.hash = hrefOf('board', e.target.value)
@@ -89,8 +92,8 @@ export function Board({ pipelineId }: { pipelineId?: string | undefined }) {
         <TextField
           size="small"
           type="search"
-          label="Search"
-          placeholder="Title, client or person"
+          label={t('board.search')}
+          placeholder={t('board.searchPlaceholder')}
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           sx={{ minWidth: 240 }}
@@ -98,14 +101,14 @@ export function Board({ pipelineId }: { pipelineId?: string | undefined }) {
         <TextField
           select
           size="small"
-          label="Responsible"
+          label={t('board.responsible')}
           value={filter.responsible ?? ''}
           onChange={(e) =>
             setFilter(({ responsible: _, ...f }) => (e.target.value ? { ...f, responsible: e.target.value } : f))
           }
           sx={{ minWidth: 180 }}
         >
-          <MenuItem value="">Anyone</MenuItem>
+          <MenuItem value="">{t('board.anyone')}</MenuItem>
           {users.map((u) => (
             <MenuItem key={u.id} value={u.id}>
               {u.name}
@@ -115,7 +118,7 @@ export function Board({ pipelineId }: { pipelineId?: string | undefined }) {
         <TextField
           select
           size="small"
-          label="Signing"
+          label={t('board.signing')}
           value={filter.signing ?? ''}
           onChange={(e) =>
             setFilter(({ signing: _, ...f }) =>
@@ -124,16 +127,16 @@ export function Board({ pipelineId }: { pipelineId?: string | undefined }) {
           }
           sx={{ minWidth: 170 }}
         >
-          <MenuItem value="">Any</MenuItem>
-          <MenuItem value="none">No document</MenuItem>
-          <MenuItem value="waiting">Out for signing</MenuItem>
-          <MenuItem value="signed">Signed</MenuItem>
-          <MenuItem value="declined">Declined or expired</MenuItem>
+          <MenuItem value="">{t('board.signingAny')}</MenuItem>
+          <MenuItem value="none">{t('board.signingNone')}</MenuItem>
+          <MenuItem value="waiting">{t('board.signingWaiting')}</MenuItem>
+          <MenuItem value="signed">{t('board.signingSigned')}</MenuItem>
+          <MenuItem value="declined">{t('board.signingDeclined')}</MenuItem>
         </TextField>
       </Stack>
       {!may('moveElement') && (
         <Alert severity="info" variant="outlined">
-          Your role may look at the board; moving deals is for sales and admins.
+          {t('board.readOnly')}
         </Alert>
       )}
       <Columns key={pipeline.id} pipeline={pipeline} filter={filter} canMove={may('moveElement')} />
@@ -142,6 +145,7 @@ export function Board({ pipelineId }: { pipelineId?: string | undefined }) {
 }
 
 function Columns({ pipeline, filter, canMove }: { pipeline: Pipeline; filter: BoardFilter; canMove: boolean }) {
+  const { t } = useTranslation('workspace')
   const [board, setBoard] = useState<BoardData | undefined>()
   const [problem, setProblem] = useState<string | undefined>()
   const [notice, setNotice] = useState<{ severity: 'success' | 'error'; text: string } | undefined>()
@@ -184,18 +188,18 @@ function Columns({ pipeline, filter, canMove }: { pipeline: Pipeline; filter: Bo
       setMoving((m) => new Map(m).set(card.id, stage))
       try {
         const moved = await moveElement(card.id, stage)
-        const name = (id: string | null) => pipeline.stages.find((s) => s.id === id)?.name ?? id ?? 'no stage'
+        const name = (id: string | null) => pipeline.stages.find((s) => s.id === id)?.name ?? id ?? t('board.noStage')
         setNotice({
           severity: 'success',
           text:
             moved.stage === stage
-              ? `“${card.title}” moved to “${name(stage)}”.`
-              : `“${card.title}” moved to “${name(stage)}”; its automation took it on to “${name(moved.stage)}”.`,
+              ? t('board.moved', { title: card.title, stage: name(stage) })
+              : t('board.movedOn', { title: card.title, stage: name(stage), next: name(moved.stage) }),
         })
       } catch (e) {
         setNotice({
           severity: 'error',
-          text: e instanceof ApiError ? e.message : `“${card.title}” could not be moved.`,
+          text: e instanceof ApiError ? e.message : t('board.notMoved', { title: card.title }),
         })
       } finally {
         setMoving((m) => {
@@ -206,7 +210,7 @@ function Columns({ pipeline, filter, canMove }: { pipeline: Pipeline; filter: Bo
         await load()
       }
     },
-    [load, pipeline.stages],
+    [load, pipeline.stages, t],
   )
 
   const byStage = useMemo(() => {
@@ -231,12 +235,12 @@ function Columns({ pipeline, filter, canMove }: { pipeline: Pipeline; filter: Bo
       {problem && <Alert severity="error">{problem}</Alert>}
       {board?.truncated && (
         <Alert severity="warning" variant="outlined">
-          Only the {board.items.length} newest cards are shown; search or filter to find the others.
+          {t('board.truncated', { count: board.items.length })}
         </Alert>
       )}
       <Box
         role="list"
-        aria-label={`Stages of ${pipeline.name}`}
+        aria-label={t('board.stagesOf', { pipeline: pipeline.name })}
         sx={{ display: 'flex', gap: 1.5, overflowX: 'auto', pb: 1, alignItems: 'flex-start' }}
       >
         {pipeline.stages.map((stage) => {
@@ -245,7 +249,7 @@ function Columns({ pipeline, filter, canMove }: { pipeline: Pipeline; filter: Bo
             <Paper
               key={stage.id}
               role="listitem"
-              aria-label={`Stage ${stage.name}`}
+              aria-label={t('board.stage', { stage: stage.name })}
               data-stage={stage.id}
               variant="outlined"
               onDragOver={
@@ -287,7 +291,7 @@ function Columns({ pipeline, filter, canMove }: { pipeline: Pipeline; filter: Bo
               </Stack>
               {cards.length === 0 && (
                 <Typography variant="caption" color="text.secondary" sx={{ px: 0.5 }}>
-                  {canMove ? 'No deals here. Drop one to move it.' : 'No deals here.'}
+                  {canMove ? t('board.emptyDrop') : t('board.empty')}
                 </Typography>
               )}
               {cards.map((card) => (
@@ -331,6 +335,8 @@ const Card = memo(function Card({
   pending: boolean
   onMove: (card: BoardCard, stage: string) => void
 }) {
+  const { t } = useTranslation('workspace')
+  const { money } = useFormat()
   const [menu, setMenu] = useState<HTMLElement | null>(null)
   return (
     <Paper
@@ -363,7 +369,7 @@ const Card = memo(function Card({
           <>
             <IconButton
               size="small"
-              aria-label={`Move “${card.title}” to…`}
+              aria-label={t('board.moveCard', { title: card.title })}
               onClick={(e) => setMenu(e.currentTarget)}
               sx={{ mt: -0.5, mr: -0.5 }}
             >
@@ -371,7 +377,7 @@ const Card = memo(function Card({
             </IconButton>
             <Menu anchorEl={menu} open={menu !== null} onClose={() => setMenu(null)}>
               <MenuItem disabled dense>
-                Move to…
+                {t('board.moveTo')}
               </MenuItem>
               {stages
                 .filter((s) => s.id !== card.stage)
@@ -402,10 +408,10 @@ const Card = memo(function Card({
       )}
       <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', gap: 1, flexWrap: 'wrap' }}>
         <Typography variant="caption" color="text.secondary">
-          {card.responsible?.name ?? 'No one responsible'}
+          {card.responsible?.name ?? t('board.noResponsible')}
         </Typography>
         {card.signing && <SigningBadge signing={card.signing} />}
-        {pending && <Chip size="small" label="Moving…" />}
+        {pending && <Chip size="small" label={t('board.moving')} />}
       </Stack>
     </Paper>
   )

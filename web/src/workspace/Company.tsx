@@ -14,33 +14,44 @@ import Paper from '@mui/material/Paper'
 import Stack from '@mui/material/Stack'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
+import type { TFunction } from 'i18next'
 import { type ReactNode, useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { ApiError, call } from '../api.js'
+import { useFormat } from '../i18n/index.js'
 import { useMay } from './may.js'
-import { when } from './parts.js'
 
-const REQUISITES: ReadonlyArray<[string, string]> = [
-  ['name', 'Legal name'],
-  ['taxId', 'Tax ID'],
-  ['vatId', 'VAT ID'],
-  ['registrationNumber', 'Registration number'],
-  ['director', 'Director'],
-  ['phone', 'Phone'],
-  ['email', 'Email'],
-]
-const BANK: ReadonlyArray<[string, string]> = [
-  ['bankName', 'Bank'],
-  ['bankAccount', 'Account or IBAN'],
-  ['bic', 'BIC / SWIFT'],
-]
-const ADDRESS: ReadonlyArray<[string, string]> = [
-  ['street', 'Street'],
-  ['postalCode', 'Postal code'],
-  ['city', 'City'],
-  ['region', 'Region'],
-  ['country', 'Country'],
-]
-const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+/** Our requisites, bank details and legal address, each with its label in the app's language. */
+function labels(t: TFunction) {
+  const requisites: ReadonlyArray<[string, string]> = [
+    ['name', t('workspace:company.requisite.name')],
+    ['taxId', t('workspace:company.requisite.taxId')],
+    ['vatId', t('workspace:company.requisite.vatId')],
+    ['registrationNumber', t('workspace:company.requisite.registrationNumber')],
+    ['director', t('workspace:company.requisite.director')],
+    ['phone', t('workspace:company.requisite.phone')],
+    ['email', t('workspace:company.requisite.email')],
+  ]
+  const bank: ReadonlyArray<[string, string]> = [
+    ['bankName', t('workspace:company.bank.bankName')],
+    ['bankAccount', t('workspace:company.bank.bankAccount')],
+    ['bic', t('workspace:company.bank.bic')],
+  ]
+  const address: ReadonlyArray<[string, string]> = [
+    ['street', t('workspace:company.legalAddress.street')],
+    ['postalCode', t('workspace:company.legalAddress.postalCode')],
+    ['city', t('workspace:company.legalAddress.city')],
+    ['region', t('workspace:company.legalAddress.region')],
+    ['country', t('workspace:company.legalAddress.country')],
+  ]
+  return { requisites, bank, address }
+}
+
+/** Monday to Sunday, short, in the language ("Mon", "pon.", "Pzt"): 5 January 2026 was a Monday. */
+function weekdays(language: string): string[] {
+  const format = new Intl.DateTimeFormat(language, { weekday: 'short', timeZone: 'UTC' })
+  return Array.from({ length: 7 }, (_, i) => format.format(Date.UTC(2026, 0, 5 + i)))
+}
 
 interface StoredImage {
   contentType: string
@@ -91,6 +102,7 @@ function Section({ title, children, label }: { title: string; children: ReactNod
 }
 
 export function Company() {
+  const { t } = useTranslation('workspace')
   const may = useMay()
   const canEdit = may('updateMyCompany')
   const [companies, setCompanies] = useState<MyCompany[] | undefined>()
@@ -100,22 +112,22 @@ export function Company() {
       const page = await call<{ items: MyCompany[] }>('/api/my-companies')
       setCompanies(page.items)
     } catch (e) {
-      setProblem(e instanceof ApiError ? e.message : 'Our company cannot be read.')
+      setProblem(e instanceof ApiError ? e.message : t('company.unreadable'))
     }
-  }, [])
+  }, [t])
   useEffect(() => {
     void load()
   }, [load])
   if (problem) return <Alert severity="error">{problem}</Alert>
   if (!companies) return null
   const company = companies[0]
-  if (!company) return <Alert severity="info">No company of ours yet. An admin adds one through the API.</Alert>
+  if (!company) return <Alert severity="info">{t('company.none')}</Alert>
   return (
     <Box sx={{ display: 'grid', gap: 2 }}>
       <Typography variant="h2">{company.name}</Typography>
       {!canEdit && (
         <Alert severity="info" variant="outlined">
-          Only admins change our company’s details.
+          {t('company.readOnly')}
         </Alert>
       )}
       <Details key={company.id} company={company} canEdit={canEdit} onSaved={load} />
@@ -131,6 +143,8 @@ export function Company() {
 }
 
 function Details({ company, canEdit, onSaved }: { company: MyCompany; canEdit: boolean; onSaved: () => void }) {
+  const { t } = useTranslation('workspace')
+  const { requisites: REQUISITES, bank: BANK, address: ADDRESS } = labels(t)
   const [name, setName] = useState(company.name)
   const [requisites, setRequisites] = useState<Record<string, string>>(company.requisites ?? {})
   const [bank, setBank] = useState<Record<string, string>>(company.bankDetails ?? {})
@@ -148,12 +162,12 @@ function Details({ company, canEdit, onSaved }: { company: MyCompany; canEdit: b
           addresses: { ...company.addresses, legal: clean(legal) },
         }),
       })
-      setMessage({ severity: 'success', text: 'Saved. New documents print these details.' })
+      setMessage({ severity: 'success', text: t('company.saved') })
       onSaved()
     } catch (e) {
       setMessage({
         severity: 'error',
-        text: e instanceof ApiError ? e.message : 'Not saved.',
+        text: e instanceof ApiError ? e.message : t('company.notSaved'),
         ...(e instanceof ApiError && e.path ? { path: e.path } : {}),
       })
     }
@@ -176,24 +190,24 @@ function Details({ company, canEdit, onSaved }: { company: MyCompany; canEdit: b
     />
   )
   return (
-    <Section title="Requisites and bank details">
+    <Section title={t('company.details')}>
       <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr', lg: '1fr 1fr 1fr' } }}>
         <TextField
           size="small"
-          label="Name"
+          label={t('company.name')}
           value={name}
           onChange={(e) => setName(e.target.value)}
           slotProps={{ input: { readOnly: !canEdit } }}
         />
         {REQUISITES.map((r) => field(requisites, setRequisites, '/requisites', r))}
         {BANK.map((r) => field(bank, setBank, '/bankDetails', r))}
-        {ADDRESS.map((r) => field(legal, setLegal, '/addresses/legal', [r[0], `Legal address: ${r[1].toLowerCase()}`]))}
+        {ADDRESS.map((r) => field(legal, setLegal, '/addresses/legal', r))}
       </Box>
       {message && !message.path && <Alert severity={message.severity}>{message.text}</Alert>}
       {message?.path && message.severity === 'error' && <Alert severity="error">{message.text}</Alert>}
       {canEdit && (
         <Button variant="contained" sx={{ justifySelf: 'start' }} onClick={() => void save()}>
-          Save
+          {t('company.save')}
         </Button>
       )}
     </Section>
@@ -206,6 +220,8 @@ function clean(values: Record<string, string>): Record<string, string> {
 }
 
 function Images({ company, canEdit, onSaved }: { company: MyCompany; canEdit: boolean; onSaved: () => void }) {
+  const { t } = useTranslation('workspace')
+  const { number } = useFormat()
   const [problem, setProblem] = useState<string | undefined>()
   const [chosen, setChosen] = useState<{ kind: 'stamp' | 'signature'; url: string; file: File } | undefined>()
   const upload = async (kind: 'stamp' | 'signature', file: File) => {
@@ -219,13 +235,13 @@ function Images({ company, canEdit, onSaved }: { company: MyCompany; canEdit: bo
       setChosen(undefined)
       onSaved()
     } catch (e) {
-      setProblem(e instanceof ApiError ? e.message : 'The image was not stored.')
+      setProblem(e instanceof ApiError ? e.message : t('company.image.notStored'))
     }
   }
   return (
-    <Section title="Stamp and signature">
+    <Section title={t('company.images')}>
       <Typography variant="body2" color="text.secondary">
-        Documents made “with signature and stamp” carry these images. PNG with a transparent background looks best.
+        {t('company.imagesHint')}
       </Typography>
       <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap' }}>
         {(['stamp', 'signature'] as const).map((kind) => {
@@ -233,7 +249,9 @@ function Images({ company, canEdit, onSaved }: { company: MyCompany; canEdit: bo
           const src = `/api/my-companies/${encodeURIComponent(company.id)}/images/${kind}`
           return (
             <Box key={kind} sx={{ display: 'grid', gap: 1, justifyItems: 'start' }}>
-              <Typography variant="subtitle2">{kind === 'stamp' ? 'Stamp' : 'Signature'}</Typography>
+              <Typography variant="subtitle2">
+                {kind === 'stamp' ? t('company.image.stamp') : t('company.image.signature')}
+              </Typography>
               <Box
                 sx={{
                   width: 180,
@@ -250,7 +268,7 @@ function Images({ company, canEdit, onSaved }: { company: MyCompany; canEdit: bo
                 {chosen?.kind === kind ? (
                   <img
                     src={chosen.url}
-                    alt={`New ${kind}`}
+                    alt={kind === 'stamp' ? t('company.image.newStamp') : t('company.image.newSignature')}
                     style={{ maxWidth: 170, maxHeight: 110, objectFit: 'contain' }}
                   />
                 ) : image ? (
@@ -258,39 +276,41 @@ function Images({ company, canEdit, onSaved }: { company: MyCompany; canEdit: bo
                   <img
                     key={image.sha256}
                     src={src}
-                    alt={`Our ${kind}`}
+                    alt={kind === 'stamp' ? t('company.image.ourStamp') : t('company.image.ourSignature')}
                     style={{ maxWidth: 170, maxHeight: 110, objectFit: 'contain' }}
                   />
                 ) : (
                   <Typography variant="caption" color="text.secondary">
-                    None yet
+                    {t('company.image.none')}
                   </Typography>
                 )}
               </Box>
               {image && chosen?.kind !== kind && (
                 <Typography variant="caption" color="text.secondary">
                   {image.width && image.height ? `${image.width}×${image.height} px, ` : ''}
-                  {Math.round(image.size / 1024)} KB
+                  {t('company.image.kb', { size: number(Math.round(image.size / 1024)) })}
                 </Typography>
               )}
               {canEdit &&
                 (chosen?.kind === kind ? (
                   <Stack direction="row" spacing={1}>
                     <Button size="small" variant="contained" onClick={() => void upload(kind, chosen.file)}>
-                      Use it
+                      {t('company.image.use')}
                     </Button>
                     <Button size="small" onClick={() => setChosen(undefined)}>
-                      Cancel
+                      {t('company.cancel')}
                     </Button>
                   </Stack>
                 ) : (
                   <Button size="small" variant="outlined" component="label">
-                    {image ? 'Replace…' : 'Upload…'}
+                    {image ? t('company.image.replace') : t('company.image.upload')}
                     <input
                       hidden
                       type="file"
                       accept="image/png,image/jpeg"
-                      aria-label={`Upload the ${kind}`}
+                      aria-label={
+                        kind === 'stamp' ? t('company.image.uploadStamp') : t('company.image.uploadSignature')
+                      }
                       onChange={(e) => {
                         const file = e.target.files?.[0]
                         if (file) setChosen({ kind, file, url: URL.createObjectURL(file) })
@@ -309,6 +329,8 @@ function Images({ company, canEdit, onSaved }: { company: MyCompany; canEdit: bo
 }
 
 function CalendarSection({ company, canEdit, onSaved }: { company: MyCompany; canEdit: boolean; onSaved: () => void }) {
+  const { t } = useTranslation('workspace')
+  const { language } = useFormat()
   const initial = company.calendar as Calendar
   const [calendar, setCalendar] = useState<Calendar>(initial)
   const [holidays, setHolidays] = useState(initial.holidays.join(', '))
@@ -324,14 +346,14 @@ function CalendarSection({ company, canEdit, onSaved }: { company: MyCompany; ca
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ calendar: { ...calendar, holidays: list } }),
       })
-      setMessage({ severity: 'success', text: 'Saved. Delays “in working hours” follow it from now on.' })
+      setMessage({ severity: 'success', text: t('company.calendar.saved') })
       onSaved()
     } catch (e) {
-      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'Not saved.' })
+      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : t('company.notSaved') })
     }
   }
   return (
-    <Section title="Working calendar">
+    <Section title={t('company.calendar.title')}>
       <Autocomplete
         size="small"
         disableClearable
@@ -339,10 +361,10 @@ function CalendarSection({ company, canEdit, onSaved }: { company: MyCompany; ca
         options={TIME_ZONES}
         value={calendar.timeZone}
         onChange={(_, timeZone) => setCalendar({ ...calendar, timeZone })}
-        renderInput={(params) => <TextField {...params} label="Time zone" />}
+        renderInput={(params) => <TextField {...params} label={t('company.calendar.timeZone')} />}
       />
-      <Box role="group" aria-label="Working days" sx={{ display: 'flex', flexWrap: 'wrap' }}>
-        {DAYS.map((day, i) => (
+      <Box role="group" aria-label={t('company.calendar.workDays')} sx={{ display: 'flex', flexWrap: 'wrap' }}>
+        {weekdays(language).map((day, i) => (
           <FormControlLabel
             key={day}
             disabled={!canEdit}
@@ -368,7 +390,7 @@ function CalendarSection({ company, canEdit, onSaved }: { company: MyCompany; ca
         <TextField
           size="small"
           type="time"
-          label="From"
+          label={t('company.calendar.from')}
           value={calendar.start}
           disabled={!canEdit}
           onChange={(e) => setCalendar({ ...calendar, start: e.target.value })}
@@ -376,7 +398,7 @@ function CalendarSection({ company, canEdit, onSaved }: { company: MyCompany; ca
         <TextField
           size="small"
           type="time"
-          label="To"
+          label={t('company.calendar.to')}
           value={calendar.end}
           disabled={!canEdit}
           onChange={(e) => setCalendar({ ...calendar, end: e.target.value })}
@@ -384,8 +406,8 @@ function CalendarSection({ company, canEdit, onSaved }: { company: MyCompany; ca
       </Stack>
       <TextField
         size="small"
-        label="Holidays"
-        helperText="Dates like 2026-12-25, separated by commas"
+        label={t('company.calendar.holidays')}
+        helperText={t('company.calendar.holidaysHint')}
         value={holidays}
         disabled={!canEdit}
         onChange={(e) => setHolidays(e.target.value)}
@@ -394,7 +416,7 @@ function CalendarSection({ company, canEdit, onSaved }: { company: MyCompany; ca
       {message && <Alert severity={message.severity}>{message.text}</Alert>}
       {canEdit && (
         <Button variant="contained" sx={{ justifySelf: 'start' }} onClick={() => void save()}>
-          Save the calendar
+          {t('company.calendar.save')}
         </Button>
       )}
     </Section>
@@ -402,6 +424,8 @@ function CalendarSection({ company, canEdit, onSaved }: { company: MyCompany; ca
 }
 
 function Sealing({ canEdit }: { canEdit: boolean }) {
+  const { t } = useTranslation('workspace')
+  const { when } = useFormat()
   const [certificate, setCertificate] = useState<Certificate | undefined>()
   const [file, setFile] = useState<File | undefined>()
   const [password, setPassword] = useState('')
@@ -421,30 +445,29 @@ function Sealing({ canEdit }: { canEdit: boolean }) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ p12: btoa(binary), password }),
       })
-      setMessage({ severity: 'success', text: 'Documents are sealed with your certificate from now on.' })
+      setMessage({ severity: 'success', text: t('company.sealing.used') })
       setFile(undefined)
       setPassword('')
       load()
     } catch (e) {
-      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'The certificate was not taken.' })
+      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : t('company.sealing.notTaken') })
     }
   }
   return (
-    <Section title="Sealing certificate">
+    <Section title={t('company.sealing.title')}>
       {certificate && (
         <Box>
           <Typography variant="body2">
-            <strong>{certificate.commonName ?? 'Unnamed'}</strong>
-            {certificate.organization ? `, ${certificate.organization}` : ''} — valid {when(certificate.notBefore)} to{' '}
-            {when(certificate.notAfter)}
+            <strong>{certificate.commonName ?? t('company.sealing.unnamed')}</strong>
+            {certificate.organization ? `, ${certificate.organization}` : ''} —{' '}
+            {t('company.sealing.valid', { from: when(certificate.notBefore), to: when(certificate.notAfter) })}
           </Typography>
           <Typography variant="caption" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
             SHA-256 {certificate.fingerprint}
           </Typography>
           {certificate.selfSigned && (
             <Alert severity="info" variant="outlined" sx={{ mt: 1 }}>
-              The platform made this certificate itself: signed documents are sealed and tamper-evident, but PDF readers
-              call the seal “not trusted”. Upload your organisation’s certificate to change that.
+              {t('company.sealing.selfSigned')}
             </Alert>
           )}
         </Box>
@@ -452,24 +475,24 @@ function Sealing({ canEdit }: { canEdit: boolean }) {
       {canEdit && (
         <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1.5} sx={{ alignItems: { sm: 'center' } }}>
           <Button variant="outlined" component="label">
-            {file ? file.name : 'Choose a .p12…'}
+            {file ? file.name : t('company.sealing.choose')}
             <input
               hidden
               type="file"
               accept=".p12,.pfx,application/x-pkcs12"
-              aria-label="The .p12 file"
+              aria-label={t('company.sealing.file')}
               onChange={(e) => setFile(e.target.files?.[0])}
             />
           </Button>
           <TextField
             size="small"
             type="password"
-            label="Its password"
+            label={t('company.sealing.password')}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
           <Button variant="contained" disabled={!file} onClick={() => void upload()}>
-            Use this certificate
+            {t('company.sealing.use')}
           </Button>
         </Stack>
       )}

@@ -19,14 +19,17 @@ import Tab from '@mui/material/Tab'
 import Tabs from '@mui/material/Tabs'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
+import type { TFunction } from 'i18next'
 import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import type { Json } from '../../../shared/engine/types.js'
 import { fieldIndex } from '../../../shared/graph/fields.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { ApiError, fetchMe, fetchVersion } from '../api.js'
+import { useFormat } from '../i18n/index.js'
 import { hrefOf } from '../route.js'
 import { useMay } from './may.js'
-import { money, SigningBadge, when } from './parts.js'
+import { SigningBadge } from './parts.js'
 import { SignWizard } from './SignWizard.js'
 import { elementTimeline, type Line } from './timeline.js'
 import {
@@ -61,15 +64,28 @@ interface ClientView {
   addresses?: Record<string, Record<string, string>>
 }
 
-const REQUISITE_LABELS: Record<string, string> = {
-  name: 'Legal name',
-  taxId: 'Tax ID',
-  vatId: 'VAT ID',
-  registrationNumber: 'Registration number',
-  director: 'Director',
-  bankName: 'Bank',
-  bankAccount: 'Account',
-  bic: 'BIC',
+/** A client's requisite by name ("Tax ID"); one we do not know by its key. */
+function requisiteLabel(t: TFunction, key: string): string {
+  switch (key) {
+    case 'name':
+      return t('workspace:requisite.name')
+    case 'taxId':
+      return t('workspace:requisite.taxId')
+    case 'vatId':
+      return t('workspace:requisite.vatId')
+    case 'registrationNumber':
+      return t('workspace:requisite.registrationNumber')
+    case 'director':
+      return t('workspace:requisite.director')
+    case 'bankName':
+      return t('workspace:requisite.bankName')
+    case 'bankAccount':
+      return t('workspace:requisite.bankAccount')
+    case 'bic':
+      return t('workspace:requisite.bic')
+    default:
+      return key
+  }
 }
 
 interface Loaded {
@@ -80,6 +96,8 @@ interface Loaded {
 }
 
 export function ElementPage({ id }: { id: string }) {
+  const { t } = useTranslation('workspace')
+  const { money, when } = useFormat()
   const may = useMay()
   const [loaded, setLoaded] = useState<Loaded | undefined>()
   const [graph, setGraph] = useState<Graph | undefined>()
@@ -103,10 +121,10 @@ export function ElementPage({ id }: { id: string }) {
         setLoaded({ element, pipeline, history, documents })
         setProblem(undefined)
       } catch (e) {
-        if (e instanceof ApiError) setProblem(e.status === 404 ? `There is no element “${id}”.` : e.message)
+        if (e instanceof ApiError) setProblem(e.status === 404 ? t('element.notFound', { id }) : e.message)
       }
     },
-    [id],
+    [id, t],
   )
   useEffect(() => {
     const abort = new AbortController()
@@ -167,7 +185,7 @@ export function ElementPage({ id }: { id: string }) {
   if (problem && !loaded) return <Alert severity="error">{problem}</Alert>
   if (!loaded) return null
   const { element, pipeline, history, documents } = loaded
-  const stageName = (s: string | null) => pipeline.stages.find((x) => x.id === s)?.name ?? s ?? 'no stage'
+  const stageName = (s: string | null) => pipeline.stages.find((x) => x.id === s)?.name ?? s ?? t('board.noStage')
   const responsible = users.find((u) => u.id === element.responsible)
 
   const act = async (what: () => Promise<unknown>, done: string) => {
@@ -175,7 +193,7 @@ export function ElementPage({ id }: { id: string }) {
       await what()
       setNotice({ severity: 'success', text: done })
     } catch (e) {
-      setNotice({ severity: 'error', text: e instanceof ApiError ? e.message : 'That did not work.' })
+      setNotice({ severity: 'error', text: e instanceof ApiError ? e.message : t('failed') })
     }
     await load()
   }
@@ -200,10 +218,13 @@ export function ElementPage({ id }: { id: string }) {
           <TextField
             select
             size="small"
-            label="Move to"
+            label={t('element.moveTo')}
             value=""
             onChange={(e) =>
-              void act(() => moveElement(element.id, e.target.value), `Moved to “${stageName(e.target.value)}”.`)
+              void act(
+                () => moveElement(element.id, e.target.value),
+                t('element.moved', { stage: stageName(e.target.value) }),
+              )
             }
             sx={{ minWidth: 180 }}
           >
@@ -218,13 +239,22 @@ export function ElementPage({ id }: { id: string }) {
         )}
         {may('sendForSigning') && (
           <Button variant="contained" onClick={() => setSigning(true)}>
-            Sign…
+            {t('element.sign')}
           </Button>
         )}
       </Stack>
       <Typography variant="body2" color="text.secondary">
-        {client?.name ? `Client: ${client.name}${client.company ? ` (${client.company})` : ''} · ` : ''}
-        Responsible: {responsible?.name ?? element.responsible ?? 'no one'} · Updated {when(element.updatedAt)}
+        {client?.name
+          ? `${
+              client.company
+                ? t('element.clientOfCompany', { name: client.name, company: client.company })
+                : t('element.client', { name: client.name })
+            } · `
+          : ''}
+        {t('element.summary', {
+          responsible: responsible?.name ?? element.responsible ?? t('element.noOne'),
+          updated: when(element.updatedAt),
+        })}
       </Typography>
       {notice && (
         <Alert severity={notice.severity} onClose={() => setNotice(undefined)} data-testid="element-notice">
@@ -232,10 +262,10 @@ export function ElementPage({ id }: { id: string }) {
         </Alert>
       )}
       <Tabs value={tab} onChange={(_, t) => setTab(t)} variant="scrollable" allowScrollButtonsMobile>
-        <Tab value="automation" label="Automation" />
-        <Tab value="details" label="Details" />
-        <Tab value="timeline" label="Timeline" />
-        <Tab value="documents" label={`Documents (${documents.length})`} />
+        <Tab value="automation" label={t('element.tab.automation')} />
+        <Tab value="details" label={t('element.tab.details')} />
+        <Tab value="timeline" label={t('element.tab.timeline')} />
+        <Tab value="documents" label={t('element.tab.documents', { count: documents.length })} />
       </Tabs>
       {tab === 'automation' && (
         <Automation
@@ -244,7 +274,7 @@ export function ElementPage({ id }: { id: string }) {
           graph={graph}
           history={history}
           canRetry={may('retryRule')}
-          onRetry={(rule) => void act(() => retryRule(element.id, rule.id), `“${rule.title}” runs again.`)}
+          onRetry={(rule) => void act(() => retryRule(element.id, rule.id), t('element.retried', { rule: rule.title }))}
         />
       )}
       {tab === 'details' && (
@@ -253,7 +283,7 @@ export function ElementPage({ id }: { id: string }) {
           graph={graph}
           canEdit={may('changeFields')}
           client={client}
-          onSave={(changed) => act(() => changeFields(element.id, changed), 'Saved.')}
+          onSave={(changed) => act(() => changeFields(element.id, changed), t('element.saved'))}
         />
       )}
       {tab === 'timeline' && <Timeline history={history} graph={graph} documents={documents} users={users} />}
@@ -275,18 +305,39 @@ export function ElementPage({ id }: { id: string }) {
 
 // ------------------------------------------------------------ automation
 
-const STATE_LOOK: Record<
-  RuleState['state'],
-  { label: string; color: 'default' | 'info' | 'success' | 'warning' | 'error' }
-> = {
-  pending: { label: 'Not started', color: 'default' },
-  scheduled: { label: 'Waiting', color: 'info' },
-  running: { label: 'Running', color: 'info' },
-  done: { label: 'Done', color: 'success' },
-  skipped: { label: 'Skipped', color: 'warning' },
-  failed: { label: 'Failed', color: 'error' },
-  cancelled: { label: 'Cancelled', color: 'default' },
-  notRun: { label: 'Not run', color: 'default' },
+const STATE_COLOR: Record<RuleState['state'], 'default' | 'info' | 'success' | 'warning' | 'error'> = {
+  pending: 'default',
+  scheduled: 'info',
+  running: 'info',
+  done: 'success',
+  skipped: 'warning',
+  failed: 'error',
+  cancelled: 'default',
+  notRun: 'default',
+}
+
+/** A rule's state for this element, in words ("Waiting", "Failed"). */
+function ruleStateLabel(t: TFunction, state: RuleState['state']): string {
+  switch (state) {
+    case 'pending':
+      return t('workspace:rule.state.pending')
+    case 'scheduled':
+      return t('workspace:rule.state.scheduled')
+    case 'running':
+      return t('workspace:rule.state.running')
+    case 'done':
+      return t('workspace:rule.state.done')
+    case 'skipped':
+      return t('workspace:rule.state.skipped')
+    case 'failed':
+      return t('workspace:rule.state.failed')
+    case 'cancelled':
+      return t('workspace:rule.state.cancelled')
+    case 'notRun':
+      return t('workspace:rule.state.notRun')
+    default:
+      return state
+  }
 }
 
 const RULE_RECORD_STATE: Record<string, RuleState['state']> = {
@@ -344,6 +395,8 @@ function Automation({
   canRetry: boolean
   onRetry: (rule: RuleState) => void
 }) {
+  const { t } = useTranslation('workspace')
+  const { when } = useFormat()
   // Where it was made counts as reached, as every stage it entered or left.
   const entered = new Set(
     history.flatMap((h) =>
@@ -358,7 +411,7 @@ function Automation({
   if (!element.flowVersionId && history.length === 0) {
     return (
       <Alert severity="info" variant="outlined">
-        No automation has run for this element yet: move it to a stage and that stage’s rules start.
+        {t('automation.none')}
       </Alert>
     )
   }
@@ -377,9 +430,11 @@ function Automation({
                 r.state === 'failed'
                   ? r.error
                   : r.state === 'scheduled' && r.dueAt
-                    ? `until ${when(r.dueAt)}${r.reason ? ` — ${r.reason}` : ''}`
+                    ? r.reason
+                      ? t('automation.untilReason', { when: when(r.dueAt), reason: r.reason })
+                      : t('automation.until', { when: when(r.dueAt) })
                     : r.state === 'running' && r.waitsUntil
-                      ? `pausing until ${when(r.waitsUntil)}`
+                      ? t('automation.pausing', { when: when(r.waitsUntil) })
                       : r.reason,
               at: r.at,
             }))
@@ -387,13 +442,13 @@ function Automation({
               ...(past?.get(r.id) ?? { id: r.id, state: 'pending' as const }),
               title: r.title,
             }))
-        const triggersFired = fired.filter((h) => stage.triggers.some((t) => t.id === h.record.node))
+        const triggersFired = fired.filter((h) => stage.triggers.some((trigger) => trigger.id === h.record.node))
         const reached = current || entered.has(stage.id)
         return (
           <Paper
             key={stage.id}
             variant="outlined"
-            aria-label={`Automation in ${stage.name}`}
+            aria-label={t('automation.in', { stage: stage.name })}
             data-stage={stage.id}
             sx={{ p: 1.5, borderLeft: `4px solid ${stage.color || '#90a4ae'}`, opacity: reached ? 1 : 0.7 }}
           >
@@ -402,23 +457,22 @@ function Automation({
                 {stage.name}
               </Typography>
               {current ? (
-                <Chip size="small" color="primary" label="Here now" />
+                <Chip size="small" color="primary" label={t('automation.hereNow')} />
               ) : reached ? (
-                <Chip size="small" variant="outlined" label="Was here" />
+                <Chip size="small" variant="outlined" label={t('automation.wasHere')} />
               ) : (
                 <Typography variant="caption" color="text.secondary">
-                  not reached
+                  {t('automation.notReached')}
                 </Typography>
               )}
             </Stack>
             {rules.length === 0 && stage.rules.length === 0 && (
               <Typography variant="body2" color="text.secondary">
-                No rules in this stage.
+                {t('automation.noRules')}
               </Typography>
             )}
             <Box component="ol" sx={{ m: 0, pl: 2.5, display: 'grid', gap: 0.75 }}>
               {rules.map((r) => {
-                const look = STATE_LOOK[r.state]
                 const state = element.rules.find((x) => x.id === r.id)
                 return (
                   <li key={r.id} data-rule={r.id} data-state={r.state}>
@@ -426,7 +480,7 @@ function Automation({
                       <Typography variant="body2" sx={{ fontWeight: 500 }}>
                         {r.title}
                       </Typography>
-                      <Chip size="small" color={look.color} label={look.label} />
+                      <Chip size="small" color={STATE_COLOR[r.state]} label={ruleStateLabel(t, r.state)} />
                       {r.at && (
                         <Typography variant="caption" color="text.secondary">
                           {when(r.at)}
@@ -434,7 +488,7 @@ function Automation({
                       )}
                       {current && r.state === 'failed' && canRetry && state && (
                         <Button size="small" variant="outlined" color="error" onClick={() => onRetry(state)}>
-                          Retry
+                          {t('automation.retry')}
                         </Button>
                       )}
                     </Stack>
@@ -454,21 +508,22 @@ function Automation({
             {stage.triggers.length > 0 && (
               <Box
                 component="ul"
-                aria-label={`Triggers into ${stage.name}`}
+                aria-label={t('automation.triggersInto', { stage: stage.name })}
                 sx={{ m: 0, mt: 1, pl: 0, listStyle: 'none' }}
               >
-                {stage.triggers.map((t) => {
-                  const last = triggersFired.findLast((h) => h.record.node === t.id)
+                {stage.triggers.map((trigger) => {
+                  const last = triggersFired.findLast((h) => h.record.node === trigger.id)
                   return (
                     <Typography
-                      key={t.id}
+                      key={trigger.id}
                       component="li"
                       variant="body2"
                       color={last ? 'text.primary' : 'text.secondary'}
-                      data-trigger={t.id}
+                      data-trigger={trigger.id}
                       data-fired={last !== undefined}
                     >
-                      ⚡ {t.title}: {last ? `fired ${when(last.at)}` : 'has not fired'}
+                      ⚡ {trigger.title}:{' '}
+                      {last ? t('automation.fired', { when: when(last.at) }) : t('automation.notFired')}
                     </Typography>
                   )
                 })}
@@ -496,6 +551,7 @@ function Details({
   client: ClientView | undefined
   onSave: (changed: Record<string, Json>) => Promise<void>
 }) {
+  const { t } = useTranslation('workspace')
   const index = useMemo(() => (graph ? fieldIndex(graph.elementType, graph.fields) : undefined), [graph])
   const [draft, setDraft] = useState<Record<string, string>>({})
   const [added, setAdded] = useState<string[]>([])
@@ -520,7 +576,7 @@ function Details({
   }
   return (
     <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '2fr 1fr' }, alignItems: 'start' }}>
-      <Paper variant="outlined" sx={{ p: 2, display: 'grid', gap: 1.5 }} aria-label="Fields">
+      <Paper variant="outlined" sx={{ p: 2, display: 'grid', gap: 1.5 }} aria-label={t('details.fields')}>
         {shown.map(([key, value]) => (
           <TextField
             key={key}
@@ -535,7 +591,7 @@ function Details({
           <TextField
             select
             size="small"
-            label="Add a field"
+            label={t('details.addField')}
             value=""
             onChange={(e) => setAdded((a) => [...a, e.target.value])}
             slotProps={{ select: { MenuProps: { slotProps: { paper: { sx: { maxHeight: 360 } } } } } }}
@@ -559,16 +615,16 @@ function Details({
                 })
               }
             >
-              Save changes
+              {t('details.save')}
             </Button>
             <Button disabled={changed.length === 0} onClick={() => setDraft({})}>
-              Discard
+              {t('details.discard')}
             </Button>
           </Stack>
         )}
       </Paper>
-      <Paper variant="outlined" sx={{ p: 2, display: 'grid', gap: 0.5 }} aria-label="Client">
-        <Typography variant="subtitle2">Client</Typography>
+      <Paper variant="outlined" sx={{ p: 2, display: 'grid', gap: 0.5 }} aria-label={t('details.client')}>
+        <Typography variant="subtitle2">{t('details.client')}</Typography>
         <Typography variant="body2">{client?.name || '—'}</Typography>
         {client?.company && <Typography variant="body2">{client.company}</Typography>}
         {client?.email && <Typography variant="body2">{client.email}</Typography>}
@@ -578,7 +634,7 @@ function Details({
             {Object.entries(client?.requisites ?? {}).map(([k, v]) => (
               <Box key={k} sx={{ display: 'contents' }}>
                 <Typography component="dt" variant="caption" color="text.secondary">
-                  {REQUISITE_LABELS[k] ?? k}
+                  {requisiteLabel(t, k)}
                 </Typography>
                 <Typography component="dd" variant="body2" sx={{ m: 0, overflowWrap: 'anywhere' }}>
                   {v}
@@ -589,14 +645,21 @@ function Details({
         )}
         {Object.entries(client?.addresses ?? {}).map(([type, a]) => (
           <Typography key={type} variant="body2" color="text.secondary">
-            {type === 'legal' ? 'Legal address' : type === 'actual' ? 'Address' : 'Other address'}:{' '}
-            {[a.street, a.postalCode, a.city, a.region, a.country].filter(Boolean).join(', ')}
+            {t('details.addressLine', {
+              kind:
+                type === 'legal'
+                  ? t('details.legalAddress')
+                  : type === 'actual'
+                    ? t('details.address')
+                    : t('details.otherAddress'),
+              address: [a.street, a.postalCode, a.city, a.region, a.country].filter(Boolean).join(', '),
+            })}
           </Typography>
         ))}
         {Object.keys(element.variables).length > 0 && (
           <>
             <Typography variant="subtitle2" sx={{ mt: 1.5 }}>
-              Flow variables
+              {t('details.variables')}
             </Typography>
             {Object.entries(element.variables).map(([k, v]) => (
               <Typography key={k} variant="body2">
@@ -635,22 +698,42 @@ function Timeline({
   documents: DocumentView[]
   users: User[]
 }) {
+  const { t, i18n } = useTranslation('workspace')
+  const { when } = useFormat()
+  const language = i18n.resolvedLanguage
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the sentences follow the language
   const lines = useMemo(
     () => elementTimeline(history, graph, new Map(users.map((u) => [u.id, u.name]))),
-    [history, graph, users],
+    [history, graph, users, language],
   )
   const events = documents.flatMap((d) =>
-    d.events.map((e) => ({
-      at: e.at,
-      tone: 'event' as const,
-      text: `${d.number}: ${e.type}${e.party ? ` (${d.parties.find((p) => p.id === e.party)?.name ?? 'a party'})` : ''}${e.channel ? ` by ${e.channel}` : ''}`,
-    })),
+    d.events.map((e) => {
+      const what = documentEventWords(t, e.type)
+      const party = e.party ? (d.parties.find((p) => p.id === e.party)?.name ?? t('documents.aParty')) : undefined
+      const channel = e.channel ? channelWord(t, e.channel) : undefined
+      return {
+        at: e.at,
+        tone: 'event' as const,
+        text:
+          party && channel
+            ? t('documents.eventOfPartyBy', { number: d.number, event: what, party, channel })
+            : party
+              ? t('documents.eventOfParty', { number: d.number, event: what, party })
+              : channel
+                ? t('documents.eventBy', { number: d.number, event: what, channel })
+                : t('documents.event', { number: d.number, event: what }),
+      }
+    }),
   )
   const all = [...lines, ...events].sort((a, b) => a.at.localeCompare(b.at))
-  if (all.length === 0) return <Typography color="text.secondary">Nothing has happened to this element yet.</Typography>
+  if (all.length === 0) return <Typography color="text.secondary">{t('timeline.empty')}</Typography>
   return (
     <Paper variant="outlined" sx={{ p: 1.5 }}>
-      <Box component="ol" aria-label="Timeline" sx={{ m: 0, pl: 0, listStyle: 'none', display: 'grid', gap: 0.5 }}>
+      <Box
+        component="ol"
+        aria-label={t('element.tab.timeline')}
+        sx={{ m: 0, pl: 0, listStyle: 'none', display: 'grid', gap: 0.5 }}
+      >
         {all.map((l, i) => (
           <Box
             component="li"
@@ -684,21 +767,77 @@ function Timeline({
   )
 }
 
-const PARTY_STEP: Record<string, string> = {
-  waiting: 'waits for their turn',
-  sent: 'link sent',
-  viewed: 'opened it',
-  consented: 'agreed to sign electronically',
-  signed: 'signed',
-  declined: 'declined',
-  expired: 'link expired',
+/** Where a party's signing stands, in words ("link sent", "signed"). */
+function partyStep(t: TFunction, status: string): string {
+  switch (status) {
+    case 'waiting':
+      return t('workspace:party.waiting')
+    case 'sent':
+      return t('workspace:party.sent')
+    case 'viewed':
+      return t('workspace:party.viewed')
+    case 'consented':
+      return t('workspace:party.consented')
+    case 'signed':
+      return t('workspace:party.signed')
+    case 'declined':
+      return t('workspace:party.declined')
+    case 'expired':
+      return t('workspace:party.expired')
+    default:
+      return status
+  }
+}
+
+/** What happened to a document, as its events name it ("link sent", "code confirmed"). */
+function documentEventWords(t: TFunction, type: string): string {
+  switch (type) {
+    case 'created':
+      return t('workspace:documents.events.created')
+    case 'sent':
+      return t('workspace:documents.events.sent')
+    case 'delivered':
+      return t('workspace:documents.events.delivered')
+    case 'reminded':
+      return t('workspace:documents.events.reminded')
+    case 'viewed':
+      return t('workspace:documents.events.viewed')
+    case 'consented':
+      return t('workspace:documents.events.consented')
+    case 'codeSent':
+      return t('workspace:documents.events.codeSent')
+    case 'codeConfirmed':
+      return t('workspace:documents.events.codeConfirmed')
+    case 'signed':
+      return t('workspace:documents.events.signed')
+    case 'declined':
+      return t('workspace:documents.events.declined')
+    case 'expired':
+      return t('workspace:documents.events.expired')
+    case 'completed':
+      return t('workspace:documents.events.completed')
+    default:
+      return type
+  }
+}
+
+/** A channel a link goes by: "email", "SMS". */
+function channelWord(t: TFunction, channel: string): string {
+  switch (channel) {
+    case 'email':
+      return t('workspace:channel.email')
+    case 'sms':
+      return t('workspace:channel.sms')
+    default:
+      return channel
+  }
 }
 
 function Documents({ documents }: { documents: DocumentView[] }) {
+  const { t } = useTranslation('workspace')
+  const { when } = useFormat()
   if (documents.length === 0) {
-    return (
-      <Typography color="text.secondary">No documents yet. “Sign…” makes one from a template and sends it.</Typography>
-    )
+    return <Typography color="text.secondary">{t('documents.none')}</Typography>
   }
   return (
     <Box sx={{ display: 'grid', gap: 1.5 }}>
@@ -717,7 +856,7 @@ function Documents({ documents }: { documents: DocumentView[] }) {
               <SigningBadge signing={{ status: d.status, signed, parties: d.parties.length, title: d.title }} />
               <Box sx={{ flex: 1 }} />
               <Link href={d.pdfUrl} target="_blank" rel="noopener">
-                Open the PDF
+                {t('documents.openPdf')}
               </Link>
             </Stack>
             {d.parties.length > 0 && (
@@ -728,11 +867,13 @@ function Documents({ documents }: { documents: DocumentView[] }) {
                       error={p.status === 'declined' || p.status === 'expired'}
                       optional={
                         <Typography variant="caption" color="text.secondary">
-                          {PARTY_STEP[p.status] ?? p.status} · {when(p.updatedAt)}
+                          {partyStep(t, p.status)} · {when(p.updatedAt)}
                         </Typography>
                       }
                     >
-                      {p.name} ({p.role === 'company' ? 'for us' : 'client'}, by {p.channel})
+                      {p.role === 'company'
+                        ? t('documents.partyForUs', { name: p.name, channel: channelWord(t, p.channel) })
+                        : t('documents.partyClient', { name: p.name, channel: channelWord(t, p.channel) })}
                     </StepLabel>
                   </Step>
                 ))}

@@ -13,9 +13,10 @@ import Paper from '@mui/material/Paper'
 import Stack from '@mui/material/Stack'
 import Typography from '@mui/material/Typography'
 import { useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { ApiError } from '../api.js'
+import { useFormat } from '../i18n/index.js'
 import { hrefOf } from '../route.js'
-import { when } from './parts.js'
 import {
   completeTask,
   fetchNotifications,
@@ -28,6 +29,8 @@ import {
 const REFRESH_MS = 5000
 
 export function Inbox({ me }: { me: string | undefined }) {
+  const { t } = useTranslation('workspace')
+  const { when } = useFormat()
   const [notes, setNotes] = useState<Notification[] | undefined>()
   const [tasks, setTasks] = useState<Task[] | undefined>()
   const [problem, setProblem] = useState<string | undefined>()
@@ -36,10 +39,10 @@ export function Inbox({ me }: { me: string | undefined }) {
   const load = useCallback(
     async (signal?: AbortSignal) => {
       try {
-        const [n, t] = await Promise.all([fetchNotifications(me, signal), fetchTasks(undefined, signal)])
+        const [n, all] = await Promise.all([fetchNotifications(me, signal), fetchTasks(undefined, signal)])
         setNotes(n)
         // Everyone's tasks on an open server; one's own when signed in.
-        setTasks(me ? t.filter((task) => task.responsible === me) : t)
+        setTasks(me ? all.filter((task) => task.responsible === me) : all)
         setProblem(undefined)
       } catch (e) {
         if (e instanceof ApiError) setProblem(e.message)
@@ -63,12 +66,12 @@ export function Inbox({ me }: { me: string | undefined }) {
     try {
       await what()
     } catch (e) {
-      setProblem(e instanceof ApiError ? e.message : 'That did not work.')
+      setProblem(e instanceof ApiError ? e.message : t('failed'))
     }
     await load()
   }
   const unread = notes?.filter((n) => n.readAt === null).length ?? 0
-  const open = tasks?.filter((t) => t.doneAt === null) ?? []
+  const open = tasks?.filter((task) => task.doneAt === null) ?? []
   const listed = showDone ? (tasks ?? []) : open
 
   return (
@@ -80,11 +83,10 @@ export function Inbox({ me }: { me: string | undefined }) {
       )}
       <Box component="section" aria-labelledby="notes-title" sx={{ display: 'grid', gap: 1.5 }}>
         <Typography id="notes-title" variant="h2">
-          Notifications {unread > 0 && <small data-testid="unread-count">({unread} new)</small>}
+          {t('inbox.notifications')}{' '}
+          {unread > 0 && <small data-testid="unread-count">{t('inbox.unread', { count: unread })}</small>}
         </Typography>
-        {notes?.length === 0 && (
-          <Typography color="text.secondary">Nothing yet. Rules that notify you land here.</Typography>
-        )}
+        {notes?.length === 0 && <Typography color="text.secondary">{t('inbox.noNotifications')}</Typography>}
         {notes?.map((n) => (
           <Paper
             key={n.id}
@@ -108,12 +110,12 @@ export function Inbox({ me }: { me: string | undefined }) {
                     if (n.readAt === null) void markRead(n.id)
                   }}
                 >
-                  Open the deal
+                  {t('inbox.openDeal')}
                 </Link>
               )}
               {n.readAt === null && (
                 <Button size="small" onClick={() => void act(() => markRead(n.id))}>
-                  Mark read
+                  {t('inbox.markRead')}
                 </Button>
               )}
             </Stack>
@@ -123,40 +125,40 @@ export function Inbox({ me }: { me: string | undefined }) {
       <Box component="section" aria-labelledby="tasks-title" sx={{ display: 'grid', gap: 1.5 }}>
         <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
           <Typography id="tasks-title" variant="h2">
-            Tasks {open.length > 0 && <small>({open.length} open)</small>}
+            {t('inbox.tasks')} {open.length > 0 && <small>{t('inbox.open', { count: open.length })}</small>}
           </Typography>
           <FormControlLabel
             control={<Checkbox size="small" checked={showDone} onChange={(e) => setShowDone(e.target.checked)} />}
-            label="Show done"
+            label={t('inbox.showDone')}
           />
         </Stack>
-        {listed.length === 0 && tasks && <Typography color="text.secondary">No open tasks.</Typography>}
-        {listed.map((t) => (
-          <Paper key={t.id} variant="outlined" data-testid="task" sx={{ p: 1.5, opacity: t.doneAt ? 0.7 : 1 }}>
+        {listed.length === 0 && tasks && <Typography color="text.secondary">{t('inbox.noTasks')}</Typography>}
+        {listed.map((task) => (
+          <Paper key={task.id} variant="outlined" data-testid="task" sx={{ p: 1.5, opacity: task.doneAt ? 0.7 : 1 }}>
             <FormControlLabel
               control={
                 <Checkbox
-                  checked={t.doneAt !== null}
-                  onChange={(e) => void act(() => completeTask(t.id, e.target.checked))}
+                  checked={task.doneAt !== null}
+                  onChange={(e) => void act(() => completeTask(task.id, e.target.checked))}
                 />
               }
               label={
                 <Typography
                   variant="body2"
-                  sx={{ fontWeight: 600, textDecoration: t.doneAt ? 'line-through' : 'none' }}
+                  sx={{ fontWeight: 600, textDecoration: task.doneAt ? 'line-through' : 'none' }}
                 >
-                  {t.title}
+                  {task.title}
                 </Typography>
               }
             />
-            {t.description && (
+            {task.description && (
               <Typography variant="body2" color="text.secondary" sx={{ ml: 4 }}>
-                {t.description}
+                {task.description}
               </Typography>
             )}
-            {t.checklist.length > 0 && (
+            {task.checklist.length > 0 && (
               <Box component="ul" sx={{ my: 0.5, ml: 4, pl: 2 }}>
-                {t.checklist.map((item) => (
+                {task.checklist.map((item) => (
                   <li key={item}>
                     <Typography variant="body2">{item}</Typography>
                   </li>
@@ -164,16 +166,16 @@ export function Inbox({ me }: { me: string | undefined }) {
               </Box>
             )}
             <Stack direction="row" spacing={1.5} sx={{ ml: 4 }}>
-              {t.deadline && (
+              {task.deadline && (
                 <Typography
                   variant="caption"
-                  color={!t.doneAt && Date.parse(t.deadline) < Date.now() ? 'error' : 'text.secondary'}
+                  color={!task.doneAt && Date.parse(task.deadline) < Date.now() ? 'error' : 'text.secondary'}
                 >
-                  Due {when(t.deadline)}
+                  {t('inbox.due', { when: when(task.deadline) })}
                 </Typography>
               )}
-              <Link href={hrefOf('element', t.elementId)} variant="body2">
-                Open the deal
+              <Link href={hrefOf('element', task.elementId)} variant="body2">
+                {t('inbox.openDeal')}
               </Link>
             </Stack>
           </Paper>

@@ -20,7 +20,9 @@ import TextField from '@mui/material/TextField'
 import ToggleButton from '@mui/material/ToggleButton'
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup'
 import Typography from '@mui/material/Typography'
+import type { TFunction } from 'i18next'
 import { useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { ApiError } from '../api.js'
 import {
   type DocumentView,
@@ -34,13 +36,26 @@ import {
   type User,
 } from './workspace-api.js'
 
-const TYPE_NAMES: Record<string, string> = {
-  contract: 'contract',
-  invoice: 'invoice',
-  commercialOffer: 'offer',
-  act: 'act',
-  other: 'document',
+/** A document of a type as the "Use this template" sentence names it ("A contract"). */
+function reuseType(t: TFunction, type: string): string {
+  switch (type) {
+    case 'contract':
+      return t('workspace:wizard.reuseType.contract')
+    case 'invoice':
+      return t('workspace:wizard.reuseType.invoice')
+    case 'commercialOffer':
+      return t('workspace:wizard.reuseType.commercialOffer')
+    case 'act':
+      return t('workspace:wizard.reuseType.act')
+    case 'other':
+      return t('workspace:wizard.reuseType.other')
+    default:
+      return type
+  }
 }
+
+const channelWord = (t: TFunction, channel: string) =>
+  channel === 'sms' ? t('workspace:channel.sms') : channel === 'email' ? t('workspace:channel.email') : channel
 
 interface Sent {
   documentNumber: string
@@ -64,6 +79,7 @@ export function SignWizard({
   onClose: () => void
   onSent: () => void
 }) {
+  const { t } = useTranslation('workspace')
   const unsent = documents.filter((d) => d.status === 'created')
   const [templates, setTemplates] = useState<Template[]>([])
   const [source, setSource] = useState<string>(unsent[0] ? `document:${unsent[0].id}` : '')
@@ -86,14 +102,14 @@ export function SignWizard({
     fetchTemplates(abort.signal).then(
       (all) => {
         setTemplates(all)
-        setSource((s) => s || `template:${all.find((t) => t.type === 'contract')?.id ?? all[0]?.id ?? ''}`)
+        setSource((s) => s || `template:${all.find((x) => x.type === 'contract')?.id ?? all[0]?.id ?? ''}`)
       },
       () => setTemplates([]),
     )
     return () => abort.abort()
   }, [])
 
-  const template = source.startsWith('template:') ? templates.find((t) => `template:${t.id}` === source) : undefined
+  const template = source.startsWith('template:') ? templates.find((x) => `template:${x.id}` === source) : undefined
   const document = source.startsWith('document:') ? unsent.find((d) => `document:${d.id}` === source) : undefined
   const type = template?.type ?? document?.type
   // "Use this template": the last document of this type sent from another element.
@@ -126,9 +142,7 @@ export function SignWizard({
       setSent({ documentNumber: answer.documentNumber, clientSigningLink: answer.clientSigningLink })
       onSent()
     } catch (e) {
-      setProblem(
-        e instanceof ApiError ? { text: e.message, path: e.path } : { text: 'The document could not be sent.' },
-      )
+      setProblem(e instanceof ApiError ? { text: e.message, path: e.path } : { text: t('wizard.notSent') })
     } finally {
       setBusy(false)
     }
@@ -158,16 +172,17 @@ export function SignWizard({
 
   return (
     <Dialog open onClose={onClose} fullWidth maxWidth="sm" aria-labelledby="sign-title">
-      <DialogTitle id="sign-title">Send “{element.title}” for signing</DialogTitle>
+      <DialogTitle id="sign-title">{t('wizard.title', { title: element.title })}</DialogTitle>
       <DialogContent sx={{ display: 'grid', gap: 2, pt: '8px !important' }}>
         {sent ? (
           <Alert severity="success" data-testid="sign-sent">
             <Typography variant="body2">
-              {sent.documentNumber} is on its way: the company signer is emailed first, and the client gets their link
-              by {channel === 'sms' ? 'SMS' : 'email'} in turn.
+              {channel === 'sms'
+                ? t('wizard.sentSms', { number: sent.documentNumber })
+                : t('wizard.sentEmail', { number: sent.documentNumber })}
             </Typography>
             <Typography variant="body2" sx={{ mt: 1, overflowWrap: 'anywhere' }}>
-              The client’s link:{' '}
+              {t('wizard.clientLink')}{' '}
               <Link href={sent.clientSigningLink} target="_blank" rel="noopener">
                 {sent.clientSigningLink}
               </Link>
@@ -186,36 +201,40 @@ export function SignWizard({
                     disabled={busy}
                     onClick={() => void send({ reuse: reuse.document.id, client: clientBody })}
                   >
-                    Use this template
+                    {t('wizard.useTemplate')}
                   </Button>
                 }
               >
-                A {TYPE_NAMES[reuse.document.type] ?? reuse.document.type} ({reuse.document.number}) was sent from
-                another deal. Send the same one to {name || 'this client'}, signed by {reuse.companySigner}, by{' '}
-                {reuse.channel}.
+                {t('wizard.reuse', {
+                  document: reuseType(t, reuse.document.type),
+                  number: reuse.document.number,
+                  client: name || t('wizard.thisClient'),
+                  signer: reuse.companySigner,
+                  channel: channelWord(t, reuse.channel),
+                })}
               </Alert>
             )}
             <TextField
               select
-              label="What to sign"
+              label={t('wizard.what')}
               value={source}
               onChange={(e) => setSource(e.target.value)}
               error={at('/template') || at('/document')}
             >
               {unsent.map((d) => (
                 <MenuItem key={d.id} value={`document:${d.id}`}>
-                  {d.title} — {d.number} (made, not sent yet)
+                  {t('wizard.unsent', { title: d.title, number: d.number })}
                 </MenuItem>
               ))}
-              {templates.map((t) => (
-                <MenuItem key={t.id} value={`template:${t.id}`}>
-                  New from “{t.name}”
+              {templates.map((x) => (
+                <MenuItem key={x.id} value={`template:${x.id}`}>
+                  {t('wizard.newFrom', { name: x.name })}
                 </MenuItem>
               ))}
             </TextField>
             {ownFields.length > 0 && (
               <Box sx={{ display: 'grid', gap: 1.5 }}>
-                <Typography variant="subtitle2">Fields on the document</Typography>
+                <Typography variant="subtitle2">{t('wizard.documentFields')}</Typography>
                 {ownFields.map((f) => (
                   <TextField
                     key={f.key}
@@ -231,7 +250,7 @@ export function SignWizard({
             )}
             <TextField
               select
-              label="Signs for the company"
+              label={t('wizard.signer')}
               value={signer}
               onChange={(e) => setSigner(e.target.value)}
               error={at('/companySigner')}
@@ -245,13 +264,19 @@ export function SignWizard({
                 ))}
             </TextField>
             <Box sx={{ display: 'grid', gap: 1.5 }}>
-              <Typography variant="subtitle2">The client</Typography>
-              <TextField size="small" label="Name" value={name} onChange={(e) => setName(e.target.value)} required />
+              <Typography variant="subtitle2">{t('wizard.client')}</Typography>
+              <TextField
+                size="small"
+                label={t('wizard.name')}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                required
+              />
               <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1.5}>
                 <TextField
                   size="small"
                   fullWidth
-                  label="Email"
+                  label={t('wizard.email')}
                   type="email"
                   value={email}
                   onChange={(e) => setEmail(e.target.value)}
@@ -261,7 +286,7 @@ export function SignWizard({
                 <TextField
                   size="small"
                   fullWidth
-                  label="Phone"
+                  label={t('wizard.phone')}
                   type="tel"
                   value={phone}
                   onChange={(e) => setPhone(e.target.value)}
@@ -275,14 +300,14 @@ export function SignWizard({
                   size="small"
                   value={channel}
                   onChange={(_, v: 'email' | 'sms' | null) => v && setChannel(v)}
-                  aria-label="Send the link by"
+                  aria-label={t('wizard.sendBy')}
                 >
-                  <ToggleButton value="email">By email</ToggleButton>
-                  <ToggleButton value="sms">By SMS</ToggleButton>
+                  <ToggleButton value="email">{t('wizard.byEmail')}</ToggleButton>
+                  <ToggleButton value="sms">{t('wizard.bySms')}</ToggleButton>
                 </ToggleButtonGroup>
                 <FormControlLabel
                   control={<Checkbox checked={oneTimeCode} onChange={(e) => setOneTimeCode(e.target.checked)} />}
-                  label="Confirm with a one-time code"
+                  label={t('wizard.oneTimeCode')}
                 />
               </Stack>
             </Box>
@@ -295,10 +320,10 @@ export function SignWizard({
         )}
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>{sent ? 'Close' : 'Cancel'}</Button>
+        <Button onClick={onClose}>{sent ? t('wizard.close') : t('wizard.cancel')}</Button>
         {!sent && (
           <Button variant="contained" disabled={missing || busy} onClick={() => void sendNew()}>
-            Send for signing
+            {t('wizard.send')}
           </Button>
         )}
       </DialogActions>

@@ -44,8 +44,10 @@ import {
   useRef,
   useState,
 } from 'react'
+import { useTranslation } from 'react-i18next'
 import { ELEMENT_TYPES, type ElementType } from '../../../shared/graph/vocabulary.js'
 import { ApiError, templatePreviewUrl } from '../api.js'
+import { currentLanguage, i18n } from '../i18n/index.js'
 import { hrefOf } from '../route.js'
 import { useMay } from './may.js'
 import {
@@ -54,6 +56,7 @@ import {
   bindOptions,
   clampRect,
   EXTRA_PREFIX,
+  extraFieldLabel,
   extraFieldPath,
   FIELD_KINDS,
   type FieldKind,
@@ -63,7 +66,7 @@ import {
   GRID,
   hasFontSize,
   isFieldKind,
-  KIND_NAMES,
+  kindName,
   moveRect,
   newField,
   nudgeRect,
@@ -96,12 +99,22 @@ export interface EditorDraft {
   fields: PlacedField[]
 }
 
-export const TYPE_NAMES: Record<string, string> = {
-  invoice: 'Invoice',
-  contract: 'Contract',
-  commercialOffer: 'Commercial offer',
-  act: 'Acceptance act',
-  other: 'Other document',
+/** A document type by name, in the app's language ("Invoice"); one we do not know by its code. */
+export function typeName(type: string): string {
+  switch (type) {
+    case 'invoice':
+      return i18n.t('templates:type.invoice')
+    case 'contract':
+      return i18n.t('templates:type.contract')
+    case 'commercialOffer':
+      return i18n.t('templates:type.commercialOffer')
+    case 'act':
+      return i18n.t('templates:type.act')
+    case 'other':
+      return i18n.t('templates:type.other')
+    default:
+      return type
+  }
 }
 
 /** Languages offered for amounts and dates (a template's own stays listed). */
@@ -121,21 +134,30 @@ export const LOCALES = [
 ]
 export const CURRENCIES = ['EUR', 'PLN', 'USD', 'GBP', 'CHF', 'CZK', 'SEK', 'TRY', 'UAH']
 
-/** "en-GB" → "British English (en-GB)". */
+/** "en-GB" → "British English (en-GB)", named in the app's language ("angielski (Wielka Brytania) (en-GB)"). */
 export function languageName(locale: string): string {
   try {
-    const name = new Intl.DisplayNames(['en'], { type: 'language' }).of(locale)
+    const name = new Intl.DisplayNames([currentLanguage()], { type: 'language' }).of(locale)
     return name && name !== locale ? `${name} (${locale})` : locale
   } catch {
     return locale
   }
 }
 
-const ELEMENT_TYPE_NAMES: Record<ElementType, string> = {
-  deal: 'deal',
-  lead: 'lead',
-  contact: 'contact',
-  signingDocument: 'signing document',
+/** An element type as the "Fields of a" list names it. */
+function elementTypeName(type: ElementType): string {
+  switch (type) {
+    case 'deal':
+      return i18n.t('templates:elementType.deal')
+    case 'lead':
+      return i18n.t('templates:elementType.lead')
+    case 'contact':
+      return i18n.t('templates:elementType.contact')
+    case 'signingDocument':
+      return i18n.t('templates:elementType.signingDocument')
+    default:
+      return type
+  }
 }
 
 const DRAG_TYPE = 'application/x-signflow-template-field'
@@ -145,10 +167,18 @@ const colorOf = (field: Pick<PlacedField, 'kind' | 'party'>) =>
   field.kind === 'text' ? COLORS.text : field.party === 'company' ? COLORS.company : COLORS.client
 
 /** The palette: what can be placed, for whom. */
-const PALETTE: ReadonlyArray<{ heading: string; party?: Party; kinds: FieldKind[] }> = [
-  { heading: 'From the element', kinds: ['text'] },
-  { heading: 'Our company signs', party: 'company', kinds: ['signature', 'stamp', 'date', 'initials'] },
-  { heading: 'The client signs', party: 'client', kinds: ['signature', 'stamp', 'date', 'initials', 'clientText'] },
+const PALETTE: ReadonlyArray<{ heading: () => string; party?: Party; kinds: FieldKind[] }> = [
+  { heading: () => i18n.t('templates:palette.element'), kinds: ['text'] },
+  {
+    heading: () => i18n.t('templates:palette.company'),
+    party: 'company',
+    kinds: ['signature', 'stamp', 'date', 'initials'],
+  },
+  {
+    heading: () => i18n.t('templates:palette.client'),
+    party: 'client',
+    kinds: ['signature', 'stamp', 'date', 'initials', 'clientText'],
+  },
 ]
 
 // ------------------------------------------------------------ the PDF
@@ -239,6 +269,7 @@ export function TemplateEditor({
   onSaved: (template: TemplateDetails) => void
   onBack: () => void
 }) {
+  const { t, i18n: instance } = useTranslation('templates')
   const may = useMay()
   const isNew = initial.id === undefined
   const canEdit = isNew ? may('createTemplate') : may('updateTemplate')
@@ -254,7 +285,9 @@ export function TemplateEditor({
   const [notice, setNotice] = useState<string | undefined>()
   const pdf = usePdf(fileUrl(initial.fileId))
   const sizes = useMemo(() => pdf.pages.map((p) => p.size), [pdf.pages])
-  const options = useMemo(() => bindOptions(elementType), [elementType])
+  const language = instance.resolvedLanguage
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the labels follow the language
+  const options = useMemo(() => bindOptions(elementType), [elementType, language])
   const dirty = keyOf(meta, fields) !== savedKey
   const grid = snapOn ? GRID : 0
 
@@ -318,7 +351,7 @@ export function TemplateEditor({
     if (!canEdit || saving) return
     const sent = fieldsForSave(fields)
     const local: Problem[] = fieldProblems(sent, sizes)
-    if (!meta.name.trim()) local.push({ path: '/name', message: 'Give the template a name.' })
+    if (!meta.name.trim()) local.push({ path: '/name', message: t('editor.noName') })
     if (local.length > 0) {
       const placed = placeProblems(local, sent)
       setProblems(placed)
@@ -335,13 +368,11 @@ export function TemplateEditor({
           ? await createTemplate({ ...body, type: initial.type, fileId: initial.fileId, fields: sent })
           : await updateTemplate(initial.id, { ...body, fields: sent })
       setSavedKey(keyOf({ ...meta, name: body.name }, sent))
-      setNotice(initial.id === undefined ? `“${saved.name}” is made.` : 'Saved.')
+      setNotice(initial.id === undefined ? t('editor.made', { name: saved.name }) : t('editor.saved'))
       onSaved(saved)
     } catch (e) {
       const problem =
-        e instanceof ApiError
-          ? { path: e.path ?? '', message: e.message }
-          : { path: '', message: 'The template could not be saved.' }
+        e instanceof ApiError ? { path: e.path ?? '', message: e.message } : { path: '', message: t('editor.notSaved') }
       const placed = placeProblems([problem], sent)
       setProblems(placed)
       const first = sent.find((f) => placed.fields.has(f.id))
@@ -349,7 +380,7 @@ export function TemplateEditor({
     } finally {
       setSaving(false)
     }
-  }, [canEdit, saving, fields, sizes, meta, initial, onSaved])
+  }, [canEdit, saving, fields, sizes, meta, initial, onSaved, t])
 
   const field = fields.find((f) => f.id === selected)
   const pageWidth = Math.max(200, Math.min(columnWidth - 32, 900))
@@ -376,24 +407,24 @@ export function TemplateEditor({
           href={hrefOf('templates')}
           onClick={(e) => {
             e.preventDefault()
-            if (!dirty || !canEdit || window.confirm('Leave without saving your changes?')) onBack()
+            if (!dirty || !canEdit || window.confirm(t('editor.leave'))) onBack()
           }}
           underline="hover"
         >
-          ← Templates
+          {t('back')}
         </Link>
         <Typography id="template-editor-title" variant="h2" sx={{ mr: 1 }}>
-          {isNew ? 'New template' : meta.name || 'Template'}
+          {isNew ? t('newTemplate') : meta.name || t('editor.template')}
         </Typography>
-        <Chip size="small" label={TYPE_NAMES[initial.type] ?? initial.type} />
-        {dirty && canEdit && <Chip size="small" color="warning" variant="outlined" label="Unsaved changes" />}
+        <Chip size="small" label={typeName(initial.type)} />
+        {dirty && canEdit && <Chip size="small" color="warning" variant="outlined" label={t('editor.unsaved')} />}
         <Box sx={{ flex: 1 }} />
         {!isNew && may('previewTemplate') && (
           <PreviewButton templateId={initial.id ?? ''} fields={fields} options={options} dirty={dirty} />
         )}
         {canEdit && (
           <Button variant="contained" onClick={() => void save()} disabled={saving || (!dirty && !isNew)}>
-            {saving ? 'Saving…' : isNew ? 'Save the template' : 'Save'}
+            {saving ? t('editor.saving') : isNew ? t('editor.saveNew') : t('editor.save')}
           </Button>
         )}
       </Stack>
@@ -401,7 +432,7 @@ export function TemplateEditor({
       <Stack direction="row" spacing={1.5} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'flex-start' }}>
         <TextField
           size="small"
-          label="Name"
+          label={t('name')}
           value={meta.name}
           disabled={!canEdit}
           error={problems.template.has('name')}
@@ -413,11 +444,11 @@ export function TemplateEditor({
         <TextField
           select
           size="small"
-          label="Language"
+          label={t('language')}
           value={meta.locale}
           disabled={!canEdit}
           error={problems.template.has('locale')}
-          helperText={problems.template.get('locale') ?? 'Amounts and dates'}
+          helperText={problems.template.get('locale') ?? t('editor.languageHint')}
           onChange={(e) => setMeta((m) => ({ ...m, locale: e.target.value }))}
           sx={{ minWidth: 220 }}
         >
@@ -430,7 +461,7 @@ export function TemplateEditor({
         <TextField
           select
           size="small"
-          label="Currency"
+          label={t('editor.currency')}
           value={meta.currency}
           disabled={!canEdit}
           error={problems.template.has('currency')}
@@ -447,7 +478,7 @@ export function TemplateEditor({
         <TextField
           size="small"
           type="number"
-          label="Tax rate, %"
+          label={t('editor.taxRate')}
           value={meta.taxRate}
           disabled={!canEdit}
           error={problems.template.has('taxRate')}
@@ -463,7 +494,7 @@ export function TemplateEditor({
 
       {!canEdit && (
         <Alert severity="info" variant="outlined">
-          Your role may look at templates; placing and changing fields is for sales, analysts and admins.
+          {t('editor.readOnly')}
         </Alert>
       )}
       {templateProblem.map(([k, message]) => (
@@ -485,7 +516,7 @@ export function TemplateEditor({
         <Box
           ref={column}
           data-testid="template-pages"
-          aria-label="Pages"
+          aria-label={t('editor.pages')}
           role="region"
           onPointerDown={(e) => {
             if (e.target === e.currentTarget) setSelected(undefined)
@@ -505,11 +536,7 @@ export function TemplateEditor({
           {pdf.state === 'loading' && (
             <Skeleton variant="rectangular" sx={{ width: pageWidth, height: pageWidth * 1.41 }} />
           )}
-          {pdf.state === 'failed' && (
-            <Alert severity="error">
-              The PDF cannot be shown; it may be damaged. Upload it again as a new template.
-            </Alert>
-          )}
+          {pdf.state === 'failed' && <Alert severity="error">{t('editor.pdfFailed')}</Alert>}
           {pdf.pages.map((page, i) => (
             <PageView
               key={page.proxy.pageNumber}
@@ -531,12 +558,17 @@ export function TemplateEditor({
           ))}
         </Box>
 
-        <Paper variant="outlined" sx={{ p: 1.5, display: 'grid', gap: 1.5 }} aria-label="Field settings" role="region">
+        <Paper
+          variant="outlined"
+          sx={{ p: 1.5, display: 'grid', gap: 1.5 }}
+          aria-label={t('editor.settings')}
+          role="region"
+        >
           {problemCount > 0 && (
             <Alert severity="error" data-testid="template-problems">
               {problems.fields.size > 0
-                ? `${problems.fields.size === 1 ? 'A field needs' : `${problems.fields.size} fields need`} a change before saving: `
-                : 'The template was not saved.'}
+                ? t('editor.fieldsNeedChange', { count: problems.fields.size })
+                : t('editor.wasNotSaved')}
               {[...problems.fields.keys()].map((id) => {
                 const f = fields.find((x) => x.id === id)
                 return f ? (
@@ -577,7 +609,7 @@ export function TemplateEditor({
           {canEdit && (
             <FormControlLabel
               control={<Checkbox size="small" checked={snapOn} onChange={(e) => setSnapOn(e.target.checked)} />}
-              label={`Snap to a ${GRID}-point grid`}
+              label={t('editor.snap', { grid: GRID })}
             />
           )}
         </Paper>
@@ -593,7 +625,7 @@ export function TemplateEditor({
         </Alert>
       </Snackbar>
       <span id="template-field-keys" hidden>
-        Arrow keys move the field by a point, with Shift by ten; with Alt they resize it. Delete removes it.
+        {t('editor.keys')}
       </span>
     </Box>
   )
@@ -602,24 +634,25 @@ export function TemplateEditor({
 // ------------------------------------------------------------ the palette
 
 function Palette({ onAdd }: { onAdd: (kind: FieldKind, party: Party | undefined) => void }) {
+  const { t } = useTranslation('templates')
   return (
     <Paper
       variant="outlined"
       component="nav"
-      aria-label="Fields to place"
+      aria-label={t('palette.title')}
       sx={{ p: 1.5, display: 'grid', gap: 1.5, position: { md: 'sticky' }, top: { md: 0 } }}
     >
       <Typography variant="body2" color="text.secondary">
-        Drag a field onto a page, or press it to put it on the page.
+        {t('palette.hint')}
       </Typography>
       {PALETTE.map((group) => (
-        <Box key={group.heading} sx={{ display: 'grid', gap: 0.75 }}>
+        <Box key={group.party ?? 'element'} sx={{ display: 'grid', gap: 0.75 }}>
           <Typography variant="h3" component="h3" color="text.secondary">
-            {group.heading}
+            {group.heading()}
           </Typography>
           {group.kinds.map((kind) => {
             const sample = { kind, party: group.party }
-            const name = kind === 'text' ? 'Text from the element' : fieldName(sample)
+            const name = kind === 'text' ? kindName('text') : fieldName(sample)
             const color = colorOf(sample)
             return (
               // A button element cannot be dragged in Chromium: a div acting as one (Enter and Space press it).
@@ -629,7 +662,7 @@ function Palette({ onAdd }: { onAdd: (kind: FieldKind, party: Party | undefined)
                 tabIndex={0}
                 draggable
                 data-testid={`palette-${group.party ?? 'element'}-${kind}`}
-                aria-label={`Place: ${name}`}
+                aria-label={t('palette.place', { name })}
                 onDragStart={(e: DragEvent<HTMLDivElement>) => {
                   e.dataTransfer.setData(DRAG_TYPE, JSON.stringify({ kind, party: group.party }))
                   e.dataTransfer.effectAllowed = 'copy'
@@ -655,7 +688,7 @@ function Palette({ onAdd }: { onAdd: (kind: FieldKind, party: Party | undefined)
                   '&:focus-visible': { outline: '2px solid', outlineColor: color, outlineOffset: 2 },
                 }}
               >
-                {KIND_NAMES[kind]}
+                {kindName(kind)}
               </Box>
             )
           })}
@@ -698,6 +731,7 @@ function PageView({
   onRemove: (id: string) => void
   onDrop: (kind: FieldKind, party: Party | undefined, at: Point) => void
 }) {
+  const { t } = useTranslation('templates')
   const overlay = useRef<HTMLDivElement>(null)
   const drag = useRef<Drag | undefined>(undefined)
   const [over, setOver] = useState(false)
@@ -780,7 +814,7 @@ function PageView({
           userSelect: 'none',
         }}
       >
-        <PageCanvas page={page} scale={scale} label={`Page ${number} of ${count}`} />
+        <PageCanvas page={page} scale={scale} label={t('editor.pageOf', { page: number, count })} />
         {fields.map((field) => {
           const label = fieldName(field, bindLabel(field.bind, options))
           const isSelected = field.id === selected
@@ -793,7 +827,7 @@ function PageView({
               tabIndex={0}
               data-field-id={field.id}
               data-kind={field.kind}
-              aria-label={`${label}, page ${number}`}
+              aria-label={t('editor.fieldOnPage', { field: label, page: number })}
               aria-pressed={isSelected}
               aria-describedby="template-field-keys"
               aria-invalid={hasProblem || undefined}
@@ -881,7 +915,12 @@ function PageView({
         })}
       </Box>
       <Typography variant="caption" color="text.secondary">
-        Page {number} of {count} · {Math.round(size.width)} × {Math.round(size.height)} points
+        {t('editor.pageSize', {
+          page: number,
+          count,
+          width: Math.round(size.width),
+          height: Math.round(size.height),
+        })}
       </Typography>
     </Box>
   )
@@ -902,14 +941,15 @@ function FieldList({
   canEdit: boolean
   onSelect: (id: string) => void
 }) {
+  const { t } = useTranslation('templates')
   return (
     <Box sx={{ display: 'grid', gap: 1 }}>
       <Typography variant="h3" component="h3" color="text.secondary">
-        Fields ({fields.length})
+        {t('fields.title', { count: fields.length })}
       </Typography>
       {fields.length === 0 ? (
         <Typography variant="body2" color="text.secondary">
-          {canEdit ? 'No fields yet: drag one from the left onto a page.' : 'No fields are placed on this template.'}
+          {canEdit ? t('fields.none') : t('fields.noneReadOnly')}
         </Typography>
       ) : (
         <Box component="ul" sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 0.5 }}>
@@ -923,7 +963,7 @@ function FieldList({
                 {fieldName(f, bindLabel(f.bind, options))}
               </Link>
               <Typography component="span" variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }}>
-                p. {f.page}
+                {t('fields.page', { page: f.page })}
               </Typography>
             </Box>
           ))}
@@ -931,8 +971,7 @@ function FieldList({
       )}
       {canEdit && (
         <Typography variant="body2" color="text.secondary">
-          Select a field to set it up. Drag it to move it, or its corner to resize it; arrow keys move it by a point
-          (Shift: ten), Alt with the arrows resizes it, Delete removes it.
+          {t('fields.hint')}
         </Typography>
       )}
     </Box>
@@ -964,6 +1003,7 @@ function FieldPanel({
   onRemove: () => void
   onClose: () => void
 }) {
+  const { t } = useTranslation('templates')
   const size = sizes[field.page - 1]
   const at = (key: string) => problems?.get(key)
   const general = [...(problems?.entries() ?? [])].filter(
@@ -989,7 +1029,7 @@ function FieldPanel({
           {fieldName(field, bindLabel(field.bind, options))}
         </Typography>
         <Button size="small" onClick={onClose}>
-          All fields
+          {t('panel.allFields')}
         </Button>
       </Stack>
       {general.map(([k, message]) => (
@@ -1000,7 +1040,7 @@ function FieldPanel({
       <TextField
         select
         size="small"
-        label="Kind"
+        label={t('panel.kind')}
         value={field.kind}
         disabled={!canEdit}
         error={at('kind') !== undefined}
@@ -1012,7 +1052,7 @@ function FieldPanel({
       >
         {FIELD_KINDS.map((k) => (
           <MenuItem key={k} value={k}>
-            {KIND_NAMES[k]}
+            {kindName(k)}
           </MenuItem>
         ))}
       </TextField>
@@ -1034,20 +1074,20 @@ function FieldPanel({
             component="div"
             sx={{ mb: 0.5 }}
           >
-            Who fills it
+            {t('panel.who')}
           </Typography>
           <ToggleButtonGroup
             size="small"
             exclusive
             value={field.party ?? null}
             disabled={!canEdit}
-            aria-label="Who fills it"
+            aria-label={t('panel.who')}
             onChange={(_, party: Party | null) => {
               if (party) onChange({ ...field, party })
             }}
           >
-            <ToggleButton value="company">Our company</ToggleButton>
-            <ToggleButton value="client">The client</ToggleButton>
+            <ToggleButton value="company">{t('panel.company')}</ToggleButton>
+            <ToggleButton value="client">{t('panel.client')}</ToggleButton>
           </ToggleButtonGroup>
           {at('party') && (
             <Typography variant="caption" color="error" component="div">
@@ -1060,7 +1100,7 @@ function FieldPanel({
         <>
           <TextField
             size="small"
-            label="Label the signer sees"
+            label={t('panel.label')}
             value={field.label ?? ''}
             disabled={!canEdit}
             error={at('label') !== undefined}
@@ -1080,13 +1120,13 @@ function FieldPanel({
                 onChange={(e) => onChange({ ...field, required: e.target.checked })}
               />
             }
-            label="Required"
+            label={t('panel.required')}
           />
         </>
       )}
       {hasFontSize(field.kind) && (
         <NumberInput
-          label="Font size, points"
+          label={t('panel.fontSize')}
           value={field.fontSize ?? 10}
           disabled={!canEdit}
           error={at('fontSize')}
@@ -1099,7 +1139,7 @@ function FieldPanel({
         <TextField
           select
           size="small"
-          label="Page"
+          label={t('panel.page')}
           value={field.page}
           disabled={!canEdit}
           error={at('page') !== undefined}
@@ -1112,23 +1152,23 @@ function FieldPanel({
         >
           {Array.from({ length: pageCount }, (_, i) => i + 1).map((n) => (
             <MenuItem key={n} value={n}>
-              Page {n}
+              {t('panel.pageN', { page: n })}
             </MenuItem>
           ))}
         </TextField>
       )}
       <Typography variant="caption" color="text.secondary">
-        Place, in points from the page's top-left corner
+        {t('panel.place')}
       </Typography>
       <Box sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 1 }}>
-        {number('x', 'Left')}
-        {number('y', 'Top')}
-        {number('width', 'Width')}
-        {number('height', 'Height')}
+        {number('x', t('panel.left'))}
+        {number('y', t('panel.top'))}
+        {number('width', t('panel.width'))}
+        {number('height', t('panel.height'))}
       </Box>
       {canEdit && (
         <Button color="error" variant="outlined" onClick={onRemove}>
-          Delete this field
+          {t('panel.delete')}
         </Button>
       )}
     </Box>
@@ -1204,28 +1244,29 @@ export function BindPicker({
   error: string | undefined
   onPick: (path: string) => void
 }) {
+  const { t } = useTranslation('templates')
   const [anchor, setAnchor] = useState<HTMLElement | null>(null)
   const label = bindLabel(value, options)
   return (
     <>
       <TextField
         size="small"
-        label="Shows"
+        label={t('bind.shows')}
         value={label}
-        placeholder="Choose with “…”"
+        placeholder={t('bind.placeholder')}
         disabled={disabled}
         error={error !== undefined}
-        helperText={error ?? (value && label !== value ? value : 'Filled in when a document is made')}
+        helperText={error ?? (value && label !== value ? value : t('bind.hint'))}
         slotProps={{
           input: {
             readOnly: true,
             endAdornment: (
               <InputAdornment position="end">
-                <Tooltip title="Choose a field of the element, of the document, or an extra field">
+                <Tooltip title={t('bind.tooltip')}>
                   <span>
                     <IconButton
                       size="small"
-                      aria-label="Choose what this text shows"
+                      aria-label={t('bind.choose')}
                       aria-haspopup="listbox"
                       disabled={disabled}
                       onClick={(e) => {
@@ -1257,13 +1298,13 @@ export function BindPicker({
         <TextField
           select
           size="small"
-          label="Fields of a"
+          label={t('bind.fieldsOf')}
           value={elementType}
           onChange={(e) => onElementType(e.target.value as ElementType)}
         >
-          {ELEMENT_TYPES.map((t) => (
-            <MenuItem key={t} value={t}>
-              {ELEMENT_TYPE_NAMES[t]}
+          {ELEMENT_TYPES.map((type) => (
+            <MenuItem key={type} value={type}>
+              {elementTypeName(type)}
             </MenuItem>
           ))}
         </TextField>
@@ -1286,12 +1327,12 @@ export function BindPicker({
               ...found,
               {
                 path: extra,
-                label: `Extra field “${extra.slice(EXTRA_PREFIX.length)}”`,
-                group: 'An extra field (a “Create document” rule gives it)',
+                label: extraFieldLabel(extra.slice(EXTRA_PREFIX.length)),
+                group: t('bind.extraGroup'),
               },
             ]
           }}
-          noOptionsText="Type a name to use an extra field."
+          noOptionsText={t('bind.noOptions')}
           onChange={(_, option) => {
             if (!option) return
             setAnchor(null)
@@ -1317,8 +1358,8 @@ export function BindPicker({
               {...params}
               autoFocus
               size="small"
-              label="Search fields"
-              placeholder="Title, amount, client… or an extra field's name"
+              label={t('bind.search')}
+              placeholder={t('bind.searchPlaceholder')}
             />
           )}
         />
@@ -1344,17 +1385,18 @@ export function PreviewButton({
   options: readonly BindOption[]
   dirty: boolean
 }) {
+  const { t } = useTranslation('templates')
   const [anchor, setAnchor] = useState<HTMLElement | null>(null)
-  const [sample, setSample] = useState({
-    title: 'Annual service contract',
+  const [sample, setSample] = useState(() => ({
+    title: t('sample.title'),
     amount: '12000',
-    clientName: 'Sample Client Ltd',
-  })
+    clientName: t('sample.client'),
+  }))
   const href = templatePreviewUrl(templateId, sampleValues(sample, fields, options))
   return (
     <>
       <Button variant="outlined" onClick={(e) => setAnchor(e.currentTarget)} aria-haspopup="dialog">
-        Preview with a sample…
+        {t('preview.button')}
       </Button>
       <Popover
         open={anchor !== null}
@@ -1363,39 +1405,39 @@ export function PreviewButton({
         anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
         transformOrigin={{ vertical: 'top', horizontal: 'right' }}
         slotProps={{
-          paper: { role: 'dialog', 'aria-label': 'Preview with a sample', sx: { width: 320, p: 2 } } as object,
+          paper: { role: 'dialog', 'aria-label': t('preview.title'), sx: { width: 320, p: 2 } } as object,
         }}
       >
         <Stack spacing={1.5}>
           <Typography variant="body2" color="text.secondary">
-            The template drawn for a sample element, marked “PREVIEW — NOT VALID”; nothing is stored.
+            {t('preview.intro')}
           </Typography>
           {dirty && (
             <Alert severity="warning" variant="outlined">
-              It shows the template as last saved: save to see your changes.
+              {t('preview.unsaved')}
             </Alert>
           )}
           <TextField
             size="small"
-            label="Title"
+            label={t('preview.sampleTitle')}
             value={sample.title}
             onChange={(e) => setSample((s) => ({ ...s, title: e.target.value }))}
           />
           <TextField
             size="small"
-            label="Amount"
+            label={t('preview.amount')}
             value={sample.amount}
             onChange={(e) => setSample((s) => ({ ...s, amount: e.target.value }))}
             slotProps={{ htmlInput: { inputMode: 'decimal' } }}
           />
           <TextField
             size="small"
-            label="Client name"
+            label={t('preview.client')}
             value={sample.clientName}
             onChange={(e) => setSample((s) => ({ ...s, clientName: e.target.value }))}
           />
           <Button variant="contained" href={href} target="_blank" rel="noopener" onClick={() => setAnchor(null)}>
-            Open the preview
+            {t('preview.open')}
           </Button>
         </Stack>
       </Popover>

@@ -29,13 +29,17 @@ import TextField from '@mui/material/TextField'
 import ToggleButton from '@mui/material/ToggleButton'
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup'
 import Typography from '@mui/material/Typography'
+import type { TFunction } from 'i18next'
 import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { DOCUMENT_TYPES, type DocumentType } from '../../../shared/graph/vocabulary.js'
+import { isLanguage, type Language } from '../../../shared/i18n/languages.js'
 import { ApiError, templatePreviewUrl } from '../api.js'
+import { currentLanguage } from '../i18n/index.js'
 import { PdfPages } from '../public/PdfPages.js'
 import { hrefOf } from '../route.js'
 import { useMay } from './may.js'
-import { type EditorDraft, LOCALES, languageName, PreviewButton, TemplateEditor, TYPE_NAMES } from './TemplateEditor.js'
+import { type EditorDraft, LOCALES, languageName, PreviewButton, TemplateEditor, typeName } from './TemplateEditor.js'
 import { BUILTIN_IDS, bindOptions, builtinLayout, layoutOnPage, sampleValues } from './template-fields.js'
 import { fetchTemplate, fetchTemplates, type Template, type TemplateDetails, uploadPdf } from './workspace-api.js'
 
@@ -75,9 +79,41 @@ export function Templates({ templateId }: { templateId?: string | undefined }) {
   )
 }
 
+/** The locale a new template starts with: the app's language's ("pl" → "pl-PL"). */
+const DEFAULT_LOCALES: Record<Language, string> = {
+  en: 'en-GB',
+  pl: 'pl-PL',
+  fr: 'fr-FR',
+  tr: 'tr-TR',
+  de: 'de-DE',
+}
+
+/** The language a document in `locale` speaks, when it is one we have words for ("pl-PL" → "pl"). */
+function languageOf(locale: string): Language {
+  const primary = locale.split('-')[0]?.toLowerCase()
+  return isLanguage(primary) ? primary : 'en'
+}
+
+/** "My invoice": the name a template made from a built-in one starts with. */
+function myName(t: TFunction, type: DocumentType): string {
+  switch (type) {
+    case 'invoice':
+      return t('templates:myName.invoice')
+    case 'contract':
+      return t('templates:myName.contract')
+    case 'commercialOffer':
+      return t('templates:myName.commercialOffer')
+    case 'act':
+      return t('templates:myName.act')
+    default:
+      return t('templates:myName.other')
+  }
+}
+
 // ------------------------------------------------------------ the list
 
 function TemplateList({ onNew }: { onNew: (from?: DocumentType) => void }) {
+  const { t } = useTranslation('templates')
   const may = useMay()
   const canCreate = may('createTemplate') && may('uploadFile')
   const [templates, setTemplates] = useState<Template[] | undefined>()
@@ -94,21 +130,20 @@ function TemplateList({ onNew }: { onNew: (from?: DocumentType) => void }) {
     <Box component="section" aria-labelledby="templates-title" sx={{ display: 'grid', gap: 2 }}>
       <Stack direction="row" spacing={1.5} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
         <Typography id="templates-title" variant="h2" sx={{ flex: 1 }}>
-          Document templates
+          {t('list.title')}
         </Typography>
         {canCreate && (
           <Button variant="contained" onClick={() => onNew()}>
-            New template…
+            {t('list.new')}
           </Button>
         )}
       </Stack>
       <Typography variant="body2" color="text.secondary">
-        Built-in templates are drawn from the element by code. Your own are PDFs with fields placed on their pages:
-        values from the element, and boxes each party fills when signing.
+        {t('list.intro')}
       </Typography>
       {!canCreate && (
         <Alert severity="info" variant="outlined">
-          Your role may look at templates; making and changing them is for sales, analysts and admins.
+          {t('list.readOnly')}
         </Alert>
       )}
       {problem && <Alert severity="error">{problem}</Alert>}
@@ -117,45 +152,45 @@ function TemplateList({ onNew }: { onNew: (from?: DocumentType) => void }) {
           <Table size="small" aria-labelledby="templates-title">
             <TableHead>
               <TableRow>
-                <TableCell>Name</TableCell>
-                <TableCell>Type</TableCell>
-                <TableCell>Source</TableCell>
-                <TableCell>Language</TableCell>
-                <TableCell align="right">Fields</TableCell>
+                <TableCell>{t('name')}</TableCell>
+                <TableCell>{t('typeLabel')}</TableCell>
+                <TableCell>{t('list.source')}</TableCell>
+                <TableCell>{t('language')}</TableCell>
+                <TableCell align="right">{t('list.fieldsColumn')}</TableCell>
                 <TableCell />
               </TableRow>
             </TableHead>
             <TableBody>
-              {templates.map((t) => (
-                <TableRow key={t.id} hover data-testid={`template-row-${t.id}`}>
+              {templates.map((template) => (
+                <TableRow key={template.id} hover data-testid={`template-row-${template.id}`}>
                   <TableCell>
-                    <Link href={hrefOf('templates', t.id)} underline="hover" sx={{ fontWeight: 600 }}>
-                      {t.name}
+                    <Link href={hrefOf('templates', template.id)} underline="hover" sx={{ fontWeight: 600 }}>
+                      {template.name}
                     </Link>
                   </TableCell>
-                  <TableCell>{TYPE_NAMES[t.type] ?? t.type}</TableCell>
+                  <TableCell>{typeName(template.type)}</TableCell>
                   <TableCell>
                     <Chip
                       size="small"
                       variant="outlined"
-                      color={t.source === 'builtin' ? 'default' : 'primary'}
-                      label={t.source === 'builtin' ? 'Built in' : 'Uploaded PDF'}
+                      color={template.source === 'builtin' ? 'default' : 'primary'}
+                      label={template.source === 'builtin' ? t('builtIn') : t('list.uploaded')}
                     />
                   </TableCell>
-                  <TableCell>{languageName(t.locale)}</TableCell>
+                  <TableCell>{languageName(template.locale)}</TableCell>
                   <TableCell align="right">
-                    {t.source === 'builtin' ? (
+                    {template.source === 'builtin' ? (
                       <Typography variant="body2" color="text.secondary" component="span">
-                        drawn by code
+                        {t('list.drawnByCode')}
                       </Typography>
                     ) : (
-                      t.fields.length
+                      template.fields.length
                     )}
                   </TableCell>
                   <TableCell align="right">
-                    {t.source === 'builtin' && canCreate && (
-                      <Button size="small" onClick={() => onNew(t.type as DocumentType)}>
-                        Make my own…
+                    {template.source === 'builtin' && canCreate && (
+                      <Button size="small" onClick={() => onNew(template.type as DocumentType)}>
+                        {t('list.makeOwn')}
                       </Button>
                     )}
                   </TableCell>
@@ -172,15 +207,16 @@ function TemplateList({ onNew }: { onNew: (from?: DocumentType) => void }) {
 // ------------------------------------------------------------ one template
 
 function OpenTemplate({ id, onMakeOwn }: { id: string; onMakeOwn: (from: DocumentType) => void }) {
+  const { t } = useTranslation('templates')
   const [template, setTemplate] = useState<TemplateDetails | undefined>()
   const [problem, setProblem] = useState<string | undefined>()
   useEffect(() => {
     const abort = new AbortController()
     fetchTemplate(id, abort.signal).then(setTemplate, (e) => {
-      if (e instanceof ApiError) setProblem(e.status === 404 ? `There is no template “${id}”.` : e.message)
+      if (e instanceof ApiError) setProblem(e.status === 404 ? t('notFound', { id }) : e.message)
     })
     return () => abort.abort()
-  }, [id])
+  }, [id, t])
   const back = useCallback(() => {
     window.location.hash = hrefOf('templates')
   }, [])
@@ -188,7 +224,7 @@ function OpenTemplate({ id, onMakeOwn }: { id: string; onMakeOwn: (from: Documen
   if (problem) {
     return (
       <Stack spacing={2}>
-        <Link href={hrefOf('templates')}>← Templates</Link>
+        <Link href={hrefOf('templates')}>{t('back')}</Link>
         <Alert severity="error">{problem}</Alert>
       </Stack>
     )
@@ -215,43 +251,46 @@ function OpenTemplate({ id, onMakeOwn }: { id: string; onMakeOwn: (from: Documen
   )
 }
 
-const SAMPLE = { title: 'Annual service contract', amount: '12000', clientName: 'Sample Client Ltd' }
-
 function BuiltinTemplate({ template, onMakeOwn }: { template: TemplateDetails; onMakeOwn: () => void }) {
+  const { t, i18n } = useTranslation('templates')
   const may = useMay()
-  const options = useMemo(() => bindOptions('deal'), [])
+  const language = i18n.resolvedLanguage
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the labels follow the language
+  const options = useMemo(() => bindOptions('deal'), [language])
+  const sample = { title: t('sample.title'), amount: '12000', clientName: t('sample.client') }
   return (
     <Box component="section" aria-labelledby="builtin-title" sx={{ display: 'grid', gap: 2 }}>
       <Stack direction="row" spacing={1.5} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
         <Link href={hrefOf('templates')} underline="hover">
-          ← Templates
+          {t('back')}
         </Link>
         <Typography id="builtin-title" variant="h2">
           {template.name}
         </Typography>
-        <Chip size="small" label={TYPE_NAMES[template.type] ?? template.type} />
-        <Chip size="small" variant="outlined" label="Built in" />
+        <Chip size="small" label={typeName(template.type)} />
+        <Chip size="small" variant="outlined" label={t('builtIn')} />
         <Box sx={{ flex: 1 }} />
         {may('previewTemplate') && (
           <PreviewButton templateId={template.id} fields={[]} options={options} dirty={false} />
         )}
         {may('createTemplate') && may('uploadFile') && (
           <Button variant="contained" onClick={onMakeOwn}>
-            Make my own from this one…
+            {t('builtin.makeOwn')}
           </Button>
         )}
       </Stack>
       <Alert severity="info" variant="outlined">
-        A built-in template is drawn by code from the element: our company and the client with their requisites, the
-        items with tax and totals, our bank details, and the signature and stamp boxes of both parties. It stays as it
-        is; to place fields yourself, make your own from it — its layout is copied onto a page you can change. Language{' '}
-        {languageName(template.locale)}, {template.currency}, tax {template.taxRate}%.
+        {t('builtin.about', {
+          language: languageName(template.locale),
+          currency: template.currency,
+          tax: template.taxRate,
+        })}
       </Alert>
       {may('previewTemplate') && (
         <Box sx={{ maxWidth: 760, width: '100%', justifySelf: 'center' }}>
           <PdfPages
-            url={templatePreviewUrl(template.id, sampleValues(SAMPLE, [], options))}
-            title={`${template.name}, drawn for a sample`}
+            url={templatePreviewUrl(template.id, sampleValues(sample, [], options))}
+            title={t('builtin.sample', { name: template.name })}
           />
         </Box>
       )}
@@ -270,20 +309,21 @@ function NewTemplateDialog({
   onClose: () => void
   onStarted: (draft: EditorDraft) => void
 }) {
+  const { t } = useTranslation('templates')
   const [start, setStart] = useState<'upload' | 'builtin'>(from ? 'builtin' : 'upload')
   const [builtin, setBuiltin] = useState<DocumentType>(from ?? 'invoice')
   const [base, setBase] = useState<'plain' | 'own'>('plain')
   const [file, setFile] = useState<File | undefined>()
-  const [name, setName] = useState(from ? `My ${TYPE_NAMES[from]?.toLowerCase()}` : '')
+  const [name, setName] = useState(from ? myName(t, from) : '')
   const [type, setType] = useState<DocumentType>(from ?? 'contract')
-  const [locale, setLocale] = useState('en-GB')
+  const [locale, setLocale] = useState(() => DEFAULT_LOCALES[currentLanguage()])
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<{ text: string; at?: string } | undefined>()
   const needsFile = start === 'upload' || base === 'own'
 
   const go = async () => {
-    if (!name.trim()) return setProblem({ text: 'Give the template a name.', at: 'name' })
-    if (needsFile && !file) return setProblem({ text: 'Choose a PDF file.', at: 'file' })
+    if (!name.trim()) return setProblem({ text: t('editor.noName'), at: 'name' })
+    if (needsFile && !file) return setProblem({ text: t('start.noFile'), at: 'file' })
     setBusy(true)
     setProblem(undefined)
     try {
@@ -291,24 +331,17 @@ function NewTemplateDialog({
       const bytes =
         needsFile && file
           ? new Uint8Array(await file.arrayBuffer())
-          : await pdf.starterPdf(start === 'builtin' ? builtin : type)
+          : await pdf.starterPdf(start === 'builtin' ? builtin : type, languageOf(locale))
       let sizes: Awaited<ReturnType<typeof pdf.pageSizesOf>>
       try {
         sizes = await pdf.pageSizesOf(bytes)
       } catch {
-        throw new ApiError(
-          422,
-          'invalid',
-          'This file is not a PDF we can read (an encrypted or damaged one?).',
-          undefined,
-          undefined,
-          '/file',
-        )
+        throw new ApiError(422, 'invalid', t('start.unreadable'), undefined, undefined, '/file')
       }
       const first = sizes[0]
-      if (!first) throw new ApiError(422, 'invalid', 'This PDF has no pages.', undefined, undefined, '/file')
+      if (!first) throw new ApiError(422, 'invalid', t('start.noPages'), undefined, undefined, '/file')
       const stored = await uploadPdf(file && needsFile ? file.name : `${name.trim()}.pdf`, bytes)
-      const fields = start === 'builtin' ? layoutOnPage(builtinLayout(builtin).fields, first) : []
+      const fields = start === 'builtin' ? layoutOnPage(builtinLayout(builtin, languageOf(locale)).fields, first) : []
       onStarted({
         name: name.trim(),
         type: start === 'builtin' ? builtin : type,
@@ -322,7 +355,7 @@ function NewTemplateDialog({
       setProblem(
         e instanceof ApiError
           ? { text: e.message, at: e.path === '/file' || e.path === '' || !e.path ? 'file' : e.path.slice(1) }
-          : { text: 'The template could not be started.' },
+          : { text: t('start.failed') },
       )
     } finally {
       setBusy(false)
@@ -331,58 +364,52 @@ function NewTemplateDialog({
 
   return (
     <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="sm" aria-labelledby="new-template-title">
-      <DialogTitle id="new-template-title">New template</DialogTitle>
+      <DialogTitle id="new-template-title">{t('newTemplate')}</DialogTitle>
       <DialogContent sx={{ display: 'grid', gap: 2, pt: '8px !important' }}>
         <ToggleButtonGroup
           exclusive
           size="small"
           value={start}
-          aria-label="Start from"
+          aria-label={t('start.from')}
           onChange={(_, v: 'upload' | 'builtin' | null) => {
             if (!v) return
             setStart(v)
-            if (v === 'builtin' && !name) setName(`My ${TYPE_NAMES[builtin]?.toLowerCase()}`)
+            if (v === 'builtin' && !name) setName(myName(t, builtin))
           }}
         >
-          <ToggleButton value="upload">Upload a PDF</ToggleButton>
-          <ToggleButton value="builtin">Start from a built-in one</ToggleButton>
+          <ToggleButton value="upload">{t('start.upload')}</ToggleButton>
+          <ToggleButton value="builtin">{t('start.builtin')}</ToggleButton>
         </ToggleButtonGroup>
         {start === 'builtin' && (
           <>
             <TextField
               select
               size="small"
-              label="Built-in template"
+              label={t('start.builtinTemplate')}
               value={builtin}
               onChange={(e) => {
-                const t = e.target.value as DocumentType
-                if (!name || name === `My ${TYPE_NAMES[builtin]?.toLowerCase()}`)
-                  setName(`My ${TYPE_NAMES[t]?.toLowerCase()}`)
-                setBuiltin(t)
+                const picked = e.target.value as DocumentType
+                if (!name || name === myName(t, builtin)) setName(myName(t, picked))
+                setBuiltin(picked)
               }}
             >
-              {DOCUMENT_TYPES.map((t) => (
-                <MenuItem key={t} value={t}>
-                  {TYPE_NAMES[t]} ({BUILTIN_IDS[t]})
+              {DOCUMENT_TYPES.map((d) => (
+                <MenuItem key={d} value={d}>
+                  {typeName(d)} ({BUILTIN_IDS[d]})
                 </MenuItem>
               ))}
             </TextField>
             <Box>
               <Typography variant="body2" color="text.secondary" id="base-label">
-                Its fields — our company, the client, the subject, the amount, both parties' signature, stamp and date —
-                are placed on:
+                {t('start.placedOn')}
               </Typography>
               <RadioGroup
                 aria-labelledby="base-label"
                 value={base}
                 onChange={(e) => setBase(e.target.value as 'plain' | 'own')}
               >
-                <FormControlLabel
-                  value="plain"
-                  control={<Radio size="small" />}
-                  label="A plain A4 page laid out like it"
-                />
-                <FormControlLabel value="own" control={<Radio size="small" />} label="My own PDF (a letterhead, say)" />
+                <FormControlLabel value="plain" control={<Radio size="small" />} label={t('start.plain')} />
+                <FormControlLabel value="own" control={<Radio size="small" />} label={t('start.own')} />
               </RadioGroup>
             </Box>
           </>
@@ -390,12 +417,12 @@ function NewTemplateDialog({
         {needsFile && (
           <Box>
             <Button component="label" variant="outlined">
-              {file ? 'Choose another PDF…' : 'Choose a PDF…'}
+              {file ? t('start.chooseAnother') : t('start.choose')}
               <input
                 type="file"
                 accept="application/pdf,.pdf"
                 hidden
-                aria-label="PDF file"
+                aria-label={t('start.file')}
                 onChange={(e) => {
                   const chosen = e.target.files?.[0]
                   setFile(chosen)
@@ -407,14 +434,14 @@ function NewTemplateDialog({
               {problem?.at === 'file'
                 ? problem.text
                 : file
-                  ? `${file.name}, ${Math.ceil(file.size / 1024)} KB`
-                  : 'At most 10 MB.'}
+                  ? t('start.chosen', { name: file.name, size: Math.ceil(file.size / 1024) })
+                  : t('start.atMost')}
             </Typography>
           </Box>
         )}
         <TextField
           size="small"
-          label="Name"
+          label={t('name')}
           value={name}
           onChange={(e) => setName(e.target.value)}
           error={problem?.at === 'name'}
@@ -425,18 +452,18 @@ function NewTemplateDialog({
           <TextField
             select
             size="small"
-            label="Type"
+            label={t('typeLabel')}
             value={type}
             onChange={(e) => setType(e.target.value as DocumentType)}
           >
-            {DOCUMENT_TYPES.map((t) => (
-              <MenuItem key={t} value={t}>
-                {TYPE_NAMES[t]}
+            {DOCUMENT_TYPES.map((d) => (
+              <MenuItem key={d} value={d}>
+                {typeName(d)}
               </MenuItem>
             ))}
           </TextField>
         )}
-        <TextField select size="small" label="Language" value={locale} onChange={(e) => setLocale(e.target.value)}>
+        <TextField select size="small" label={t('language')} value={locale} onChange={(e) => setLocale(e.target.value)}>
           {LOCALES.map((l) => (
             <MenuItem key={l} value={l}>
               {languageName(l)}
@@ -447,10 +474,10 @@ function NewTemplateDialog({
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose} disabled={busy}>
-          Cancel
+          {t('start.cancel')}
         </Button>
         <Button variant="contained" onClick={() => void go()} disabled={busy}>
-          {busy ? 'Uploading…' : 'Place the fields'}
+          {busy ? t('start.uploading') : t('start.go')}
         </Button>
       </DialogActions>
     </Dialog>

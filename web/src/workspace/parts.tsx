@@ -1,35 +1,57 @@
-/** Small pieces the sales screens share: money and dates for people, and the signing badge. */
+/** Small pieces the sales screens share: the signing badge, in the app's language. */
 import Chip from '@mui/material/Chip'
+import { useTranslation } from 'react-i18next'
 import type { SigningStatus } from './workspace-api.js'
 
-/** 12000 EUR → "€12,000.00"; without a currency, the number alone. */
-export function money(amount: number, currency: string | null): string {
-  if (currency && /^[A-Z]{3}$/.test(currency)) {
-    try {
-      return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(amount)
-    } catch {
-      // An unknown currency code: the number, then the code.
-    }
+const COLORS: Record<SigningStatus, 'default' | 'warning' | 'success' | 'error' | 'info'> = {
+  created: 'info',
+  sent: 'warning',
+  signing: 'warning',
+  signed: 'success',
+  declined: 'error',
+  expired: 'error',
+}
+
+type T = ReturnType<typeof useTranslation>['t']
+
+/** A signing status as the badge names it: "Out for signing", "Signed". */
+export function signingLabel(t: T, status: SigningStatus | string): string {
+  switch (status) {
+    case 'created':
+      return t('workspace:signing.created')
+    case 'sent':
+      return t('workspace:signing.sent')
+    case 'signing':
+      return t('workspace:signing.signing')
+    case 'signed':
+      return t('workspace:signing.signed')
+    case 'declined':
+      return t('workspace:signing.declined')
+    case 'expired':
+      return t('workspace:signing.expired')
+    default:
+      return status
   }
-  const text = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 }).format(amount)
-  return currency ? `${text} ${currency}` : text
 }
 
-/** An ISO moment in the browser's time zone: "24 Nov 2026, 14:05". */
-export function when(iso: string | null | undefined): string {
-  if (!iso) return ''
-  const t = Date.parse(iso)
-  if (!Number.isFinite(t)) return iso
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(t)
-}
-
-const SIGNING: Record<SigningStatus, { label: string; color: 'default' | 'warning' | 'success' | 'error' | 'info' }> = {
-  created: { label: 'Document ready', color: 'info' },
-  sent: { label: 'Out for signing', color: 'warning' },
-  signing: { label: 'Signing', color: 'warning' },
-  signed: { label: 'Signed', color: 'success' },
-  declined: { label: 'Declined', color: 'error' },
-  expired: { label: 'Expired', color: 'error' },
+/** The same status inside a sentence ("Contract: out for signing"). */
+function signingInSentence(t: T, status: SigningStatus | string): string {
+  switch (status) {
+    case 'created':
+      return t('workspace:signingInSentence.created')
+    case 'sent':
+      return t('workspace:signingInSentence.sent')
+    case 'signing':
+      return t('workspace:signingInSentence.signing')
+    case 'signed':
+      return t('workspace:signingInSentence.signed')
+    case 'declined':
+      return t('workspace:signingInSentence.declined')
+    case 'expired':
+      return t('workspace:signingInSentence.expired')
+    default:
+      return status
+  }
 }
 
 /** Where the newest document's signing stands: "Signing 1/2", "Signed", "Declined". */
@@ -38,18 +60,27 @@ export function SigningBadge({
 }: {
   signing: { status: SigningStatus; signed: number; parties: number; title: string }
 }) {
-  const look = SIGNING[signing.status] ?? { label: signing.status, color: 'default' as const }
-  const progress =
-    (signing.status === 'sent' || signing.status === 'signing') && signing.parties > 0
-      ? ` ${signing.signed}/${signing.parties}`
-      : ''
+  const { t } = useTranslation('workspace')
+  const label = signingLabel(t, signing.status)
+  const inProgress = (signing.status === 'sent' || signing.status === 'signing') && signing.parties > 0
+  const progress = inProgress ? ` ${signing.signed}/${signing.parties}` : ''
+  const status = signingInSentence(t, signing.status)
   return (
     <Chip
       size="small"
-      color={look.color}
+      color={COLORS[signing.status] ?? 'default'}
       variant={signing.status === 'signed' ? 'filled' : 'outlined'}
-      label={`${look.label}${progress}`}
-      title={`${signing.title}: ${look.label.toLowerCase()}${progress ? ` (${signing.signed} of ${signing.parties} signed)` : ''}`}
+      label={`${label}${progress}`}
+      title={
+        inProgress
+          ? t('signing.titleProgress', {
+              title: signing.title,
+              status,
+              signed: signing.signed,
+              parties: signing.parties,
+            })
+          : t('signing.title', { title: signing.title, status })
+      }
       data-testid="signing-badge"
     />
   )

@@ -4,7 +4,9 @@
  * would refuse, where its problems show, what a text field may show, and the built-in layout.
  */
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { LANGUAGES } from '../../../shared/i18n/languages.js'
+import { i18n } from '../i18n/index.js'
 import {
   A4,
   BUILTIN_IDS,
@@ -15,10 +17,12 @@ import {
   DEFAULT_SIZES,
   extraFieldPath,
   FIELD_KINDS,
+  type FieldKind,
   fieldName,
   fieldProblems,
   fieldsForSave,
   insidePage,
+  kindName,
   layoutOnPage,
   MIN_SIZE,
   moveRect,
@@ -418,6 +422,65 @@ describe('the built-in layout', () => {
           const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
           expect(overlap, `${a.id} and ${b.id}`).toBe(false)
         }
+    }
+  })
+})
+
+describe("in the app's language", () => {
+  afterEach(async () => {
+    await i18n.changeLanguage('en')
+  })
+
+  it('names fields, kinds and problems in Polish', async () => {
+    await i18n.changeLanguage('pl')
+    expect(fieldName({ kind: 'signature', party: 'client' })).toBe('Podpis klienta')
+    expect(fieldName({ kind: 'date', party: 'company' })).toBe('Data podpisu firmy')
+    expect(fieldName({ kind: 'text', bind: 'title' }, 'Tytuł')).toBe('Tekst: Tytuł')
+    expect(kindName('initials')).toBe('Parafa')
+    const base = { page: 1, x: 10, y: 10, width: 50, height: 20 }
+    const problems = fieldProblems([{ id: 'a', kind: 'date', party: 'client', ...base, page: 3 }], [A4, A4])
+    expect(problems.map((p) => p.message)).toEqual(['PDF ma 2 strony; nie ma strony 3.'])
+    expect(bindLabel('fields.po', bindOptions('deal'))).toBe('Pole dodatkowe „po”')
+  })
+
+  it('has every name and problem in every language, none left in English', async () => {
+    const kinds = [...FIELD_KINDS] as FieldKind[]
+    const say = () => [
+      ...kinds.map(kindName),
+      ...kinds.flatMap((kind) => [fieldName({ kind, party: 'company' }), fieldName({ kind, party: 'client' })]),
+      ...fieldProblems(
+        [
+          { id: 'a', kind: 'text', page: 1, x: 590, y: 10, width: 50, height: 20, fontSize: 99 },
+          { id: 'a', kind: 'text', bind: 'fields.', page: 4, x: 10, y: 10, width: 50, height: 20 },
+          { id: 'b', kind: 'stamp', page: 1, x: 10, y: 10, width: 50, height: 20 },
+        ],
+        [A4],
+      ).map((p) => p.message),
+      ...[...new Set(bindOptions('deal').map((o) => o.group))].filter((g) => g !== 'The element'),
+    ]
+    const english = say()
+    for (const language of LANGUAGES.filter((l) => l !== 'en')) {
+      await i18n.changeLanguage(language)
+      const texts = say()
+      expect(texts.filter((text) => /\b(kind|field|problem|group)\./.test(text))).toEqual([])
+      // A name the language writes as English does ("Signature" in French) may stay; most must not.
+      const same = texts.filter((text, i) => text === english[i])
+      expect(same.length, `${language}: ${same.join(' | ')}`).toBeLessThanOrEqual(2)
+    }
+  })
+
+  it("draws the built-in page in the document's language, whatever the app speaks", async () => {
+    await i18n.changeLanguage('de')
+    const texts = (type: Parameters<typeof builtinLayout>[0], language: Parameters<typeof builtinLayout>[1]) =>
+      builtinLayout(type, language).marks.flatMap((m) => (m.kind === 'text' ? [m.text] : []))
+    expect(texts('invoice', 'pl')).toEqual(expect.arrayContaining(['Faktura', 'WYSTAWCA', 'ODBIORCA', 'KWOTA']))
+    expect(texts('commercialOffer', 'tr')).toEqual(expect.arrayContaining(['Ticari teklif', 'FİYAT']))
+    expect(texts('contract', 'fr')).toEqual(expect.arrayContaining(['Contrat', 'VENDEUR', "POUR L'ACHETEUR"]))
+    expect(texts('contract', 'en')).toEqual(expect.arrayContaining(['Contract', 'SELLER', 'FOR THE BUYER']))
+    expect(builtinLayout('contract', 'pl').fields.find((f) => f.id === 'client-signature')?.label).toBe('Podpis')
+    // The same boxes in every language.
+    for (const language of LANGUAGES) {
+      expect(builtinLayout('invoice', language).fields).toHaveLength(builtinLayout('invoice').fields.length)
     }
   })
 })

@@ -5,8 +5,11 @@
  * element's fields, the document's number and date, an extra field); what the server will refuse, said
  * before it is asked; and the field layout of the built-in templates, to start one's own from.
  */
+import type { TFunction } from 'i18next'
 import { fieldIndex } from '../../../shared/graph/fields.js'
 import type { DocumentType, ElementType } from '../../../shared/graph/vocabulary.js'
+import type { Language } from '../../../shared/i18n/languages.js'
+import { i18n } from '../i18n/index.js'
 import type { PlacedField } from './workspace-api.js'
 
 // ------------------------------------------------------------ kinds and parties
@@ -17,26 +20,71 @@ export type FieldKind = (typeof FIELD_KINDS)[number]
 export const PARTIES = ['company', 'client'] as const
 export type Party = (typeof PARTIES)[number]
 
-export const KIND_NAMES: Record<FieldKind, string> = {
-  text: 'Text from the element',
-  clientText: 'Text the signer fills in',
-  signature: 'Signature',
-  stamp: 'Stamp',
-  date: 'Date of signing',
-  initials: 'Initials',
+/** A kind of field in words, in the app's language ("Signature", "Text the signer fills in"). */
+export function kindName(kind: FieldKind): string {
+  switch (kind) {
+    case 'text':
+      return i18n.t('templates:kind.text')
+    case 'clientText':
+      return i18n.t('templates:kind.clientText')
+    case 'signature':
+      return i18n.t('templates:kind.signature')
+    case 'stamp':
+      return i18n.t('templates:kind.stamp')
+    case 'date':
+      return i18n.t('templates:kind.date')
+    case 'initials':
+      return i18n.t('templates:kind.initials')
+    default:
+      return kind
+  }
 }
-
-export const PARTY_NAMES: Record<Party, string> = { company: 'Our company', client: 'The client' }
 
 export const isFieldKind = (value: unknown): value is FieldKind =>
   typeof value === 'string' && (FIELD_KINDS as readonly string[]).includes(value)
 
+/** A company's box by its kind: "Company signature". */
+function companyField(kind: string): string {
+  switch (kind) {
+    case 'clientText':
+      return i18n.t('templates:field.company.clientText')
+    case 'signature':
+      return i18n.t('templates:field.company.signature')
+    case 'stamp':
+      return i18n.t('templates:field.company.stamp')
+    case 'date':
+      return i18n.t('templates:field.company.date')
+    case 'initials':
+      return i18n.t('templates:field.company.initials')
+    default:
+      return i18n.t('templates:field.company.other', { kind })
+  }
+}
+
+/** A client's box by its kind: "Client signature". */
+function clientField(kind: string): string {
+  switch (kind) {
+    case 'clientText':
+      return i18n.t('templates:field.client.clientText')
+    case 'signature':
+      return i18n.t('templates:field.client.signature')
+    case 'stamp':
+      return i18n.t('templates:field.client.stamp')
+    case 'date':
+      return i18n.t('templates:field.client.date')
+    case 'initials':
+      return i18n.t('templates:field.client.initials')
+    default:
+      return i18n.t('templates:field.client.other', { kind })
+  }
+}
+
 /** What a box is called on the page and for screen readers: "Client signature", "Text: Title". */
 export function fieldName(field: Pick<PlacedField, 'kind' | 'party' | 'bind'>, bindLabel?: string): string {
-  if (field.kind === 'text') return `Text: ${bindLabel ?? (field.bind || 'not chosen')}`
-  const who = field.party === 'company' ? 'Company' : 'Client'
-  const what = isFieldKind(field.kind) ? KIND_NAMES[field.kind] : field.kind
-  return `${who} ${what.charAt(0).toLowerCase()}${what.slice(1)}`
+  if (field.kind === 'text') {
+    return i18n.t('templates:field.text', { shows: bindLabel ?? (field.bind || i18n.t('templates:field.notChosen')) })
+  }
+  return field.party === 'company' ? companyField(field.kind) : clientField(field.kind)
 }
 
 /** Kinds that show text, and so have a font size. */
@@ -265,28 +313,30 @@ export function fieldProblems(fields: readonly PlacedField[], pages: readonly Si
   const seen = new Set<string>()
   fields.forEach((field, i) => {
     const at = `/fields/${i}`
-    if (seen.has(field.id)) problems.push({ path: `${at}/id`, message: `Two fields are called "${field.id}".` })
+    if (seen.has(field.id)) {
+      problems.push({ path: `${at}/id`, message: i18n.t('templates:problem.sameId', { id: field.id }) })
+    }
     seen.add(field.id)
     const page = pages[field.page - 1]
     if (pages.length > 0 && !page) {
       problems.push({
         path: `${at}/page`,
-        message: `The PDF has ${pages.length} page(s); there is no page ${field.page}.`,
+        message: i18n.t('templates:problem.noPage', { count: pages.length, page: field.page }),
       })
     } else if (page && !insidePage(field, page)) {
-      problems.push({ path: `${at}/x`, message: `The field runs off page ${field.page}.` })
+      problems.push({ path: `${at}/x`, message: i18n.t('templates:problem.offPage', { page: field.page }) })
     }
     if (field.kind === 'text' && !field.bind) {
-      problems.push({ path: `${at}/bind`, message: 'Choose what this text shows with “…”.' })
+      problems.push({ path: `${at}/bind`, message: i18n.t('templates:problem.noBind') })
     }
     if (field.kind === 'text' && field.bind === 'fields.') {
-      problems.push({ path: `${at}/bind`, message: 'Name the extra field.' })
+      problems.push({ path: `${at}/bind`, message: i18n.t('templates:problem.noExtraName') })
     }
     if (field.kind !== 'text' && !field.party) {
-      problems.push({ path: `${at}/party`, message: `Say who fills this box: our company or the client.` })
+      problems.push({ path: `${at}/party`, message: i18n.t('templates:problem.noParty') })
     }
     if (field.fontSize !== undefined && (field.fontSize < 4 || field.fontSize > 72)) {
-      problems.push({ path: `${at}/fontSize`, message: 'A font size is from 4 to 72 points.' })
+      problems.push({ path: `${at}/fontSize`, message: i18n.t('templates:problem.fontSize') })
     }
   })
   return problems
@@ -337,19 +387,32 @@ export interface BindOption {
   group: string
 }
 
-const GROUP_NAMES: Record<string, string> = {
-  element: 'The element',
-  client: 'The client',
-  clientRequisites: "The client's requisites",
-  myCompany: 'My company',
-  custom: 'Custom fields',
+/** A group of the element's fields, by name ("The client's requisites"). */
+function groupName(group: string): string {
+  switch (group) {
+    case 'element':
+      return i18n.t('templates:group.element')
+    case 'client':
+      return i18n.t('templates:group.client')
+    case 'clientRequisites':
+      return i18n.t('templates:group.clientRequisites')
+    case 'myCompany':
+      return i18n.t('templates:group.myCompany')
+    case 'custom':
+      return i18n.t('templates:group.custom')
+    default:
+      return group
+  }
 }
 
 /** The document's own values the server gives every template. */
-export const DOCUMENT_OPTIONS: readonly BindOption[] = [
-  { path: 'document.number', label: 'Document: number', group: 'The document' },
-  { path: 'document.date', label: 'Document: date of issue', group: 'The document' },
-]
+export function documentOptions(): BindOption[] {
+  const group = i18n.t('templates:group.document')
+  return [
+    { path: 'document.number', label: i18n.t('templates:bind.documentNumber'), group },
+    { path: 'document.date', label: i18n.t('templates:bind.documentDate'), group },
+  ]
+}
 
 export const EXTRA_PREFIX = 'fields.'
 
@@ -361,9 +424,9 @@ export function bindOptions(elementType: ElementType): BindOption[] {
   const out: BindOption[] = []
   for (const def of fieldIndex(elementType, []).values()) {
     if (def.type === 'file' || def.type === 'document') continue
-    out.push({ path: def.path, label: def.label, group: GROUP_NAMES[def.group] ?? def.group })
+    out.push({ path: def.path, label: def.label, group: groupName(def.group) })
   }
-  return [...out, ...DOCUMENT_OPTIONS]
+  return [...out, ...documentOptions()]
 }
 
 /** The extra field a name stands for ("delivery date" → "fields.delivery date"); undefined for a blank name. */
@@ -372,12 +435,15 @@ export function extraFieldPath(name: string): string | undefined {
   return trimmed === '' ? undefined : `${EXTRA_PREFIX}${trimmed.slice(0, 200 - EXTRA_PREFIX.length)}`
 }
 
+/** An extra field in words: "Extra field “delivery date”". */
+export const extraFieldLabel = (name: string) => i18n.t('templates:bind.extra', { name })
+
 /** A binding in words: the option's label, "Extra field “…”", or the path itself. */
 export function bindLabel(path: string | undefined, options: readonly BindOption[]): string {
   if (!path) return ''
   const option = options.find((o) => o.path === path)
   if (option) return option.label
-  if (path.startsWith(EXTRA_PREFIX)) return `Extra field “${path.slice(EXTRA_PREFIX.length)}”`
+  if (path.startsWith(EXTRA_PREFIX)) return extraFieldLabel(path.slice(EXTRA_PREFIX.length))
   return path
 }
 
@@ -417,12 +483,20 @@ export type StarterMark =
   | { kind: 'line'; x: number; y: number; width: number }
   | { kind: 'box'; x: number; y: number; width: number; height: number }
 
-const TITLES: Record<DocumentType, string> = {
-  invoice: 'Invoice',
-  contract: 'Contract',
-  commercialOffer: 'Commercial offer',
-  act: 'Acceptance act',
-  other: 'Document',
+/** A built-in document's title as its page says it, in the document's language. */
+function starterTitle(t: TFunction, type: DocumentType): string {
+  switch (type) {
+    case 'invoice':
+      return t('templates:starter.title.invoice')
+    case 'contract':
+      return t('templates:starter.title.contract')
+    case 'commercialOffer':
+      return t('templates:starter.title.commercialOffer')
+    case 'act':
+      return t('templates:starter.title.act')
+    default:
+      return t('templates:starter.title.other')
+  }
 }
 
 /**
@@ -430,23 +504,42 @@ const TITLES: Record<DocumentType, string> = {
  * `render.ts` draws it: our company and the client side by side under the title, what it is about and the
  * amount, then the signature boxes — ours on the left, the client's on the right — each with a signature,
  * a stamp and the date of signing. The built-ins place their fields in code (the API lists none), so this
- * copy is what "start from a built-in one" puts on a page.
+ * copy is what "start from a built-in one" puts on a page. Its words are in the document's `language`.
  */
-export function builtinLayout(type: DocumentType): { fields: PlacedField[]; marks: StarterMark[] } {
+export function builtinLayout(
+  type: DocumentType,
+  language: Language = 'en',
+): { fields: PlacedField[]; marks: StarterMark[] } {
+  const t = i18n.getFixedT(language)
   const right = A4.width - MARGIN
   const half = (A4.width - 2 * MARGIN - 24) / 2
   const clientX = MARGIN + half + 24
   const contract = type === 'contract'
   const marks: StarterMark[] = [
-    { kind: 'text', text: TITLES[type], x: right, y: MARGIN + 4, size: 20, bold: true, align: 'right' },
-    { kind: 'text', text: 'Issued', x: right - 120, y: MARGIN + 40, size: 9 },
+    { kind: 'text', text: starterTitle(t, type), x: right, y: MARGIN + 4, size: 20, bold: true, align: 'right' },
+    // Ends before the date of issue, however long the word is in the document's language.
+    { kind: 'text', text: t('templates:starter.issued'), x: right - 90, y: MARGIN + 40, size: 9, align: 'right' },
     { kind: 'line', x: MARGIN, y: MARGIN + 72, width: A4.width - 2 * MARGIN },
-    { kind: 'text', text: contract ? 'SELLER' : 'FROM', x: MARGIN, y: MARGIN + 86, size: 8, bold: true },
-    { kind: 'text', text: contract ? 'BUYER' : 'TO', x: clientX, y: MARGIN + 86, size: 8, bold: true },
-    { kind: 'text', text: 'SUBJECT', x: MARGIN, y: MARGIN + 182, size: 8, bold: true },
     {
       kind: 'text',
-      text: type === 'commercialOffer' ? 'PRICE' : 'AMOUNT',
+      text: contract ? t('templates:starter.seller') : t('templates:starter.from'),
+      x: MARGIN,
+      y: MARGIN + 86,
+      size: 8,
+      bold: true,
+    },
+    {
+      kind: 'text',
+      text: contract ? t('templates:starter.buyer') : t('templates:starter.to'),
+      x: clientX,
+      y: MARGIN + 86,
+      size: 8,
+      bold: true,
+    },
+    { kind: 'text', text: t('templates:starter.subject'), x: MARGIN, y: MARGIN + 182, size: 8, bold: true },
+    {
+      kind: 'text',
+      text: type === 'commercialOffer' ? t('templates:starter.price') : t('templates:starter.amount'),
       x: MARGIN,
       y: MARGIN + 226,
       size: 8,
@@ -477,8 +570,8 @@ export function builtinLayout(type: DocumentType): { fields: PlacedField[]; mark
       { kind: 'box', x, y: top, width: half, height: boxHeight },
       { kind: 'text', text: heading, x: x + 8, y: top + 6, size: 8, bold: true },
       { kind: 'line', x: x + 8, y: lineY, width: half * 0.62 - 8 },
-      { kind: 'text', text: 'Name, signature', x: x + 8, y: lineY + 4, size: 8 },
-      { kind: 'text', text: 'Date', x: x + half * 0.66, y: lineY + 4, size: 8 },
+      { kind: 'text', text: t('templates:starter.nameSignature'), x: x + 8, y: lineY + 4, size: 8 },
+      { kind: 'text', text: t('templates:starter.date'), x: x + half * 0.66, y: lineY + 4, size: 8 },
     )
     fields.push(
       {
@@ -490,7 +583,7 @@ export function builtinLayout(type: DocumentType): { fields: PlacedField[]; mark
         y: lineY - 2 - 64,
         width: half * 0.6 - 8,
         height: 64,
-        label: 'Signature',
+        label: t('templates:starter.signature'),
         required: true,
       },
       {
@@ -515,8 +608,8 @@ export function builtinLayout(type: DocumentType): { fields: PlacedField[]; mark
       },
     )
   }
-  box('company', MARGIN, contract ? 'FOR THE SELLER' : 'ISSUED BY')
-  box('client', clientX, contract ? 'FOR THE BUYER' : 'RECEIVED BY')
+  box('company', MARGIN, contract ? t('templates:starter.forSeller') : t('templates:starter.issuedBy'))
+  box('client', clientX, contract ? t('templates:starter.forBuyer') : t('templates:starter.receivedBy'))
   return { fields: fields.map((f) => ({ ...f, ...clampRect(f, A4) })), marks }
 }
 
