@@ -53,6 +53,12 @@ export const FINDING_CODES = {
 
 export type FindingCode = keyof typeof FINDING_CODES
 
+/**
+ * The values a finding's message and hint are made of (names, ids, value types, counts, lists), so that a
+ * translation can say the same in another language; the English `message` and `hint` stay as they are.
+ */
+export type FindingParams = Record<string, string | number | boolean | string[]>
+
 export interface Finding {
   severity: Severity
   code: FindingCode
@@ -60,6 +66,48 @@ export interface Finding {
   path: string
   message: string
   hint: string
+  /** The values in `message` and `hint`, by name (see `FINDING_VARIANTS` for which code has which wording). */
+  params?: FindingParams
+  /** Which of its code's wordings the finding has, when the code has several (translations key on it). */
+  variant?: string
+}
+
+/**
+ * The wordings of the codes that have more than one (a code not listed has one). The web's translations
+ * have a message and hint for each; `variant` names the wording of a finding.
+ */
+export const FINDING_VARIANTS: Partial<Record<FindingCode, readonly string[]>> = {
+  'format-version-unsupported': ['newer', 'noUpgrade'],
+  'schema-unknown-property': ['some', 'none'],
+  'schema-type': ['types', 'plainValue'],
+  'schema-enum': ['value', 'noValue'],
+  'node-kind-mismatch': ['inRules', 'inTriggers'],
+  'unknown-node-type': ['rule', 'trigger'],
+  'schema-pattern': ['id', 'fieldId', 'color', 'time', 'other'],
+  'schema-size': ['noStages', 'minItems', 'maxItems', 'minLength', 'maxLength'],
+  'duplicate-id': ['constant', 'variable', 'field', 'stage', 'node'],
+  'type-mismatch': [
+    'declarationList',
+    'declarationValue',
+    'listInSingle',
+    'literal',
+    'reference',
+    'template',
+    'calculateVariable',
+    'appendSingle',
+    'fieldChangedTo',
+  ],
+  'operand-count': ['none', 'between', 'exact', 'atLeast'],
+  'node-not-allowed': ['paperwork', 'only'],
+  'setting-empty': ['changeStageAs', 'setting', 'item'],
+  'field-read-only': ['myCompany', 'stage', 'other'],
+  'unknown-field': ['custom', 'other'],
+  'unknown-output': ['trigger', 'missing', 'none'],
+  'output-not-before': ['trigger', 'self', 'otherStage', 'later', 'disabled', 'parallel', 'between'],
+  'stage-unreachable': ['manual', 'automatic'],
+  'triggers-compete': ['sameStage', 'otherStage'],
+  'possible-loop': ['sameStage', 'cycle'],
+  'designer-dangling': ['node', 'stage'],
 }
 
 /** Escapes one JSON Pointer segment (RFC 6901). */

@@ -28,9 +28,9 @@ import {
   type Scalar,
   type Value,
 } from '../graph/schema-parts.js'
-import { isAssignable, type ValueType } from '../graph/vocabulary.js'
-import { type Finding, type FindingCode, pointer } from './finding.js'
-import { didYouMean } from './suggest.js'
+import { type DocumentType, isAssignable, type ValueType } from '../graph/vocabulary.js'
+import { type Finding, type FindingCode, type FindingParams, pointer } from './finding.js'
+import { suggest } from './suggest.js'
 
 export interface Broken {
   nodes: Set<string>
@@ -68,6 +68,21 @@ const TYPE_NAMES: Record<ValueType, string> = {
   user: 'user',
   file: 'file',
   document: 'document',
+}
+/** An element type inside a sentence ("A signing document has no field …"). */
+const ELEMENT_WORDS: Record<Graph['elementType'], string> = {
+  deal: 'deal',
+  lead: 'lead',
+  contact: 'contact',
+  signingDocument: 'signing document',
+}
+/** A document type inside a sentence. */
+const DOCUMENT_WORDS: Record<DocumentType, string> = {
+  invoice: 'invoice',
+  contract: 'contract',
+  commercialOffer: 'commercial offer',
+  act: 'act',
+  other: 'other document',
 }
 const typeName = (t: SlotType) => (t === 'any' ? 'value' : TYPE_NAMES[t])
 const ARTICLES: Record<ValueType, string> = {
@@ -159,8 +174,16 @@ export class SemanticChecker {
     return this.findings
   }
 
-  private add(severity: Finding['severity'], code: FindingCode, path: string, message: string, hint: string): void {
-    this.findings.push({ severity, code, path, message, hint })
+  private add(
+    severity: Finding['severity'],
+    code: FindingCode,
+    path: string,
+    message: string,
+    hint: string,
+    params: FindingParams = {},
+    variant?: string,
+  ): void {
+    this.findings.push({ severity, code, path, message, hint, params, ...(variant ? { variant } : {}) })
   }
 
   // ------------------------------------------------------------ collection
@@ -172,6 +195,7 @@ export class SemanticChecker {
       what: string,
       base: string,
       broken: Set<string>,
+      variant: string,
     ) => {
       list.forEach((item, i) => {
         // Declarations that failed the schema are left out: their type may be anything.
@@ -183,13 +207,15 @@ export class SemanticChecker {
             pointer(base, i, 'id'),
             `Two ${what}s have the id "${item.id}".`,
             `Give each ${what} its own id; references would not know which one is meant.`,
+            { id: item.id },
+            variant,
           )
         } else into.set(item.id, item)
       })
     }
-    declare(this.graph.constants, this.constants, 'constant', 'constants', this.broken.constants)
-    declare(this.graph.variables, this.variables, 'variable', 'variables', this.broken.variables)
-    declare(this.graph.fields, new Map(), 'custom field', 'fields', this.broken.fields)
+    declare(this.graph.constants, this.constants, 'constant', 'constants', this.broken.constants, 'constant')
+    declare(this.graph.variables, this.variables, 'variable', 'variables', this.broken.variables, 'variable')
+    declare(this.graph.fields, new Map(), 'custom field', 'fields', this.broken.fields, 'field')
   }
 
   private collectStagesAndNodes(): void {
@@ -201,6 +227,8 @@ export class SemanticChecker {
           pointer('pipeline', 'stages', stageIndex, 'id'),
           `Two stages have the id "${stage.id}".`,
           'Give each stage its own id; rules and triggers refer to stages by id.',
+          { id: stage.id },
+          'stage',
         )
       } else this.stages.set(stage.id, { stage, index: stageIndex })
       const place = (list: FlowNode[], kind: 'rule' | 'trigger') => {
@@ -215,6 +243,8 @@ export class SemanticChecker {
               `${path}/id`,
               `"${node.id}" is already the id of "${existing.node.title}" (${existing.path}).`,
               'Node ids are unique in the whole graph: rename this one.',
+              { id: node.id, title: existing.node.title, path: existing.path },
+              'node',
             )
             return
           }
@@ -246,6 +276,8 @@ export class SemanticChecker {
           path,
           `"${decl.name}" holds one value (${typeName(decl.type)}), but a list is given.`,
           'Give a single value, or set "multiple": true.',
+          { name: decl.name, type: decl.type },
+          'declarationList',
         )
         return
       }
@@ -257,6 +289,8 @@ export class SemanticChecker {
             Array.isArray(value) ? `${path}/${i}` : path,
             `${JSON.stringify(v)} is not ${a(decl.type)}, the type of "${decl.name}".`,
             `Write ${a(decl.type)}, e.g. ${LITERAL_EXAMPLES[decl.type]}.`,
+            { value: JSON.stringify(v), expected: decl.type, name: decl.name },
+            'declarationValue',
           )
         }
       })
@@ -281,6 +315,10 @@ export class SemanticChecker {
         `${path}/type`,
         `"${entry.label}" cannot stand in a ${ELEMENT_TYPE_LABELS[this.graph.elementType]} pipeline.`,
         `${notAllowedReason(entry, this.graph.elementType)} Remove it, or use it in a pipeline that allows it.`,
+        { nodeType: node.type, elementType: this.graph.elementType, allowedIn: [...entry.allowedIn] },
+        entry.category === 'paperwork' && entry.kind === 'rule' && this.graph.elementType === 'signingDocument'
+          ? 'paperwork'
+          : 'only',
       )
     }
     const ok = (part: string) => !this.broken.nodeParts.get(node)?.has(part)
@@ -307,6 +345,8 @@ export class SemanticChecker {
         `${path}/changeStageAs/user`,
         `"${trigger.title}" changes the stage as a user, but no user is chosen.`,
         'Pick the user, or change the stage as the responsible person.',
+        { title: trigger.title },
+        'changeStageAs',
       )
     }
   }
@@ -322,6 +362,7 @@ export class SemanticChecker {
           `${path}/field`,
           `"${field.label}" is ${a(field.type)}, not a date, so a time relative to it means nothing.`,
           'Pick a date field (e.g. closeDate) or use a delay instead.',
+          { field: field.label, fieldPath: field.path, type: field.type },
         )
       }
     } else if (time.mode === 'at') {
@@ -352,6 +393,8 @@ export class SemanticChecker {
           : row.op === 'between'
             ? 'Give the lower and the upper bound.'
             : `Give ${min === max ? 'exactly' : 'at least'} ${min}.`,
+        { op: row.op, count: min, given: row.values.length },
+        min === 0 ? 'none' : row.op === 'between' ? 'between' : min === max ? 'exact' : 'atLeast',
       )
     }
     if (!left) return
@@ -362,6 +405,7 @@ export class SemanticChecker {
         `${path}/op`,
         `"${row.op}" does not apply to ${a(left.type)}.`,
         `For ${a(left.type)} use: ${OPERATORS.filter((op) => operatorFits(op, left)).join(', ')}.`,
+        { op: row.op, type: left.type, ops: OPERATORS.filter((op) => operatorFits(op, left)) },
       )
       return
     }
@@ -458,13 +502,18 @@ export class SemanticChecker {
     // ".../settings/checklist/1" reads "item 2 of checklist"
     const segments = path.split('/')
     const last = segments.at(-1) ?? ''
-    const what = /^\d+$/.test(last) ? `item ${Number(last) + 1} of "${segments.at(-2)}"` : `"${last}"`
+    const item = /^\d+$/.test(last)
+    const what = item ? `item ${Number(last) + 1} of "${segments.at(-2)}"` : `"${last}"`
     this.add(
       'error',
       'setting-empty',
       path,
       `"${site.node.title}" needs ${what}, which is empty.`,
       'Type a value, or pick a constant, variable, field or earlier output with "…".',
+      item
+        ? { title: site.node.title, setting: segments.at(-2) ?? '', position: Number(last) + 1 }
+        : { title: site.node.title, setting: last },
+      item ? 'item' : 'setting',
     )
   }
 
@@ -472,12 +521,14 @@ export class SemanticChecker {
     switch (kind) {
       case 'stage':
         if (!this.stages.has(value)) {
+          const guess = suggest(value, this.stages.keys())
           this.add(
             'error',
             'dangling-stage',
             path,
             `There is no stage "${value}" in the pipeline.`,
-            `${didYouMean(value, this.stages.keys())}Stages: ${[...this.stages.keys()].join(', ')}.`,
+            `${guess.text}Stages: ${[...this.stages.keys()].join(', ')}.`,
+            { stage: value, stages: [...this.stages.keys()], ...guess.params },
           )
         }
         return
@@ -497,12 +548,14 @@ export class SemanticChecker {
 
   private unknown(kind: 'constant' | 'variable', id: string, path: string): void {
     const pool = kind === 'constant' ? this.constants : this.variables
+    const guess = suggest(id, pool.keys())
     this.add(
       'error',
       kind === 'constant' ? 'unknown-constant' : 'unknown-variable',
       path,
       `No ${kind} "${id}" is declared.`,
-      `${didYouMean(id, pool.keys())}Declare it under "${kind}s", or pick an existing one.`,
+      `${guess.text}Declare it under "${kind}s", or pick an existing one.`,
+      { id, ...guess.params },
     )
   }
 
@@ -510,14 +563,18 @@ export class SemanticChecker {
     const field = this.fields.get(path)
     if (field) return field
     if (path.startsWith('custom.') && this.broken.fields.has(path.slice('custom.'.length))) return undefined
+    const custom = path.startsWith('custom.')
+    const guess = custom ? { text: '', params: {} } : suggest(path, this.fields.keys())
     this.add(
       'error',
       'unknown-field',
       at,
-      `A ${this.graph.elementType} has no field "${path}".`,
-      path.startsWith('custom.')
+      `A ${ELEMENT_WORDS[this.graph.elementType]} has no field "${path}".`,
+      custom
         ? `Declare the custom field under "fields" (id "${path.slice(7)}") so the flow can rely on it.`
-        : `${didYouMean(path, this.fields.keys())}Custom fields are written "custom.<id>" and declared under "fields".`,
+        : `${guess.text}Custom fields are written "custom.<id>" and declared under "fields".`,
+      { elementType: this.graph.elementType, path, ...(custom ? { id: path.slice(7) } : guess.params) },
+      custom ? 'custom' : 'other',
     )
     return undefined
   }
@@ -552,8 +609,10 @@ export class SemanticChecker {
             'error',
             'type-mismatch',
             `${path}/value`,
-            `A list of ${v.length} values cannot go into a setting that takes one value.`,
+            `A list of ${v.length} ${v.length === 1 ? 'value' : 'values'} cannot go into a setting that takes one value.`,
             'Give a single value.',
+            { count: v.length },
+            'listInSingle',
           )
           return undefined
         }
@@ -567,6 +626,8 @@ export class SemanticChecker {
             Array.isArray(v) ? `${path}/value/${badIndex}` : `${path}/value`,
             `${JSON.stringify(items[badIndex])} is not ${a(expected)}.`,
             `Write ${a(expected)}, e.g. ${LITERAL_EXAMPLES[expected]}, or pick one with "…".`,
+            { value: JSON.stringify(items[badIndex]), expected },
+            'literal',
           )
         }
         return { type: expected, multiple: Array.isArray(v) }
@@ -614,6 +675,8 @@ export class SemanticChecker {
         value.kind === 'template'
           ? `A text template always makes text: pick ${a(expected)} with "…" instead.`
           : `Pick ${a(expected)} instead, or convert it first with "Calculate a value".`,
+        { actual: actual.type, expected },
+        value.kind === 'template' ? 'template' : 'reference',
       )
     }
     return actual
@@ -651,15 +714,17 @@ export class SemanticChecker {
     const source = this.nodes.get(ref.node)
     if (!source) {
       if (!this.broken.nodes.has(ref.node)) {
+        const guess = suggest(
+          ref.node,
+          [...this.nodes.values()].filter((n) => n.kind === 'rule').map((n) => n.node.id),
+        )
         this.add(
           'error',
           'unknown-node',
           `${path}/node`,
           `No rule has the id "${ref.node}".`,
-          `${didYouMean(
-            ref.node,
-            [...this.nodes.values()].filter((n) => n.kind === 'rule').map((n) => n.node.id),
-          )}Pick the output with "…" so that the id is right.`,
+          `${guess.text}Pick the output with "…" so that the id is right.`,
+          { id: ref.node, ...guess.params },
         )
       }
       return undefined
@@ -672,36 +737,50 @@ export class SemanticChecker {
         `${path}/node`,
         `"${source.node.title}" is a trigger; triggers have no outputs.`,
         'Pick an output of a rule.',
+        { title: source.node.title },
+        'trigger',
       )
       return undefined
     }
     const outputs = source.entry.outputs((source.node as RuleNode).settings as never)
     const output = outputs.find((o) => o.name === ref.output)
     if (!output) {
+      const guess = suggest(
+        ref.output,
+        outputs.map((o) => o.name),
+      )
       this.add(
         'error',
         'unknown-output',
         `${path}/output`,
         `"${source.node.title}" has no output "${ref.output}".`,
         outputs.length
-          ? `${didYouMean(
-              ref.output,
-              outputs.map((o) => o.name),
-            )}Its outputs: ${outputs.map((o) => o.name).join(', ')}.`
+          ? `${guess.text}Its outputs: ${outputs.map((o) => o.name).join(', ')}.`
           : `"${source.entry.label}" produces no outputs.`,
+        outputs.length
+          ? { title: source.node.title, output: ref.output, outputs: outputs.map((o) => o.name), ...guess.params }
+          : { title: source.node.title, output: ref.output, nodeType: source.node.type },
+        outputs.length ? 'missing' : 'none',
       )
       return undefined
     }
     const user = site
     const before = user.kind === 'rule' ? this.certainlyBefore(user) : []
     if (!before.includes(source)) {
-      const [why, hint] = this.whyNotBefore(user, source)
+      const [why, hint, variant, stage] = this.whyNotBefore(user, source)
       this.add(
         'error',
         'output-not-before',
         path,
         `"${user.node.title}" uses "${ref.output}" of "${source.node.title}", but ${why}.`,
         hint,
+        {
+          user: user.node.title,
+          output: ref.output,
+          source: source.node.title,
+          ...(stage === undefined ? {} : { stage }),
+        },
+        variant,
       )
       return output
     }
@@ -712,6 +791,7 @@ export class SemanticChecker {
         path,
         `"${source.node.title}" runs only when its condition holds; when it is skipped, "${ref.output}" is empty.`,
         'Give this rule the same condition, or make sure the value may be empty.',
+        { source: source.node.title, output: ref.output },
       )
     }
     if (ref.output === 'pdf' && source.node.type === 'createDocument' && !source.node.settings.waitForPdf) {
@@ -721,38 +801,46 @@ export class SemanticChecker {
         path,
         `"${source.node.title}" does not wait for the PDF, so it may not exist yet when "${user.node.title}" runs.`,
         'Turn on "wait for PDF" in the create-document rule.',
+        { source: source.node.title, user: user.node.title },
       )
     }
     return output
   }
 
-  /** Why `source` has not certainly finished when `user` runs, and what to do about it. */
-  private whyNotBefore(user: NodeInfo, source: NodeInfo): [string, string] {
+  /**
+   * Why `source` has not certainly finished when `user` runs, what to do about it, the name of that wording
+   * and the other stage's name (when it stands on another).
+   */
+  private whyNotBefore(user: NodeInfo, source: NodeInfo): [string, string, string, string?] {
     const chain =
       'Put the producing rule earlier on the same stage, with every rule from it to this one set to "after the previous rule".'
     if (user.kind === 'trigger') {
       return [
         'triggers fire on events, before any rule of their stage runs',
         'Use an element field in the trigger (e.g. lastDocument.type) instead of a rule output.',
+        'trigger',
       ]
     }
-    if (source === user) return ['a rule cannot use its own output', 'Use the output in a later rule.']
+    if (source === user) return ['a rule cannot use its own output', 'Use the output in a later rule.', 'self']
     if (source.stageIndex !== user.stageIndex) {
       const stage = this.graph.pipeline.stages[source.stageIndex]?.name
       return [
         `it stands on another stage ("${stage}"), and the element may enter this one without passing there`,
         `${chain} To carry a value across stages, store it with "Set variable" or "Modify fields".`,
+        'otherStage',
+        String(stage),
       ]
     }
-    if (source.index > user.index) return ['it comes later in the stage', chain]
-    if (source.node.disabled) return ['it is disabled', 'Enable it, or pick another value.']
+    if (source.index > user.index) return ['it comes later in the stage', chain, 'later']
+    if (source.node.disabled) return ['it is disabled', 'Enable it, or pick another value.', 'disabled']
     if ((user.node as RuleNode).execution === 'parallel') {
       return [
         'this rule runs in parallel, at stage entry, without waiting for earlier rules',
         'Set this rule to "after the previous rule".',
+        'parallel',
       ]
     }
-    return ['a rule between them runs in parallel, so the order is not certain', chain]
+    return ['a rule between them runs in parallel, so the order is not certain', chain, 'between']
   }
 
   /** The rules that have certainly finished when `info` starts: the unbroken "after previous" chain before it. */
@@ -791,6 +879,7 @@ export class SemanticChecker {
             `${settingsPath}/formula`,
             `The formula does not work: ${problem.message}.`,
             'Formulas are CEL: element.amount * 1.23, constants.vat, variables.total, outputs["rule-id"].result.',
+            { detail: problem.message },
           )
         }
         if (node.settings.variable !== undefined) {
@@ -802,6 +891,8 @@ export class SemanticChecker {
               `${settingsPath}/variable`,
               `The result is ${a(node.settings.resultType)}, but "${target.name}" holds ${a(target.type)}.`,
               'Change the result type or store it in another variable.',
+              { actual: node.settings.resultType, name: target.name, expected: target.type },
+              'calculateVariable',
             )
           }
         }
@@ -821,6 +912,8 @@ export class SemanticChecker {
                 : field.path === 'stage'
                   ? 'Use the "Change stage" rule to move the element.'
                   : 'Pick a field that people can edit.',
+              { field: field.label, fieldPath: field.path },
+              field.group === 'myCompany' ? 'myCompany' : field.path === 'stage' ? 'stage' : 'other',
             )
           }
           if (row.mode === 'append' && field && !field.multiple) {
@@ -830,6 +923,8 @@ export class SemanticChecker {
               `${settingsPath}/values/${i}/mode`,
               `"${field.label}" holds one value; only multi-value fields can be appended to.`,
               'Use "set".',
+              { field: field.label, fieldPath: field.path },
+              'appendSingle',
             )
           }
         })
@@ -842,6 +937,8 @@ export class SemanticChecker {
             `${settingsPath}/stage`,
             `"${node.title}" moves the element to the stage it is already on, which runs this stage's rules again.`,
             'Pick another stage.',
+            { title: node.title },
+            'sameStage',
           )
         }
         return
@@ -866,6 +963,8 @@ export class SemanticChecker {
               `${settingsPath}/to`,
               `"${field.label}" is ${a(field.type)}, so it can never change to this value.`,
               `Give ${a(field.type)}, or watch another field.`,
+              { field: field.label, fieldPath: field.path, type: field.type },
+              'fieldChangedTo',
             )
             return
           }
@@ -921,6 +1020,8 @@ export class SemanticChecker {
           pointer('designer', 'nodes', i, 'id'),
           `The designer keeps layout for "${id}", which is no longer in the flow.`,
           'Remove the entry; the designer drops it on the next save.',
+          { id },
+          'node',
         )
       }
     }
@@ -932,6 +1033,8 @@ export class SemanticChecker {
           pointer('designer', 'stages', i, 'id'),
           `The designer keeps layout for stage "${id}", which is not in the pipeline.`,
           'Remove the entry; the designer drops it on the next save.',
+          { id },
+          'stage',
         )
       }
     }
@@ -1007,6 +1110,8 @@ export class SemanticChecker {
           ? `No element can reach "${stage.name}": it stands after final stages, and no trigger or "change stage" rule leads there.`
           : `No document can reach "${stage.name}": no trigger or "change stage" rule leads there.`,
         'Add a trigger on it, target it with a "change stage" rule, or move it before the final stages.',
+        { stage: stage.name },
+        manual ? 'manual' : 'automatic',
       )
     })
   }
@@ -1014,10 +1119,17 @@ export class SemanticChecker {
   private triggerEventLabel(t: TriggerNode): string {
     const label = getCatalogEntry(t.type)?.label.toLowerCase() ?? t.type
     if ('documentType' in t.settings) {
-      return `${label} (${t.settings.documentType === 'any' ? 'any document' : t.settings.documentType})`
+      return `${label} (${t.settings.documentType === 'any' ? 'any document' : DOCUMENT_WORDS[t.settings.documentType]})`
     }
     if (t.type === 'fieldChanged') return `${label} (${t.settings.fields.join(', ')})`
     return label
+  }
+
+  /** The parameters `triggerEventLabel` says in words: the trigger's type and its document type or fields. */
+  private triggerEventParams(t: TriggerNode): FindingParams {
+    if ('documentType' in t.settings) return { triggerType: t.type, documentType: t.settings.documentType }
+    if (t.type === 'fieldChanged') return { triggerType: t.type, fields: t.settings.fields }
+    return { triggerType: t.type }
   }
 
   /** Same type and condition is checked by the caller; here: do their settings pick the same events? */
@@ -1072,6 +1184,14 @@ export class SemanticChecker {
               ? `"${a.t.title}" and "${b.t.title}" on "${stageA}" both react to ${event}; one of them is redundant.`
               : `"${a.t.title}" on "${stageA}" and "${b.t.title}" on "${stageB}" both react to ${event}; when both are ahead, the nearer stage wins, so "${b.t.title}" fires only for elements already past "${stageA}".`,
             'Give one of them a condition or a specific document type, or remove one.',
+            {
+              first: a.t.title,
+              second: b.t.title,
+              stageA: String(stageA),
+              stageB: String(stageB),
+              ...this.triggerEventParams(a.t),
+            },
+            a.stageIndex === b.stageIndex ? 'sameStage' : 'otherStage',
           )
           break
         }
@@ -1158,6 +1278,8 @@ export class SemanticChecker {
         pointer('pipeline', 'stages', first),
         `Automation can move an element between ${names.join(', ')} and back again without anyone acting: a possible endless loop.`,
         'Give one of the triggers or "change stage" rules a condition that becomes false after the first round, or turn off "allow return".',
+        { stageNames: component.map((i) => String(stages[i]?.name)) },
+        'cycle',
       )
     }
   }

@@ -37,3 +37,9 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   const hit = closest(word, candidates)
   return hit === undefined ? '' : `Did you mean "${hit}"? `
 }
+
+/** `didYouMean`'s text and the word it suggests (a finding's `suggestion` parameter), from one look. */
+export function suggest(word: string, candidates: Iterable<string>): { text: string; params: { suggestion?: string } } {
+  const hit = closest(word, candidates)
+  return hit === undefined ? { text: '', params: {} } : { text: `Did you mean "${hit}"? `, params: { suggestion: hit } }
+}

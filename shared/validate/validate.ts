@@ -13,7 +13,7 @@ import { schemaFindings } from './schema-pass.js'
 import { type Broken, SemanticChecker } from './semantic.js'
 
 export type { Finding, FindingCode, Severity } from './finding.js'
-export { FINDING_CODES } from './finding.js'
+export { FINDING_CODES, FINDING_VARIANTS } from './finding.js'
 
 /** Deeper than any real graph (conditions nest a few levels); protects the recursive passes. */
 export const MAX_DEPTH = 64
@@ -63,6 +63,7 @@ function sizeProblem(value: unknown): Finding | undefined {
         path: pathOf(frame),
         message: `The document nests more than ${MAX_DEPTH} levels deep; no rule graph does.`,
         hint: 'Flatten the condition groups, or check that the file is really a Signflow graph.',
+        params: { max: MAX_DEPTH },
       }
     }
     if (Array.isArray(node)) {
@@ -73,6 +74,7 @@ function sizeProblem(value: unknown): Finding | undefined {
           path: pathOf(frame),
           message: `This list has ${node.length} items; no list in a rule graph may have more than ${MAX_LIST}.`,
           hint: 'Split the flow, or check that the file is really a Signflow graph.',
+          params: { count: node.length, max: MAX_LIST },
         }
       }
       for (let i = 0; i < node.length; i++) {
@@ -185,6 +187,7 @@ export function validate(input: unknown): ValidationResult {
           path: '',
           message: `The validator failed unexpectedly: ${error instanceof Error ? error.message : String(error)}.`,
           hint: 'Please report this graph to the Signflow team.',
+          params: { detail: error instanceof Error ? error.message : String(error) },
         },
       ],
     }
@@ -203,6 +206,7 @@ function finish(findings: Finding[], graph: Graph | undefined): ValidationResult
       path: '',
       message: `${total} findings; only the first ${MAX_FINDINGS} are listed.`,
       hint: 'Fix these first; the rest often follow from them.',
+      params: { count: total, max: MAX_FINDINGS },
     })
   }
   return { valid, findings: list, ...(graph ? { graph } : {}) }
