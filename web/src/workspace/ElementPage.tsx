@@ -23,9 +23,10 @@ import type { TFunction } from 'i18next'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Json } from '../../../shared/engine/types.js'
-import { fieldIndex } from '../../../shared/graph/fields.js'
+import { type FieldDef, fieldIndex } from '../../../shared/graph/fields.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { ApiError, fetchMe, fetchVersion } from '../api.js'
+import { useWords } from '../designer/words.js'
 import { useFormat } from '../i18n/index.js'
 import { hrefOf } from '../route.js'
 import { useMay } from './may.js'
@@ -226,7 +227,7 @@ export function ElementPage({ id }: { id: string }) {
                 t('element.moved', { stage: stageName(e.target.value) }),
               )
             }
-            sx={{ minWidth: 180 }}
+            sx={{ minWidth: 210 }}
           >
             {pipeline.stages
               .filter((s) => s.id !== element.stage)
@@ -552,6 +553,9 @@ function Details({
   onSave: (changed: Record<string, Json>) => Promise<void>
 }) {
   const { t } = useTranslation('workspace')
+  const words = useWords()
+  // A standard field's label in the app's language (the designer's words); a custom field's as the analyst wrote it.
+  const fieldLabel = (def: FieldDef | undefined) => (def ? words.fieldLabel(def) : undefined)
   const index = useMemo(() => (graph ? fieldIndex(graph.elementType, graph.fields) : undefined), [graph])
   const [draft, setDraft] = useState<Record<string, string>>({})
   const [added, setAdded] = useState<string[]>([])
@@ -581,7 +585,7 @@ function Details({
           <TextField
             key={key}
             size="small"
-            label={index?.get(key)?.label ?? key}
+            label={fieldLabel(index?.get(key)) ?? key}
             value={draft[key] ?? text(value)}
             onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}
             slotProps={{ input: { readOnly: !canEdit } }}
@@ -598,7 +602,7 @@ function Details({
           >
             {addable.map((f) => (
               <MenuItem key={f.path} value={f.path}>
-                {f.label}
+                {fieldLabel(f)}
               </MenuItem>
             ))}
           </TextField>

@@ -220,6 +220,8 @@ export function SignWizard({
               value={source}
               onChange={(e) => setSource(e.target.value)}
               error={at('/template') || at('/document')}
+              // A long choice ("… (erstellt, noch nicht gesendet)") wraps rather than ends in "…".
+              sx={{ '& .MuiSelect-select': { whiteSpace: 'normal' } }}
             >
               {unsent.map((d) => (
                 <MenuItem key={d.id} value={`document:${d.id}`}>

@@ -488,7 +488,7 @@ export function TemplateEditor({
             if (Number.isFinite(n)) setMeta((m) => ({ ...m, taxRate: Math.min(100, Math.max(0, n)) }))
           }}
           slotProps={{ htmlInput: { min: 0, max: 100, step: 0.5 } }}
-          sx={{ width: 120 }}
+          sx={{ width: 150 }}
         />
       </Stack>
 
@@ -884,7 +884,16 @@ function PageView({
             >
               <Box
                 component="span"
-                sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', pointerEvents: 'none' }}
+                sx={{
+                  overflow: 'hidden',
+                  textOverflow: 'ellipsis',
+                  // A box tall enough for two lines (a signature, a stamp) wraps a long name ("Unterschrift des
+                  // Unternehmens") rather than cut it.
+                  ...(field.kind !== 'text' && field.height * scale >= 32
+                    ? { whiteSpace: 'normal', textAlign: 'center', overflowWrap: 'anywhere', maxHeight: '100%' }
+                    : { whiteSpace: 'nowrap' }),
+                  pointerEvents: 'none',
+                }}
               >
                 {field.kind === 'text' ? `{${bindLabel(field.bind, options) || '…'}}` : label}
                 {field.required && field.kind !== 'text' ? ' *' : ''}

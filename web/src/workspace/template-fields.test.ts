@@ -440,7 +440,12 @@ describe("in the app's language", () => {
     const base = { page: 1, x: 10, y: 10, width: 50, height: 20 }
     const problems = fieldProblems([{ id: 'a', kind: 'date', party: 'client', ...base, page: 3 }], [A4, A4])
     expect(problems.map((p) => p.message)).toEqual(['PDF ma 2 strony; nie ma strony 3.'])
-    expect(bindLabel('fields.po', bindOptions('deal'))).toBe('Pole dodatkowe „po”')
+    const options = bindOptions('deal')
+    expect(bindLabel('fields.po', options)).toBe('Pole dodatkowe „po”')
+    // The element's fields as the designer names them in the language.
+    expect(bindLabel('title', options)).toBe('Tytuł')
+    expect(bindLabel('client.name', options)).toBe('Klient: nazwa')
+    expect(options.find((o) => o.path === 'document.number')).toMatchObject({ label: 'Dokument: numer' })
   })
 
   it('has every name and problem in every language, none left in English', async () => {

@@ -9,6 +9,7 @@ import type { TFunction } from 'i18next'
 import { fieldIndex } from '../../../shared/graph/fields.js'
 import type { DocumentType, ElementType } from '../../../shared/graph/vocabulary.js'
 import type { Language } from '../../../shared/i18n/languages.js'
+import { type Translate, wordsOf } from '../designer/words.js'
 import { i18n } from '../i18n/index.js'
 import type { PlacedField } from './workspace-api.js'
 
@@ -421,10 +422,12 @@ export const EXTRA_PREFIX = 'fields.'
  * documents, then the document's number and date. Extra fields ("fields.<name>") are typed by the user.
  */
 export function bindOptions(elementType: ElementType): BindOption[] {
+  // The fields' labels in the app's language, as the designer says them.
+  const words = wordsOf(i18n.getFixedT(null, 'designer') as unknown as Translate)
   const out: BindOption[] = []
   for (const def of fieldIndex(elementType, []).values()) {
     if (def.type === 'file' || def.type === 'document') continue
-    out.push({ path: def.path, label: def.label, group: groupName(def.group) })
+    out.push({ path: def.path, label: words.fieldLabel(def), group: groupName(def.group) })
   }
   return [...out, ...documentOptions()]
 }
