@@ -9,7 +9,10 @@
 import { createHash } from 'node:crypto'
 import fontkit from '@pdf-lib/fontkit'
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib'
+import type { Language } from '../../shared/i18n/languages.js'
 import { boldFont, regularFont, signatureFont } from '../pdf/fonts.js'
+import { momentFormat } from './language.js'
+import { signerWords } from './messages.js'
 import { type SigningBox, wrap } from './render.js'
 
 export interface SignedParty {
@@ -31,10 +34,18 @@ export interface SignedParty {
 export interface CertificateEvent {
   at: string
   type: string
-  party: string
+  /** Who acted; none: Signflow itself. */
+  party: { name: string; role: string } | null
   ip: string | null
   userAgent: string | null
   channel: string | null
+}
+
+/** The notice a party agreed to before signing: in which language, its version and hash. */
+export interface AgreedNotice {
+  language: Language
+  version: string
+  sha256: string
 }
 
 export interface Certificate {
@@ -42,17 +53,28 @@ export interface Certificate {
   title: string
   number: string
   originalSha256: string
-  disclosure: { version: string; sha256: string }
+  /** The language the page speaks (the client's), and the locale and time zone its moments are written in. */
+  language: Language
+  locale: string
+  timeZone: string
   parties: Array<{
     role: string
     name: string
+    /** How the link reached them, in the page's language ("e-mail na adres a…@x.com"). */
     reachedBy: string
     status: string
     signedAt: string | null
     method: string | null
+    consent: AgreedNotice | null
   }>
   events: CertificateEvent[]
   completedAt: string
+}
+
+/** How signing dates are written in their boxes: the document's locale, our time zone. */
+export interface DateStyle {
+  locale: string
+  timeZone: string
 }
 
 const INK = rgb(0.1, 0.12, 0.14)
@@ -86,7 +108,13 @@ const initialsOf = (name: string) =>
     .slice(0, 4)
 
 /** Draws the signed parties into their boxes. */
-async function flatten(doc: PDFDocument, boxes: readonly SigningBox[], parties: readonly SignedParty[]) {
+async function flatten(
+  doc: PDFDocument,
+  boxes: readonly SigningBox[],
+  parties: readonly SignedParty[],
+  dates: DateStyle,
+) {
+  const day = momentFormat(dates.locale, dates.timeZone).shortDay
   const regular = await doc.embedFont(regularFont(), { subset: true })
   const script = await doc.embedFont(signatureFont(), { subset: true })
   const pages = doc.getPages()
@@ -109,7 +137,7 @@ async function flatten(doc: PDFDocument, boxes: readonly SigningBox[], parties: 
           } else if (party.typed) fitText(page, clean(party.typed), script, box, BLUE_INK, 26)
           break
         case 'date':
-          fitText(page, party.signedAt.slice(0, 10), regular, box, INK, 9)
+          fitText(page, day(party.signedAt), regular, box, INK, 9)
           break
         case 'initials':
           fitText(page, initialsOf(party.name), script, box, BLUE_INK, 18)
@@ -128,10 +156,15 @@ async function flatten(doc: PDFDocument, boxes: readonly SigningBox[], parties: 
 }
 
 /** The PDF with the parties who signed so far drawn in. */
-export async function signedPages(original: Uint8Array, boxes: readonly SigningBox[], parties: readonly SignedParty[]) {
+export async function signedPages(
+  original: Uint8Array,
+  boxes: readonly SigningBox[],
+  parties: readonly SignedParty[],
+  dates: DateStyle,
+) {
   const doc = await PDFDocument.load(original, { updateMetadata: false })
   doc.registerFontkit(fontkit)
-  await flatten(doc, boxes, parties)
+  await flatten(doc, boxes, parties, dates)
   return doc.save({ useObjectStreams: false })
 }
 
@@ -144,8 +177,9 @@ export async function finalDocument(
   boxes: readonly SigningBox[],
   parties: readonly SignedParty[],
   certificate: Certificate,
+  dates: DateStyle,
 ): Promise<{ pdf: Uint8Array; signedPagesSha256: string }> {
-  const pagesOnly = await signedPages(original, boxes, parties)
+  const pagesOnly = await signedPages(original, boxes, parties, dates)
   const signedPagesSha256 = createHash('sha256').update(pagesOnly).digest('hex')
   const doc = await PDFDocument.load(pagesOnly, { updateMetadata: false })
   doc.registerFontkit(fontkit)
@@ -176,39 +210,51 @@ export async function finalDocument(
     page.drawLine({ start: { x: MARGIN, y }, end: { x: A4[0] - MARGIN, y }, thickness: 0.6, color: RULE })
     gap(8)
   }
-  line('Certificate of completion', { size: 18, font: bold })
+  const words = signerWords(certificate.language).certificate
+  const when = momentFormat(certificate.locale, certificate.timeZone).moment
+  const word = (table: Readonly<Record<string, string>>, key: string) => table[key] ?? key
+  line(words.title, { size: 18, font: bold })
   gap(4)
-  line(`${certificate.title} · document ${certificate.documentId}`, { size: 10, color: GREY })
-  line(`Completed ${certificate.completedAt}`, { size: 10, color: GREY })
+  line(words.document(certificate.title, certificate.documentId), { size: 10, color: GREY })
+  line(words.completed(when(certificate.completedAt)), { size: 10, color: GREY })
   gap(8)
   rule()
-  line('Document', { size: 11, font: bold })
-  line(`SHA-256 of the document as sent: ${certificate.originalSha256}`, { size: 8.5 })
-  line(`SHA-256 of the signed pages: ${signedPagesSha256}`, { size: 8.5 })
-  line(
-    "The whole file, this page included, is sealed with the platform's digital signature: a PDF reader shows whether it changed since.",
-    { size: 8.5, color: GREY },
-  )
+  line(words.documentHeading, { size: 11, font: bold })
+  line(words.sentSha(certificate.originalSha256), { size: 8.5 })
+  line(words.pagesSha(signedPagesSha256), { size: 8.5 })
+  line(words.sealed, { size: 8.5, color: GREY })
   gap(6)
-  line('Parties', { size: 11, font: bold })
+  line(words.parties, { size: 11, font: bold })
   for (const p of certificate.parties) {
-    line(`${p.role === 'company' ? 'Company signer' : 'Client'}: ${p.name}`, { font: bold, size: 9.5 })
-    line(
-      `Reached by ${p.reachedBy}. ${p.status === 'signed' ? `Signed ${p.signedAt} (${p.method === 'typed' ? 'typed name' : 'drawn signature'}).` : `Status: ${p.status}.`}`,
-      { size: 9 },
-    )
+    line(`${p.role === 'company' ? words.companySigner : words.client}: ${p.name}`, { font: bold, size: 9.5 })
+    const how = words.reachedBy(p.reachedBy)
+    const state =
+      p.status === 'signed'
+        ? words.signed(when(p.signedAt ?? ''), p.method === 'typed' ? words.typed : words.drawn)
+        : words.status(word(words.statuses, p.status))
+    line(`${how} ${state}`, { size: 9 })
   }
   gap(6)
-  line('Consent to sign electronically', { size: 11, font: bold })
-  line(
-    `Each signer agreed to the notice version ${certificate.disclosure.version} (SHA-256 ${certificate.disclosure.sha256}) before signing: this is a simple electronic signature; rules on its validity differ by country.`,
-    { size: 9 },
-  )
+  line(words.consentHeading, { size: 11, font: bold })
+  const notices = certificate.parties.map((p) => p.consent)
+  const [first] = notices
+  if (first && notices.every((n) => n?.sha256 === first.sha256)) {
+    line(words.consentEach(first.version, first.sha256), { size: 9 })
+  } else {
+    for (const p of certificate.parties) {
+      if (!p.consent) continue
+      const { version, language, sha256 } = p.consent
+      line(words.consentOf(p.name, version, words.languages[language], sha256), { size: 9 })
+    }
+    line(words.consentNote, { size: 9 })
+  }
   gap(6)
-  line('Events', { size: 11, font: bold })
+  line(words.events, { size: 11, font: bold })
   for (const e of certificate.events) {
     const from = [e.ip, e.userAgent].filter((v) => v).join(', ')
-    line(`${e.at}  ${e.type}  ${e.party}${e.channel ? ` via ${e.channel}` : ''}${from ? ` — from ${from}` : ''}`, {
+    const who = e.party ? `${e.party.name} (${word(words.roles, e.party.role)})` : words.system
+    const via = e.channel ? words.via(word(words.channels, e.channel)) : ''
+    line(`${when(e.at)}  ${word(words.eventTypes, e.type)}  ${who}${via}${from ? words.from(from) : ''}`, {
       size: 8,
     })
   }

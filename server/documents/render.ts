@@ -11,8 +11,10 @@ import fontkit from '@pdf-lib/fontkit'
 import { degrees, PDFDict, PDFDocument, type PDFFont, type PDFImage, PDFName, type PDFPage, rgb } from 'pdf-lib'
 import { roundMoney } from '../../shared/engine/values.js'
 import type { DocumentType } from '../../shared/graph/vocabulary.js'
+import { type Language, upper } from '../../shared/i18n/languages.js'
 import { boldFont, regularFont } from '../pdf/fonts.js'
-import { type DocumentTemplate, type FieldKind, type Party, type PlacedField, TYPE_TITLES } from './templates.js'
+import { type DocumentWords, documentWords } from './document-words.js'
+import type { DocumentTemplate, FieldKind, Party, PlacedField } from './templates.js'
 
 export interface PartyBlock {
   /** The legal name. */
@@ -38,6 +40,8 @@ export interface DocumentContent {
   subject: string
   /** ISO date (YYYY-MM-DD) of issue. */
   issuedOn: string
+  /** The language the document speaks (its words; see `language.ts`); absent in documents made before languages: English. */
+  language?: Language
   locale: string
   currency: string
   seller: PartyBlock
@@ -347,7 +351,15 @@ function drawFitted(page: PDFPage, image: PDFImage, box: { x: number; y: number;
   })
 }
 
-function partyColumn(w: Writer, heading: string, party: PartyBlock, x: number, width: number, top: number): number {
+function partyColumn(
+  w: Writer,
+  heading: string,
+  party: PartyBlock,
+  x: number,
+  width: number,
+  top: number,
+  language: Language,
+): number {
   let y = top
   const put = (text: string, size: number, bold: boolean, color = INK) => {
     for (const line of wrap(clean(text), bold ? w.fonts.bold : w.fonts.regular, size, width)) {
@@ -355,35 +367,12 @@ function partyColumn(w: Writer, heading: string, party: PartyBlock, x: number, w
       y -= size * 1.45
     }
   }
-  put(heading.toUpperCase(), 8, true, GREY)
+  put(upper(heading, language), 8, true, GREY)
   y -= 2
   put(party.name || '—', 11, true)
   for (const line of party.lines) put(line, 9, false)
   return y
 }
-
-const CONTRACT_CLAUSES = (c: DocumentContent, total: string) => [
-  [
-    '1. Subject',
-    `The Seller shall deliver to the Buyer: ${c.subject || 'the goods and services listed in § 2'}, on the terms of this contract.`,
-  ],
-  [
-    '2. Price',
-    `The Buyer shall pay ${total} in total, tax included, itemised below, within 14 days of the invoice, to the Seller's account.`,
-  ],
-  [
-    '3. Delivery and acceptance',
-    'Delivery is confirmed by an acceptance act signed by both parties. Defects found at acceptance are listed in it and remedied by the Seller within 14 days.',
-  ],
-  [
-    '4. Confidentiality',
-    'Each party keeps confidential what it learns of the other under this contract, during it and for three years after it ends.',
-  ],
-  [
-    '5. Signatures',
-    'This contract is signed electronically by both parties. Each party receives the signed document with its certificate page.',
-  ],
-]
 
 async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
   const doc = await PDFDocument.create()
@@ -392,8 +381,11 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
     regular: await doc.embedFont(regularFont(), { subset: true }),
     bold: await doc.embedFont(boldFont(), { subset: true }),
   }
-  const { title } = TYPE_TITLES[content.type]
+  const language = content.language ?? 'en'
+  const words = documentWords(language)
+  const title = words.types[content.type]
   doc.setTitle(`${title} ${content.number}`)
+  doc.setLanguage(content.locale)
   doc.setSubject(clean(content.subject))
   doc.setAuthor(clean(content.seller.name))
   doc.setProducer('Signflow')
@@ -436,14 +428,16 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
   })
   const right = A4[0] - MARGIN
   const heading = `${title}`
+  // As large as 20 points, as long as it leaves our name the left half (a French "Procès-verbal de réception").
+  const headingSize = Math.min(20, w.width / 2 / Math.max(1, fonts.bold.widthOfTextAtSize(heading, 1)))
   page.drawText(heading, {
-    x: right - fonts.bold.widthOfTextAtSize(heading, 20),
+    x: right - fonts.bold.widthOfTextAtSize(heading, headingSize),
     y: A4[1] - MARGIN - 20,
-    size: 20,
+    size: headingSize,
     font: fonts.bold,
     color: ACCENT,
   })
-  const numberLine = `No. ${content.number}`
+  const numberLine = words.number(content.number)
   page.drawText(numberLine, {
     x: right - fonts.regular.widthOfTextAtSize(numberLine, 10),
     y: A4[1] - MARGIN - 36,
@@ -451,7 +445,7 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
     font: fonts.regular,
     color: INK,
   })
-  const dateLine = `Issued ${formatDate(content.issuedOn, content.locale)}`
+  const dateLine = words.issued(formatDate(content.issuedOn, content.locale))
   page.drawText(dateLine, {
     x: right - fonts.regular.widthOfTextAtSize(dateLine, 9),
     y: A4[1] - MARGIN - 50,
@@ -466,38 +460,40 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
   // The parties, side by side; our bank details under us.
   const half = (w.width - 24) / 2
   const seller = { ...content.seller, lines: [...content.seller.lines, ...content.bank] }
-  const leftEnd = partyColumn(w, content.type === 'contract' ? 'Seller' : 'From', seller, MARGIN, half, w.y)
+  const contract = content.type === 'contract'
+  const leftEnd = partyColumn(w, contract ? words.seller : words.from, seller, MARGIN, half, w.y, language)
   const rightEnd = partyColumn(
     w,
-    content.type === 'contract' ? 'Buyer' : 'To',
+    contract ? words.buyer : words.to,
     content.buyer,
     MARGIN + half + 24,
     half,
     w.y,
+    language,
   )
   w.y = Math.min(leftEnd, rightEnd) - 10
 
-  if (content.subject) w.paragraph(`Subject: ${content.subject}`, { bold: true, size: 10.5, gap: 8 })
+  if (content.subject) w.paragraph(words.subject(content.subject), { bold: true, size: 10.5, gap: 8 })
 
   const totals = totalsOf(content.items)
   if (content.type === 'contract') {
-    for (const [head, body] of CONTRACT_CLAUSES(content, money(totals.gross))) {
+    for (const [head, body] of words.clauses(content.subject, money(totals.gross))) {
       w.need(40)
-      w.paragraph(head as string, { bold: true, size: 10.5, gap: 1 })
-      w.paragraph(body as string, { gap: 8 })
+      w.paragraph(head, { bold: true, size: 10.5, gap: 1 })
+      w.paragraph(body, { gap: 8 })
     }
   }
 
   // The items, with tax and totals.
   if (content.items.length > 0) {
     const cols = [
-      { head: '#', width: 20, align: 'left' },
-      { head: 'Description', width: 170, align: 'left' },
-      { head: 'Qty', width: 40, align: 'right' },
-      { head: 'Unit price', width: 70, align: 'right' },
-      { head: 'Net', width: 70, align: 'right' },
-      { head: 'Tax', width: 50, align: 'right' },
-      { head: 'Gross', width: w.width - 420, align: 'right' },
+      { head: words.columns.number, width: 20, align: 'left' },
+      { head: words.columns.description, width: 170, align: 'left' },
+      { head: words.columns.quantity, width: 40, align: 'right' },
+      { head: words.columns.unitPrice, width: 70, align: 'right' },
+      { head: words.columns.net, width: 70, align: 'right' },
+      { head: words.columns.tax, width: 50, align: 'right' },
+      { head: words.columns.gross, width: w.width - 420, align: 'right' },
     ] as const
     const row = (cells: string[], bold: boolean, shade: boolean) => {
       const descLines = wrap(clean(cells[1] ?? ''), fonts.regular, 9, cols[1].width - 6)
@@ -542,9 +538,9 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
     })
     w.y -= 8
     for (const [label, value, bold] of [
-      ['Net total', money(totals.net), false],
-      ['Tax', money(totals.tax), false],
-      [content.type === 'invoice' ? 'Total due' : 'Total', money(totals.gross), true],
+      [words.netTotal, money(totals.net), false],
+      [words.taxTotal, money(totals.tax), false],
+      [content.type === 'invoice' ? words.totalDue : words.total, money(totals.gross), true],
     ] as const) {
       w.need(16)
       const font = bold ? fonts.bold : fonts.regular
@@ -561,24 +557,20 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
     }
     w.y -= 6
     if (content.type === 'invoice' && content.bank.length > 0) {
-      w.paragraph(`Please pay ${money(totals.gross)} within 14 days to: ${content.bank.join(', ')}.`, {
+      w.paragraph(words.payWithin(money(totals.gross), content.bank.join(', ')), {
         size: 9,
         gap: 8,
       })
     }
-    if (content.type === 'commercialOffer')
-      w.paragraph('This offer is valid for 30 days from its date of issue.', { size: 9, gap: 8 })
+    if (content.type === 'commercialOffer') w.paragraph(words.offerValid, { size: 9, gap: 8 })
     if (content.type === 'act') {
-      w.paragraph(
-        'The parties confirm that the goods and services above were delivered and accepted without objections.',
-        { size: 9, gap: 8 },
-      )
+      w.paragraph(words.actConfirmed, { size: 9, gap: 8 })
     }
   }
 
   if (content.details.length > 0) {
     w.need(30)
-    w.paragraph('Details', { bold: true, size: 10.5, gap: 1 })
+    w.paragraph(words.details, { bold: true, size: 10.5, gap: 1 })
     for (const { label, value } of content.details) w.paragraph(`${label}: ${value}`, { size: 9.5, gap: 1 })
     w.y -= 8
   }
@@ -591,7 +583,7 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
   const boxes: SigningBox[] = []
   const signingBox = (party: Party, x: number, heading: string, name: string | undefined) => {
     w.page.drawRectangle({ x, y: top - boxHeight, width: half, height: boxHeight, borderColor: RULE, borderWidth: 0.8 })
-    w.page.drawText(heading, { x: x + 8, y: top - 14, size: 8, font: fonts.bold, color: GREY })
+    w.page.drawText(upper(heading, language), { x: x + 8, y: top - 14, size: 8, font: fonts.bold, color: GREY })
     const lineY = top - boxHeight + 26
     w.page.drawLine({
       start: { x: x + 8, y: lineY },
@@ -599,14 +591,14 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
       thickness: 0.6,
       color: GREY,
     })
-    w.page.drawText(clean(name ?? '').slice(0, 40) || 'Name, signature', {
+    w.page.drawText(clean(name ?? '').slice(0, 40) || words.nameAndSignature, {
       x: x + 8,
       y: lineY - 11,
       size: 8,
       font: fonts.regular,
       color: GREY,
     })
-    w.page.drawText('Date', { x: x + half * 0.66, y: lineY - 11, size: 8, font: fonts.regular, color: GREY })
+    w.page.drawText(words.date, { x: x + half * 0.66, y: lineY - 11, size: 8, font: fonts.regular, color: GREY })
     boxes.push(
       {
         id: `${party}-signature`,
@@ -617,7 +609,7 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
         y: lineY + 2,
         width: half * 0.6 - 8,
         height: 64,
-        label: 'Signature',
+        label: words.signature,
         required: true,
       },
       {
@@ -642,13 +634,8 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
       },
     )
   }
-  signingBox('company', MARGIN, content.type === 'contract' ? 'FOR THE SELLER' : 'ISSUED BY', content.companySigner)
-  signingBox(
-    'client',
-    MARGIN + half + 24,
-    content.type === 'contract' ? 'FOR THE BUYER' : 'RECEIVED BY',
-    content.buyer.name,
-  )
+  signingBox('company', MARGIN, contract ? words.forSeller : words.issuedBy, content.companySigner)
+  signingBox('client', MARGIN + half + 24, contract ? words.forBuyer : words.receivedBy, content.buyer.name)
   w.y = top - boxHeight - 10
 
   // Our stamp and signature, already there when asked for.
@@ -660,7 +647,7 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
     if (box.kind === 'signature' && signature) drawFitted(pageOf(box), signature, box)
   }
 
-  footer(w.pages, fonts, `${title} ${content.number}`)
+  footer(w.pages, fonts, words, `${title} ${content.number}`)
   if (content.mark) markPages(w.pages, fonts.bold, content.mark)
   return { pdf: await doc.save({ useObjectStreams: false }), pages: w.pages.length, boxes }
 }
@@ -733,9 +720,9 @@ function markPages(pages: readonly PDFPage[], font: PDFFont, mark: string) {
   }
 }
 
-function footer(pages: readonly PDFPage[], fonts: Fonts, label: string) {
+function footer(pages: readonly PDFPage[], fonts: Fonts, words: DocumentWords, label: string) {
   pages.forEach((page, i) => {
-    const text = `${label} · page ${i + 1} of ${pages.length}`
+    const text = words.page(label, i + 1, pages.length)
     page.drawText(text, { x: MARGIN, y: 24, size: 7.5, font: fonts.regular, color: GREY })
   })
 }
@@ -808,7 +795,8 @@ async function renderUploaded(
       ...(field.required !== undefined ? { required: field.required } : {}),
     })
   }
-  footer(pages, { regular, bold: regular }, `${TYPE_TITLES[content.type].title} ${content.number}`)
+  const words = documentWords(content.language)
+  footer(pages, { regular, bold: regular }, words, `${words.types[content.type]} ${content.number}`)
   if (content.mark) markPages(pages, regular, content.mark)
   return { pdf: await doc.save({ useObjectStreams: false }), pages: pages.length, boxes }
 }

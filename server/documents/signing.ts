@@ -14,13 +14,16 @@ import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { EffectRequest, EngineEvent, Json } from '../../shared/engine/types.js'
 import type { DocumentType } from '../../shared/graph/vocabulary.js'
+import { isLanguage, type Language } from '../../shared/i18n/languages.js'
 import { type Actor, writeAudit } from '../db/audit.js'
 import { dialectOf } from '../db/dialect.js'
 import { addFile } from '../db/files.js'
 import type { Database, DocumentRow, SigningPartyRow } from '../db/schema.js'
 import type { Executor } from '../db/shapes.js'
 import { type Runtime, RuntimeError } from '../runtime/runtime.js'
-import { finalDocument, type SignedParty, signedPages } from './compose.js'
+import { type AgreedNotice, type DateStyle, finalDocument, type SignedParty, signedPages } from './compose.js'
+import { clientLanguage, LOCALES, momentFormat, ourDefaults } from './language.js'
+import { DISCLOSURES, disclosureBySha256, type SignerWords, signerWords } from './messages.js'
 import type { SigningBox } from './render.js'
 import {
   type CreatedDocument,
@@ -32,17 +35,12 @@ import {
   sha256Hex,
 } from './store.js'
 
-/** The notice a signer agrees to before signing (SPEC §3.4, §11); its version and hash are recorded. */
-export const DISCLOSURE = {
-  version: '2026-11-23',
-  text:
-    'You are about to sign this document electronically. This is a simple electronic signature: it is legally ' +
-    'valid in many countries (in the EU under eIDAS, in the US under ESIGN and UETA), but the rules differ from ' +
-    'country to country, and some documents need a handwritten, qualified or notarised signature or a special ' +
-    'agreement between the parties. By continuing you agree to sign electronically and to receive the signed ' +
-    'document electronically. We record the time, your IP address and your device with each step.',
-} as const
-export const DISCLOSURE_SHA256 = sha256Hex(DISCLOSURE.text)
+/**
+ * The notice a signer agrees to before signing (SPEC §3.4, §11), in English; its version and hash are
+ * recorded. Each language has its own (`DISCLOSURES` of `messages.ts`), and a signer may agree to any of them.
+ */
+export const DISCLOSURE = { version: DISCLOSURES.en.version, text: DISCLOSURES.en.text } as const
+export const DISCLOSURE_SHA256 = DISCLOSURES.en.sha256
 
 export type SigningOrder = 'companyFirst' | 'clientFirst' | 'parallel'
 export type PartyRole = 'company' | 'client'
@@ -54,6 +52,8 @@ export interface PartyInput {
   email: string
   phone: string
   channel: 'email' | 'sms'
+  /** The language their messages and page speak; default: our company's. */
+  language?: Language
 }
 
 export interface PartyData {
@@ -63,7 +63,10 @@ export interface PartyData {
   typed?: string
   fields?: Record<string, string>
   declineReason?: string
-  consent?: { version: string; sha256: string; at: string }
+  /** The language the party is written to in (absent in parties made before languages: English). */
+  language?: Language
+  /** The notice agreed to: its version, hash and language (absent before languages: English). */
+  consent?: { version: string; sha256: string; at: string; language?: Language }
   /** A one-time code the signer must confirm: its hash, when it expires, the wrong tries, how many were sent. */
   otp?: {
     required: true
@@ -104,10 +107,16 @@ const positionOf = (role: PartyRole, order: SigningOrder) =>
 
 export const signingLinkOf = (publicUrl: string, token: string) => `${publicUrl.replace(/\/+$/, '')}/s/${token}`
 
-const maskedAddress = (party: Pick<SigningPartyRow, 'channel' | 'email' | 'phone'>) =>
+/** The language a party is written to in. */
+export function partyLanguage(party: Pick<SigningPartyRow, 'data'>): Language {
+  const language = (JSON.parse(party.data) as PartyData).language
+  return isLanguage(language) ? language : 'en'
+}
+
+const maskedAddress = (party: Pick<SigningPartyRow, 'channel' | 'email' | 'phone'>, words: SignerWords) =>
   party.channel === 'sms'
-    ? `SMS to ${party.phone.replace(/\d(?=(?:\D*\d){3})/g, '•')}`
-    : `email to ${party.email.replace(/^(.).*(@.*)$/, '$1…$2')}`
+    ? words.reached.sms(party.phone.replace(/\d(?=(?:\D*\d){3})/g, '•'))
+    : words.reached.email(party.email.replace(/^(.).*(@.*)$/, '$1…$2'))
 
 async function event(
   trx: Executor,
@@ -135,10 +144,17 @@ async function event(
     .execute()
 }
 
-/** How a signer was reached (and, once they confirmed one, that a one-time code proved it was them). */
-function masked(party: Pick<SigningPartyRow, 'channel' | 'email' | 'phone' | 'data'>): string {
+/**
+ * How a signer was reached (and, once they confirmed one, that a one-time code proved it was them), in a
+ * language (English, as events keep it, unless told).
+ */
+function masked(
+  party: Pick<SigningPartyRow, 'channel' | 'email' | 'phone' | 'data'>,
+  language: Language = 'en',
+): string {
   const data = JSON.parse(party.data) as PartyData
-  return `${maskedAddress(party)}${data.otp?.verifiedAt ? ', confirmed with a one-time code' : ''}`
+  const words = signerWords(language)
+  return `${maskedAddress(party, words)}${data.otp?.verifiedAt ? words.reached.confirmed : ''}`
 }
 
 /** A message to a signer, through the outbox (kind "notice"), optionally due later and only while they have not acted. */
@@ -195,24 +211,32 @@ interface Invite {
   link: string
 }
 
+/** The invitation to sign (or a reminder of it), in the party's language; its deadline as a day of our time zone. */
 function invitation(
   doc: Pick<DocumentRow, 'title'>,
   issuer: string,
   invite: Invite,
+  timeZone: string,
   reminder = false,
 ): Extract<EffectRequest, { kind: 'email' | 'sms' }> {
   const { party, link } = invite
-  const what = `${doc.title} from ${issuer}`
+  const language = partyLanguage(party)
+  const words = signerWords(language).invitation
   if (party.channel === 'sms') {
-    return { kind: 'sms', to: party.phone, text: `${reminder ? 'Reminder: sign' : 'Please sign'} ${what}: ${link}` }
+    const text = reminder ? words.reminderSms : words.sms
+    return { kind: 'sms', to: party.phone, text: text(doc.title, issuer, link) }
   }
   return {
     kind: 'email',
     to: party.email,
-    subject: `${reminder ? 'Reminder: please sign' : 'Please sign'} ${what}`,
-    body:
-      `Hello ${party.name},\n\n${issuer} asks you to sign ${doc.title}.\n\nOpen it, read it and sign it here:\n${link}\n\n` +
-      `The link is personal; it works until ${party.expires_at.slice(0, 10)}.\n`,
+    subject: (reminder ? words.reminderSubject : words.subject)(doc.title, issuer),
+    body: words.body({
+      name: party.name,
+      issuer,
+      title: doc.title,
+      link,
+      until: momentFormat(LOCALES[language], timeZone).day(party.expires_at),
+    }),
     format: 'text',
     attachments: [],
   }
@@ -223,13 +247,20 @@ const HOLD = 8_640_000_000_000_000
 const REMINDERS = 3
 
 /** Writes a party's invitation and reminders, on hold; {@link invite} releases them when it is their turn. */
-async function prepareMessages(trx: Executor, doc: DocumentRow, issuer: string, one: Invite, now: number) {
+async function prepareMessages(
+  trx: Executor,
+  doc: DocumentRow,
+  issuer: string,
+  one: Invite,
+  timeZone: string,
+  now: number,
+) {
   const { party } = one
   await notice(
     trx,
     doc.element_id,
     `sign:${party.id}:invite`,
-    invitation(doc, issuer, one),
+    invitation(doc, issuer, one, timeZone),
     HOLD,
     {
       party: party.id,
@@ -243,7 +274,7 @@ async function prepareMessages(trx: Executor, doc: DocumentRow, issuer: string, 
       trx,
       doc.element_id,
       `sign:${party.id}:remind:${n}`,
-      invitation(doc, issuer, one, true),
+      invitation(doc, issuer, one, timeZone, true),
       HOLD,
       {
         party: party.id,
@@ -317,6 +348,7 @@ export async function startSigning(trx: Executor, s: StartSigning): Promise<Star
   const expiresAt = s.now + (s.expiresInDays ?? 14) * 86_400_000
   const doc = await trx.selectFrom('documents').selectAll().where('id', '=', s.document.id).executeTakeFirstOrThrow()
   const data = JSON.parse(doc.data) as DocumentData
+  const ours = await ourDefaults(trx)
   const made: Invite[] = []
   s.parties.forEach((p, i) => {
     if (p.channel === 'email' && !/^[^@\s]+@[^@\s]+$/.test(p.email)) {
@@ -350,7 +382,10 @@ export async function startSigning(trx: Executor, s: StartSigning): Promise<Star
       token_hash: sha256Hex(token),
       status: 'waiting',
       expires_at: new Date(expiresAt).toISOString(),
-      data: JSON.stringify(s.oneTimeCode ? ({ otp: { required: true } } satisfies PartyData) : {}),
+      data: JSON.stringify({
+        language: p.language ?? ours.language,
+        ...(s.oneTimeCode ? { otp: { required: true } } : {}),
+      } satisfies PartyData),
       created_at: at,
       updated_at: at,
     }
@@ -366,7 +401,7 @@ export async function startSigning(trx: Executor, s: StartSigning): Promise<Star
   }
   await trx.updateTable('documents').set({ status: 'sent', updated_at: at }).where('id', '=', doc.id).execute()
   const issuer = data.content.seller.name || 'us'
-  for (const one of made) await prepareMessages(trx, doc, issuer, one, s.now)
+  for (const one of made) await prepareMessages(trx, doc, issuer, one, ours.timeZone, s.now)
   const first = Math.min(...made.map((m) => m.party.position))
   await invite(
     trx,
@@ -399,17 +434,20 @@ export interface Opened {
   parties: SigningPartyRow[]
 }
 
-/** The party and document a signing token opens: 404 for none; expired, declined or cancelled: 410. */
-export async function openByToken(db: Executor, token: string | undefined): Promise<Opened> {
-  if (!token || !/^[A-Za-z0-9_-]{20,100}$/.test(token))
-    throw new SigningError(404, 'not-found', 'No signing has this link.')
+/**
+ * The party and document a signing token opens: 404 for none (said in `language`: no party, no language of
+ * theirs); expired, declined or cancelled: 410.
+ */
+export async function openByToken(db: Executor, token: string | undefined, language?: Language): Promise<Opened> {
+  const notFound = () => new SigningError(404, 'not-found', signerWords(language).problems.notFound)
+  if (!token || !/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw notFound()
   const party = await db
     .selectFrom('signing_links')
     .innerJoin('signing_parties', 'signing_parties.id', 'signing_links.party_id')
     .selectAll('signing_parties')
     .where('signing_links.token_hash', '=', sha256Hex(token))
     .executeTakeFirst()
-  if (!party) throw new SigningError(404, 'not-found', 'No signing has this link.')
+  if (!party) throw notFound()
   const document = await db
     .selectFrom('documents')
     .selectAll()
@@ -425,36 +463,32 @@ export async function openByToken(db: Executor, token: string | undefined): Prom
   return { party, document, data: JSON.parse(document.data) as DocumentData, parties }
 }
 
-/** Whether the party may act now: not expired, not done, the document not declined, their turn. */
-export function turnProblem(o: Opened, now: number): SigningError | undefined {
-  if (o.party.status === 'signed') return new SigningError(409, 'conflict', 'You have signed this document already.')
-  if (o.party.status === 'declined') return new SigningError(410, 'gone', 'You declined to sign this document.')
-  if (o.document.status === 'declined')
-    return new SigningError(410, 'gone', 'Another party declined to sign: the signing has stopped.')
-  if (o.document.status === 'signed')
-    return new SigningError(409, 'conflict', 'Everyone has signed this document already.')
-  if (o.document.status === 'expired') {
-    return new SigningError(410, 'gone', 'This signing has expired; ask the sender for a new one.')
-  }
+/**
+ * Whether the party may act now: not expired, not done, the document not declined, their turn. Said in
+ * `language` (default: the party's own).
+ */
+export function turnProblem(o: Opened, now: number, language = partyLanguage(o.party)): SigningError | undefined {
+  const words = signerWords(language).problems
+  if (o.party.status === 'signed') return new SigningError(409, 'conflict', words.signedAlready)
+  if (o.party.status === 'declined') return new SigningError(410, 'gone', words.youDeclined)
+  if (o.document.status === 'declined') return new SigningError(410, 'gone', words.otherDeclined)
+  if (o.document.status === 'signed') return new SigningError(409, 'conflict', words.everyoneSigned)
+  if (o.document.status === 'expired') return new SigningError(410, 'gone', words.signingExpired)
   if (o.party.status === 'expired' || Date.parse(o.party.expires_at) <= now) {
-    return new SigningError(410, 'gone', 'This signing link has expired; ask the sender for a new one.')
+    return new SigningError(410, 'gone', words.linkExpired)
   }
   const before = o.parties.filter((p) => p.position < o.party.position && p.status !== 'signed')
   if (before.length > 0) {
-    return new SigningError(
-      409,
-      'not-your-turn',
-      `${before.map((p) => p.name).join(' and ')} sign${before.length === 1 ? 's' : ''} first; you will get a message when it is your turn.`,
-    )
+    return new SigningError(409, 'not-your-turn', words.notYourTurn(before.map((p) => p.name)))
   }
   return undefined
 }
 
 /** Another request of the same signer is being handled (a double tap): this one stops. */
-const busy = () => new SigningError(409, 'busy', 'Another attempt is under way; wait a moment and try again.')
+const busy = (language: Language) => new SigningError(409, 'busy', signerWords(language).problems.busy)
 
 /** Someone else acted on this signing meanwhile (another tab, the other party, the deadline). */
-const moved = () => new SigningError(409, 'conflict', 'This signing has changed meanwhile; reload the page.')
+const moved = (language: Language) => new SigningError(409, 'conflict', signerWords(language).problems.moved)
 
 const eventOf = (role: PartyRole): EngineEvent['type'] => (role === 'company' ? 'signedByCompany' : 'signedByClient')
 
@@ -491,7 +525,12 @@ export interface SignerContext {
   publicUrl: string
   /** Seals a finished PDF (the platform's digital signature); absent: left unsealed. */
   seal?: (pdf: Uint8Array) => Promise<Uint8Array>
+  /** The language the signer's page speaks (they may have picked another); default: the party's own. */
+  language?: Language
 }
+
+/** The language a refusal is said in: the page's, else the party's. */
+const spoken = (ctx: Pick<SignerContext, 'language'>, o: Opened): Language => ctx.language ?? partyLanguage(o.party)
 
 /** The first look at the document: "viewed" (once), which the flow hears as "document viewed". */
 export async function recordView(ctx: SignerContext, o: Opened) {
@@ -525,21 +564,19 @@ export async function recordView(ctx: SignerContext, o: Opened) {
   )
 }
 
+/** The signer agrees to the notice (in whichever language they read it): its version, hash and language are kept. */
 export async function consent(ctx: SignerContext, o: Opened, sha256: string) {
-  const problem = turnProblem(o, ctx.now)
+  const language = spoken(ctx, o)
+  const problem = turnProblem(o, ctx.now, language)
   if (problem) throw problem
-  if (sha256 !== DISCLOSURE_SHA256) {
-    throw new SigningError(
-      422,
-      'invalid',
-      'The notice you agreed to is not the current one; reload the page and read it again.',
-      '/disclosureSha256',
-    )
+  const notice = disclosureBySha256(sha256)
+  if (!notice) {
+    throw new SigningError(422, 'invalid', signerWords(language).problems.noticeNotCurrent, '/disclosureSha256')
   }
   const at = new Date(ctx.now).toISOString()
   const data: PartyData = {
     ...(JSON.parse(o.party.data) as PartyData),
-    consent: { version: DISCLOSURE.version, sha256, at },
+    consent: { version: notice.version, sha256, at, language: notice.language },
   }
   await ctx.db.transaction().execute(async (trx) => {
     const changed = await trx
@@ -548,10 +585,11 @@ export async function consent(ctx: SignerContext, o: Opened, sha256: string) {
       .where('id', '=', o.party.id)
       .where('status', 'in', ['sent', 'viewed', 'consented'])
       .executeTakeFirst()
-    if (Number(changed.numUpdatedRows) !== 1) throw moved()
+    if (Number(changed.numUpdatedRows) !== 1) throw moved(language)
     await event(trx, o.document.id, o.party.id, 'consented', at, ctx.actor, o.party.channel, {
-      version: DISCLOSURE.version,
+      version: notice.version,
       sha256,
+      language: notice.language,
     })
   })
 }
@@ -565,23 +603,17 @@ export interface SignInput {
 
 /** Sends the signer a one-time code by their channel (email or SMS), if their signing asks for one. */
 export async function sendCode(ctx: SignerContext, o: Opened) {
-  const problem = turnProblem(o, ctx.now)
+  const language = spoken(ctx, o)
+  const words = signerWords(language).problems
+  const problem = turnProblem(o, ctx.now, language)
   if (problem) throw problem
   const data = JSON.parse(o.party.data) as PartyData
-  if (!data.otp) throw new SigningError(409, 'conflict', 'This signing needs no code.')
+  if (!data.otp) throw new SigningError(409, 'conflict', words.noCodeNeeded)
   if (data.otp.lastSentAt && ctx.now - Date.parse(data.otp.lastSentAt) < CODE_GAP_MS) {
-    throw new SigningError(
-      409,
-      'too-soon',
-      'A code was sent less than 30 seconds ago; wait for it, or try again in a moment.',
-    )
+    throw new SigningError(409, 'too-soon', words.codeTooSoon)
   }
   if ((data.otp.sent ?? 0) >= CODES_PER_SIGNING) {
-    throw new SigningError(
-      409,
-      'too-many-codes',
-      'Five codes were sent already; ask the sender to send the document again.',
-    )
+    throw new SigningError(409, 'too-many-codes', words.tooManyCodes)
   }
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
   const at = new Date(ctx.now).toISOString()
@@ -593,7 +625,9 @@ export async function sendCode(ctx: SignerContext, o: Opened) {
     sent: (data.otp.sent ?? 0) + 1,
     lastSentAt: at,
   }
-  const text = `Your code to sign ${o.document.title}: ${code}. It works for ${CODE_MINUTES} minutes. Do not share it.`
+  // The code goes in the party's own language, as their other messages do.
+  const codeWords = signerWords(partyLanguage(o.party)).code
+  const text = codeWords.text(o.document.title, code, CODE_MINUTES)
   await ctx.db.transaction().execute(async (trx) => {
     const sent = await trx
       .updateTable('signing_parties')
@@ -601,7 +635,7 @@ export async function sendCode(ctx: SignerContext, o: Opened) {
       .where('id', '=', o.party.id)
       .where('data', '=', o.party.data)
       .executeTakeFirst()
-    if (Number(sent.numUpdatedRows) !== 1) throw busy()
+    if (Number(sent.numUpdatedRows) !== 1) throw busy(language)
     await notice(
       trx,
       o.document.element_id,
@@ -611,7 +645,7 @@ export async function sendCode(ctx: SignerContext, o: Opened) {
         : {
             kind: 'email',
             to: o.party.email,
-            subject: `Your code to sign ${o.document.title}`,
+            subject: codeWords.subject(o.document.title),
             body: `${text}\n`,
             format: 'text',
             attachments: [],
@@ -628,12 +662,11 @@ export async function sendCode(ctx: SignerContext, o: Opened) {
 async function checkCode(ctx: SignerContext, o: Opened, data: PartyData, code: string | undefined) {
   const otp = data.otp
   if (!otp) return
-  if (!otp.hash || !otp.expiresAt)
-    throw new SigningError(409, 'code-required', 'Ask for a code first: we send it to you, and you type it in.')
-  if ((otp.tries ?? 0) >= CODE_TRIES)
-    throw new SigningError(409, 'code-locked', 'Too many wrong codes: ask for a new one.')
-  if (Date.parse(otp.expiresAt) <= ctx.now)
-    throw new SigningError(422, 'invalid', 'The code has expired: ask for a new one.', '/code')
+  const language = spoken(ctx, o)
+  const words = signerWords(language).problems
+  if (!otp.hash || !otp.expiresAt) throw new SigningError(409, 'code-required', words.codeFirst)
+  if ((otp.tries ?? 0) >= CODE_TRIES) throw new SigningError(409, 'code-locked', words.codeLocked)
+  if (Date.parse(otp.expiresAt) <= ctx.now) throw new SigningError(422, 'invalid', words.codeExpired, '/code')
   // Every try counts before the code is compared, atomically: parallel guesses cannot share one try.
   const tries = (otp.tries ?? 0) + 1
   const counted = await ctx.db
@@ -642,19 +675,12 @@ async function checkCode(ctx: SignerContext, o: Opened, data: PartyData, code: s
     .where('id', '=', o.party.id)
     .where('data', '=', o.party.data)
     .executeTakeFirst()
-  if (Number(counted.numUpdatedRows) !== 1) throw busy()
+  if (Number(counted.numUpdatedRows) !== 1) throw busy(language)
   const given = (code ?? '').trim()
   const expected = Buffer.from(otp.hash, 'hex')
   const actual = Buffer.from(codeHash(o.party.id, given), 'hex')
   if (!/^\d{6}$/.test(given) || !timingSafeEqual(expected, actual)) {
-    throw new SigningError(
-      422,
-      'invalid',
-      tries >= CODE_TRIES
-        ? 'The code is wrong, and that was the last try: ask for a new one.'
-        : 'The code is wrong; check the message and type it again.',
-      '/code',
-    )
+    throw new SigningError(422, 'invalid', tries >= CODE_TRIES ? words.codeWrongLast : words.codeWrong, '/code')
   }
 }
 
@@ -664,21 +690,21 @@ export const boxesToFill = (boxes: readonly SigningBox[], role: string) =>
 
 /** Signs for the party; the last signature completes the document (certificate page, seal, copies sent). */
 export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Promise<{ completed: boolean }> {
-  const problem = turnProblem(o, ctx.now)
+  const language = spoken(ctx, o)
+  const words = signerWords(language).problems
+  const problem = turnProblem(o, ctx.now, language)
   if (problem) throw problem
   const before = JSON.parse(o.party.data) as PartyData
-  if (!before.consent)
-    throw new SigningError(
-      409,
-      'consent-required',
-      'Agree to sign electronically first (the notice above the document).',
-    )
+  if (!before.consent) throw new SigningError(409, 'consent-required', words.consentRequired)
   await checkCode(ctx, o, before, input.code)
   for (const box of boxesToFill(o.data.boxes, o.party.role)) {
     if (box.required && !(input.fields[box.id] ?? '').trim()) {
-      throw new SigningError(422, 'invalid', `Fill in "${box.label ?? box.id}" before signing.`, `/fields/${box.id}`)
+      throw new SigningError(422, 'invalid', words.fillIn(box.label ?? box.id), `/fields/${box.id}`)
     }
   }
+  // Signing dates in their boxes and the certificate's moments: in our company's time zone.
+  const { timeZone } = await ourDefaults(ctx.db)
+  const dates: DateStyle = { locale: o.data.content.locale, timeZone }
   const at = new Date(ctx.now).toISOString()
   const doc = o.document
   const documentType = doc.type as DocumentType
@@ -734,6 +760,18 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
     .executeTakeFirstOrThrow()
   let pdf: Uint8Array
   if (completed) {
+    // The certificate speaks the client's language (the document's, if there is no client).
+    const client = o.parties.find((p) => p.role === 'client')
+    const certificateLanguage = client ? partyLanguage(client) : (o.data.content.language ?? 'en')
+    const noticeOf = (d: PartyData): AgreedNotice | null => {
+      if (!d.consent) return null
+      const agreed = disclosureBySha256(d.consent.sha256)
+      return {
+        language: d.consent.language ?? agreed?.language ?? 'en',
+        version: d.consent.version,
+        sha256: d.consent.sha256,
+      }
+    }
     const history = await ctx.db
       .selectFrom('document_events')
       .selectAll()
@@ -741,47 +779,59 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
       .orderBy('at')
       .orderBy('id')
       .execute()
-    const nameOf = new Map(o.parties.map((p) => [p.id, `${p.name} (${p.role})`]))
-    const final = await finalDocument(new Uint8Array(original.bytes), o.data.boxes, signedSoFar, {
-      documentId: doc.id,
-      title: doc.title,
-      number: doc.number,
-      originalSha256: doc.original_sha256,
-      disclosure: { version: DISCLOSURE.version, sha256: DISCLOSURE_SHA256 },
-      parties: o.parties.map((p) => {
-        const d = p.id === o.party.id ? data : (JSON.parse(p.data) as PartyData)
-        return {
-          role: p.role,
-          name: p.name,
-          reachedBy: masked({ ...p, data: JSON.stringify(d) }),
-          status: p.id === o.party.id ? 'signed' : p.status,
-          signedAt: d.signedAt ?? null,
-          method: d.method ?? null,
-        }
-      }),
-      events: [
-        ...history.map((e) => ({
-          at: e.at,
-          type: e.type,
-          party: e.party_id ? (nameOf.get(e.party_id) ?? '') : 'Signflow',
-          ip: e.ip,
-          userAgent: e.user_agent,
-          channel: e.channel,
-        })),
-        {
-          at,
-          type: 'signed',
-          party: nameOf.get(o.party.id) ?? '',
-          ip: ctx.actor.ip ?? null,
-          userAgent: ctx.actor.userAgent ?? null,
-          channel: o.party.channel,
-        },
-      ],
-      completedAt: at,
-    })
+    const whoOf = new Map(o.parties.map((p) => [p.id, { name: p.name, role: p.role }]))
+    const final = await finalDocument(
+      new Uint8Array(original.bytes),
+      o.data.boxes,
+      signedSoFar,
+      {
+        documentId: doc.id,
+        title: doc.title,
+        number: doc.number,
+        originalSha256: doc.original_sha256,
+        language: certificateLanguage,
+        locale:
+          (o.data.content.language ?? 'en') === certificateLanguage
+            ? o.data.content.locale
+            : LOCALES[certificateLanguage],
+        timeZone,
+        parties: o.parties.map((p) => {
+          const d = p.id === o.party.id ? data : (JSON.parse(p.data) as PartyData)
+          return {
+            role: p.role,
+            name: p.name,
+            reachedBy: masked({ ...p, data: JSON.stringify(d) }, certificateLanguage),
+            status: p.id === o.party.id ? 'signed' : p.status,
+            signedAt: d.signedAt ?? null,
+            method: d.method ?? null,
+            consent: noticeOf(d),
+          }
+        }),
+        events: [
+          ...history.map((e) => ({
+            at: e.at,
+            type: e.type,
+            party: e.party_id ? (whoOf.get(e.party_id) ?? { name: '', role: '' }) : null,
+            ip: e.ip,
+            userAgent: e.user_agent,
+            channel: e.channel,
+          })),
+          {
+            at,
+            type: 'signed',
+            party: whoOf.get(o.party.id) ?? null,
+            ip: ctx.actor.ip ?? null,
+            userAgent: ctx.actor.userAgent ?? null,
+            channel: o.party.channel,
+          },
+        ],
+        completedAt: at,
+      },
+      dates,
+    )
     pdf = ctx.seal ? await ctx.seal(final.pdf) : final.pdf
   } else {
-    pdf = await signedPages(new Uint8Array(original.bytes), o.data.boxes, signedSoFar)
+    pdf = await signedPages(new Uint8Array(original.bytes), o.data.boxes, signedSoFar, dates)
   }
 
   await withFlow(ctx.db, ctx.runtime, doc.element_id, events, async (trx) => {
@@ -792,8 +842,7 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
       .where('id', '=', o.party.id)
       .where('status', 'in', [...ACTIVE_STATUSES])
       .executeTakeFirst()
-    if (Number(changed.numUpdatedRows) !== 1)
-      throw new SigningError(409, 'conflict', 'You have signed this document already.')
+    if (Number(changed.numUpdatedRows) !== 1) throw new SigningError(409, 'conflict', words.signedAlready)
     // Another party may have signed while the pages were drawn: then this signature completes the document
     // after all, and is made again with everyone's (the caller retries on "stale").
     const now = await trx
@@ -802,7 +851,7 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
       .where('document_id', '=', doc.id)
       .execute()
     if (now.every((p) => p.id === o.party.id || p.status === 'signed') !== completed) {
-      throw new SigningError(409, 'stale', 'Another party signed at the same moment; signing again with both.')
+      throw new SigningError(409, 'stale', words.stale)
     }
     const drawn = partyFiles.get(o.party.id)
     if (drawn && input.signature.method === 'drawn') {
@@ -844,7 +893,7 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
       .executeTakeFirst()
       .then((r) => {
         // Declined or expired meanwhile: nothing of this signature is kept.
-        if (Number(r.numUpdatedRows) !== 1) throw moved()
+        if (Number(r.numUpdatedRows) !== 1) throw moved(language)
       })
     await writeAudit(
       trx,
@@ -863,6 +912,8 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
       for (const p of o.parties) {
         const to = p.channel === 'sms' && p.email === '' ? undefined : p.email
         if (!to) continue
+        // Each in their own language.
+        const done = signerWords(partyLanguage(p)).completed
         await notice(
           trx,
           doc.element_id,
@@ -870,8 +921,8 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
           {
             kind: 'email',
             to,
-            subject: `Signed: ${doc.title}`,
-            body: `Hello ${p.name},\n\n${doc.title} is signed by everyone. The signed PDF is attached; it carries a certificate page and ${issuer}'s digital seal.\n`,
+            subject: done.subject(doc.title),
+            body: done.body({ name: p.name, title: doc.title, issuer }),
             format: 'text',
             attachments: [file.id],
           },
@@ -895,7 +946,8 @@ export async function sign(ctx: SignerContext, o: Opened, input: SignInput): Pro
 
 /** Declines with a reason: the document stops, and the flow hears "refused". */
 export async function decline(ctx: SignerContext, o: Opened, reason: string) {
-  const problem = turnProblem(o, ctx.now)
+  const language = spoken(ctx, o)
+  const problem = turnProblem(o, ctx.now, language)
   if (problem && problem.code !== 'not-your-turn') throw problem
   const at = new Date(ctx.now).toISOString()
   const data: PartyData = { ...(JSON.parse(o.party.data) as PartyData), declineReason: reason }
@@ -917,7 +969,7 @@ export async function decline(ctx: SignerContext, o: Opened, reason: string) {
         .where('id', '=', o.document.id)
         .where('status', 'in', ['sent', 'signing'])
         .executeTakeFirst()
-      if (Number(party.numUpdatedRows) !== 1 || Number(document.numUpdatedRows) !== 1) throw moved()
+      if (Number(party.numUpdatedRows) !== 1 || Number(document.numUpdatedRows) !== 1) throw moved(language)
       await event(trx, o.document.id, o.party.id, 'declined', at, ctx.actor, o.party.channel, { reason })
       await writeAudit(
         trx,
@@ -1037,7 +1089,8 @@ export interface SendForSigning {
   elementId: string
   templateId: string
   companySigner: string
-  client: { name: string; email: string; phone: string }
+  /** The client; their language, unless given, is theirs or our company's (`language.ts`). */
+  client: { name: string; email: string; phone: string; language?: Language }
   channel: 'email' | 'sms'
   order: SigningOrder
   /** An existing document to sign instead of making one from the template. */
@@ -1130,6 +1183,7 @@ export async function sendForSigning(
           email: s.client.email.trim(),
           phone: s.client.phone.trim(),
           channel: s.channel,
+          language: s.client.language ?? (await clientLanguage(trx, s.elementId)),
         },
       ],
       order: s.order,

@@ -12,12 +12,15 @@ import type { Kysely } from 'kysely'
 import type { Json } from '../../shared/engine/types.js'
 import { flattenFields } from '../../shared/engine/values.js'
 import type { DocumentType } from '../../shared/graph/vocabulary.js'
+import { isLanguage, type Language } from '../../shared/i18n/languages.js'
 import { type Actor, writeAudit } from '../db/audit.js'
 import { parseData } from '../db/directory-data.js'
 import { addFile, readFile } from '../db/files.js'
 import type { Database, DocumentRow, DocumentTemplateRow, ElementRow } from '../db/schema.js'
 import type { Executor } from '../db/shapes.js'
 import { clientFields, myCompanyFields } from '../runtime/linked.js'
+import { type DocumentWords, documentWords } from './document-words.js'
+import { clientsOwnLanguage, LOCALES, languageOf, storedLanguage } from './language.js'
 import { type DocumentContent, type Item, type Rendered, renderDocument, type SigningBox } from './render.js'
 import { builtinTemplate, type DocumentTemplate, isDocumentType, type PlacedField, TYPE_TITLES } from './templates.js'
 
@@ -122,39 +125,48 @@ const number = (value: Json | undefined): number | undefined => {
 }
 
 /** The lines under a party's name: address, ids, contacts, as a reader expects them. */
-function partyLines(values: ReadonlyMap<string, Json>, prefix: string): string[] {
+function partyLines(values: ReadonlyMap<string, Json>, prefix: string, words: DocumentWords): string[] {
   const get = (path: string) => text(values.get(`${prefix}.${path}`))
   const address = get('address.legal.full') || get('address.actual.full') || get('address.other.full')
   return [
     address,
-    get('taxId') && `Tax ID ${get('taxId')}`,
-    get('vatId') && `VAT ID ${get('vatId')}`,
-    get('registrationNumber') && `Reg. No. ${get('registrationNumber')}`,
+    get('taxId') && words.taxId(get('taxId')),
+    get('vatId') && words.vatId(get('vatId')),
+    get('registrationNumber') && words.registration(get('registrationNumber')),
     get('email'),
     get('phone'),
   ].filter((line) => line !== '')
 }
 
 /** The client: the legal name from its requisites, and the person to the attention of, if another name. */
-function buyerOf(values: ReadonlyMap<string, Json>) {
+function buyerOf(values: ReadonlyMap<string, Json>, words: DocumentWords) {
   const legal = text(values.get('client.requisites.name'))
   const person = text(values.get('client.name'))
   const email = values.get('client.requisites.email') ? '' : text(values.get('client.email'))
-  const lines = partyLines(values, 'client.requisites')
+  const lines = partyLines(values, 'client.requisites', words)
   return {
     name: legal || person,
-    lines: [...(legal && person && person !== legal ? [`Attn. ${person}`] : []), ...lines, ...(email ? [email] : [])],
+    lines: [
+      ...(legal && person && person !== legal ? [words.attention(person)] : []),
+      ...lines,
+      ...(email ? [email] : []),
+    ],
   }
 }
 
 /** The items to bill: an element's `items` list, else one line of its title and amount. */
-function itemsOf(fields: ReadonlyMap<string, Json>, raw: Record<string, unknown>, taxRate: number): Item[] {
+function itemsOf(
+  fields: ReadonlyMap<string, Json>,
+  raw: Record<string, unknown>,
+  taxRate: number,
+  words: DocumentWords,
+): Item[] {
   const list = raw.items
   if (Array.isArray(list) && list.length > 0) {
     return list.slice(0, 200).map((entry, i) => {
       const item = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, Json>
       return {
-        description: text(item.description ?? item.name) || `Item ${i + 1}`,
+        description: text(item.description ?? item.name) || words.item(i + 1),
         quantity: number(item.quantity) ?? 1,
         unit: text(item.unit),
         unitPrice: number(item.unitPrice ?? item.price) ?? 0,
@@ -260,7 +272,7 @@ export async function createDocumentIn(
       boxes: rendered.boxes,
       pages: rendered.pages,
     }
-    const title = `${TYPE_TITLES[template.type].title} ${content.number}`
+    const title = `${documentWords(content.language).types[template.type]} ${content.number}`
     const row: DocumentRow = {
       id,
       element_id: element.id,
@@ -334,19 +346,28 @@ async function contentOf(
   for (const [path, value] of Object.entries(clientFields(contact, company).fields)) {
     if (!values.has(path)) values.set(path, value)
   }
-  return contentFrom(trx, values, raw, template, input, now)
+  const language = await clientsOwnLanguage(trx, element)
+  return contentFrom(trx, values, raw, template, { ...input, ...(language ? { language } : {}) }, now)
 }
 
 /**
  * The rest of what a document says, from the element's values (its fields and its client's, by path): our
- * company, the rule's extra fields, locale, currency, items. Reads only; the number is left empty.
+ * company, the rule's extra fields, language, locale, currency, items. Reads only; the number is left empty.
+ *
+ * Its language (`language.ts`): an uploaded PDF's is the one its locale names, when we speak it; a built-in
+ * template's is the client's own (`input.language`), else our company's default. Amounts and dates follow
+ * the rule's or the element's `locale`, else the uploaded template's, else the language's own locale (a
+ * built-in template in English keeps its "en-GB").
  */
 async function contentFrom(
   trx: Executor,
   values: Map<string, Json>,
   raw: Record<string, unknown>,
   template: DocumentTemplate,
-  input: Pick<CreateDocumentInput, 'extraFields' | 'myCompanyId' | 'companySigner' | 'withSignatureAndStamp'>,
+  input: Pick<CreateDocumentInput, 'extraFields' | 'myCompanyId' | 'companySigner' | 'withSignatureAndStamp'> & {
+    /** The client's own language, when they have one. */
+    language?: Language
+  },
   now: number,
 ): Promise<DocumentContent> {
   let ours = trx.selectFrom('my_companies').selectAll()
@@ -361,7 +382,15 @@ async function contentFrom(
   const extra = input.extraFields ?? {}
   for (const [name, value] of Object.entries(extra)) values.set(`fields.${name}`, value)
 
-  const locale = text(extra.locale ?? values.get('locale')) || template.locale
+  const language =
+    (template.source === 'upload' ? languageOf(template.locale) : undefined) ??
+    input.language ??
+    (mine ? storedLanguage(mine.data) : undefined) ??
+    'en'
+  const words = documentWords(language)
+  const locale =
+    text(extra.locale ?? values.get('locale')) ||
+    (template.source === 'builtin' && language !== 'en' ? LOCALES[language] : template.locale)
   const currency = (text(values.get('currency') ?? extra.currency) || template.currency).toUpperCase()
   const taxRate = number(extra.taxRate ?? values.get('taxRate')) ?? template.taxRate
   const issuedOn = new Date(now).toISOString().slice(0, 10)
@@ -381,15 +410,16 @@ async function contentFrom(
     number: '',
     subject: text(values.get('title')),
     issuedOn,
+    language,
     locale,
     currency,
     seller: {
       name: text(values.get('myCompany.name')) || (mine?.name ?? ''),
-      lines: partyLines(values, 'myCompany'),
+      lines: partyLines(values, 'myCompany', words),
     },
-    buyer: buyerOf(values),
+    buyer: buyerOf(values, words),
     bank,
-    items: itemsOf(values, raw, taxRate),
+    items: itemsOf(values, raw, taxRate, words),
     details: Object.entries(extra)
       .filter(([name]) => !['locale', 'currency', 'taxRate'].includes(name))
       .map(([label, value]) => ({ label, value: text(value) })),
@@ -437,7 +467,16 @@ export async function previewDocument(
   const extraFields: Record<string, Json> = Object.fromEntries(extra)
   const values = new Map(own)
   values.set('title', values.get('title') ?? '')
-  const content = await contentFrom(db, values, raw, found.template, { extraFields, withSignatureAndStamp: false }, now)
+  // The sample's client may speak a language of their own ("client.language"), as an element's may.
+  const language = values.get('client.language')
+  const content = await contentFrom(
+    db,
+    values,
+    raw,
+    found.template,
+    { extraFields, withSignatureAndStamp: false, ...(isLanguage(language) ? { language } : {}) },
+    now,
+  )
   content.number = PREVIEW_NUMBER
   content.mark = PREVIEW_MARK
   const rendered = await renderDocument(content, found.template, found.base)

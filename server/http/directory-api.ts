@@ -14,6 +14,7 @@ import { sql } from 'kysely'
 import type { Static } from 'typebox'
 import type { WorkingCalendar } from '../../shared/engine/types.js'
 import { REQUISITE_FIELDS, REQUISITE_TEMPLATES, type RequisiteTemplate } from '../../shared/graph/vocabulary.js'
+import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../shared/i18n/languages.js'
 import { writeAudit } from '../db/audit.js'
 import { dialectOf } from '../db/dialect.js'
 import {
@@ -29,6 +30,7 @@ import {
 import { deleteFiles, type FileInfo, fileInfos, readFile, replaceFile } from '../db/files.js'
 import type { CompanyRow, ContactRow, MyCompanyRow, UserRow } from '../db/schema.js'
 import type { Executor } from '../db/shapes.js'
+import { storedLanguage } from '../documents/language.js'
 import { storedCalendar } from '../runtime/runtime.js'
 import { actorOf } from './actor.js'
 import {
@@ -116,6 +118,7 @@ function contactView(row: ContactRow) {
     phone: row.phone === '' ? null : row.phone,
     companyId: row.company_id,
     requisites,
+    language: storedLanguage(row.data) ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at ?? row.created_at,
   }
@@ -151,6 +154,7 @@ function myCompanyView(row: MyCompanyRow, files: readonly FileInfo[]) {
     addresses: addressesOf(data.addresses),
     images,
     calendar: storedCalendar(row.calendar),
+    language: storedLanguage(data) ?? ('en' as Language),
     createdAt: row.created_at,
     updatedAt: row.updated_at ?? row.created_at,
   }
@@ -229,6 +233,32 @@ function checkedCalendar(calendar: Static<typeof CalendarSchema>): WorkingCalend
     end: calendar.end,
     holidays: [...new Set(calendar.holidays)].sort(),
   }
+}
+
+// ------------------------------------------------------------ languages
+
+/** Names of our languages a person might write instead of the code: "Polish", "polski", "Türkçe", "pl-PL". */
+const LANGUAGE_ALIASES: ReadonlyMap<string, Language> = new Map(
+  LANGUAGES.flatMap((language) => {
+    const english = new Intl.DisplayNames('en', { type: 'language' }).of(language) ?? language
+    return [english, LANGUAGE_NAMES[language]].map((name) => [foldForSearch(name), language] as const)
+  }),
+)
+
+/**
+ * A language a body gave, checked (422 at `path` otherwise): one of the codes we speak. A locale ("pl-PL") or a
+ * language's name ("Polish", "polski") is refused with the code it likely means.
+ */
+function checkedLanguage(value: string, path: string): Language {
+  if (isLanguage(value)) return value
+  const folded = foldForSearch(value.trim())
+  const primary = folded.split(/[-_]/)[0] ?? ''
+  const meant = isLanguage(primary) ? primary : LANGUAGE_ALIASES.get(folded)
+  throw invalid(
+    path,
+    `"${value}" is not a language Signflow speaks${meant ? ` (did you mean "${meant}"?)` : ''}; use one of ` +
+      `${LANGUAGES.map((l) => `"${l}" (${LANGUAGE_NAMES[l]})`).join(', ')}.`,
+  )
 }
 
 /** `2 contacts ("a", "b")`, naming at most 5. */
@@ -367,6 +397,8 @@ export function makeDirectoryHandlers(
       const at = nowIso()
       const email = body.email ?? ''
       const phone = body.phone ?? ''
+      const language =
+        body.language === undefined || body.language === null ? undefined : checkedLanguage(body.language, '/language')
       await inTransaction(
         async (trx) => {
           if (await trx.selectFrom('contacts').select('id').where('id', '=', id).executeTakeFirst()) {
@@ -381,7 +413,10 @@ export function makeDirectoryHandlers(
               email,
               phone,
               company_id: body.companyId ?? null,
-              data: JSON.stringify(body.requisites ? { requisites: body.requisites } : {}),
+              data: JSON.stringify({
+                ...(body.requisites ? { requisites: body.requisites } : {}),
+                ...(language ? { language } : {}),
+              }),
               created_at: at,
               updated_at: at,
               search_text: contactSearchText(body.name, email, phone),
@@ -407,6 +442,10 @@ export function makeDirectoryHandlers(
 
     updateContact: async ({ c, params, body }) => {
       const at = nowIso()
+      const language =
+        body.language === undefined || body.language === null
+          ? body.language
+          : checkedLanguage(body.language, '/language')
       const row = await inTransaction(async (trx) => {
         const before = await contactRow(trx, params.id)
         if (body.companyId !== undefined) await requireCompany(trx, body.companyId)
@@ -414,6 +453,10 @@ export function makeDirectoryHandlers(
         if (body.requisites !== undefined) {
           if (body.requisites === null) delete data.requisites
           else data.requisites = body.requisites
+        }
+        if (language !== undefined) {
+          if (language === null) delete data.language
+          else data.language = language
         }
         const name = body.name ?? before.name
         const email = body.email === undefined ? before.email : (body.email ?? '')
@@ -603,6 +646,7 @@ export function makeDirectoryHandlers(
       const at = nowIso()
       const taken = () => idTaken('company of ours', id)
       const calendar = body.calendar === undefined ? undefined : checkedCalendar(body.calendar)
+      const language = body.language === undefined ? undefined : checkedLanguage(body.language, '/language')
       await inTransaction(
         async (trx) => {
           if (await trx.selectFrom('my_companies').select('id').where('id', '=', id).executeTakeFirst()) throw taken()
@@ -615,6 +659,7 @@ export function makeDirectoryHandlers(
                 requisites: body.requisites ?? {},
                 bankDetails: body.bankDetails ?? {},
                 addresses: body.addresses ?? {},
+                ...(language ? { language } : {}),
               }),
               calendar: calendar === undefined ? null : JSON.stringify(calendar),
               created_at: at,
@@ -644,9 +689,11 @@ export function makeDirectoryHandlers(
     updateMyCompany: async ({ c, params, body }) => {
       const at = nowIso()
       const calendar = body.calendar === undefined ? undefined : checkedCalendar(body.calendar)
+      const language = body.language === undefined ? undefined : checkedLanguage(body.language, '/language')
       const row = await inTransaction(async (trx) => {
         const before = await myCompanyRow(trx, params.id)
         const view = myCompanyView(before, [])
+        const kept = storedLanguage(before.data)
         await trx
           .updateTable('my_companies')
           .set({
@@ -655,6 +702,7 @@ export function makeDirectoryHandlers(
               requisites: body.requisites ?? view.requisites,
               bankDetails: body.bankDetails ?? view.bankDetails,
               addresses: body.addresses ?? view.addresses,
+              ...((language ?? kept) ? { language: language ?? kept } : {}),
             }),
             calendar: calendar === undefined ? before.calendar : JSON.stringify(calendar),
             updated_at: at,
@@ -668,7 +716,11 @@ export function makeDirectoryHandlers(
             action: 'myCompany.updated',
             target: `myCompany:${before.id}`,
             // The calendar says nothing personal: kept as it was set, for "why did this run at 9?".
-            detail: { changed: changedKeys(body), ...(calendar === undefined ? {} : { calendar: { ...calendar } }) },
+            detail: {
+              changed: changedKeys(body),
+              ...(calendar === undefined ? {} : { calendar: { ...calendar } }),
+              ...(language === undefined ? {} : { language }),
+            },
           },
           at,
         )

@@ -17,6 +17,7 @@ import {
   REQUISITE_TEMPLATES,
   type RequisiteField,
 } from '../../shared/graph/vocabulary.js'
+import { LANGUAGES } from '../../shared/i18n/languages.js'
 import type { Address, Addresses, RequisiteValues } from '../db/directory-data.js'
 import type { Operation } from './operation.js'
 
@@ -129,6 +130,20 @@ const NullablePhone = Type.Unsafe<string | null>({
   pattern: '^(?=(?:[^0-9]*[0-9]){5})\\+?[0-9(][0-9 ()./-]*[0-9]$',
   description: `${PHONE_RULE}; null for none`,
 })
+const LANGUAGE_RULE = `one of ${LANGUAGES.map((l) => `"${l}"`).join(', ')}`
+/** A language as a request names it; `directory-api.ts` checks it is one we speak (422 with a hint otherwise). */
+const LanguageText = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 35, description: `${description}: ${LANGUAGE_RULE}` })
+const NullableLanguageText = (description: string) =>
+  Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    minLength: 1,
+    maxLength: 35,
+    description: `${description}: ${LANGUAGE_RULE}; null for none`,
+  })
+const CONTACT_LANGUAGE =
+  "The language the person is written to in (signing invitations, their signing page, the documents made for them); without one, our company's default"
+const MY_COMPANY_LANGUAGE = 'The language our clients are written to in when they have none of their own (default "en")'
 const NullableRef = (description: string) =>
   Type.Unsafe<string | null>({ type: ['string', 'null'], minLength: 1, maxLength: 200, description })
 
@@ -159,6 +174,7 @@ const contactProperties = {
   phone: Type.Optional(NullablePhone),
   companyId: Type.Optional(NullableRef('The company the person works for (an existing company); null for none')),
   requisites: Type.Optional(NullableContactRequisites),
+  language: Type.Optional(NullableLanguageText(CONTACT_LANGUAGE)),
 }
 export const CreateContactBody = Type.Object({ id: Type.Optional(NewId), ...contactProperties }, strict)
 export const UpdateContactBody = Type.Object(
@@ -168,6 +184,7 @@ export const UpdateContactBody = Type.Object(
     phone: contactProperties.phone,
     companyId: contactProperties.companyId,
     requisites: contactProperties.requisites,
+    language: contactProperties.language,
   },
   { ...strict, minProperties: 1 },
 )
@@ -238,6 +255,7 @@ export const CreateMyCompanyBody = Type.Object(
     bankDetails: Type.Optional(BankDetails),
     addresses: Type.Optional(AddressesSchema),
     calendar: Type.Optional(CalendarSchema),
+    language: Type.Optional(LanguageText(MY_COMPANY_LANGUAGE)),
   },
   strict,
 )
@@ -248,6 +266,7 @@ export const UpdateMyCompanyBody = Type.Object(
     bankDetails: Type.Optional(BankDetails),
     addresses: Type.Optional(AddressesSchema),
     calendar: Type.Optional(CalendarSchema),
+    language: Type.Optional(LanguageText(MY_COMPANY_LANGUAGE)),
   },
   { ...strict, minProperties: 1 },
 )
@@ -341,6 +360,11 @@ export const directoryResponseSchemas = {
     phone: Nullable('null when unknown'),
     companyId: Nullable('The company the person works for'),
     requisites: Type.Union([ContactRequisites, Type.Null()], { description: "The person's own requisites" }),
+    language: Type.Unsafe<string | null>({
+      type: ['string', 'null'],
+      enum: [...LANGUAGES, null],
+      description: `${CONTACT_LANGUAGE}; null: none of their own`,
+    }),
     createdAt: Iso('Created'),
     updatedAt: Iso('Last changed'),
   }),
@@ -377,6 +401,7 @@ export const directoryResponseSchemas = {
       { description: 'The stamp and the signature documents carry; null until uploaded' },
     ),
     calendar: CalendarSchema,
+    language: StringEnum(LANGUAGES, MY_COMPANY_LANGUAGE),
     createdAt: Iso('Created'),
     updatedAt: Iso('Last changed'),
   }),
@@ -413,7 +438,8 @@ const calendarRefused = {
     description:
       'The calendar does not hold together (code "invalid" with its path): a time zone the server does not know ' +
       '("/calendar/timeZone", the message names one it might be), an end not after the start ("/calendar/end"), ' +
-      'a holiday that is no date ("/calendar/holidays/<i>").',
+      'a holiday that is no date ("/calendar/holidays/<i>"); or a language we do not speak ("/language", the ' +
+      'message names the one it might be).',
   },
 }
 const userId = { id: { description: 'The user id' } }
@@ -437,7 +463,10 @@ export const DIRECTORY_OPERATIONS = {
     responses: {
       ...created('contact', ref('Contact')),
       ...idTaken,
-      '422': { description: 'No such company (code "invalid", path "/companyId").' },
+      '422': {
+        description:
+          'No such company (code "invalid", path "/companyId"), or a language we do not speak (path "/language").',
+      },
     },
   },
   getContact: {
@@ -453,10 +482,13 @@ export const DIRECTORY_OPERATIONS = {
     summary: 'Change a contact',
     description: PATCH_RULE,
     params: contactId,
-    body: jsonBody('What changes; null clears email, phone, companyId or requisites.', UpdateContactBody),
+    body: jsonBody('What changes; null clears email, phone, companyId, requisites or language.', UpdateContactBody),
     responses: {
       ...ok('The contact as it is now.', ref('Contact')),
-      '422': { description: 'No such company (code "invalid", path "/companyId").' },
+      '422': {
+        description:
+          'No such company (code "invalid", path "/companyId"), or a language we do not speak (path "/language").',
+      },
     },
   },
   deleteContact: {

@@ -190,6 +190,7 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
           fields: { name: 'Claire Martin', taxId: 'FR-123' },
           addresses: { legal: { street: '29 bd Haussmann', city: 'Paris', postalCode: '75009' } },
         },
+        language: null,
         createdAt: expect.any(String),
         updatedAt: created.body.createdAt,
       })
@@ -233,6 +234,32 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
         ['contact.updated', 'contact:p-claire', { changed: ['companyId'] }],
         ['contact.deleted', 'contact:p-claire', { name: 'Claire M.' }],
       ])
+    })
+
+    it('keeps the language a person is written to in: set, kept, cleared; a locale or a name is refused with a hint', async () => {
+      const made = await post('/api/contacts', { id: 'p-ola', name: 'Ola Nowak', language: 'pl' })
+      expect(made.status, JSON.stringify(made.body)).toBe(201)
+      expect(made.body.language).toBe('pl')
+      // Other changes keep it; null clears it (then our company's default applies).
+      expect((await patch('/api/contacts/p-ola', { phone: '+48 600 100 200' })).body.language).toBe('pl')
+      expect((await patch('/api/contacts/p-ola', { language: 'tr' })).body.language).toBe('tr')
+      expect((await get('/api/contacts/p-ola')).body.language).toBe('tr')
+      expect((await patch('/api/contacts/p-ola', { language: null })).body.language).toBeNull()
+      const before = await auditCount()
+      for (const [given, meant] of [
+        ['pl-PL', 'pl'],
+        ['Polish', 'pl'],
+        ['Türkçe', 'tr'],
+        ['klingon', undefined],
+      ] as const) {
+        const refused = await post('/api/contacts', { name: 'X', language: given })
+        expectError(refused, 422, 'invalid', '/language')
+        expect(refused.body.error.message).toContain(meant ? `did you mean "${meant}"?` : '"en" (English)')
+        expectError(await patch('/api/contacts/p-ola', { language: given }), 422, 'invalid', '/language')
+      }
+      expectError(await post('/api/contacts', { name: 'X', language: 7 }), 400, 'bad-request', '/language')
+      expect(await auditCount()).toBe(before)
+      expect((await get('/api/contacts/p-ola')).body.language).toBeNull()
     })
 
     it('refuses bad input with its path and code, and writes no audit row', async () => {
@@ -475,6 +502,7 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
         ...ours,
         images: { stamp: null, signature: null },
         calendar: DEFAULT_CALENDAR, // none set: what the runtime schedules with then
+        language: 'en', // none set: English
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       })
@@ -493,6 +521,27 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
         ['myCompany.created', 'myCompany:mine', { name: ours.name }],
         ['myCompany.updated', 'myCompany:mine', { changed: ['bankDetails'] }],
       ])
+    })
+
+    it('keeps the default language of clients without one: set, kept by other changes, audited; refused with a hint', async () => {
+      const made = await post('/api/my-companies', { id: 'polish', name: 'Polska Sp. z o.o.', language: 'pl' })
+      expect(made.status, JSON.stringify(made.body)).toBe(201)
+      expect(made.body.language).toBe('pl')
+      expect((await patch('/api/my-companies/polish', { name: 'Polska S.A.' })).body.language).toBe('pl')
+      expect((await patch('/api/my-companies/mine', { language: 'de' })).body.language).toBe('de')
+      expect((await patch('/api/my-companies/mine', { bankDetails: {} })).body.language).toBe('de')
+      expect((await audit('myCompany:mine')).at(-2)).toEqual([
+        'myCompany.updated',
+        'myCompany:mine',
+        { changed: ['language'], language: 'de' },
+      ])
+      const before = await auditCount()
+      const refused = await patch('/api/my-companies/mine', { language: 'de-AT' })
+      expectError(refused, 422, 'invalid', '/language')
+      expect(refused.body.error.message).toContain('did you mean "de"?')
+      expectError(await post('/api/my-companies', { name: 'X', language: 'Deutsch' }), 422, 'invalid', '/language')
+      expect(await auditCount()).toBe(before)
+      expect((await get('/api/my-companies/mine')).body.language).toBe('de')
     })
 
     it('refuses bad input with its path, an id taken and an unknown company, writing no audit row', async () => {
@@ -917,6 +966,10 @@ describeEachDatabase('the directory API', (getDb, dialect) => {
       })
       expect((await get('/api/contacts?q=igdir')).body.items.map((c: { id: string }) => c.id)).toEqual(['p-mehmet'])
       expect((await get('/api/contacts/p-mehmet')).body.requisites.template).toBe('soleProprietor')
+      // Each client is written to in their own language; ours is the default of those who have none.
+      expect((await get('/api/contacts/p-mehmet')).body.language).toBe('tr')
+      expect((await get('/api/contacts/p-claire')).body.language).toBe('fr')
+      expect((await get('/api/my-companies/my-company')).body.language).toBe('en')
       expect(
         (await get('/api/users')).body.items.map((u: { id: string; role: string }) => [u.id, u.role]).sort(),
       ).toEqual([

@@ -444,6 +444,8 @@ export function makeDocumentHandlers(services: Pick<Services, 'db'> & { publicUr
         status: row.status,
         pdfUrl: `/api/public/documents/${params.token}/pdf`,
         expiresAt: row.public_expires_at ?? '',
+        // Documents made before languages name none: they are in English.
+        language: data.content.language ?? 'en',
       })
     },
 

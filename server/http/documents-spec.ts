@@ -5,6 +5,7 @@
  */
 import Type from 'typebox'
 import { DOCUMENT_TYPES } from '../../shared/graph/vocabulary.js'
+import { LANGUAGES } from '../../shared/i18n/languages.js'
 import { FIELD_KINDS, PARTIES } from '../documents/templates.js'
 import type { Operation } from './operation.js'
 
@@ -181,6 +182,7 @@ export const documentResponseSchemas = {
     status: Type.String(),
     pdfUrl: Type.String({ description: 'The PDF, by the same token' }),
     expiresAt: Type.String(),
+    language: StringEnum(LANGUAGES, 'The language the document speaks: the page opens in it'),
   }),
 } as const
 
@@ -345,6 +347,12 @@ export const SendForSigningBody = Type.Object(
           name: Type.Optional(Type.String({ maxLength: 200 })),
           email: Type.Optional(Type.String({ maxLength: 320 })),
           phone: Type.Optional(Type.String({ maxLength: 40 })),
+          language: Type.Optional(
+            StringEnum(
+              LANGUAGES,
+              "The language their messages and signing page speak; default: their contact's, else the element's client.language, else our company's",
+            ),
+          ),
         },
         { ...strict, description: "Default: the element's client" },
       ),
@@ -426,9 +434,24 @@ export const signingResponseSchemas = {
       status: Type.String(),
       pdfUrl: Type.String(),
     }),
-    party: Type.Object({ name: Type.String(), role: Type.String(), status: Type.String() }),
+    party: Type.Object({
+      name: Type.String(),
+      role: Type.String(),
+      status: Type.String(),
+      channel: Type.String({ description: 'How they are reached: email or sms' }),
+    }),
     parties: Type.Array(Type.Object({ name: Type.String(), role: Type.String(), status: Type.String() })),
-    disclosure: Type.Object({ version: Type.String(), text: Type.String(), sha256: Type.String() }),
+    language: StringEnum(
+      LANGUAGES,
+      'The language of the texts here (the notice, the problem): the one asked for, else the signer’s own',
+    ),
+    partyLanguage: StringEnum(LANGUAGES, 'The language the signer is written to in: their page opens in it'),
+    disclosure: Type.Object({
+      version: Type.String(),
+      text: Type.String(),
+      sha256: Type.String({ description: 'What POST …/consent sends back' }),
+      language: StringEnum(LANGUAGES),
+    }),
     fields: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), required: Type.Boolean() })),
     consented: Type.Boolean(),
     oneTimeCode: Type.Boolean({ description: 'A one-time code must be confirmed before signing' }),
@@ -440,6 +463,18 @@ export const signingResponseSchemas = {
 
 const signingToken = { token: { description: "The personal signing link's token" } }
 const publicSigning = (path: string) => `/api/public/signing/{token}${path}`
+/** The language a signer's page speaks, for what the server says to it (texts, refusals). */
+const SpokenLanguage = Type.Object(
+  {
+    language: Type.Optional(
+      StringEnum(
+        LANGUAGES,
+        'Say it in this language (the page’s, if the signer picked one); default: the signer’s own',
+      ),
+    ),
+  },
+  strict,
+)
 
 export const SIGNING_OPERATIONS = {
   sendForSigning: {
@@ -470,6 +505,7 @@ export const SIGNING_OPERATIONS = {
     summary: "The signing page's data: the document, the notice, what to fill (no account needed)",
     description: 'The first look records "viewed" (with the address and device), which the flow hears.',
     params: signingToken,
+    query: SpokenLanguage,
     public: true,
     responses: {
       '200': { description: 'What the signer sees, and whether they may sign now.', schema: ref('Signing') },
@@ -493,6 +529,7 @@ export const SIGNING_OPERATIONS = {
     path: publicSigning('/consent'),
     summary: "Agree to sign electronically (the notice's version and hash are recorded)",
     params: signingToken,
+    query: SpokenLanguage,
     public: true,
     body: { schema: ConsentBody, maxBytes: 1024, description: 'The hash of the notice agreed to.' },
     responses: {
@@ -508,6 +545,7 @@ export const SIGNING_OPERATIONS = {
     path: publicSigning('/sign'),
     summary: 'Sign: a drawn signature (PNG) or a typed name, and the fields to fill',
     params: signingToken,
+    query: SpokenLanguage,
     public: true,
     body: { schema: SignBody, maxBytes: 1024 * 1024, description: 'The signature and the filled fields.' },
     responses: {
@@ -529,6 +567,7 @@ export const SIGNING_OPERATIONS = {
     path: publicSigning('/code'),
     summary: "Send me a one-time code (by my link's channel), to confirm it is me before signing",
     params: signingToken,
+    query: SpokenLanguage,
     public: true,
     responses: {
       '204': { description: 'Sent.' },
@@ -574,6 +613,7 @@ export const SIGNING_OPERATIONS = {
     path: publicSigning('/decline'),
     summary: 'Decline to sign, with a reason: the signing stops',
     params: signingToken,
+    query: SpokenLanguage,
     public: true,
     body: { schema: DeclineBody, maxBytes: 4096, description: 'Why.' },
     responses: {

@@ -1,18 +1,19 @@
 /** The handlers of signing (`SIGNING_OPERATIONS` in `documents-spec.ts`): sending by hand, and the signer's own page. */
 import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
+import type { Language } from '../../shared/i18n/languages.js'
 import { writeAudit } from '../db/audit.js'
 import type { ElementRow } from '../db/schema.js'
+import { DISCLOSURES, signerWords } from '../documents/messages.js'
 import { currentSealingCertificate, keepSealingIdentity, platformCertificates } from '../documents/sealing.js'
 import {
   boxesToFill,
   consent,
-  DISCLOSURE,
-  DISCLOSURE_SHA256,
   decline,
   type Opened,
   openByToken,
   type PartyData,
+  partyLanguage,
   recordView,
   type SignerContext,
   SigningError,
@@ -46,22 +47,29 @@ export function makeSigningHandlers(
 ): SigningHandlers {
   const { db } = services
   const publicUrlOf = (c: Context) => services.publicUrl ?? new URL(c.req.url).origin
-  const context = (c: Context): SignerContext => ({
+  /** The signer's context; `language`: what their page speaks, when it says (else their own). */
+  const context = (c: Context, language?: Language): SignerContext => ({
     db,
     ...(services.runtime ? { runtime: services.runtime } : {}),
     actor: actorOf(c),
     now: Date.now(),
     publicUrl: publicUrlOf(c),
     ...(services.seal ? { seal: services.seal } : {}),
+    ...(language ? { language } : {}),
   })
-  const opened = (token: string | undefined) => openByToken(db, token)
+  const opened = (token: string | undefined, language?: Language) => openByToken(db, token, language)
   const noStore = (c: Context) => {
     c.header('Cache-Control', 'no-store')
     c.header('Referrer-Policy', 'no-referrer')
   }
 
-  function view(o: Opened, token: string, now: number) {
-    const problem = turnProblem(o, now)
+  /** What the signer's page shows, its texts in `asked` (the page's language), else in the signer's own. */
+  function view(o: Opened, token: string, now: number, asked: Language | undefined) {
+    const own = partyLanguage(o.party)
+    const language = asked ?? own
+    const words = signerWords(language)
+    const notice = DISCLOSURES[language]
+    const problem = turnProblem(o, now, language)
     const data = JSON.parse(o.party.data) as PartyData
     return {
       document: {
@@ -73,9 +81,11 @@ export function makeSigningHandlers(
         status: o.document.status,
         pdfUrl: `/api/public/signing/${token}/pdf`,
       },
-      party: { name: o.party.name, role: o.party.role, status: o.party.status },
+      language,
+      partyLanguage: own,
+      party: { name: o.party.name, role: o.party.role, status: o.party.status, channel: o.party.channel },
       parties: o.parties.map((p) => ({ name: p.name, role: p.role, status: p.status })),
-      disclosure: { version: DISCLOSURE.version, text: DISCLOSURE.text, sha256: DISCLOSURE_SHA256 },
+      disclosure: { version: notice.version, text: notice.text, sha256: notice.sha256, language },
       fields: boxesToFill(o.data.boxes, o.party.role).map((b) => ({
         id: b.id,
         label: b.label ?? b.id,
@@ -83,7 +93,7 @@ export function makeSigningHandlers(
       })),
       consented: data.consent !== undefined,
       oneTimeCode: data.otp !== undefined && !data.otp.verifiedAt,
-      codeSentTo: data.otp?.lastSentAt ? (o.party.channel === 'sms' ? 'your phone' : 'your email') : null,
+      codeSentTo: data.otp?.lastSentAt ? words.codeSentTo[o.party.channel === 'sms' ? 'sms' : 'email'] : null,
       canSign: problem === undefined,
       problem: problem ? { code: problem.code, message: problem.message } : null,
     }
@@ -155,9 +165,9 @@ export function makeSigningHandlers(
       })
     },
 
-    sendSigningCode: async ({ c, params }) => {
-      const o = await opened(params.token)
-      await sendCode(context(c), o)
+    sendSigningCode: async ({ c, params, query }) => {
+      const o = await opened(params.token, query.language)
+      await sendCode(context(c, query.language), o)
       return c.body(null, 204)
     },
 
@@ -187,6 +197,7 @@ export function makeSigningHandlers(
         name: body.client?.name ?? found.name,
         email: body.client?.email ?? found.email,
         phone: body.client?.phone ?? found.phone,
+        ...(body.client?.language ? { language: body.client.language } : {}),
       }
       const companySigner = body.companySigner ?? reused?.settings.companySigner
       if (!companySigner) {
@@ -223,14 +234,14 @@ export function makeSigningHandlers(
       )
     },
 
-    getSigning: async ({ c, params }) => {
+    getSigning: async ({ c, params, query }) => {
       const token = params.token ?? ''
-      let o = await opened(token)
-      const ctx = context(c)
+      let o = await opened(token, query.language)
+      const ctx = context(c, query.language)
       await recordView(ctx, o)
-      o = await opened(token)
+      o = await opened(token, query.language)
       noStore(c)
-      return c.json(view(o, token, ctx.now))
+      return c.json(view(o, token, ctx.now, query.language))
     },
 
     getSigningPdf: async ({ c, params, query }) => {
@@ -260,32 +271,28 @@ export function makeSigningHandlers(
       })
     },
 
-    consentToSign: async ({ c, params, body }) => {
-      const o = await opened(params.token)
-      await consent(context(c), o, body.disclosureSha256)
+    consentToSign: async ({ c, params, query, body }) => {
+      const o = await opened(params.token, query.language)
+      await consent(context(c, query.language), o, body.disclosureSha256)
       return c.body(null, 204)
     },
 
-    signDocument: async ({ c, params, body }) => {
-      const o = await opened(params.token)
+    signDocument: async ({ c, params, query, body }) => {
+      const o = await opened(params.token, query.language)
+      const problems = signerWords(query.language ?? partyLanguage(o.party)).problems
       let signature: { method: 'drawn'; png: Uint8Array } | { method: 'typed'; text: string }
       if (body.signature.method === 'drawn') {
         const png = new Uint8Array(Buffer.from(body.signature.png.slice('data:image/png;base64,'.length), 'base64'))
         if (sniffImage(png) !== 'image/png' || png.length < 100) {
-          throw new HttpError(422, 'invalid', 'The drawn signature is not a PNG image; draw it again.', {
-            path: '/signature/png',
-          })
+          throw new HttpError(422, 'invalid', problems.notPng, { path: '/signature/png' })
         }
         // Its size as the PNG declares it (IHDR): a small file may unpack to gigabytes.
         const view = Buffer.from(png)
         const [width, height] = [view.readUInt32BE(16), view.readUInt32BE(20)]
         if (width === 0 || height === 0 || width > MAX_DRAWING.width || height > MAX_DRAWING.height) {
-          throw new HttpError(
-            422,
-            'invalid',
-            `The drawing is ${width} × ${height} pixels; at most ${MAX_DRAWING.width} × ${MAX_DRAWING.height} are kept.`,
-            { path: '/signature/png' },
-          )
+          throw new HttpError(422, 'invalid', problems.tooLarge(width, height, MAX_DRAWING.width, MAX_DRAWING.height), {
+            path: '/signature/png',
+          })
         }
         signature = { method: 'drawn', png }
       } else {
@@ -293,17 +300,17 @@ export function makeSigningHandlers(
       }
       const input = { signature, fields: body.fields ?? {}, ...(body.code ? { code: body.code } : {}) }
       try {
-        return c.json(await sign(context(c), o, input))
+        return c.json(await sign(context(c, query.language), o, input))
       } catch (error) {
         // Another party signed at the same moment: sign again, now completing the document.
         if (!(error instanceof SigningError) || error.code !== 'stale') throw error
-        return c.json(await sign(context(c), await opened(params.token), input))
+        return c.json(await sign(context(c, query.language), await opened(params.token, query.language), input))
       }
     },
 
-    declineSigning: async ({ c, params, body }) => {
-      const o = await opened(params.token)
-      await decline(context(c), o, body.reason.trim())
+    declineSigning: async ({ c, params, query, body }) => {
+      const o = await opened(params.token, query.language)
+      await decline(context(c, query.language), o, body.reason.trim())
       return c.body(null, 204)
     },
   }

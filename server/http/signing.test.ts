@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Graph } from '../../shared/graph/graph.js'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
+import { DISCLOSURES } from '../documents/messages.js'
 import { platformSeal } from '../documents/sealing.js'
 import { DISCLOSURE_SHA256, signingOutboxHandlers } from '../documents/signing.js'
 import { createSealingCertificate } from '../pdf/certificate.js'
@@ -933,4 +934,234 @@ describe('every signing operation', () => {
   it('was answered above with success and with a refusal', () => {
     expectEachAnswered([...Object.values(SIGNING_OPERATIONS), SEALING_OPERATIONS.replaceSealingCertificate])
   })
+})
+
+describeEachDatabase('signing in the client’s language', (getDb) => {
+  let db: Kysely<Database>
+  let world: Awaited<ReturnType<typeof signingWorld>>
+  const call = (method: string, url: string, body?: unknown) => world.call(method, url, body)
+  const drain = () => world.drain()
+  const mailTo = async (to: string) =>
+    db.selectFrom('messages').selectAll().where('to_address', '=', to).orderBy('id').execute()
+  const tokenIn = (body: string) => /https:\/\/sign\.example\.com\/s\/([A-Za-z0-9_-]+)/.exec(body)?.[1] ?? ''
+  const signedText = async (documentId: string, name: string) => {
+    const row = await db.selectFrom('documents').selectAll().where('id', '=', documentId).executeTakeFirstOrThrow()
+    expect(row.status).toBe('signed')
+    const file = await db
+      .selectFrom('files')
+      .select('bytes')
+      .where('id', '=', row.signed_file_id ?? '')
+      .executeTakeFirstOrThrow()
+    return { row, text: poppler('pdftotext', new Uint8Array(file.bytes), name) }
+  }
+
+  beforeAll(async () => {
+    db = getDb()
+    world = await signingWorld(db, { seal: true })
+  }, 60_000)
+  afterAll(async () => {
+    await world.catcher.close()
+  })
+
+  it('a Polish client signs a Polish contract: Polish email, notice, page data, PDF and certificate', async () => {
+    expect(
+      (
+        await call('POST', '/api/contacts', {
+          id: 'p-ola',
+          name: 'Aleksandra Żółkiewska',
+          email: 'ola@zolc.pl',
+          language: 'pl',
+        })
+      ).status,
+    ).toBe(201)
+    const made = await call('POST', '/api/elements', {
+      id: 'umowa',
+      pipelineId: 'invoice-signing',
+      type: 'deal',
+      title: 'Dostawa mebli biurowych',
+      responsible: 'u-anna',
+      contactId: 'p-ola',
+      fields: { amount: 12345.67, currency: 'PLN' },
+    })
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    const sent = await call('POST', '/api/elements/umowa/signing', {
+      template: 'tpl-contract',
+      companySigner: 'u-anna',
+      channel: 'email',
+      signingOrder: 'clientFirst',
+    })
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201)
+    expect(sent.body.documentNumber).toMatch(/^CTR-\d{4}-\d{4}$/) // numbers stay as they are
+    const title = `Umowa ${sent.body.documentNumber}`
+    await drain()
+
+    // The invitation speaks Polish; the document is called what a Pole calls it.
+    const [invite] = await mailTo('ola@zolc.pl')
+    expect(invite?.subject).toBe(`Prośba o podpisanie: ${title} – ${LEGAL_NAME}`)
+    expect(invite?.body).toContain(`${LEGAL_NAME} prosi o podpisanie dokumentu ${title}.`)
+    expect(invite?.body).toMatch(/Link jest osobisty; działa do \d{1,2} [a-ząćęłńóśźż]+ \d{4}/)
+    const ola = tokenIn(invite?.body ?? '')
+
+    // The page's data: Polish, with the Polish notice (its own hash; the English one's is unchanged).
+    const page = await call('GET', `/api/public/signing/${ola}`)
+    expect(page.status).toBe(200)
+    expect(page.body).toMatchObject({
+      language: 'pl',
+      partyLanguage: 'pl',
+      party: { role: 'client', name: 'Aleksandra Żółkiewska', channel: 'email' },
+      document: { title },
+      disclosure: { language: 'pl', sha256: DISCLOSURES.pl.sha256 },
+      canSign: true,
+    })
+    expect(page.body.disclosure.text).toMatch(/zwykły podpis elektroniczny[\s\S]*eIDAS[\s\S]*kwalifikowany/)
+    expect(DISCLOSURES.pl.sha256).not.toBe(DISCLOSURE_SHA256)
+    expect(DISCLOSURE_SHA256).toBe('4714c2344a7774f721a1cb50b91638100aeee7d8e278d4b3862da6283a4dfbb2')
+    // The page may ask for another language: the texts follow, the signer's own stays known.
+    const inEnglish = await call('GET', `/api/public/signing/${ola}?language=en`)
+    expect(inEnglish.body).toMatchObject({
+      language: 'en',
+      partyLanguage: 'pl',
+      disclosure: { sha256: DISCLOSURE_SHA256 },
+    })
+    expect((await call('GET', `/api/public/signing/${ola}?language=xx`)).status).toBe(400)
+
+    // Refusals are said in the signer's language, or the page's.
+    const early = await call('POST', `/api/public/signing/${ola}/sign`, { signature: { method: 'typed', text: 'Ola' } })
+    expect(early.body.error).toMatchObject({
+      code: 'consent-required',
+      message: 'Najpierw wyraź zgodę na podpis elektroniczny (informacja nad dokumentem).',
+    })
+    const german = await call('POST', `/api/public/signing/${ola}/sign?language=de`, {
+      signature: { method: 'typed', text: 'Ola' },
+    })
+    expect(german.body.error.message).toMatch(/^Stimmen Sie zuerst/)
+    const stale = await call('POST', `/api/public/signing/${ola}/consent`, { disclosureSha256: '0'.repeat(64) })
+    expect(stale.status).toBe(422)
+    expect(stale.body.error.message).toMatch(/^Zaakceptowana informacja nie jest aktualna/)
+    const agreed = await call('POST', `/api/public/signing/${ola}/consent`, { disclosureSha256: DISCLOSURES.pl.sha256 })
+    expect(agreed.status).toBe(204)
+    expect(
+      (await call('POST', `/api/public/signing/${ola}/sign`, { signature: { method: 'drawn', png: pngDataUrl() } }))
+        .body,
+    ).toEqual({ completed: false })
+    const consent = await db
+      .selectFrom('document_events')
+      .select('detail')
+      .where('document_id', '=', sent.body.documentId)
+      .where('type', '=', 'consented')
+      .executeTakeFirstOrThrow()
+    expect(JSON.parse(consent.detail)).toEqual({ version: '2026-11-23', sha256: DISCLOSURES.pl.sha256, language: 'pl' })
+
+    // Our signer is written to in our company's language (English), about the Polish document.
+    await drain()
+    const [toAnna] = (await mailTo('anna@signflow.test')).filter((m) => m.subject?.includes(title))
+    expect(toAnna?.subject).toBe(`Please sign ${title} from ${LEGAL_NAME}`)
+    const anna = tokenIn(toAnna?.body ?? '')
+    expect((await call('GET', `/api/public/signing/${anna}`)).body).toMatchObject({
+      language: 'en',
+      partyLanguage: 'en',
+    })
+    expect((await agreeAndSign(call, anna, 'Anna Kowalska')).body).toEqual({ completed: true })
+
+    // Everyone gets the signed PDF, each in their language.
+    await drain()
+    expect((await mailTo('ola@zolc.pl')).map((m) => m.subject)).toContain(`Podpisano: ${title}`)
+    expect((await mailTo('anna@signflow.test')).map((m) => m.subject)).toContain(`Signed: ${title}`)
+    const { text } = await signedText(sent.body.documentId, 'umowa.pdf')
+    if (text === undefined) return
+    // The contract in Polish: its words, its headings in capitals, amounts as Poles write them.
+    for (const words of [
+      title,
+      'SPRZEDAWCA',
+      'KUPUJĄCY',
+      '1. Przedmiot umowy',
+      'Razem netto',
+      'W IMIENIU KUPUJĄCEGO',
+    ]) {
+      expect(text).toContain(words)
+    }
+    expect(text).toMatch(/12\s345,67\s?zł/u) // net
+    expect(text).toMatch(/15\s185,17\s?zł/u) // gross: 23 % VAT
+    expect(text).toMatch(/strona 1 z \d/)
+    expect(text).not.toContain('Contract')
+    // The certificate page in Polish, each signer's notice named with its language and hash.
+    expect(text).toContain('Certyfikat ukończenia')
+    expect(text).toContain('Klient: Aleksandra Żółkiewska') // signed first
+    expect(text).toContain('Podpisujący w imieniu firmy: Anna Kowalska')
+    expect(text).toContain('Zgoda na podpis elektroniczny')
+    expect(text).toContain(DISCLOSURES.pl.sha256)
+    expect(text).toContain(DISCLOSURE_SHA256)
+    expect(text).toMatch(/język angielski/)
+    expect(text).toMatch(/podpisano/)
+    expect(text).not.toContain('Certificate of completion')
+  }, 60_000)
+
+  it('a Turkish client gets a Turkish invoice: dotted and dotless i survive in the PDF text', async () => {
+    expect(
+      (
+        await call('POST', '/api/contacts', {
+          id: 'p-isil',
+          name: 'Işıl İnce',
+          email: 'isil@igdir.com.tr',
+          language: 'tr',
+        })
+      ).status,
+    ).toBe(201)
+    expect(
+      (
+        await call('POST', '/api/elements', {
+          id: 'fatura',
+          pipelineId: 'invoice-signing',
+          type: 'deal',
+          title: 'Iğdır şubesi için bilişim hizmeti',
+          responsible: 'u-anna',
+          contactId: 'p-isil',
+          fields: { amount: 1000, currency: 'TRY' },
+        })
+      ).status,
+    ).toBe(201)
+    const sent = await call('POST', '/api/elements/fatura/signing', {
+      template: 'tpl-invoice',
+      companySigner: 'u-anna',
+      channel: 'email',
+      signingOrder: 'parallel',
+    })
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201)
+    const title = `Fatura ${sent.body.documentNumber}`
+    await drain()
+    const [invite] = await mailTo('isil@igdir.com.tr')
+    expect(invite?.subject).toBe(`İmza talebi: ${title} (${LEGAL_NAME})`)
+    expect(invite?.body).toContain('Merhaba Işıl İnce,')
+    const isil = tokenIn(invite?.body ?? '')
+    const page = await call('GET', `/api/public/signing/${isil}`)
+    expect(page.body).toMatchObject({ language: 'tr', disclosure: { sha256: DISCLOSURES.tr.sha256 } })
+    expect(page.body.disclosure.text).toMatch(/5070 sayılı Elektronik İmza Kanunu/)
+    expect(
+      (await call('POST', `/api/public/signing/${isil}/consent`, { disclosureSha256: DISCLOSURES.tr.sha256 })).status,
+    ).toBe(204)
+    expect(
+      (await call('POST', `/api/public/signing/${isil}/sign`, { signature: { method: 'typed', text: 'Işıl İnce' } }))
+        .status,
+    ).toBe(200)
+    const anna = (await mailTo('anna@signflow.test')).find((m) => m.subject?.includes(title))
+    expect((await agreeAndSign(call, tokenIn(anna?.body ?? ''), 'Anna Kowalska')).body).toEqual({ completed: true })
+    const { text } = await signedText(sent.body.documentId, 'fatura.pdf')
+    if (text === undefined) return
+    for (const words of [
+      title,
+      'Işıl İnce',
+      'Iğdır şubesi için bilişim hizmeti',
+      'DÜZENLEYEN',
+      'TESLİM ALAN', // Turkish capitals: "i" is "İ"
+      'Ödenecek tutar',
+      'Tamamlanma sertifikası',
+      'Şirket adına imzalayan: Anna Kowalska',
+      'Müşteri: Işıl İnce',
+      'imzalandı',
+    ]) {
+      expect(text).toContain(words)
+    }
+    expect(text).not.toContain('TESLIM')
+    expect(text).toMatch(/₺1\.230,00/u) // 1000 + 23 % tax, as Turkish writes liras
+  }, 60_000)
 })

@@ -77,6 +77,8 @@ export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Dat
           addresses: {
             legal: { street: 'ul. Marszałkowska 1', city: 'Warszawa', postalCode: '00-001', country: 'Poland' },
           },
+          // Clients without a language of their own are written to in English; Claire and Mehmet have theirs.
+          language: 'en',
         }),
         // Delays "in working hours" follow it: Warsaw office hours, Polish public holidays.
         calendar: JSON.stringify(DEMO_CALENDAR),
@@ -139,6 +141,7 @@ export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Dat
         email: 'achats@sg.fr',
         phone: '+33 1 00 00 00 00',
         company_id: 'c-acme',
+        language: 'fr',
       },
       {
         id: 'p-mehmet',
@@ -146,6 +149,7 @@ export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Dat
         email: 'info@igdir.com.tr',
         phone: '+90 555 000 00 00',
         company_id: 'c-igdir',
+        language: 'tr',
         requisites: {
           template: 'soleProprietor',
           fields: { name: 'Mehmet Öztürk (şahıs şirketi)', taxId: '9876543210' },
@@ -156,9 +160,9 @@ export async function seedDemo(db: Kysely<Database>, runtime: Runtime, now = Dat
     await trx
       .insertInto('contacts')
       .values(
-        contacts.map(({ requisites, ...contact }) => ({
+        contacts.map(({ requisites, language, ...contact }) => ({
           ...contact,
-          data: JSON.stringify(requisites ? { requisites } : {}),
+          data: JSON.stringify({ ...(requisites ? { requisites } : {}), language }),
           search_text: searchText(contact.name, contact.email, contact.phone),
           ...dated,
         })),
