@@ -221,7 +221,7 @@ export function SignWizard({
               onChange={(e) => setSource(e.target.value)}
               error={at('/template') || at('/document')}
               // A long choice ("… (erstellt, noch nicht gesendet)") wraps rather than ends in "…".
-              sx={{ '& .MuiSelect-select': { whiteSpace: 'normal' } }}
+              slotProps={{ select: { SelectDisplayProps: { style: { whiteSpace: 'normal' } } } }}
             >
               {unsent.map((d) => (
                 <MenuItem key={d.id} value={`document:${d.id}`}>

@@ -820,6 +820,11 @@ function PageView({
           const isSelected = field.id === selected
           const hasProblem = problems.has(field.id)
           const color = hasProblem ? COLORS.problem : colorOf(field)
+          // A box tall enough for two lines (a signature, a stamp) wraps its name, a little smaller when a long
+          // word ("Firmenstempel") would not fit its width otherwise; others keep one line.
+          const wraps = field.kind !== 'text' && field.height * scale >= 32
+          const longestWord = Math.max(...label.split(/\s+/).map((w) => w.length), 1)
+          const fontSize = Math.max(8, Math.min(13, (field.fontSize ?? 10) * scale))
           return (
             <Box
               key={field.id}
@@ -874,7 +879,9 @@ function PageView({
                     : 'center',
                 justifyContent: field.kind === 'text' || field.kind === 'clientText' ? 'flex-start' : 'center',
                 px: '2px',
-                fontSize: Math.max(8, Math.min(13, (field.fontSize ?? 10) * scale)),
+                fontSize: wraps
+                  ? Math.max(7, Math.min(fontSize, (field.width * scale - 6) / (longestWord * 0.72)))
+                  : fontSize,
                 lineHeight: 1.15,
                 fontWeight: 600,
                 zIndex: isSelected ? 2 : 1,
@@ -887,10 +894,8 @@ function PageView({
                 sx={{
                   overflow: 'hidden',
                   textOverflow: 'ellipsis',
-                  // A box tall enough for two lines (a signature, a stamp) wraps a long name ("Unterschrift des
-                  // Unternehmens") rather than cut it.
-                  ...(field.kind !== 'text' && field.height * scale >= 32
-                    ? { whiteSpace: 'normal', textAlign: 'center', overflowWrap: 'anywhere', maxHeight: '100%' }
+                  ...(wraps
+                    ? { whiteSpace: 'normal', textAlign: 'center', hyphens: 'auto', overflowWrap: 'break-word' }
                     : { whiteSpace: 'nowrap' }),
                   pointerEvents: 'none',
                 }}
