@@ -236,7 +236,8 @@ function Group({
         ...(depth > 0 ? { borderLeft: '3px solid', borderColor: 'primary.light', pl: 1 } : {}),
       }}
     >
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+      {/* Long words (Turkish, French) put the AND/OR choice on a line of its own rather than squeeze it. */}
+      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 0.5 }}>
         <Typography variant="caption" color="text.secondary">
           {t('condition.match')}
         </Typography>

@@ -45,7 +45,6 @@ import {
 } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useStore } from 'zustand'
-import { CATEGORY_LABELS } from '../../../shared/catalog/define.js'
 import { getCatalogEntry, paletteFor } from '../../../shared/catalog/index.js'
 import {
   addNodes,
@@ -61,6 +60,7 @@ import {
 import type { DesignerStore } from '../../../shared/designer/store.js'
 import type { Finding } from '../../../shared/validate/finding.js'
 import { NODE_TYPE_MIME } from '../Catalog.js'
+import { categoryLabel, localItem, nodeLabel } from '../i18n/catalog-text.js'
 import { BoltIcon, RuleIcon } from '../icons.js'
 import {
   type Change,
@@ -172,11 +172,11 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
   const store = useDesigner()
   const elementType = useStore(store, (s) => s.graph.elementType)
   const [anchor, setAnchor] = useState<HTMLElement | null>(null)
+  const words = useCanvasWords()
+  const { t } = words
   const palette = useMemo(() => paletteFor(elementType), [elementType])
   const { stage, problems, change } = data
   const readOnly = useContext(ReadOnlyContext)
-  const words = useCanvasWords()
-  const { t } = words
   return (
     <Box
       role="group"
@@ -251,8 +251,9 @@ function StageColumn({ data }: NodeProps<Node<StageData>>) {
         slotProps={{ paper: { sx: { maxHeight: 420 } } }}
       >
         {palette.flatMap((group) => [
-          <ListSubheader key={`h-${group.category}`}>{CATEGORY_LABELS[group.category]}</ListSubheader>,
-          ...group.items.map((item) => (
+          <ListSubheader key={`h-${group.category}`}>{categoryLabel(group.category)}</ListSubheader>,
+          // The catalog's words in the person's language.
+          ...group.items.map(localItem).map((item) => (
             <MenuItem
               key={item.type}
               disabled={item.disabledReason !== undefined}
@@ -533,7 +534,7 @@ function Canvas({
     if (!target) return
     const label =
       types.length === 1
-        ? t('undo.add', { what: getCatalogEntry(types[0] as string)?.label })
+        ? t('undo.add', { what: nodeLabel(types[0] as string, undefined, getCatalogEntry(types[0] as string)?.label) })
         : t('undo.addMany', { count: types.length })
     const ids = s.edit(label, (g) => addNodes(g, target.stageId, types, target.index))
     s.select(ids)

@@ -12,10 +12,10 @@ import Tooltip from '@mui/material/Tooltip'
 import Typography from '@mui/material/Typography'
 import { type DragEvent, type MouseEvent, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { CATEGORY_LABELS } from '../../../shared/catalog/define.js'
 import { type PaletteItem, paletteFor } from '../../../shared/catalog/index.js'
 import type { ElementType } from '../../../shared/graph/vocabulary.js'
 import { filterPalette, NODE_TYPE_MIME } from '../Catalog.js'
+import { categoryLabel } from '../i18n/catalog-text.js'
 import { BlockIcon, BoltIcon, RuleIcon } from '../icons.js'
 
 function Item({
@@ -107,6 +107,8 @@ export function Palette({ elementType }: { elementType: ElementType }) {
       sx={{
         display: 'grid',
         gridTemplateRows: 'auto auto minmax(0, 1fr) auto',
+        // Long words (Turkish, French) never widen the column past its track.
+        gridTemplateColumns: 'minmax(0, 1fr)',
         gap: 1,
         height: { xs: 320, lg: 600 },
         minWidth: 0,
@@ -127,13 +129,13 @@ export function Palette({ elementType }: { elementType: ElementType }) {
         onChange={(_, k: 'both' | 'rule' | 'trigger' | null) => k && setKind(k)}
         aria-label={t('palette.show')}
       >
-        <ToggleButton value="both" sx={{ py: 0.25 }}>
+        <ToggleButton value="both" sx={{ py: 0.25, px: 0.5 }}>
           {t('palette.both')}
         </ToggleButton>
-        <ToggleButton value="rule" sx={{ py: 0.25 }}>
+        <ToggleButton value="rule" sx={{ py: 0.25, px: 0.5 }}>
           {t('palette.rules')}
         </ToggleButton>
-        <ToggleButton value="trigger" sx={{ py: 0.25 }}>
+        <ToggleButton value="trigger" sx={{ py: 0.25, px: 0.5 }}>
           {t('palette.triggers')}
         </ToggleButton>
       </ToggleButtonGroup>
@@ -144,9 +146,9 @@ export function Palette({ elementType }: { elementType: ElementType }) {
           </Typography>
         )}
         {groups.map((group) => (
-          <Box component="section" key={group.category} aria-label={CATEGORY_LABELS[group.category]} sx={{ mb: 1.5 }}>
+          <Box component="section" key={group.category} aria-label={categoryLabel(group.category)} sx={{ mb: 1.5 }}>
             <Typography variant="overline" color="text.secondary" component="h3" sx={{ lineHeight: 2 }}>
-              {CATEGORY_LABELS[group.category]}
+              {categoryLabel(group.category)}
             </Typography>
             <Box component="ul" sx={{ listStyle: 'none', m: 0, p: 0, display: 'grid', gap: 0.5 }}>
               {group.items.map((item) => (

@@ -26,9 +26,17 @@ import { fieldIndex } from '../../../shared/graph/fields.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import type { ChangeAs, Value } from '../../../shared/graph/schema-parts.js'
 import type { Finding } from '../../../shared/validate/finding.js'
+import {
+  nodeDescription,
+  nodeLabel,
+  settingDescription,
+  settingItemLabel,
+  settingLabel,
+  settingOption,
+} from '../i18n/catalog-text.js'
 import { ConditionBuilder } from './ConditionBuilder.js'
 import { SlotInput, TemplateInput } from './ValuePicker.js'
-import { labelOf, useWords } from './words.js'
+import { useWords } from './words.js'
 
 type Schema = {
   type?: string | string[]
@@ -67,6 +75,8 @@ interface FieldProps {
   onChange: (path: string[], value: unknown) => void
   graph: Graph
   nodeId: string
+  /** The node's type: the catalog's words for its settings. */
+  nodeType: string
   /** The object holding this setting (a slot may take its type from a sibling). */
   parent?: unknown
   /** Undo and redo typed in a text box with chips. */
@@ -78,6 +88,10 @@ const UNITS = ['minutes', 'hours', 'days', 'workDays']
 
 const errorAt = (findings: readonly Finding[], path: string) =>
   findings.find((f) => f.path === path || f.path.startsWith(`${path}/`))
+
+/** A setting's help in the person's language: the catalog's, else the one the panel gives. */
+const helpOf = ({ nodeType, path, schema }: Pick<FieldProps, 'nodeType' | 'path' | 'schema'>) =>
+  settingDescription(nodeType, path, schema.description)
 
 /** A value slot: text with chips for text slots, else a typed value or a picked chip ("…" in both). */
 function ValueField({
@@ -93,6 +107,7 @@ function ValueField({
   parent,
   onHistory,
   name,
+  nodeType,
 }: FieldProps & { label: string; name: string }) {
   const finding = errorAt(findings, `${nodePath}/${path.join('/')}`)
   const from = schema['x-signflow-type-from']
@@ -105,7 +120,7 @@ function ValueField({
         ? (refType(graph, { kind: 'variable', id: sibling })?.type ?? 'any')
         : 'any')
   const v = value as Value | undefined
-  const helperText = finding ? finding.message : schema.description
+  const helperText = finding ? finding.message : helpOf({ nodeType, path, schema })
   const error = finding?.severity === 'error'
   if (type === 'text' || type === 'any' || v?.kind === 'template') {
     return (
@@ -146,6 +161,7 @@ function RefStringField({
   onChange,
   schema,
   graph,
+  nodeType,
 }: FieldProps & { label: string }) {
   const { t } = useTranslation('designer')
   const words = useWords()
@@ -170,7 +186,7 @@ function RefStringField({
       value={current}
       onChange={(e) => onChange(path, e.target.value)}
       error={finding?.severity === 'error'}
-      helperText={finding?.message ?? schema.description}
+      helperText={finding?.message ?? helpOf({ nodeType, path, schema })}
       slotProps={{ select: { MenuProps: { slotProps: { paper: { sx: { maxHeight: 360 } } } } } }}
     >
       {options.length === 0 && (
@@ -199,8 +215,7 @@ function SchemaField(props: FieldProps & { name: string; label?: string }) {
 function SettingField(props: FieldProps & { name: string; label?: string }) {
   const { schema, value, path, nodePath, findings, onChange, name } = props
   const { t } = useTranslation('designer')
-  const words = useWords()
-  const label = props.label ?? words.settingLabel(name)
+  const label = props.label ?? settingLabel(props.nodeType, [name])
   if (schema.$ref === '#/$defs/value') return <ValueField {...props} label={label} />
   const refKind = schema['x-signflow-ref']
   if (refKind === 'stage' || refKind === 'variable' || refKind === 'field' || refKind === 'dateField')
@@ -216,11 +231,11 @@ function SettingField(props: FieldProps & { name: string; label?: string }) {
         value={value ?? ''}
         onChange={(e) => onChange(path, e.target.value)}
         error={finding?.severity === 'error'}
-        helperText={finding?.message ?? schema.description}
+        helperText={finding?.message ?? helpOf(props)}
       >
         {schema.enum.map((option) => (
           <MenuItem key={String(option)} value={String(option)}>
-            {words.optionLabel(name, String(option))}
+            {settingOption(props.nodeType, [name], String(option))}
           </MenuItem>
         ))}
       </TextField>
@@ -244,7 +259,7 @@ function SettingField(props: FieldProps & { name: string; label?: string }) {
         value={typeof value === 'number' ? value : ''}
         onChange={(e) => onChange(path, e.target.value === '' ? undefined : Number(e.target.value))}
         error={finding?.severity === 'error'}
-        helperText={finding?.message ?? schema.description}
+        helperText={finding?.message ?? helpOf(props)}
       />
     )
   }
@@ -257,7 +272,7 @@ function SettingField(props: FieldProps & { name: string; label?: string }) {
         value={typeof value === 'string' ? value : ''}
         onChange={(e) => onChange(path, e.target.value)}
         error={finding?.severity === 'error'}
-        helperText={finding?.message ?? schema.description}
+        helperText={finding?.message ?? helpOf(props)}
       />
     )
   }
@@ -294,8 +309,7 @@ function SettingField(props: FieldProps & { name: string; label?: string }) {
     const blank = items.$ref === '#/$defs/value' ? { kind: 'literal', value: '' } : items.type === 'object' ? {} : ''
     // A list of values labels each value itself ("To", or "To 1", "To 2"); a list of groups has a heading.
     const values = items.$ref === '#/$defs/value'
-    // i18n-dynamic: designer:settingItem.
-    const itemLabel = (n: number) => t(`settingItem.${name}`, { n, defaultValue: `${labelOf(name)} ${n}` })
+    const itemLabel = (n: number) => t('settings.item', { item: settingItemLabel(props.nodeType, [name]), n })
     return (
       <Box>
         {(!values || list.length === 0) && (
@@ -459,7 +473,7 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
         `${node.id}/${path.join('/')}`,
       )
   const onHistory = (step: 'undo' | 'redo') => (step === 'undo' ? store.getState().undo() : store.getState().redo())
-  const common = { nodePath, findings, onChange: change, graph, nodeId: node.id, onHistory }
+  const common = { nodePath, findings, onChange: change, graph, nodeId: node.id, nodeType: node.type, onHistory }
   const rule = 'execution' in node
   const time = rule ? (node.time as TimeShape) : undefined
   return (
@@ -473,14 +487,15 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
     >
       <Box>
         <Typography variant="caption" color="text.secondary">
-          {rule ? t('canvas.rule') : t('canvas.trigger')} · {entry?.label ?? node.type}
+          {rule ? t('canvas.rule') : t('canvas.trigger')} ·{' '}
+          {nodeLabel(node.type, rule ? 'rule' : 'trigger', entry?.label ?? node.type)}
         </Typography>
         <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 700 }}>
           {node.title}
         </Typography>
         {entry && (
           <Typography variant="body2" color="text.secondary">
-            {entry.description}
+            {nodeDescription(node.type, rule ? 'rule' : 'trigger', entry.description)}
           </Typography>
         )}
       </Box>
@@ -631,7 +646,7 @@ export function SettingsPanel({ store, findings }: { store: DesignerStore; findi
         label={t('settings.on')}
       />
       <Typography variant="overline" sx={{ mt: 1 }}>
-        {entry?.label ?? t('settings.label')}
+        {entry ? nodeLabel(node.type, rule ? 'rule' : 'trigger', entry.label) : t('settings.label')}
       </Typography>
       {Object.entries(((entry?.settings ?? {}) as Schema).properties ?? {}).map(([key, sub]) => (
         <SchemaField

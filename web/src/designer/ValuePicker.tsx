@@ -79,7 +79,7 @@ export function PickerButton({
             .sort((a, b) => PICK_GROUPS.indexOf(a.group) - PICK_GROUPS.indexOf(b.group))
             .map((o) => ({
               ...o,
-              label: o.ref.kind === 'field' ? words.refWords(graph, o.ref) : o.label,
+              label: o.ref.kind === 'field' || o.ref.kind === 'output' ? words.refWords(graph, o.ref) : o.label,
               group: words.groupWord(o.group) as PickGroup,
             }))
         : [],
@@ -130,6 +130,12 @@ export function PickerButton({
             if (!option) return
             setAnchor(null)
             onPick(option.ref)
+          }}
+          // The list is always open inside the popover: Escape closes the popover.
+          onClose={(_, reason) => {
+            if (reason !== 'escape') return
+            setAnchor(null)
+            onDismiss?.()
           }}
           renderOption={(props, option) => {
             const { key, ...rest } = props as typeof props & { key: string }

@@ -13,6 +13,7 @@ import { type FieldDef, fieldIndex } from '../../../shared/graph/fields.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import type { ConditionGroup, ConditionRow, Operator, Reference, Value } from '../../../shared/graph/schema-parts.js'
 import type { ElementType, StageKind, ValueType } from '../../../shared/graph/vocabulary.js'
+import { outputLabel } from '../i18n/catalog-text.js'
 
 /** A translation function of the designer's namespace. */
 export type Translate = (key: string, options?: Record<string, unknown>) => string
@@ -24,15 +25,6 @@ export function useWords(): Words {
 }
 
 export type Words = ReturnType<typeof wordsOf>
-
-/** A JSON key for a code that may hold dots ("address.city" → "address_city"). */
-export const keyOf = (code: string) => code.replace(/\./g, '_')
-
-/** "signingOrder" → "Signing order": a setting without words of its own. */
-export const labelOf = (key: string) => {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
-  return words.charAt(0).toUpperCase() + words.slice(1)
-}
 
 export function wordsOf(t: Translate) {
   const typeWord = (type: ValueType | 'any'): string =>
@@ -126,14 +118,15 @@ export function wordsOf(t: Translate) {
         return def ? fieldLabel(def) : ref.path
       }
       case 'output': {
-        // The output's own label is the catalog's.
+        // The output's own words are the catalog's.
         const place = findNode(graph, ref.node)
         const entry = place ? getCatalogEntry(place.node.type) : undefined
         const output =
           entry?.kind === 'rule' && place
             ? entry.outputs(place.node.settings as never).find((o) => o.name === ref.output)
             : undefined
-        return `${output?.label ?? ref.output} · ${place?.node.title ?? ref.node}`
+        const label = place && output ? outputLabel(place.node.type, output) : ref.output
+        return `${label} · ${place?.node.title ?? ref.node}`
       }
     }
   }
@@ -174,15 +167,6 @@ export function wordsOf(t: Translate) {
     return first ? `${count}: ${first}` : count
   }
 
-  /** A setting's label: "Signing order". */
-  // i18n-dynamic: designer:setting.
-  const settingLabel = (key: string): string => t(`setting.${key}`, { defaultValue: labelOf(key) })
-
-  /** A choice of a setting, by the setting's name: the "parallel" of a signing order is not a rule's. */
-  // i18n-dynamic: designer:option.
-  const optionLabel = (setting: string, option: string): string =>
-    t(`option.${setting}.${keyOf(option)}`, { defaultValue: labelOf(option) })
-
   return {
     t,
     typeWord,
@@ -196,7 +180,5 @@ export function wordsOf(t: Translate) {
     valueWords,
     conditionWords,
     problemsText,
-    settingLabel,
-    optionLabel,
   }
 }
