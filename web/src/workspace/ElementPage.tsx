@@ -523,8 +523,11 @@ function Automation({
                       data-trigger={trigger.id}
                       data-fired={last !== undefined}
                     >
-                      ⚡ {trigger.title}:{' '}
-                      {last ? t('automation.fired', { when: when(last.at) }) : t('automation.notFired')}
+                      ⚡{' '}
+                      {t('automation.trigger', {
+                        trigger: trigger.title,
+                        state: last ? t('automation.fired', { when: when(last.at) }) : t('automation.notFired'),
+                      })}
                     </Typography>
                   )
                 })}
@@ -667,7 +670,7 @@ function Details({
             </Typography>
             {Object.entries(element.variables).map(([k, v]) => (
               <Typography key={k} variant="body2">
-                {k}: {text(v)}
+                {t('details.variable', { name: k, value: text(v) })}
               </Typography>
             ))}
           </>
