@@ -115,7 +115,7 @@ export function GraphCheck() {
         maxRows={phone ? 14 : 22}
         fullWidth
         value={text}
-        placeholder='{ "formatVersion": 1, … }'
+        placeholder={t('check.placeholder')}
         onChange={(event) => {
           setText(event.target.value)
           setFileName(undefined)

@@ -200,6 +200,7 @@ export function layout(
           target: r.id,
           type: 'straight',
           selectable: false,
+          ariaLabel: words.t('designer:canvas.edgeAfter', { from: before.title, to: r.title }),
         })
       } else if (r.execution === 'parallel') {
         // Its own branch, from the stage's entry down the column's edge.
@@ -211,6 +212,7 @@ export function layout(
           targetHandle: 'branch',
           type: 'smoothstep',
           selectable: false,
+          ariaLabel: words.t('designer:canvas.edgeBranch', { to: r.title }),
           style: { strokeDasharray: '5 4' },
         })
       }
