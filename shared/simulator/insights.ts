@@ -97,11 +97,37 @@ const EVENT_WORDS: Record<string, string> = {
   invoicePaid: 'an invoice being paid',
 }
 
+/** Why a node did or did not do its part, as a stable code (the web words it in the person's language). */
+export type VerdictReason =
+  | 'notInFlow'
+  | 'fired'
+  | 'notFired'
+  | 'off'
+  | 'nothingSetItOff'
+  | 'ran'
+  | 'skipped'
+  | 'failed'
+  | 'cancelled'
+  | 'notRun'
+  | 'waiting'
+  | 'started'
+  | 'neverEntered'
+  | 'waitsForPrevious'
+  | 'notStarted'
+
 export interface Verdict {
   /** What became of the node for this sample. */
   state: 'ran' | 'waiting' | 'skipped' | 'failed' | 'cancelled' | 'notRun' | 'never' | 'passed' | 'pending'
-  /** In words, with values and times. */
+  /** In words, with values and times (English, in the calendar's time zone). */
   text: string
+  /** Why, as a code; `text` says it in English. */
+  reason: VerdictReason
+  /**
+   * The values `text` is made of: moments as ISO strings (`at`, `until`), stage and rule names (`stage`,
+   * `now` — absent when the element is in no stage —, `previous`), the trigger's type (`event`) and the
+   * engine's own reason (`why`, `error`; English engine words).
+   */
+  params: Record<string, string>
 }
 
 /**
@@ -115,8 +141,14 @@ export function whyNot(
   nodeId: string,
   calendar: WorkingCalendar,
 ): Verdict {
+  const verdict = (
+    state: Verdict['state'],
+    reason: VerdictReason,
+    text: string,
+    params: Record<string, string> = {},
+  ): Verdict => ({ state, text, reason, params })
   const at = place(graph, nodeId)
-  if (!at) return { state: 'never', text: 'This node is not in the flow.' }
+  if (!at) return verdict('never', 'notInFlow', 'This node is not in the flow.')
   const mine = sim.engine.timeline.filter((r) => r.element === element)
   // A rule answers for the element's latest stay in its stage: what it did in an earlier stay is history.
   const lastEntered = mine.findLast((r) => r.type === 'stage.entered' && r.stage === at.stage.id)?.seq ?? -1
@@ -129,49 +161,76 @@ export function whyNot(
     const last = [...records].reverse().find((r) => r.type === 'trigger.considered')
     if (last?.type === 'trigger.considered') {
       return last.fired
-        ? { state: 'ran', text: `It fired at ${when(last.at)} and moved the element to "${at.stage.name}".` }
-        : { state: 'passed', text: `It did not fire at ${when(last.at)}: ${last.reason}.` }
+        ? verdict('ran', 'fired', `It fired at ${when(last.at)} and moved the element to "${at.stage.name}".`, {
+            at: last.at,
+            stage: at.stage.name,
+          })
+        : verdict('passed', 'notFired', `It did not fire at ${when(last.at)}: ${last.reason}.`, {
+            at: last.at,
+            why: last.reason,
+          })
     }
-    if (at.node.disabled) return { state: 'never', text: 'It is turned off.' }
-    return {
-      state: 'never',
-      text: `Nothing set it off: it waits for ${EVENT_WORDS[at.node.type] ?? at.node.type}, and none happened to this element.`,
-    }
+    if (at.node.disabled) return verdict('never', 'off', 'It is turned off.')
+    return verdict(
+      'never',
+      'nothingSetItOff',
+      `Nothing set it off: it waits for ${EVENT_WORDS[at.node.type] ?? at.node.type}, and none happened to this element.`,
+      { event: at.node.type },
+    )
   }
 
   const last = [...records].reverse().find((r) => r.type.startsWith('rule.'))
   switch (last?.type) {
     case 'rule.finished':
-      return { state: 'ran', text: `It ran at ${when(last.at)}.` }
+      return verdict('ran', 'ran', `It ran at ${when(last.at)}.`, { at: last.at })
     case 'rule.skipped':
-      return { state: 'skipped', text: `It was skipped at ${when(last.at)}: ${last.reason}.` }
+      return verdict('skipped', 'skipped', `It was skipped at ${when(last.at)}: ${last.reason}.`, {
+        at: last.at,
+        why: last.reason,
+      })
     case 'rule.failed':
-      return { state: 'failed', text: `It failed at ${when(last.at)}: ${last.error}.` }
+      return verdict('failed', 'failed', `It failed at ${when(last.at)}: ${last.error}.`, {
+        at: last.at,
+        error: last.error,
+      })
     case 'rule.cancelled':
-      return { state: 'cancelled', text: `It was cancelled at ${when(last.at)}: ${last.reason}.` }
+      return verdict('cancelled', 'cancelled', `It was cancelled at ${when(last.at)}: ${last.reason}.`, {
+        at: last.at,
+        why: last.reason,
+      })
     case 'rule.notRun':
-      return { state: 'notRun', text: `It did not run: ${last.reason}.` }
+      return verdict('notRun', 'notRun', `It did not run: ${last.reason}.`, { why: last.reason })
     case 'rule.scheduled':
-      return { state: 'waiting', text: `It is waiting until ${when(last.dueAt)}: ${last.reason}.` }
+      return verdict('waiting', 'waiting', `It is waiting until ${when(last.dueAt)}: ${last.reason}.`, {
+        until: last.dueAt,
+        why: last.reason,
+      })
     case 'rule.started':
-      return { state: 'waiting', text: `It started at ${when(last.at)} and is waiting for its result.` }
+      return verdict('waiting', 'started', `It started at ${when(last.at)} and is waiting for its result.`, {
+        at: last.at,
+      })
     default:
   }
   const entered = sim.engine.timeline.some(
     (r) => r.element === element && r.type === 'stage.entered' && r.stage === at.stage.id,
   )
   if (!entered) {
-    return {
-      state: 'never',
-      text: `The element never entered "${at.stage.name}" (it is in "${stageName(now)}"); rules run when an element enters their stage.`,
-    }
+    const nowName = graph.pipeline.stages.find((s) => s.id === now)?.name
+    return verdict(
+      'never',
+      'neverEntered',
+      `The element never entered "${at.stage.name}" (it is in "${stageName(now)}"); rules run when an element enters their stage.`,
+      { stage: at.stage.name, ...(nowName === undefined ? {} : { now: nowName }) },
+    )
   }
-  if (at.node.disabled) return { state: 'never', text: 'It is turned off.' }
+  if (at.node.disabled) return verdict('never', 'off', 'It is turned off.')
   const previous = at.stage.rules[at.index - 1]
   if (previous && 'execution' in at.node && at.node.execution === 'afterPrevious') {
-    return { state: 'pending', text: `It waits for "${previous.title}" to finish first.` }
+    return verdict('pending', 'waitsForPrevious', `It waits for "${previous.title}" to finish first.`, {
+      previous: previous.title,
+    })
   }
-  return { state: 'pending', text: 'It has not started yet.' }
+  return verdict('pending', 'notStarted', 'It has not started yet.')
 }
 
 export interface Pending {

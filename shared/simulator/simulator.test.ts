@@ -61,10 +61,15 @@ describe('the simulator', () => {
     expect(whyNot(graph, sim, 'deal-7', 'client-signed', calendar)).toEqual({
       state: 'never',
       text: 'Nothing set it off: it waits for the client signing, and none happened to this element.',
+      reason: 'nothingSetItOff',
+      params: { event: 'signedByClient' },
     })
+    expect(reminder).toMatchObject({ reason: 'waiting', params: { until: expect.stringMatching(/^2026-11-25T/) } })
     expect(whyNot(graph, runSession(graph, session(), 0).simulation, 'deal-7', 'ask-director', calendar)).toEqual({
       state: 'never',
       text: 'The element never entered "Contract" (it is in "New"); rules run when an element enters their stage.',
+      reason: 'neverEntered',
+      params: { stage: 'Contract', now: 'New' },
     })
     expect(stepText(graph, session().steps[0] as never)).toBe('Move deal-7 to "Contract"')
   })
@@ -166,6 +171,8 @@ describe('the simulator', () => {
     expect(whyNot(graph, run.simulation, 'deal-7', 'remind-client', calendar)).toEqual({
       state: 'pending',
       text: 'It waits for "Give the client a day" to finish first.',
+      reason: 'waitsForPrevious',
+      params: { previous: 'Give the client a day' },
     })
 
     // A day later the pause is over; the deal goes back to Contract and comes again: the reminder's earlier

@@ -28,18 +28,17 @@ import Tabs from '@mui/material/Tabs'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
 import { type ReactNode, useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 import { useStore } from 'zustand'
 import { mintId } from '../../../shared/designer/commands.js'
 import type { DesignerStore } from '../../../shared/designer/store.js'
-import { formatLocal } from '../../../shared/engine/calendar.js'
-import { describeTimeline } from '../../../shared/engine/describe.js'
 import { type Expectation, runScenario, type Scenario, type ScenarioStep } from '../../../shared/engine/scenario.js'
 import type { EffectRequest, Json, TimelineRecord, WorkingCalendar } from '../../../shared/engine/types.js'
 import { fieldIndex } from '../../../shared/graph/fields.js'
 import type { Graph } from '../../../shared/graph/graph.js'
 import { DOCUMENT_TYPES } from '../../../shared/graph/vocabulary.js'
+import { isLanguage } from '../../../shared/i18n/languages.js'
 import {
-  expectationText,
   fieldsAt,
   type NodeStats,
   nodeOf,
@@ -52,12 +51,17 @@ import {
   type runSession,
   type SampleElement,
   type Session,
-  stepText,
   toScenario,
 } from '../../../shared/simulator/session.js'
 import { ApiError, fetchScenarios, saveScenario, templatePreviewUrl } from '../api.js'
+import { documentTypeLabel } from '../i18n/catalog-text.js'
+import { formatFor, i18n } from '../i18n/index.js'
 import { useMay } from '../workspace/may.js'
+import { engineReason, operatorWord, shown } from './sim-reasons.js'
+import { durationText, eventName, expectationLabel, failedExpectations, stepLabel, verdictText } from './sim-text.js'
+import { timelineLines } from './sim-timeline.js'
 import { type ElementSummary, fetchPipelineElements, sampleFromElement } from './simulator-api.js'
+import { useWords } from './words.js'
 
 /** What the canvas shows while simulating: each node's counts, and the node of the chosen step. */
 export interface SimulationView {
@@ -67,25 +71,28 @@ export interface SimulationView {
 
 const SAMPLE_ID = 'sample'
 
+/** The events a step may fire (named by `eventName`). */
 const EVENTS = [
-  ['signedByCompany', 'Signed by the company'],
-  ['signedByClient', 'Signed by the client'],
-  ['signedByAll', 'Signed by all parties'],
-  ['documentViewed', 'Document viewed'],
-  ['signingRefused', 'Signing refused'],
-  ['signingExpired', 'Signing expired'],
-  ['documentCreated', 'Document created'],
-  ['webhook', 'Webhook called'],
-  ['invoicePaid', 'Invoice paid'],
+  'signedByCompany',
+  'signedByClient',
+  'signedByAll',
+  'documentViewed',
+  'signingRefused',
+  'signingExpired',
+  'documentCreated',
+  'webhook',
+  'invoicePaid',
 ] as const
 
-const WAITS = [
-  ['1h', '1 hour'],
-  ['1d', '1 day'],
-  ['2d', '2 days'],
-  ['1wd', '1 working day'],
-  ['7d', '1 week'],
-] as const
+/** How long a "Wait" step waits (said by `durationText`; a week has words of its own). */
+const WAITS = ['1h', '1d', '2d', '1wd', '7d'] as const
+
+/** Moments in the person's language and the session's time zone. */
+function useWhen(timeZone: string) {
+  const { i18n: instance } = useTranslation()
+  const language = isLanguage(instance.resolvedLanguage) ? instance.resolvedLanguage : 'en'
+  return useMemo(() => formatFor(language, timeZone), [language, timeZone])
+}
 
 /** The company's week: working hours in the chosen time zone. */
 const calendarIn = (timeZone: string): WorkingCalendar => ({
@@ -106,7 +113,7 @@ const startNow = () => {
 
 function sampleFor(graph: Graph): SampleElement {
   const fields = fieldIndex(graph.elementType, graph.fields)
-  const values: Record<string, Json> = { title: 'Sample deal', responsible: 'u-anna' }
+  const values: Record<string, Json> = { title: i18n.t('simulator:sample.title'), responsible: 'u-anna' }
   if (fields.has('amount')) values.amount = 12000
   values['client.name'] = 'Anna Nowak'
   values['client.email'] = 'anna.nowak@example.com'
@@ -148,7 +155,13 @@ function SampleFields({
   sample: SampleElement
   onChange: (sample: SampleElement) => void
 }) {
+  const { t } = useTranslation('simulator')
+  const words = useWords()
   const index = fieldIndex(graph.elementType, graph.fields)
+  const label = (key: string) => {
+    const def = index.get(key)
+    return def ? words.fieldLabel(def) : key
+  }
   const [path, setPath] = useState('')
   const set = (key: string, raw: string) => {
     const value = typedValue(index.get(key)?.type, raw)
@@ -162,11 +175,11 @@ function SampleFields({
       <TextField
         select
         size="small"
-        label="Starts in"
+        label={t('sample.startsIn')}
         value={sample.stage ?? ''}
         onChange={(e) => onChange({ ...sample, stage: e.target.value || null })}
       >
-        <MenuItem value="">No stage yet</MenuItem>
+        <MenuItem value="">{t('sample.noStageYet')}</MenuItem>
         {graph.pipeline.stages.map((s) => (
           <MenuItem key={s.id} value={s.id}>
             {s.name}
@@ -180,26 +193,26 @@ function SampleFields({
               select
               size="small"
               fullWidth
-              label={index.get(key)?.label ?? key}
+              label={label(key)}
               value={value === true ? 'yes' : value === false ? 'no' : ''}
               onChange={(e) => set(key, e.target.value)}
             >
-              <MenuItem value="yes">Yes</MenuItem>
-              <MenuItem value="no">No</MenuItem>
+              <MenuItem value="yes">{t('sample.yes')}</MenuItem>
+              <MenuItem value="no">{t('sample.no')}</MenuItem>
             </TextField>
           ) : (
             <TextField
               size="small"
               fullWidth
-              label={index.get(key)?.label ?? key}
+              label={label(key)}
               value={value === null ? '' : String(value)}
               onChange={(e) => set(key, e.target.value)}
               {...(invalidNumber(index.get(key)?.type, value)
-                ? { error: true, helperText: 'Not a number: write it like 1250.50' }
+                ? { error: true, helperText: t('sample.notNumber') }
                 : {})}
             />
           )}
-          <IconButton size="small" aria-label={`Remove ${index.get(key)?.label ?? key}`} onClick={() => set(key, '')}>
+          <IconButton size="small" aria-label={t('sample.remove', { field: label(key) })} onClick={() => set(key, '')}>
             ×
           </IconButton>
         </Stack>
@@ -207,7 +220,7 @@ function SampleFields({
       <TextField
         select
         size="small"
-        label="Add a field"
+        label={t('sample.addField')}
         value={path}
         onChange={(e) => {
           setPath('')
@@ -219,7 +232,7 @@ function SampleFields({
           .filter((f) => !(f.path in sample.fields))
           .map((f) => (
             <MenuItem key={f.path} value={f.path}>
-              {f.label}
+              {words.fieldLabel(f)}
             </MenuItem>
           ))}
       </TextField>
@@ -250,6 +263,7 @@ function CopyElementDialog({
   onClose: () => void
   onChosen: (sample: SampleElement) => void
 }) {
+  const { t } = useTranslation('simulator')
   const [items, setItems] = useState<ElementSummary[] | undefined>()
   const [problem, setProblem] = useState<string | undefined>()
   useEffect(() => {
@@ -258,19 +272,19 @@ function CopyElementDialog({
     setItems(undefined)
     setProblem(undefined)
     fetchPipelineElements(pipelineId, abort.signal).then(setItems, (e) => {
-      if (!abort.signal.aborted) setProblem(e instanceof ApiError ? e.message : 'The elements cannot be loaded.')
+      if (!abort.signal.aborted) setProblem(e instanceof ApiError ? e.message : t('copy.cannotLoad'))
     })
     return () => abort.abort()
-  }, [open, pipelineId])
+  }, [open, pipelineId, t])
   return (
     <Dialog open={open} onClose={onClose} fullWidth maxWidth="xs">
-      <DialogTitle>Copy a real element</DialogTitle>
+      <DialogTitle>{t('copy.title')}</DialogTitle>
       <DialogContent>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-          Its fields and client become the sample. The element itself is only read.
+          {t('copy.intro')}
         </Typography>
         {problem && <Alert severity="error">{problem}</Alert>}
-        {items?.length === 0 && <Typography color="text.secondary">This pipeline has no elements yet.</Typography>}
+        {items?.length === 0 && <Typography color="text.secondary">{t('copy.none')}</Typography>}
         <List dense>
           {items?.map((item) => (
             <ListItemButton
@@ -280,7 +294,7 @@ function CopyElementDialog({
                   onChosen(await sampleFromElement(item.id))
                   onClose()
                 } catch (e) {
-                  setProblem(e instanceof ApiError ? e.message : 'The element cannot be read.')
+                  setProblem(e instanceof ApiError ? e.message : t('copy.cannotRead'))
                 }
               }}
             >
@@ -293,7 +307,7 @@ function CopyElementDialog({
         </List>
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
+        <Button onClick={onClose}>{t('copy.cancel')}</Button>
       </DialogActions>
     </Dialog>
   )
@@ -329,8 +343,11 @@ export function SimulatorControls({
   state: SimulatorState
   onChange: (state: SimulatorState) => void
 }) {
+  const { t } = useTranslation('simulator')
   const { session, cursor } = state
   const sample = session.elements[0] ?? sampleFor(graph)
+  const words = useWords()
+  const format = useWhen(session.calendar?.timeZone ?? 'UTC')
   const [moveTo, setMoveTo] = useState(graph.pipeline.stages[1]?.id ?? graph.pipeline.stages[0]?.id ?? '')
   const [event, setEvent] = useState<string>('signedByClient')
   const [documentType, setDocumentType] = useState<string>('contract')
@@ -352,7 +369,7 @@ export function SimulatorControls({
     <Paper
       variant="outlined"
       component="aside"
-      aria-label="Simulation"
+      aria-label={t('controls.label')}
       sx={{
         p: 1.5,
         display: 'grid',
@@ -363,10 +380,10 @@ export function SimulatorControls({
         overflowY: 'auto',
       }}
     >
-      <Section title="Sample element">
+      <Section title={t('controls.sample')}>
         <SampleFields graph={graph} sample={sample} onChange={setSample} />
         <Button size="small" onClick={() => setCopying(true)} sx={{ justifySelf: 'start' }}>
-          Copy a real element…
+          {t('controls.copy')}
         </Button>
         <Autocomplete
           size="small"
@@ -375,17 +392,17 @@ export function SimulatorControls({
           value={session.calendar?.timeZone ?? 'UTC'}
           onChange={(_, zone) => onChange({ ...state, session: { ...session, calendar: calendarIn(zone) } })}
           renderInput={(params) => (
-            <TextField {...params} label="Time zone" helperText="Working hours Mon–Fri 09:00–17:00" />
+            <TextField {...params} label={t('controls.timeZone')} helperText={t('controls.workingHours')} />
           )}
         />
       </Section>
-      <Section title="Do">
+      <Section title={t('controls.do')}>
         <Stack direction="row" spacing={0.5}>
           <TextField
             select
             size="small"
             fullWidth
-            label="Move to"
+            label={t('controls.moveTo')}
             value={moveTo}
             onChange={(e) => setMoveTo(e.target.value)}
           >
@@ -400,7 +417,7 @@ export function SimulatorControls({
             sx={{ flex: 'none' }}
             onClick={() => take({ move: { element: sample.id, to: moveTo } })}
           >
-            Move
+            {t('controls.move')}
           </Button>
         </Stack>
         <Stack direction="row" spacing={0.5}>
@@ -408,27 +425,27 @@ export function SimulatorControls({
             select
             size="small"
             fullWidth
-            label="Event"
+            label={t('controls.event')}
             value={event}
             onChange={(e) => setEvent(e.target.value)}
           >
-            {EVENTS.map(([type, label]) => (
+            {EVENTS.map((type) => (
               <MenuItem key={type} value={type}>
-                {label}
+                {eventName(type)}
               </MenuItem>
             ))}
           </TextField>
           <TextField
             select
             size="small"
-            label="Document"
+            label={t('controls.document')}
             value={documentType}
             onChange={(e) => setDocumentType(e.target.value)}
             sx={{ minWidth: 110 }}
           >
-            {DOCUMENT_TYPES.map((t) => (
-              <MenuItem key={t} value={t}>
-                {t}
+            {DOCUMENT_TYPES.map((type) => (
+              <MenuItem key={type} value={type}>
+                {documentTypeLabel(type)}
               </MenuItem>
             ))}
           </TextField>
@@ -446,13 +463,13 @@ export function SimulatorControls({
             })
           }
         >
-          Fire the event
+          {t('controls.fire')}
         </Button>
         <Stack direction="row" spacing={0.5}>
           <TextField
             select
             size="small"
-            label="Field"
+            label={t('controls.field')}
             value={field}
             onChange={(e) => setField(e.target.value)}
             sx={{ flex: 1 }}
@@ -460,13 +477,13 @@ export function SimulatorControls({
           >
             {[...index.values()].map((f) => (
               <MenuItem key={f.path} value={f.path}>
-                {f.label}
+                {words.fieldLabel(f)}
               </MenuItem>
             ))}
           </TextField>
           <TextField
             size="small"
-            label="New value"
+            label={t('controls.newValue')}
             value={value}
             onChange={(e) => setValue(e.target.value)}
             sx={{ flex: 1 }}
@@ -482,37 +499,42 @@ export function SimulatorControls({
             take({ set: { element: sample.id, field, value: v } })
           }}
         >
-          Change the field
+          {t('controls.changeField')}
         </Button>
         <Stack direction="row" spacing={0.5} sx={{ flexWrap: 'wrap', rowGap: 0.5 }}>
-          <TextField select size="small" label="Wait" value={wait} onChange={(e) => setWait(e.target.value)}>
-            {WAITS.map(([v, label]) => (
+          <TextField
+            select
+            size="small"
+            label={t('controls.waitFor')}
+            value={wait}
+            onChange={(e) => setWait(e.target.value)}
+          >
+            {WAITS.map((v) => (
               <MenuItem key={v} value={v}>
-                {label}
+                {v === '7d' ? t('controls.week') : durationText(v)}
               </MenuItem>
             ))}
           </TextField>
           <Button variant="outlined" onClick={() => take({ advance: { by: wait } })}>
-            Wait
+            {t('controls.wait')}
           </Button>
           <Button variant="outlined" onClick={() => take({ advance: 'next' })}>
-            To the next due rule
+            {t('controls.next')}
           </Button>
           <Button variant="outlined" onClick={() => take({ advance: 'end' })}>
-            Run to the end
+            {t('controls.end')}
           </Button>
         </Stack>
       </Section>
-      <Section title="Steps">
+      <Section title={t('controls.steps')}>
         {cursor < session.steps.length && (
           <Typography variant="caption" color="text.secondary" data-testid="steps-ahead">
-            {session.steps.length - cursor} step{session.steps.length - cursor === 1 ? '' : 's'} not played yet: a new
-            step taken now replaces {session.steps.length - cursor === 1 ? 'it' : 'them'}.
+            {t('controls.ahead', { count: session.steps.length - cursor })}
           </Typography>
         )}
         {session.steps.length === 0 && (
           <Typography variant="body2" color="text.secondary">
-            No steps yet: move the sample to a stage to start.
+            {t('controls.noSteps')}
           </Typography>
         )}
         <Box component="ol" sx={{ m: 0, pl: 2.5, display: 'grid', gap: 0.25 }} data-testid="simulator-steps">
@@ -524,7 +546,7 @@ export function SimulatorControls({
               variant="body2"
               sx={{ color: i < cursor ? 'text.primary' : 'text.disabled', fontWeight: i === cursor - 1 ? 700 : 400 }}
             >
-              {stepText(graph, step)}
+              {stepLabel(graph, step, format.when)}
             </Typography>
           ))}
         </Box>
@@ -535,7 +557,7 @@ export function SimulatorControls({
             disabled={cursor === 0}
             onClick={() => onChange({ ...state, cursor: 0, chosen: undefined })}
           >
-            Reset
+            {t('controls.reset')}
           </Button>
           <Button
             size="small"
@@ -543,7 +565,7 @@ export function SimulatorControls({
             disabled={cursor >= session.steps.length}
             onClick={() => onChange({ ...state, cursor: cursor + 1, chosen: undefined })}
           >
-            Step
+            {t('controls.step')}
           </Button>
           <Button
             size="small"
@@ -551,7 +573,7 @@ export function SimulatorControls({
             disabled={cursor >= session.steps.length}
             onClick={() => onChange({ ...state, cursor: session.steps.length, chosen: undefined })}
           >
-            Play
+            {t('controls.play')}
           </Button>
           <Button
             size="small"
@@ -560,7 +582,7 @@ export function SimulatorControls({
               onChange({ ...newSimulation(graph), session: { ...newSimulation(graph).session, elements: [sample] } })
             }
           >
-            Clear
+            {t('controls.clear')}
           </Button>
         </Stack>
       </Section>
@@ -576,16 +598,17 @@ export function SimulatorControls({
 
 /** What would have been sent or made, as the analyst previews it. */
 function EffectPreview({ request, fields }: { request: EffectRequest; fields: Record<string, Json> }) {
+  const { t } = useTranslation('simulator')
   const may = useMay()
   switch (request.kind) {
     case 'email':
       return (
         <Box>
           <Typography variant="body2">
-            <strong>To:</strong> {request.to}
+            <strong>{t('preview.to')}</strong> {request.to}
           </Typography>
           <Typography variant="body2">
-            <strong>Subject:</strong> {request.subject}
+            <strong>{t('preview.subject')}</strong> {request.subject}
           </Typography>
           <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap', mt: 0.5 }}>
             {request.body}
@@ -595,41 +618,39 @@ function EffectPreview({ request, fields }: { request: EffectRequest; fields: Re
     case 'sms':
       return (
         <Typography variant="body2">
-          <strong>SMS to {request.to}:</strong> {request.text}
+          <strong>{t('preview.sms', { to: request.to })}</strong> {request.text}
         </Typography>
       )
     case 'documentLink':
       return (
         <Typography variant="body2">
-          <strong>
-            Link by {request.channel} to {request.to}:
-          </strong>{' '}
+          <strong>{t('preview.link', { channel: t(`channel.${request.channel}`), to: request.to })}</strong>{' '}
           {request.message ?? ''}
         </Typography>
       )
     case 'notification':
       return (
         <Typography variant="body2">
-          <strong>Notification to {request.to.join(', ')}:</strong> {request.text}
+          <strong>{t('preview.notification', { to: request.to.join(', ') })}</strong> {request.text}
         </Typography>
       )
     case 'task':
       return (
         <Typography variant="body2">
-          <strong>Task for {request.responsible}:</strong> {request.title}
+          <strong>{t('preview.task', { responsible: request.responsible })}</strong> {request.title}
         </Typography>
       )
     case 'createDocument':
     case 'sendForSigning':
       return (
         <Typography variant="body2">
-          <strong>Document from {request.template}.</strong>{' '}
+          <strong>{t('preview.document', { template: request.template })}</strong>{' '}
           {may('previewTemplate') && (
             <>
               <Link href={templatePreviewUrl(request.template, fields)} target="_blank" rel="noopener">
-                Preview the PDF
+                {t('preview.pdf')}
               </Link>{' '}
-              (made for this sample, marked as not valid; nothing is stored)
+              {t('preview.pdfNote')}
             </>
           )}
         </Typography>
@@ -639,6 +660,8 @@ function EffectPreview({ request, fields }: { request: EffectRequest; fields: Re
 
 /** One record in words, with what it carries. */
 function RecordDetail({ record, fields }: { record: TimelineRecord; fields: Record<string, Json> }) {
+  const { t } = useTranslation('simulator')
+  const symbols: Record<string, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤' }
   switch (record.type) {
     case 'condition.evaluated':
       return (
@@ -647,8 +670,8 @@ function RecordDetail({ record, fields }: { record: TimelineRecord; fields: Reco
             // biome-ignore lint/suspicious/noArrayIndexKey: rows of one condition, in order
             <li key={i}>
               <Typography variant="body2">
-                {row.left} ({JSON.stringify(row.leftValue)}) {row.op}{' '}
-                {row.values.map((v) => JSON.stringify(v)).join(', ')}: <strong>{row.result ? 'true' : 'false'}</strong>
+                {row.left} ({shown(row.leftValue)}) {operatorWord(symbols[row.op] ?? row.op)}{' '}
+                {row.values.map(shown).join(', ')}: <strong>{row.result ? t('true') : t('false')}</strong>
               </Typography>
             </li>
           ))}
@@ -692,13 +715,15 @@ export function SimulatorResults({
   run: ReturnType<typeof runSession>
   onChange: (state: SimulatorState) => void
 }) {
+  const { t } = useTranslation('simulator')
   const [tab, setTab] = useState<'timeline' | 'why' | 'keep'>('timeline')
   const [shown, setShown] = useState(TIMELINE_PAGE)
   const selection = useStore(store, (s) => s.selection)
   const calendar = state.session.calendar ?? calendarIn('UTC')
   const sample = state.session.elements[0]
   const sim = run.simulation
-  const lines = useMemo(() => describeTimeline(run.timeline, graph, calendar), [run, graph, calendar])
+  const format = useWhen(calendar.timeZone)
+  const lines = useMemo(() => timelineLines(run.timeline, graph, format.when), [run, graph, format])
   const schedule = sample ? pendingSchedule(graph, sim, [sample.id], calendar) : []
   const chosen = run.timeline.find((r) => r.seq === state.chosen)
   const selected = selection.length === 1 ? selection[0] : undefined
@@ -710,7 +735,7 @@ export function SimulatorResults({
   return (
     <Paper
       variant="outlined"
-      aria-label="Simulation results"
+      aria-label={t('results.label')}
       data-testid="simulator-results"
       sx={{
         p: 1.5,
@@ -723,29 +748,33 @@ export function SimulatorResults({
       }}
     >
       <Typography variant="body2" data-testid="simulator-clock">
-        <strong>Virtual time:</strong> {formatLocal(sim.now, calendar)}
+        <strong>{t('results.virtualTime')}</strong>{' '}
+        {t('results.moment', { moment: format.when(new Date(sim.now).toISOString()), zone: calendar.timeZone })}
         {sample && (
           <>
             {' · '}
-            <strong>{sample.fields.title ? String(sample.fields.title) : sample.id}</strong> is in “
-            {graph.pipeline.stages.find((s) => s.id === sim.engine.snapshot(sample.id).stage)?.name ?? 'no stage'}”
+            <strong>{sample.fields.title ? String(sample.fields.title) : sample.id}</strong>{' '}
+            {t('results.isIn', {
+              stage:
+                graph.pipeline.stages.find((s) => s.id === sim.engine.snapshot(sample.id).stage)?.name ?? t('noStage'),
+            })}
           </>
         )}
       </Typography>
-      {run.error && <Alert severity="error">{run.error}</Alert>}
-      <Tabs value={tab} onChange={(_, t) => setTab(t)} variant="fullWidth" sx={{ minHeight: 36 }}>
-        <Tab value="timeline" label="Timeline" sx={{ minHeight: 36 }} />
-        <Tab value="why" label="Why not?" sx={{ minHeight: 36 }} />
-        <Tab value="keep" label="Scenario" sx={{ minHeight: 36 }} />
+      {run.error && <Alert severity="error">{engineReason(run.error)}</Alert>}
+      <Tabs value={tab} onChange={(_, next) => setTab(next)} variant="fullWidth" sx={{ minHeight: 36 }}>
+        <Tab value="timeline" label={t('results.timeline')} sx={{ minHeight: 36 }} />
+        <Tab value="why" label={t('results.whyNot')} sx={{ minHeight: 36 }} />
+        <Tab value="keep" label={t('results.scenario')} sx={{ minHeight: 36 }} />
       </Tabs>
       {tab === 'timeline' && (
         <>
           {run.timeline.length === 0 && (
             <Typography variant="body2" color="text.secondary">
-              Nothing has happened yet.
+              {t('results.nothingYet')}
             </Typography>
           )}
-          <List dense disablePadding aria-label="Timeline" data-testid="simulator-timeline">
+          <List dense disablePadding aria-label={t('results.timeline')} data-testid="simulator-timeline">
             {run.timeline.slice(0, shown).map((record, i) => (
               <ListItemButton
                 key={record.seq}
@@ -766,7 +795,7 @@ export function SimulatorResults({
                     overflowWrap: 'anywhere',
                   }}
                 >
-                  {lines[i]}
+                  {lines[i] && `${lines[i].when}  ${lines[i].element}  ${lines[i].text}`}
                 </Typography>
                 {record.seq === state.chosen && sample && (
                   <Box sx={{ mt: 0.5, mb: 0.5 }}>
@@ -782,16 +811,21 @@ export function SimulatorResults({
           {run.timeline.length > shown && (
             // A flow that repeats can write thousands of lines: they are shown a page at a time.
             <Button size="small" sx={{ justifySelf: 'start' }} onClick={() => setShown((n) => n + TIMELINE_PAGE)}>
-              Show {Math.min(TIMELINE_PAGE, run.timeline.length - shown)} more of {run.timeline.length - shown} lines
+              {t('results.showMore', {
+                count: Math.min(TIMELINE_PAGE, run.timeline.length - shown),
+                left: run.timeline.length - shown,
+              })}
             </Button>
           )}
           {schedule.length > 0 && (
-            <Section title="Waiting">
+            <Section title={t('results.waiting')}>
               <Box component="ul" sx={{ m: 0, pl: 2 }} data-testid="simulator-schedule">
                 {schedule.map((p) => (
                   <li key={p.node}>
                     <Typography variant="body2">
-                      {p.waiting ? `“${p.title}” pauses until ${p.local}` : `“${p.title}” at ${p.local}`}
+                      {p.waiting
+                        ? t('results.pausesUntil', { title: p.title, moment: format.when(p.dueAt) })
+                        : t('results.dueAt', { title: p.title, moment: format.when(p.dueAt) })}
                     </Typography>
                   </li>
                 ))}
@@ -800,7 +834,7 @@ export function SimulatorResults({
           )}
           {chosen === undefined && run.timeline.length > 0 && (
             <Typography variant="caption" color="text.secondary">
-              Choose a line to see its node on the canvas and what it carried.
+              {t('results.chooseLine')}
             </Typography>
           )}
         </>
@@ -810,11 +844,11 @@ export function SimulatorResults({
           {verdict ? (
             <>
               <Typography variant="subtitle2">{selectedTitle}</Typography>
-              <Typography variant="body2">{verdict.text}</Typography>
+              <Typography variant="body2">{verdictText(verdict, format.when)}</Typography>
             </>
           ) : (
             <Typography variant="body2" color="text.secondary">
-              Select a rule or trigger on the canvas to see what became of it for the sample, and why.
+              {t('results.selectNode')}
             </Typography>
           )}
         </Box>
@@ -844,19 +878,29 @@ function KeepScenario({
   sampleId: string
   onChange: (state: SimulatorState) => void
 }) {
-  const suggested = suggestExpectations(graph, run.simulation, sampleId)
+  const { t } = useTranslation('simulator')
+  const suggested = suggestExpectations(graph, run.simulation, sampleId).map((o) => ({
+    ...o,
+    label: expectationLabel(graph, o.expect),
+  }))
   const key = (e: Expectation) => JSON.stringify(e)
   // Ticked before a reset or another step, and not what happens now: still listed (and kept) until unticked.
   const stale = state.expectations.filter((e) => !suggested.some((o) => key(o.expect) === key(e)))
   const offered = [
     ...suggested,
-    ...stale.map((expect) => ({ label: expectationText(graph, expect), expect, stale: true })),
+    ...stale.map((expect) => ({ label: expectationLabel(graph, expect), expect, stale: true })),
   ]
   const ticked = (e: Expectation) => state.expectations.some((x) => key(x) === key(e))
   const [name, setName] = useState('')
   const [message, setMessage] = useState<{ severity: 'success' | 'error'; text: string } | undefined>()
   const [results, setResults] = useState<
-    Array<{ stored: Stored; result: ReturnType<typeof runScenario> }> | undefined
+    | Array<{
+        stored: Stored
+        result: ReturnType<typeof runScenario>
+        /** Why each failed expectation did not hold, in the person's language. */
+        failed: Array<{ step: number; message: string }>
+      }>
+    | undefined
   >()
   const [stored, setStored] = useState<Stored[] | undefined>()
 
@@ -869,21 +913,33 @@ function KeepScenario({
       // A scenario of the same name is replaced (after asking); any other keeps its file: ids never collide.
       const existing = await fetchScenarios(flowId)
       const same = existing.find((x) => x.name.trim().toLowerCase() === trimmed.toLowerCase())
-      if (same && !window.confirm(`A scenario named “${same.name}” is kept already. Replace it?`)) return
+      if (same && !window.confirm(t('keep.replace', { name: same.name }))) return
       const id = same?.id ?? mintId(trimmed, new Set(existing.map((x) => x.id)))
       await saveScenario(flowId, id, scenario)
-      setMessage({ severity: 'success', text: same ? `“${trimmed}” replaced.` : `Kept as “${trimmed}”.` })
+      setMessage({
+        severity: 'success',
+        text: same ? t('keep.replaced', { name: trimmed }) : t('keep.kept', { name: trimmed }),
+      })
     } catch (e) {
-      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'The scenario could not be kept.' })
+      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : t('keep.notKept') })
     }
   }
   const runAll = async () => {
     try {
       const all = await fetchScenarios(flowId)
       setStored(all)
-      setResults(all.map((s) => ({ stored: s, result: runScenario(s.scenario as Scenario, graph) })))
+      setResults(
+        all.map((s) => {
+          const result = runScenario(s.scenario as Scenario, graph)
+          return {
+            stored: s,
+            result,
+            failed: result.passed ? [] : failedExpectations(s.scenario as Scenario, graph),
+          }
+        }),
+      )
     } catch (e) {
-      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : 'The scenarios cannot be loaded.' })
+      setMessage({ severity: 'error', text: e instanceof ApiError ? e.message : t('keep.cannotLoad') })
     }
   }
   const download = () => {
@@ -899,7 +955,7 @@ function KeepScenario({
   return (
     <Box sx={{ display: 'grid', gap: 1 }} data-testid="keep-scenario">
       <Typography variant="body2" color="text.secondary">
-        Tick what must stay true, then keep the sample, its steps and these checks as a scenario of this flow.
+        {t('keep.intro')}
       </Typography>
       <Box>
         {offered.map((o) => (
@@ -925,7 +981,7 @@ function KeepScenario({
                 {o.label}
                 {'stale' in o && (
                   <Typography component="span" variant="caption" color="warning.main" sx={{ ml: 0.5 }}>
-                    (not true in this run)
+                    {t('keep.stale')}
                   </Typography>
                 )}
               </Typography>
@@ -937,20 +993,20 @@ function KeepScenario({
         <TextField
           size="small"
           fullWidth
-          label="Scenario name"
+          label={t('keep.name')}
           value={name}
           onChange={(e) => setName(e.target.value)}
         />
         <Button variant="contained" disabled={!name.trim()} onClick={() => void save()}>
-          Keep
+          {t('keep.keep')}
         </Button>
       </Stack>
       <Stack direction="row" spacing={1}>
         <Button size="small" onClick={() => void runAll()}>
-          Run all scenarios
+          {t('keep.runAll')}
         </Button>
         <Button size="small" onClick={download}>
-          Download the file
+          {t('keep.download')}
         </Button>
       </Stack>
       {message && (
@@ -959,9 +1015,9 @@ function KeepScenario({
         </Alert>
       )}
       {results && (
-        <Box component="ul" sx={{ m: 0, pl: 2 }} data-testid="scenario-results" aria-label="Scenario results">
-          {results.length === 0 && <li>No scenarios kept yet.</li>}
-          {results.map(({ stored: s, result }) => (
+        <Box component="ul" sx={{ m: 0, pl: 2 }} data-testid="scenario-results" aria-label={t('keep.results')}>
+          {results.length === 0 && <li>{t('keep.noneKept')}</li>}
+          {results.map(({ stored: s, result, failed }) => (
             <li key={s.id} data-passed={result.passed}>
               <Typography
                 variant="body2"
@@ -971,25 +1027,23 @@ function KeepScenario({
               </Typography>
               {!result.passed && (
                 <>
-                  {result.error && <Typography variant="caption">{result.error}</Typography>}
-                  {result.expectations
-                    .filter((e) => !e.passed)
-                    .map((e) => (
-                      <Typography key={e.step} variant="caption" component="p">
-                        {e.message}
-                      </Typography>
-                    ))}
+                  {result.error && <Typography variant="caption">{engineReason(result.error)}</Typography>}
+                  {failed.map((e) => (
+                    <Typography key={e.step} variant="caption" component="p">
+                      {e.message}
+                    </Typography>
+                  ))}
                 </>
               )}
               <Button
                 size="small"
-                aria-label={`Open “${s.name}”`}
+                aria-label={t('keep.openNamed', { name: s.name })}
                 onClick={() => {
                   const { session, expectations } = fromScenario(s.scenario as Scenario)
                   onChange({ session, cursor: session.steps.length, expectations })
                 }}
               >
-                Open it
+                {t('keep.open')}
               </Button>
             </li>
           ))}
@@ -997,8 +1051,7 @@ function KeepScenario({
       )}
       {stored && stored.length > 0 && (
         <Typography variant="caption" color="text.secondary">
-          {stored.length} scenario{stored.length === 1 ? '' : 's'} kept next to this flow; `npx signflow test --server …
-          --flow {flowId}` runs them in CI.
+          {t('keep.stored', { count: stored.length, flow: flowId })}
         </Typography>
       )}
     </Box>
