@@ -138,7 +138,8 @@ export function App() {
               </Button>
             </Box>
           )}
-          <LanguagePicker onDark />
+          {/* Signed out, the sign-in card has its own picker. */}
+          {!signedOut && <LanguagePicker onDark />}
         </Toolbar>
       </AppBar>
       <Container

@@ -3,6 +3,7 @@
 import type { Scenario } from '../../shared/engine/scenario.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import type { Category, ElementType, Finding, PaletteItem } from '../../shared/index.js'
+import { i18n } from './i18n/index.js'
 
 export interface PaletteGroup {
   category: Category
@@ -43,7 +44,7 @@ export async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
     res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init.headers } })
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error
-    throw new ApiError(0, 'network', 'The Signflow server cannot be reached. Is it running?')
+    throw new ApiError(0, 'network', i18n.t('common:errors.unreachable'))
   }
   const body: unknown = await res.json().catch(() => undefined)
   if (res.ok) return body as T
@@ -53,7 +54,11 @@ export async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
     const { code, message, line, column, path } = body.error
     throw new ApiError(res.status, code, message, line, column, path)
   }
-  throw new ApiError(res.status, 'http', `The server answered ${res.status} ${res.statusText}.`)
+  throw new ApiError(
+    res.status,
+    'http',
+    i18n.t('common:errors.http', { status: `${res.status} ${res.statusText}`.trim() }),
+  )
 }
 
 export function fetchCatalog(elementType: ElementType, signal?: AbortSignal): Promise<PaletteGroup[]> {
@@ -102,8 +107,7 @@ interface Page<T> {
 }
 
 function itemsOf<T>(page: Page<T> | undefined): T[] {
-  if (!Array.isArray(page?.items))
-    throw new ApiError(200, 'bad-answer', 'The server answered with something unexpected.')
+  if (!Array.isArray(page?.items)) throw new ApiError(200, 'bad-answer', i18n.t('common:errors.badAnswer'))
   return page.items
 }
 
@@ -150,10 +154,9 @@ export async function signIn(email: string, password: string): Promise<void> {
     })
   } catch (error) {
     if (!(error instanceof ApiError)) throw error
-    if (error.status === 401) throw new ApiError(401, 'wrong', 'The email or the password is wrong.')
-    if (error.status === 403) throw new ApiError(403, 'blocked', 'This account cannot sign in: it is deactivated.')
-    if (error.status === 429)
-      throw new ApiError(429, 'slow-down', 'Too many attempts from here. Wait a minute, then try again.')
+    if (error.status === 401) throw new ApiError(401, 'wrong', i18n.t('common:errors.wrongPassword'))
+    if (error.status === 403) throw new ApiError(403, 'blocked', i18n.t('common:errors.deactivated'))
+    if (error.status === 429) throw new ApiError(429, 'slow-down', i18n.t('common:errors.tooMany'))
     throw error
   }
 }
@@ -172,7 +175,7 @@ export async function changeMyPassword(currentPassword: string, newPassword: str
     })
   } catch (error) {
     if (error instanceof ApiError && error.code === 'bad-request')
-      throw new ApiError(400, 'short', 'The new password needs at least 10 characters.')
+      throw new ApiError(400, 'short', i18n.t('common:errors.shortPassword', { count: 10 }))
     throw error
   }
 }

@@ -23,6 +23,7 @@ import { useFormat } from '../i18n/index.js'
 import { hrefOf } from '../route.js'
 import { useMay } from './may.js'
 import { SigningBadge } from './parts.js'
+import { usePolling } from './polling.js'
 import {
   type BoardCard,
   type Board as BoardData,
@@ -170,17 +171,7 @@ function Columns({ pipeline, filter, canMove }: { pipeline: Pipeline; filter: Bo
     },
     [pipeline.id, filterKey],
   )
-  useEffect(() => {
-    const abort = new AbortController()
-    void load(abort.signal)
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void load(abort.signal)
-    }, REFRESH_MS)
-    return () => {
-      abort.abort()
-      clearInterval(timer)
-    }
-  }, [load])
+  usePolling(load, REFRESH_MS)
 
   const move = useCallback(
     async (card: BoardCard, stage: string) => {

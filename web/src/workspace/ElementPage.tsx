@@ -31,6 +31,7 @@ import { useFormat } from '../i18n/index.js'
 import { hrefOf } from '../route.js'
 import { useMay } from './may.js'
 import { SigningBadge } from './parts.js'
+import { usePolling } from './polling.js'
 import { SignWizard } from './SignWizard.js'
 import { elementTimeline, type Line } from './timeline.js'
 import {
@@ -127,22 +128,16 @@ export function ElementPage({ id }: { id: string }) {
     },
     [id, t],
   )
+  usePolling(load, REFRESH_MS)
   useEffect(() => {
     const abort = new AbortController()
-    void load(abort.signal)
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void load(abort.signal)
-    }, REFRESH_MS)
     fetchUsers(abort.signal).then(setUsers, () => setUsers([]))
     fetchMe(abort.signal).then(
       (who) => setMe(typeof who === 'object' ? who.user.id : undefined),
       () => undefined,
     )
-    return () => {
-      abort.abort()
-      clearInterval(timer)
-    }
-  }, [load])
+    return () => abort.abort()
+  }, [])
 
   // The flow version the element runs, for the names of its stages, rules and triggers.
   const versionId = loaded?.element.flowVersionId ?? loaded?.pipeline.version?.id

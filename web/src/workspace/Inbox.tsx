@@ -12,11 +12,12 @@ import Link from '@mui/material/Link'
 import Paper from '@mui/material/Paper'
 import Stack from '@mui/material/Stack'
 import Typography from '@mui/material/Typography'
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../api.js'
 import { useFormat } from '../i18n/index.js'
 import { hrefOf } from '../route.js'
+import { usePolling } from './polling.js'
 import {
   completeTask,
   fetchNotifications,
@@ -50,17 +51,7 @@ export function Inbox({ me }: { me: string | undefined }) {
     },
     [me],
   )
-  useEffect(() => {
-    const abort = new AbortController()
-    void load(abort.signal)
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void load(abort.signal)
-    }, REFRESH_MS)
-    return () => {
-      abort.abort()
-      clearInterval(timer)
-    }
-  }, [load])
+  usePolling(load, REFRESH_MS)
 
   const act = async (what: () => Promise<unknown>) => {
     try {
