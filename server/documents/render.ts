@@ -351,6 +351,27 @@ function drawFitted(page: PDFPage, image: PDFImage, box: { x: number; y: number;
   })
 }
 
+/**
+ * `text` on one line at most `width` points wide: at `size`, else smaller down to `min`, else cut with "…"
+ * (as many letters as fit).
+ */
+function fitLine(
+  text: string,
+  font: PDFFont,
+  size: number,
+  min: number,
+  width: number,
+): { text: string; size: number } {
+  const at = (s: number) => font.widthOfTextAtSize(text, s)
+  if (at(size) <= width) return { text, size }
+  // Widths grow with the size: the size that fits exactly, a hair smaller for rounding.
+  const fitting = ((size * width) / Math.max(1, at(size))) * 0.999
+  if (fitting >= min) return { text, size: fitting }
+  let cut = text.length
+  while (cut > 1 && font.widthOfTextAtSize(`${text.slice(0, cut).trimEnd()}…`, min) > width) cut--
+  return { text: `${text.slice(0, cut).trimEnd()}…`, size: min }
+}
+
 function partyColumn(
   w: Writer,
   heading: string,
@@ -411,31 +432,39 @@ async function renderBuiltin(content: DocumentContent): Promise<Rendered> {
     font: fonts.bold,
     color: rgb(1, 1, 1),
   })
-  page.drawText(clean(content.seller.name), {
-    x: MARGIN + 54,
-    y: A4[1] - MARGIN - 16,
-    size: 11,
-    font: fonts.bold,
-    color: INK,
-  })
-  const sellerLine = content.seller.lines[0] ?? ''
-  page.drawText(clean(sellerLine).slice(0, 80), {
-    x: MARGIN + 54,
-    y: A4[1] - MARGIN - 32,
-    size: 8.5,
-    font: fonts.regular,
-    color: GREY,
-  })
   const right = A4[0] - MARGIN
   const heading = `${title}`
   // As large as 20 points, as long as it leaves our name the left half (a French "Procès-verbal de réception").
   const headingSize = Math.min(20, w.width / 2 / Math.max(1, fonts.bold.widthOfTextAtSize(heading, 1)))
-  page.drawText(heading, {
-    x: right - fonts.bold.widthOfTextAtSize(heading, headingSize),
-    y: A4[1] - MARGIN - 20,
-    size: headingSize,
+  const headingX = right - fonts.bold.widthOfTextAtSize(heading, headingSize)
+  page.drawText(heading, { x: headingX, y: A4[1] - MARGIN - 20, size: headingSize, font: fonts.bold, color: ACCENT })
+  // Our name and address beside the logo, in the room the title and the number leave them (a long legal name
+  // next to a German "Rechnung" gets smaller, then shortened; it is whole in the party block below).
+  const nameLine = fitLine(clean(content.seller.name).slice(0, 200), fonts.bold, 11, 8, headingX - 12 - (MARGIN + 54))
+  page.drawText(nameLine.text, {
+    x: MARGIN + 54,
+    y: A4[1] - MARGIN - 16,
+    size: nameLine.size,
     font: fonts.bold,
-    color: ACCENT,
+    color: INK,
+  })
+  const numberRoom = Math.max(
+    fonts.regular.widthOfTextAtSize(words.number(content.number), 10),
+    fonts.regular.widthOfTextAtSize(words.issued(formatDate(content.issuedOn, content.locale)), 9),
+  )
+  const addressLine = fitLine(
+    clean(content.seller.lines[0] ?? '').slice(0, 80),
+    fonts.regular,
+    8.5,
+    7,
+    right - numberRoom - 12 - (MARGIN + 54),
+  )
+  page.drawText(addressLine.text, {
+    x: MARGIN + 54,
+    y: A4[1] - MARGIN - 32,
+    size: addressLine.size,
+    font: fonts.regular,
+    color: GREY,
   })
   const numberLine = words.number(content.number)
   page.drawText(numberLine, {

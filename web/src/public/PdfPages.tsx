@@ -7,10 +7,12 @@ import Box from '@mui/material/Box'
 import Skeleton from '@mui/material/Skeleton'
 import * as pdfjs from 'pdfjs-dist'
 import { useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
 
 pdfjs.GlobalWorkerOptions.workerSrc = new URL('pdfjs-dist/build/pdf.worker.min.mjs', import.meta.url).toString()
 
 export function PdfPages({ url, title }: { url: string; title: string }) {
+  const { t } = useTranslation('public')
   const holder = useRef<HTMLDivElement>(null)
   const [state, setState] = useState<'loading' | 'shown' | 'failed'>('loading')
 
@@ -35,8 +37,8 @@ export function PdfPages({ url, title }: { url: string; title: string }) {
         canvas.style.width = '100%'
         canvas.style.display = 'block'
         canvas.setAttribute('role', 'img')
-        canvas.setAttribute('aria-label', `${title}, page ${n} of ${pdf.numPages}`)
         canvas.dataset.page = String(n)
+        canvas.dataset.pages = String(pdf.numPages)
         const frame = document.createElement('div')
         frame.className = 'pdf-page'
         frame.append(canvas)
@@ -51,14 +53,23 @@ export function PdfPages({ url, title }: { url: string; title: string }) {
       cancelled = true
       void task.destroy()
     }
-  }, [url, title])
+  }, [url])
+
+  // Each page named in the page's language, now and whenever it changes (without drawing the pages again).
+  useEffect(() => {
+    if (state !== 'shown') return
+    for (const canvas of holder.current?.querySelectorAll<HTMLCanvasElement>('canvas[data-page]') ?? []) {
+      canvas.setAttribute(
+        'aria-label',
+        t('pdf.page', { title, page: canvas.dataset.page, pages: canvas.dataset.pages }),
+      )
+    }
+  }, [state, title, t])
 
   return (
     <Box>
       {state === 'loading' && <Skeleton variant="rectangular" sx={{ width: '100%', height: 420, borderRadius: 1 }} />}
-      {state === 'failed' && (
-        <Alert severity="warning">The pages cannot be shown here; download the PDF to read it.</Alert>
-      )}
+      {state === 'failed' && <Alert severity="warning">{t('pdf.failed')}</Alert>}
       <Box
         ref={holder}
         data-testid="pdf-pages"

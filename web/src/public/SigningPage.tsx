@@ -2,6 +2,9 @@
  * The page a signer opens from their personal link, built for a phone first: the document's pages, who
  * signs and in what state, the notice to agree to (a simple electronic signature, rules differ by country),
  * the fields to fill, and a signature drawn with a finger or typed. Declining asks for a reason.
+ *
+ * It speaks the signer's language, as the server says it (their contact's, else our company's default); a
+ * language picked on the page is asked of the server too, so that the notice and its refusals follow.
  */
 import Alert from '@mui/material/Alert'
 import Box from '@mui/material/Box'
@@ -20,7 +23,9 @@ import Tabs from '@mui/material/Tabs'
 import TextField from '@mui/material/TextField'
 import Typography from '@mui/material/Typography'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { Trans, useTranslation } from 'react-i18next'
 import SignaturePad from 'signature_pad'
+import type { Language } from '../../../shared/i18n/languages.js'
 import { CheckCircleIcon, DownloadIcon } from '../icons.js'
 import { PdfPages } from './PdfPages.js'
 import { PublicShell, PublicWaiting } from './PublicShell.js'
@@ -34,21 +39,20 @@ import {
   signDocument,
 } from './public-api.js'
 
-const STATUS_WORDS: Record<string, string> = {
-  waiting: 'waiting',
-  sent: 'link sent',
-  viewed: 'opened',
-  consented: 'agreed to sign',
-  signed: 'signed',
-  declined: 'declined',
-  expired: 'expired',
-}
-
-const ROLE_WORDS = { company: 'For the company', client: 'Client' } as const
-
 function PartyChips({ signing }: { signing: Signing }) {
+  const { t } = useTranslation('public')
+  const statusWord = (status: string) =>
+    ({
+      waiting: t('signing.status.waiting'),
+      sent: t('signing.status.sent'),
+      viewed: t('signing.status.viewed'),
+      consented: t('signing.status.consented'),
+      signed: t('signing.status.signed'),
+      declined: t('signing.status.declined'),
+      expired: t('signing.status.expired'),
+    })[status] ?? status
   return (
-    <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 1 }} aria-label="Who signs">
+    <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 1 }} aria-label={t('signing.whoSigns')}>
       {signing.parties.map((p) => (
         <Chip
           key={`${p.role}-${p.name}`}
@@ -57,7 +61,11 @@ function PartyChips({ signing }: { signing: Signing }) {
             p.status === 'signed' ? 'success' : p.status === 'declined' || p.status === 'expired' ? 'error' : 'default'
           }
           variant={p.status === 'signed' ? 'filled' : 'outlined'}
-          label={`${ROLE_WORDS[p.role]}: ${p.name} · ${STATUS_WORDS[p.status] ?? p.status}`}
+          label={t('signing.chip', {
+            role: p.role === 'company' ? t('signing.role.company') : t('signing.role.client'),
+            name: p.name,
+            status: statusWord(p.status),
+          })}
           sx={{ maxWidth: '100%', height: 'auto', '& .MuiChip-label': { whiteSpace: 'normal', py: 0.5 } }}
         />
       ))}
@@ -67,6 +75,7 @@ function PartyChips({ signing }: { signing: Signing }) {
 
 /** A pad to draw on with a finger or a mouse, as sharp as the screen. */
 function DrawPad({ onChange }: { onChange: (dataUrl: string | undefined) => void }) {
+  const { t } = useTranslation('public')
   const canvas = useRef<HTMLCanvasElement>(null)
   const pad = useRef<SignaturePad | undefined>(undefined)
   useEffect(() => {
@@ -98,7 +107,7 @@ function DrawPad({ onChange }: { onChange: (dataUrl: string | undefined) => void
         component="canvas"
         ref={canvas}
         data-testid="signature-pad"
-        aria-label="Draw your signature here"
+        aria-label={t('signing.pad')}
         sx={{
           width: '100%',
           height: 180,
@@ -113,7 +122,7 @@ function DrawPad({ onChange }: { onChange: (dataUrl: string | undefined) => void
       />
       <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'center', mt: 0.5 }}>
         <Typography variant="caption" color="text.secondary">
-          Sign with your finger or mouse inside the box.
+          {t('signing.padHint')}
         </Typography>
         <Button
           size="small"
@@ -122,7 +131,7 @@ function DrawPad({ onChange }: { onChange: (dataUrl: string | undefined) => void
             onChange(undefined)
           }}
         >
-          Clear
+          {t('signing.clear')}
         </Button>
       </Stack>
     </Box>
@@ -130,27 +139,26 @@ function DrawPad({ onChange }: { onChange: (dataUrl: string | undefined) => void
 }
 
 function Done({ signing, token }: { signing: Signing; token: string }) {
+  const { t } = useTranslation('public')
   const everyone = signing.parties.every((p) => p.status === 'signed')
   return (
     <Paper variant="outlined" sx={{ p: { xs: 2, sm: 3 }, borderRadius: 3 }} role="status">
       <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', mb: 1 }}>
         <CheckCircleIcon color="success" />
         <Typography variant="h2" component="h2">
-          You have signed
+          {t('signing.done.title')}
         </Typography>
       </Stack>
       <Typography color="text.secondary" sx={{ mb: 2 }}>
-        {everyone
-          ? 'Everyone has signed. The signed PDF, with its certificate page and our digital seal, is on its way to you by email; you can also download it now.'
-          : 'We will send you the signed PDF by email when everyone has signed.'}
+        {everyone ? t('signing.done.everyone') : t('signing.done.waiting')}
       </Typography>
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ alignItems: { sm: 'center' } }}>
         <Button variant="contained" startIcon={<DownloadIcon />} href={`/api/public/signing/${token}/pdf?download=1`}>
-          Download the PDF
+          {t('signing.done.download')}
         </Button>
         {everyone && (
           <Button href="/verify" size="small">
-            Check a signed PDF's seal
+            {t('signing.done.verify')}
           </Button>
         )}
       </Stack>
@@ -159,8 +167,12 @@ function Done({ signing, token }: { signing: Signing; token: string }) {
 }
 
 export function SigningPage({ token }: { token: string }) {
+  const { t, i18n } = useTranslation('public')
+  /** The language the signer picked on this page, if they did: asked of the server from then on. */
+  const picked = useRef<Language | undefined>(undefined)
   const [signing, setSigning] = useState<Signing | undefined>()
-  const [loadError, setLoadError] = useState<string | undefined>()
+  /** Why the page cannot be shown (said in the page's language when it is drawn). */
+  const [loadError, setLoadError] = useState<{ error: unknown } | undefined>()
   const [agreed, setAgreed] = useState(false)
   const [method, setMethod] = useState<'drawn' | 'typed'>('drawn')
   const [drawn, setDrawn] = useState<string | undefined>()
@@ -173,18 +185,27 @@ export function SigningPage({ token }: { token: string }) {
   const [code, setCode] = useState('')
 
   const load = useCallback(() => {
-    fetchSigning(token).then(
+    fetchSigning(token, picked.current).then(
       (s) => {
+        // The page speaks the signer's language unless they picked another.
+        if (!picked.current && i18n.resolvedLanguage !== s.partyLanguage) void i18n.changeLanguage(s.partyLanguage)
         setSigning(s)
         setLoadError(undefined)
       },
-      (e) => setLoadError(e instanceof PublicError ? e.message : 'The document cannot be opened now; try again later.'),
+      (error: unknown) => setLoadError({ error }),
     )
-  }, [token])
+  }, [token, i18n])
   useEffect(load, [load])
   useEffect(() => {
-    document.title = signing ? `Sign ${signing.document.title}` : 'Signflow — signing'
-  }, [signing])
+    document.title = signing ? t('signing.pageTitle', { title: signing.document.title }) : t('signing.pageTitleLoading')
+  }, [signing, t])
+  const onLanguage = useCallback(
+    (language: Language) => {
+      picked.current = language
+      load()
+    },
+    [load],
+  )
   const onDrawn = useCallback((url: string | undefined) => setDrawn(url), [])
 
   const act = async (work: () => Promise<unknown>) => {
@@ -194,13 +215,24 @@ export function SigningPage({ token }: { token: string }) {
       await work()
       load()
     } catch (e) {
-      setError(e instanceof PublicError ? e.message : 'That did not work; try again.')
+      // The server's refusal, in the page's language; or ours, for what never reached it.
+      setError(e instanceof PublicError ? e.message : t('error.failed'))
     } finally {
       setBusy(false)
     }
   }
 
-  if (loadError || !signing) return <PublicWaiting error={loadError} />
+  if (loadError || !signing) {
+    const e = loadError?.error
+    const message = !loadError
+      ? undefined
+      : e instanceof PublicError && e.code === 'not-found'
+        ? t('error.notFound')
+        : e instanceof PublicError
+          ? e.message
+          : t('error.cannotOpen')
+    return <PublicWaiting error={message} />
+  }
 
   const { document: doc, party } = signing
   const signed = party.status === 'signed'
@@ -210,7 +242,7 @@ export function SigningPage({ token }: { token: string }) {
 
   return (
     <>
-      <PublicShell kicker={`${doc.issuedBy} asks you to sign`} title={doc.title}>
+      <PublicShell kicker={t('signing.kicker', { issuer: doc.issuedBy })} title={doc.title} onLanguage={onLanguage}>
         <Stack spacing={2}>
           <Stack
             direction={{ xs: 'column', sm: 'row' }}
@@ -225,7 +257,7 @@ export function SigningPage({ token }: { token: string }) {
               href={`${doc.pdfUrl}?download=1`}
               sx={{ alignSelf: { xs: 'flex-start', sm: 'center' }, flexShrink: 0 }}
             >
-              Download PDF
+              {t('signing.download')}
             </Button>
           </Stack>
 
@@ -246,7 +278,7 @@ export function SigningPage({ token }: { token: string }) {
               sx={{ p: { xs: 2, sm: 3 }, borderRadius: 3, display: 'grid', gap: 2 }}
             >
               <Typography id="sign-title" variant="h2" component="h2">
-                {signing.consented ? 'Sign the document' : 'Before you sign'}
+                {signing.consented ? t('signing.signTitle') : t('signing.before')}
               </Typography>
               {error && (
                 <Alert severity="error" role="alert">
@@ -259,22 +291,24 @@ export function SigningPage({ token }: { token: string }) {
                     sx={{ bgcolor: '#f7f8f6', border: '1px solid', borderColor: 'divider', borderRadius: 2, p: 1.5 }}
                     data-testid="disclosure"
                   >
-                    <Typography variant="body2">{signing.disclosure.text}</Typography>
+                    <Typography variant="body2" lang={signing.disclosure.language}>
+                      {signing.disclosure.text}
+                    </Typography>
                     <Typography variant="caption" color="text.secondary">
-                      Notice version {signing.disclosure.version}
+                      {t('signing.noticeVersion', { version: signing.disclosure.version })}
                     </Typography>
                   </Box>
                   <FormControlLabel
                     control={<Checkbox checked={agreed} onChange={(e) => setAgreed(e.target.checked)} />}
-                    label="I agree to sign this document electronically"
+                    label={t('signing.agree')}
                   />
                   <Button
                     variant="contained"
                     size="large"
                     disabled={!agreed || busy}
-                    onClick={() => act(() => consentToSign(token, signing.disclosure.sha256))}
+                    onClick={() => act(() => consentToSign(token, signing.disclosure.sha256, picked.current))}
                   >
-                    Continue
+                    {t('signing.continue')}
                   </Button>
                 </>
               ) : (
@@ -289,16 +323,20 @@ export function SigningPage({ token }: { token: string }) {
                       fullWidth
                     />
                   ))}
-                  <Tabs value={method} onChange={(_, v: 'drawn' | 'typed') => setMethod(v)} aria-label="How to sign">
-                    <Tab value="drawn" label="Draw" />
-                    <Tab value="typed" label="Type" />
+                  <Tabs
+                    value={method}
+                    onChange={(_, v: 'drawn' | 'typed') => setMethod(v)}
+                    aria-label={t('signing.howToSign')}
+                  >
+                    <Tab value="drawn" label={t('signing.draw')} />
+                    <Tab value="typed" label={t('signing.type')} />
                   </Tabs>
                   {method === 'drawn' ? (
                     <DrawPad onChange={onDrawn} />
                   ) : (
                     <Box>
                       <TextField
-                        label="Your full name"
+                        label={t('signing.fullName')}
                         value={typed}
                         onChange={(e) => setTyped(e.target.value)}
                         fullWidth
@@ -323,12 +361,15 @@ export function SigningPage({ token }: { token: string }) {
                   {signing.oneTimeCode && (
                     <Box sx={{ display: 'grid', gap: 1 }} data-testid="one-time-code">
                       <Typography variant="body2">
-                        To confirm it is you, we send a 6-digit code to{' '}
-                        {signing.codeSentTo ?? 'the address this link came to'}.
+                        {!signing.codeSentTo
+                          ? t('signing.code.toAddress')
+                          : signing.party.channel === 'sms'
+                            ? t('signing.code.toPhone')
+                            : t('signing.code.toEmail')}
                       </Typography>
                       <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
                         <TextField
-                          label="Code"
+                          label={t('signing.code.label')}
                           value={code}
                           onChange={(e) => setCode(e.target.value.replace(/\D/g, '').slice(0, 6))}
                           slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'one-time-code' } }}
@@ -337,17 +378,16 @@ export function SigningPage({ token }: { token: string }) {
                         <Button
                           variant="outlined"
                           disabled={busy}
-                          onClick={() => act(() => sendSigningCode(token))}
+                          onClick={() => act(() => sendSigningCode(token, picked.current))}
                           sx={{ mt: 1 }}
                         >
-                          {signing.codeSentTo ? 'Send a new code' : 'Send me a code'}
+                          {signing.codeSentTo ? t('signing.code.sendAgain') : t('signing.code.send')}
                         </Button>
                       </Stack>
                     </Box>
                   )}
                   <Typography variant="body2" color="text.secondary">
-                    Signing as <strong>{party.name}</strong>. Pressing “Sign” puts your signature on the document, as
-                    binding as the notice you agreed to says.
+                    <Trans t={t} i18nKey="signing.signingAs" components={{ name: <strong>{party.name}</strong> }} />
                   </Typography>
                   <Button
                     variant="contained"
@@ -362,34 +402,35 @@ export function SigningPage({ token }: { token: string }) {
                             : { method: 'typed', text: signature as string },
                           fields,
                           signing.oneTimeCode ? code.trim() : undefined,
+                          picked.current,
                         ),
                       )
                     }
                   >
-                    {busy ? 'Signing…' : 'Sign'}
+                    {busy ? t('signing.signing') : t('signing.sign')}
                   </Button>
                   {missing && (
                     <Typography variant="caption" color="text.secondary">
-                      Fill in “{missing.label}” first.
+                      {t('signing.fillFirst', { label: missing.label })}
                     </Typography>
                   )}
                 </>
               )}
               <Button color="inherit" size="small" sx={{ justifySelf: 'start' }} onClick={() => setDeclining(true)}>
-                Decline to sign…
+                {t('signing.decline')}
               </Button>
             </Paper>
           )}
         </Stack>
       </PublicShell>
       <Dialog open={declining} onClose={() => setDeclining(false)} fullWidth maxWidth="xs">
-        <DialogTitle>Decline to sign</DialogTitle>
+        <DialogTitle>{t('signing.declineTitle')}</DialogTitle>
         <DialogContent>
           <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
-            The signing stops for everyone, and {doc.issuedBy} is told why.
+            {t('signing.declineNote', { issuer: doc.issuedBy })}
           </Typography>
           <TextField
-            label="Why?"
+            label={t('signing.why')}
             value={reason}
             onChange={(e) => setReason(e.target.value)}
             multiline
@@ -399,17 +440,17 @@ export function SigningPage({ token }: { token: string }) {
           />
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setDeclining(false)}>Back</Button>
+          <Button onClick={() => setDeclining(false)}>{t('signing.back')}</Button>
           <Button
             color="error"
             variant="contained"
             disabled={!reason.trim() || busy}
             onClick={() => {
               setDeclining(false)
-              void act(() => declineSigning(token, reason.trim()))
+              void act(() => declineSigning(token, reason.trim(), picked.current))
             }}
           >
-            Decline
+            {t('signing.declineButton')}
           </Button>
         </DialogActions>
       </Dialog>

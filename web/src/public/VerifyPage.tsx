@@ -1,10 +1,15 @@
-/** The public verify page: drop a PDF, learn whether we sealed it and whether it changed since. */
+/**
+ * The public verify page: drop a PDF, learn whether we sealed it and whether it changed since. It speaks the
+ * browser's language (or the one picked); what the check found in detail is the server's words.
+ */
 import Alert from '@mui/material/Alert'
 import Button from '@mui/material/Button'
 import Paper from '@mui/material/Paper'
 import Stack from '@mui/material/Stack'
 import Typography from '@mui/material/Typography'
 import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useFormat } from '../i18n/index.js'
 import { CheckCircleIcon, ErrorIcon, FileIcon } from '../icons.js'
 import { PublicShell } from './PublicShell.js'
 
@@ -22,39 +27,42 @@ interface Verification {
   }>
 }
 
-async function verify(file: File): Promise<Verification> {
+/** The server's finding, or what went wrong on the way (in `failed`'s words when nothing better is known). */
+async function verify(file: File, failed: (status: number) => string): Promise<Verification> {
   const res = await fetch('/api/public/verify', {
     method: 'POST',
     headers: { 'content-type': 'application/pdf', accept: 'application/json' },
     body: file,
   })
   const body = (await res.json().catch(() => undefined)) as (Verification & { error?: { message: string } }) | undefined
-  if (!res.ok || !body) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`)
+  if (!res.ok || !body) throw new Error(body?.error?.message ?? failed(res.status))
   return body
 }
 
 export function VerifyPage() {
+  const { t } = useTranslation('public')
+  const format = useFormat()
   const [file, setFile] = useState<File | undefined>()
   const [result, setResult] = useState<Verification | undefined>()
   const [error, setError] = useState<string | undefined>()
   const [busy, setBusy] = useState(false)
   useEffect(() => {
-    document.title = 'Check a signed document'
-  }, [])
+    document.title = t('verify.title')
+  }, [t])
 
   const check = async (chosen: File) => {
     setFile(chosen)
     setResult(undefined)
     setError(undefined)
     if (chosen.size > 10 * 1024 * 1024) {
-      setError('The file is larger than 10 MB; this page checks smaller ones.')
+      setError(t('verify.tooLarge'))
       return
     }
     setBusy(true)
     try {
-      setResult(await verify(chosen))
+      setResult(await verify(chosen, (status) => t('error.http', { status })))
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'The check failed; try again.')
+      setError(e instanceof Error && e.message ? e.message : t('verify.failed'))
     } finally {
       setBusy(false)
     }
@@ -64,11 +72,9 @@ export function VerifyPage() {
   // Our seal is there but no longer matches the bytes: changed after sealing, not someone else's file.
   const changed = result !== undefined && (result.sealedByUs || result.signatures.some((s) => s.ours && !s.valid))
   return (
-    <PublicShell title="Check a signed document" width="sm">
+    <PublicShell title={t('verify.title')} width="sm">
       <Stack spacing={2}>
-        <Typography color="text.secondary">
-          Choose a PDF signed through Signflow. We check its digital seal here and keep nothing of it.
-        </Typography>
+        <Typography color="text.secondary">{t('verify.intro')}</Typography>
         <Button
           variant="contained"
           component="label"
@@ -76,7 +82,7 @@ export function VerifyPage() {
           disabled={busy}
           sx={{ alignSelf: 'flex-start' }}
         >
-          {busy ? 'Checking…' : 'Choose a PDF'}
+          {busy ? t('verify.checking') : t('verify.choose')}
           <input
             hidden
             type="file"
@@ -103,22 +109,25 @@ export function VerifyPage() {
             <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', mb: 1 }}>
               {good ? <CheckCircleIcon color="success" /> : <ErrorIcon color="error" />}
               <Typography variant="h2" component="h2">
-                {good ? 'Sealed by us and unchanged' : changed ? 'Changed after it was sealed' : 'Not sealed by us'}
+                {good ? t('verify.good') : changed ? t('verify.changed') : t('verify.notOurs')}
               </Typography>
             </Stack>
             {result.document && (
               <Typography>
-                This is {result.document.title}, completed {result.document.completedAt.slice(0, 10)}.
+                {t('verify.isDocument', {
+                  title: result.document.title,
+                  date: format.day(result.document.completedAt),
+                })}
               </Typography>
             )}
             {result.problem && <Typography color="text.secondary">{result.problem}</Typography>}
             {result.signatures.map((s, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: the file's signatures, in file order, never reordered
               <Typography key={i} variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-                Signature {i + 1}: {s.valid ? 'valid' : 'not valid'}
-                {s.signer ? `, by ${s.signer}` : ''}
-                {s.signingTime ? `, ${s.signingTime.slice(0, 16).replace('T', ' ')} UTC` : ''}
-                {s.ours ? ' (our seal)' : ''}
+                {s.valid ? t('verify.signature.valid', { n: i + 1 }) : t('verify.signature.invalid', { n: i + 1 })}
+                {s.signer ? t('verify.signature.by', { signer: s.signer }) : ''}
+                {s.signingTime ? t('verify.signature.at', { time: format.when(s.signingTime) }) : ''}
+                {s.ours ? t('verify.signature.ours') : ''}
                 {s.problem ? ` — ${s.problem}` : ''}
               </Typography>
             ))}
