@@ -21,6 +21,7 @@ import type { Auth } from '../auth/auth.js'
 import { auditRowHash, auditView, GENESIS_HASH, writeAudit } from '../db/audit.js'
 import { dialectOf } from '../db/dialect.js'
 import type { Database, ElementRow, PipelineRow, WebhookSecretRow } from '../db/schema.js'
+import { maskOneTimeCodes } from '../documents/messages.js'
 import { auditTrailPdf } from '../pdf/audit-trail.js'
 import { type Runtime, RuntimeError } from '../runtime/runtime.js'
 import { actorOf } from './actor.js'
@@ -64,9 +65,8 @@ const ON_HOLD = 8_000_000_000_000_000
 
 /** Hides the secret parts of a sent message: personal signing and document links, one-time codes. */
 export function maskSecrets(text: string): string {
-  return text
-    .replace(/(\/[sd]\/)[A-Za-z0-9_-]{20,}/g, '$1••••••')
-    .replace(/(Your code to sign [^\n]*?: )\d{6}/g, '$1••••••')
+  // One-time codes in every language the signing messages are written in.
+  return maskOneTimeCodes(text.replace(/(\/[sd]\/)[A-Za-z0-9_-]{20,}/g, '$1••••••'))
 }
 type Op<K extends OperationId> = (typeof OPERATIONS)[K]
 type BodyOf<K extends OperationId> =

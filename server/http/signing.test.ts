@@ -13,9 +13,10 @@ import type { Kysely } from 'kysely'
 import { PDFDocument } from 'pdf-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Graph } from '../../shared/graph/graph.js'
+import { LANGUAGES } from '../../shared/i18n/languages.js'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
-import { DISCLOSURES } from '../documents/messages.js'
+import { DISCLOSURES, signerWords } from '../documents/messages.js'
 import { platformSeal } from '../documents/sealing.js'
 import { DISCLOSURE_SHA256, signingOutboxHandlers } from '../documents/signing.js'
 import { createSealingCertificate } from '../pdf/certificate.js'
@@ -680,6 +681,12 @@ describeEachDatabase('signing under pressure', (getDb) => {
     expect(maskSecrets('Your code to sign Invoice INV-2026-0001: 123456. It works for 10 minutes.')).toBe(
       'Your code to sign Invoice INV-2026-0001: ••••••. It works for 10 minutes.',
     )
+    // In every language the codes are written in.
+    for (const language of LANGUAGES) {
+      const text = signerWords(language).code.text('Umowa CTR-2026-0001', '654321', 10)
+      expect(text, language).toContain('654321')
+      expect(maskSecrets(text), language).not.toContain('654321')
+    }
   })
 
   it('completes once when both sign at the same moment, and refuses a decline after it', async () => {
