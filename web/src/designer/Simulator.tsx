@@ -420,7 +420,7 @@ export function SimulatorControls({
             {t('controls.move')}
           </Button>
         </Stack>
-        <Stack direction="row" spacing={0.5}>
+        <Stack spacing={1}>
           <TextField
             select
             size="small"
@@ -428,6 +428,8 @@ export function SimulatorControls({
             label={t('controls.event')}
             value={event}
             onChange={(e) => setEvent(e.target.value)}
+            // A long event name wraps rather than being cut (German, Turkish).
+            sx={{ '& .MuiSelect-select': { whiteSpace: 'normal' } }}
           >
             {EVENTS.map((type) => (
               <MenuItem key={type} value={type}>
@@ -441,7 +443,7 @@ export function SimulatorControls({
             label={t('controls.document')}
             value={documentType}
             onChange={(e) => setDocumentType(e.target.value)}
-            sx={{ minWidth: 110 }}
+            fullWidth
           >
             {DOCUMENT_TYPES.map((type) => (
               <MenuItem key={type} value={type}>
@@ -465,14 +467,14 @@ export function SimulatorControls({
         >
           {t('controls.fire')}
         </Button>
-        <Stack direction="row" spacing={0.5}>
+        <Stack spacing={1}>
           <TextField
             select
             size="small"
             label={t('controls.field')}
             value={field}
             onChange={(e) => setField(e.target.value)}
-            sx={{ flex: 1 }}
+            fullWidth
             slotProps={{ select: { MenuProps: { slotProps: { paper: { sx: { maxHeight: 360 } } } } } }}
           >
             {[...index.values()].map((f) => (
@@ -486,7 +488,7 @@ export function SimulatorControls({
             label={t('controls.newValue')}
             value={value}
             onChange={(e) => setValue(e.target.value)}
-            sx={{ flex: 1 }}
+            fullWidth
           />
         </Stack>
         <Button
@@ -501,7 +503,7 @@ export function SimulatorControls({
         >
           {t('controls.changeField')}
         </Button>
-        <Stack direction="row" spacing={0.5} sx={{ flexWrap: 'wrap', rowGap: 0.5 }}>
+        <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: 'wrap', '& > *': { flexShrink: 0 } }}>
           <TextField
             select
             size="small"
@@ -550,7 +552,7 @@ export function SimulatorControls({
             </Typography>
           ))}
         </Box>
-        <Stack direction="row" spacing={0.5}>
+        <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: 'wrap', '& > *': { flexShrink: 0 } }}>
           <Button
             size="small"
             variant="outlined"
@@ -997,11 +999,11 @@ function KeepScenario({
           value={name}
           onChange={(e) => setName(e.target.value)}
         />
-        <Button variant="contained" disabled={!name.trim()} onClick={() => void save()}>
+        <Button variant="contained" disabled={!name.trim()} onClick={() => void save()} sx={{ flex: 'none' }}>
           {t('keep.keep')}
         </Button>
       </Stack>
-      <Stack direction="row" spacing={1}>
+      <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', '& > *': { flexShrink: 0 } }}>
         <Button size="small" onClick={() => void runAll()}>
           {t('keep.runAll')}
         </Button>
