@@ -10,6 +10,7 @@ import Box from '@mui/material/Box'
 import Button from '@mui/material/Button'
 import Checkbox from '@mui/material/Checkbox'
 import FormControlLabel from '@mui/material/FormControlLabel'
+import MenuItem from '@mui/material/MenuItem'
 import Paper from '@mui/material/Paper'
 import Stack from '@mui/material/Stack'
 import TextField from '@mui/material/TextField'
@@ -17,6 +18,7 @@ import Typography from '@mui/material/Typography'
 import type { TFunction } from 'i18next'
 import { type ReactNode, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { LANGUAGE_NAMES, LANGUAGES } from '../../../shared/i18n/languages.js'
 import { ApiError, call } from '../api.js'
 import { useFormat } from '../i18n/index.js'
 import { useMay } from './may.js'
@@ -77,6 +79,8 @@ interface MyCompany {
   addresses: Record<string, Record<string, string>>
   images: { stamp: StoredImage | null; signature: StoredImage | null }
   calendar?: Calendar
+  /** The language clients are written to unless their contact says another. */
+  language?: string
   updatedAt: string
 }
 
@@ -149,6 +153,7 @@ function Details({ company, canEdit, onSaved }: { company: MyCompany; canEdit: b
   const [requisites, setRequisites] = useState<Record<string, string>>(company.requisites ?? {})
   const [bank, setBank] = useState<Record<string, string>>(company.bankDetails ?? {})
   const [legal, setLegal] = useState<Record<string, string>>(company.addresses?.legal ?? {})
+  const [language, setLanguage] = useState<string>(company.language ?? 'en')
   const [message, setMessage] = useState<{ severity: 'success' | 'error'; text: string; path?: string } | undefined>()
   const save = async () => {
     try {
@@ -160,6 +165,7 @@ function Details({ company, canEdit, onSaved }: { company: MyCompany; canEdit: b
           requisites: clean(requisites),
           bankDetails: clean(bank),
           addresses: { ...company.addresses, legal: clean(legal) },
+          language,
         }),
       })
       setMessage({ severity: 'success', text: t('company.saved') })
@@ -202,6 +208,21 @@ function Details({ company, canEdit, onSaved }: { company: MyCompany; canEdit: b
         {REQUISITES.map((r) => field(requisites, setRequisites, '/requisites', r))}
         {BANK.map((r) => field(bank, setBank, '/bankDetails', r))}
         {ADDRESS.map((r) => field(legal, setLegal, '/addresses/legal', r))}
+        <TextField
+          select
+          size="small"
+          label={t('company.language')}
+          helperText={t('company.languageHelp')}
+          value={language}
+          onChange={(e) => setLanguage(e.target.value)}
+          slotProps={{ input: { readOnly: !canEdit } }}
+        >
+          {LANGUAGES.map((l) => (
+            <MenuItem key={l} value={l} lang={l}>
+              {LANGUAGE_NAMES[l]}
+            </MenuItem>
+          ))}
+        </TextField>
       </Box>
       {message && !message.path && <Alert severity={message.severity}>{message.text}</Alert>}
       {message?.path && message.severity === 'error' && <Alert severity="error">{message.text}</Alert>}
