@@ -85,6 +85,9 @@ describe('signflow validate', () => {
       path: '/pipeline/stages/1/rules/1/settings/text/parts/3/output',
       message: expect.stringContaining('"adress"'),
       hint: expect.stringContaining('Did you mean "address"?'),
+      // What translations need: the values in the message and hint, and which wording it is.
+      params: expect.objectContaining({ output: 'adress', suggestion: 'address' }),
+      variant: 'missing',
     })
   })
 

@@ -13,6 +13,7 @@ import { type ChangeEvent, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Finding } from '../../shared/index.js'
 import type { ValidationResponse } from './api.js'
+import { findingHint, findingMessage } from './i18n/finding-text.js'
 import { ErrorIcon, FileIcon, WarningIcon } from './icons.js'
 import { monospace } from './theme.js'
 
@@ -74,7 +75,8 @@ export function GraphCheck() {
       const result = importGraph(checked)
       if (result.syntaxError) {
         const { line, column } = result.syntaxError
-        const message = result.findings[0]?.message ?? result.syntaxError.message
+        const firstFinding = result.findings[0]
+        const message = firstFinding ? findingMessage(firstFinding) : result.syntaxError.message
         setOutcome({ kind: 'failed', title: t('check.notJson'), message, text: checked })
         const area = textArea.current
         if (area) {
@@ -253,10 +255,10 @@ function FindingItem({ finding }: { finding: Finding }) {
             </Typography>
           </Stack>
           <Typography variant="body2" sx={{ mt: 0.5 }}>
-            {finding.message}
+            {findingMessage(finding)}
           </Typography>
           <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
-            <strong>{t('check.howToFix')}</strong> {finding.hint}
+            <strong>{t('check.howToFix')}</strong> {findingHint(finding)}
           </Typography>
           <Typography
             variant="caption"

@@ -3,6 +3,7 @@
  * constant, variable or earlier output (picked with "…") with values; rows and nested groups are joined
  * by AND (all of them) or OR (any of them). Only the operators that fit the picked value are offered.
  */
+
 import Box from '@mui/material/Box'
 import Button from '@mui/material/Button'
 import Chip from '@mui/material/Chip'
@@ -28,6 +29,7 @@ import {
   type Value,
 } from '../../../shared/graph/schema-parts.js'
 import type { Finding } from '../../../shared/validate/finding.js'
+import { findingHint, findingMessage } from '../i18n/finding-text.js'
 import { PickerButton, SlotInput } from './ValuePicker.js'
 import { useWords } from './words.js'
 
@@ -196,14 +198,14 @@ function Row({
             type={type}
             value={value}
             error={findingAt(findings, `${path}/values/${i}`)?.severity === 'error'}
-            helperText={findingAt(findings, `${path}/values/${i}`)?.message}
+            helperText={messageAt(findings, `${path}/values/${i}`)}
             onChange={(v) => onChange({ ...row, values: row.values.map((old, j) => (j === i ? v : old)) })}
           />
         ))
       )}
       {problem && !findingAt(findings, `${path}/values`) && (
         <Typography variant="caption" color={problem.severity === 'error' ? 'error' : 'warning.main'}>
-          {problem.message} {problem.hint}
+          {findingMessage(problem)} {findingHint(problem)}
         </Typography>
       )}
     </Box>
@@ -337,4 +339,10 @@ export function ConditionBuilder({
   return (
     <Group {...common} depth={0} group={condition} onChange={(g) => onChange(g.items.length === 0 ? undefined : g)} />
   )
+}
+
+/** The translated message of the finding at a path, if any. */
+function messageAt(findings: readonly Finding[], path: string): string | undefined {
+  const found = findingAt(findings, path)
+  return found ? findingMessage(found) : undefined
 }

@@ -3,6 +3,7 @@
  * triggers with "+", drag rules, undo and redo, see problems as you go (the shared validator, in the page),
  * save the draft. Loaded on demand: the catalog and the validator are most of its weight.
  */
+
 import Alert from '@mui/material/Alert'
 import Box from '@mui/material/Box'
 import Button from '@mui/material/Button'
@@ -45,6 +46,7 @@ import {
   rollbackTo,
   saveDraft,
 } from '../api.js'
+import { findingHint, findingMessage } from '../i18n/finding-text.js'
 import { useFormat } from '../i18n/index.js'
 import { useMay } from '../workspace/may.js'
 import { DeclarationsDialog } from './Declarations.js'
@@ -287,7 +289,11 @@ function Toolbar({
       setMessage({
         severity: 'error',
         text: first
-          ? t('import.failedAt', { file: file.name, message: first.message, path: first.path || t('import.top') })
+          ? t('import.failedAt', {
+              file: file.name,
+              message: findingMessage(first),
+              path: first.path || t('import.top'),
+            })
           : t('import.notGraph', { file: file.name }),
       })
       return
@@ -565,8 +571,8 @@ function Problems({ store, findings }: { store: DesignerStore; findings: Finding
                 }}
                 sx={{ textAlign: 'left', justifyContent: 'flex-start', width: '100%' }}
               >
-                {f.message}
-                {f.hint ? ` ${f.hint}` : ''}
+                {findingMessage(f)}
+                {f.hint ? ` ${findingHint(f)}` : ''}
               </Button>
             </li>
           )

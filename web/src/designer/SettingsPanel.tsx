@@ -6,6 +6,7 @@
  * constant, variable, field or earlier output shows as a chip). A finding about a field is shown under it.
  * Typing in one field is one undo step.
  */
+
 import Box from '@mui/material/Box'
 import Button from '@mui/material/Button'
 import FormControlLabel from '@mui/material/FormControlLabel'
@@ -34,6 +35,7 @@ import {
   settingLabel,
   settingOption,
 } from '../i18n/catalog-text.js'
+import { findingMessage } from '../i18n/finding-text.js'
 import { ConditionBuilder } from './ConditionBuilder.js'
 import { SlotInput, TemplateInput } from './ValuePicker.js'
 import { useWords } from './words.js'
@@ -120,7 +122,7 @@ function ValueField({
         ? (refType(graph, { kind: 'variable', id: sibling })?.type ?? 'any')
         : 'any')
   const v = value as Value | undefined
-  const helperText = finding ? finding.message : helpOf({ nodeType, path, schema })
+  const helperText = finding ? findingMessage(finding) : helpOf({ nodeType, path, schema })
   const error = finding?.severity === 'error'
   if (type === 'text' || type === 'any' || v?.kind === 'template') {
     return (
@@ -186,7 +188,7 @@ function RefStringField({
       value={current}
       onChange={(e) => onChange(path, e.target.value)}
       error={finding?.severity === 'error'}
-      helperText={finding?.message ?? helpOf({ nodeType, path, schema })}
+      helperText={finding ? findingMessage(finding) : helpOf({ nodeType, path, schema })}
       slotProps={{ select: { MenuProps: { slotProps: { paper: { sx: { maxHeight: 360 } } } } } }}
     >
       {options.length === 0 && (
@@ -231,7 +233,7 @@ function SettingField(props: FieldProps & { name: string; label?: string }) {
         value={value ?? ''}
         onChange={(e) => onChange(path, e.target.value)}
         error={finding?.severity === 'error'}
-        helperText={finding?.message ?? helpOf(props)}
+        helperText={finding ? findingMessage(finding) : helpOf(props)}
       >
         {schema.enum.map((option) => (
           <MenuItem key={String(option)} value={String(option)}>
@@ -259,7 +261,7 @@ function SettingField(props: FieldProps & { name: string; label?: string }) {
         value={typeof value === 'number' ? value : ''}
         onChange={(e) => onChange(path, e.target.value === '' ? undefined : Number(e.target.value))}
         error={finding?.severity === 'error'}
-        helperText={finding?.message ?? helpOf(props)}
+        helperText={finding ? findingMessage(finding) : helpOf(props)}
       />
     )
   }
@@ -272,7 +274,7 @@ function SettingField(props: FieldProps & { name: string; label?: string }) {
         value={typeof value === 'string' ? value : ''}
         onChange={(e) => onChange(path, e.target.value)}
         error={finding?.severity === 'error'}
-        helperText={finding?.message ?? helpOf(props)}
+        helperText={finding ? findingMessage(finding) : helpOf(props)}
       />
     )
   }
@@ -371,7 +373,7 @@ function SettingField(props: FieldProps & { name: string; label?: string }) {
         }
       }}
       error={finding?.severity === 'error'}
-      helperText={finding?.message}
+      helperText={finding ? findingMessage(finding) : undefined}
     />
   )
 }
@@ -413,7 +415,7 @@ function ChangeAsField({
           value={value.user}
           onChange={(e) => onUser(e.target.value)}
           error={finding?.severity === 'error'}
-          helperText={finding?.message}
+          helperText={finding ? findingMessage(finding) : undefined}
           sx={{ flex: 1 }}
         />
       )}

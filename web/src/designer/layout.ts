@@ -3,10 +3,12 @@
  * on top, then its rules in order; "after previous" drawn as a connector from the rule before. Badges say
  * what a person checks at a glance: the delay, the condition, "waits for the PDF", "parallel", findings.
  */
+
 import type { Edge, Node } from '@xyflow/react'
 import { placeAt } from '../../../shared/designer/commands.js'
 import type { FlowNode, Graph, Stage } from '../../../shared/graph/graph.js'
 import type { Finding } from '../../../shared/validate/finding.js'
+import { findingMessage } from '../i18n/finding-text.js'
 import type { Translate, Words } from './words.js'
 
 export const COLUMN_WIDTH = 264
@@ -128,7 +130,7 @@ export function problemsById(graph: Graph, findings: readonly Finding[]): Map<st
     const p = out.get(id) ?? { errors: 0, warnings: 0 }
     if (f.severity === 'error') p.errors++
     else p.warnings++
-    p.first ??= f.message
+    p.first ??= findingMessage(f)
     out.set(id, p)
   }
   return out
