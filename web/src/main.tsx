@@ -1,10 +1,9 @@
 import CssBaseline from '@mui/material/CssBaseline'
-import { ThemeProvider } from '@mui/material/styles'
 import { lazy, StrictMode, Suspense } from 'react'
 import { createRoot } from 'react-dom/client'
 import './i18n/index.js'
 import { App } from './App.js'
-import { theme } from './theme.js'
+import { LocalizedTheme } from './ThemedApp.js'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('The page has no #root element.')
@@ -21,7 +20,7 @@ const PublicDocumentPage = lazy(() =>
 
 createRoot(root).render(
   <StrictMode>
-    <ThemeProvider theme={theme}>
+    <LocalizedTheme>
       <CssBaseline />
       {verifying ? (
         <Suspense fallback={null}>
@@ -34,6 +33,6 @@ createRoot(root).render(
       ) : (
         <App />
       )}
-    </ThemeProvider>
+    </LocalizedTheme>
   </StrictMode>,
 )
