@@ -158,6 +158,14 @@ export const CreatePipelineBody = Type.Object(
           'Without it, one is made from the name.',
       }),
     ),
+    firstStage: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        pattern: '\\S',
+        description: 'The name of its one stage (default "New"), e.g. in the language of whoever makes it',
+      }),
+    ),
   },
   strict,
 )

@@ -353,6 +353,12 @@ describeEachDatabase('the HTTP API', (getDb) => {
       const long = await post('/api/pipelines', { name: 'Ż'.repeat(200), elementType: 'contact' })
       expect(long.status).toBe(201)
       expect(long.body.id).toMatch(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/)
+      // Its one stage is named in the maker's language when they say so; "New" otherwise.
+      const polish = await post('/api/pipelines', { name: 'Umowy', elementType: 'deal', firstStage: ' Nowe ' })
+      expect(polish.body.stages.map((st: { name: string }) => st.name)).toEqual(['Nowe'])
+      const flow = await get(`/api/flows/${polish.body.id}`)
+      expect(flow.body.draft.pipeline.stages.map((st: { name: string }) => st.name)).toEqual(['Nowe'])
+      expect((await post('/api/pipelines', { name: 'x', elementType: 'deal', firstStage: '   ' })).status).toBe(400)
     })
 
     it('makes distinct ids for pipelines of one name created at once; one of a given id at once wins', async () => {

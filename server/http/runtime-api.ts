@@ -270,12 +270,12 @@ const CREATE_PIPELINE_LOCK = 0x5f_c4_ea_7e
 const FIRST_STAGE = { id: 'new', name: 'New', color: '#1976d2', kind: 'inProgress' } as const
 
 /** The draft of a new pipeline's flow: a valid graph with one empty stage and nothing else. */
-function newFlowGraph(id: string, name: string, elementType: ElementType): Graph {
+function newFlowGraph(id: string, name: string, elementType: ElementType, firstStage: string): Graph {
   return {
     formatVersion: 1,
     flow: { id, name },
     elementType,
-    pipeline: { id, name, stages: [{ ...FIRST_STAGE, triggers: [], rules: [] }] },
+    pipeline: { id, name, stages: [{ ...FIRST_STAGE, name: firstStage, triggers: [], rules: [] }] },
     constants: [],
     variables: [],
     fields: [],
@@ -713,13 +713,14 @@ function makeHandlers(services: Services): Served {
           )
         }
         const id = body.id ?? pipelineIdFrom(name, inUse)
+        const firstStage = body.firstStage?.trim() || FIRST_STAGE.name
         await trx
           .insertInto('pipelines')
           .values({
             id,
             name,
             element_type: body.elementType,
-            stages: JSON.stringify([FIRST_STAGE]),
+            stages: JSON.stringify([{ ...FIRST_STAGE, name: firstStage }]),
             created_at: at,
           })
           .execute()
@@ -729,7 +730,7 @@ function makeHandlers(services: Services): Served {
             id,
             pipeline_id: id,
             name,
-            draft: JSON.stringify(newFlowGraph(id, name, body.elementType)),
+            draft: JSON.stringify(newFlowGraph(id, name, body.elementType, firstStage)),
             updated_at: at,
             created_at: at,
           })

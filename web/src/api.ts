@@ -269,11 +269,11 @@ export function rollbackTo(
  * Creates a pipeline and its flow (of the same id, made from the name) with a one-stage draft to design; nothing
  * is published. Answers the pipeline as `fetchPipelines` lists it, its flow in `flows`.
  */
-export function createPipeline(name: string, elementType: ElementType): Promise<PipelineSummary> {
+export function createPipeline(name: string, elementType: ElementType, firstStage?: string): Promise<PipelineSummary> {
   return call('/api/pipelines', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, elementType }),
+    body: JSON.stringify({ name, elementType, ...(firstStage ? { firstStage } : {}) }),
   })
 }
 

@@ -497,7 +497,7 @@ function NewPipelineDialog({
     setBusy(true)
     setProblem(undefined)
     try {
-      onCreated(await createPipeline(name.trim(), elementType))
+      onCreated(await createPipeline(name.trim(), elementType, t('newPipeline.firstStage')))
       setName('')
     } catch (e) {
       setProblem(e instanceof ApiError ? e.message : t('newPipeline.failed'))
