@@ -22,8 +22,12 @@ const DEAL = 'director-then-client:deal-7'
 interface Screen {
   name: string
   hash: string
-  /** Shown once the screen has loaded. */
+  /** Shown once the screen has loaded (after `act`, when given). */
   ready: (page: Page) => Promise<unknown>
+  /** What to do first, by element ids and values rather than words (they differ by language). */
+  act?: (page: Page) => Promise<void>
+  /** Opened by someone not signed in. */
+  signedOut?: boolean
 }
 
 const SCREENS: Screen[] = [
@@ -42,6 +46,18 @@ const SCREENS: Screen[] = [
   { name: 'company', hash: '#/company', ready: (p) => p.locator('main section').nth(2).waitFor() },
   { name: 'outbox', hash: '#/outbox', ready: (p) => p.locator('main h2').first().waitFor() },
   { name: 'designer', hash: '#/designer', ready: (p) => p.locator('.react-flow__node').first().waitFor() },
+  {
+    name: 'simulator',
+    hash: '#/designer',
+    act: async (p) => {
+      await p.locator('.react-flow__node').first().waitFor()
+      await p.locator('button[value="simulate"]').click()
+      // A step, so that the timeline and the scenario tab have something to say.
+      await p.locator('aside button.MuiButton-outlined').first().click()
+    },
+    ready: (p) => p.getByTestId('simulator-timeline').locator('[role="button"]').first().waitFor(),
+  },
+  { name: 'sign-in', hash: '#/', signedOut: true, ready: (p) => p.locator('input[type="password"]').waitFor() },
 ]
 
 let demo: WorkingDemo
@@ -118,11 +134,11 @@ async function textsOf(page: Page): Promise<string[]> {
   })
 }
 
-async function open(language: Language, hash: string): Promise<Page> {
+async function open(language: Language, screen: Screen): Promise<Page> {
   const context = await browser.newContext({ viewport: DESKTOP, locale: language })
   contexts.push(context)
   const [name, value] = cookie.split('=')
-  await context.addCookies([{ name: name ?? '', value: value ?? '', url: demo.server.url }])
+  if (!screen.signedOut) await context.addCookies([{ name: name ?? '', value: value ?? '', url: demo.server.url }])
   await context.addInitScript((lng) => {
     localStorage.setItem('signflow.language', lng)
     const style = document.createElement('style')
@@ -130,7 +146,8 @@ async function open(language: Language, hash: string): Promise<Page> {
     document.addEventListener('DOMContentLoaded', () => document.head.appendChild(style))
   }, language)
   const page = await context.newPage()
-  await page.goto(`${demo.server.url}/${hash}`)
+  await page.goto(`${demo.server.url}/${screen.hash}`)
+  await screen.act?.(page)
   return page
 }
 
@@ -155,7 +172,7 @@ describe('every main screen in every language', () => {
     const dataWords = new Set([...data].flatMap(wordsOf))
     const englishLines = new Map<string, string[]>()
     for (const screen of SCREENS) {
-      const page = await open('en', screen.hash)
+      const page = await open('en', screen)
       await screen.ready(page)
       englishLines.set(screen.name, await textsOf(page))
     }
@@ -166,7 +183,7 @@ describe('every main screen in every language', () => {
       const ownWords = new Set([...catalogTexts(language).values()].flatMap(wordsOf))
       const foreign = (line: string) => wordsOf(line).some((w) => !ownWords.has(w) && !dataWords.has(w))
       for (const screen of SCREENS) {
-        const page = await open(language, screen.hash)
+        const page = await open(language, screen)
         await screen.ready(page)
         await visible(page.locator('html[lang]'))
         expect(await page.getAttribute('html', 'lang')).toBe(language)
