@@ -54,6 +54,9 @@ export interface DocumentWords {
   vatId: (value: string) => string
   registration: (value: string) => string
   attention: (person: string) => string
+  /** A simulator's preview: the word instead of the number, and the mark over every page (drawn in capitals). */
+  preview: string
+  previewMark: string
 }
 
 const en: DocumentWords = {
@@ -123,6 +126,8 @@ const en: DocumentWords = {
   vatId: (v) => `VAT ID ${v}`,
   registration: (v) => `Reg. No. ${v}`,
   attention: (person) => `Attn. ${person}`,
+  preview: 'Preview',
+  previewMark: 'Preview — not valid',
 }
 
 const pl: DocumentWords = {
@@ -192,6 +197,8 @@ const pl: DocumentWords = {
   vatId: (v) => `NIP UE ${v}`,
   registration: (v) => `Nr rej. ${v}`,
   attention: (person) => `Do rąk: ${person}`,
+  preview: 'Podgląd',
+  previewMark: 'Podgląd — nieważne',
 }
 
 const fr: DocumentWords = {
@@ -262,6 +269,8 @@ const fr: DocumentWords = {
   vatId: (v) => `N° TVA ${v}`,
   registration: (v) => `Immatriculation ${v}`,
   attention: (person) => `À l’attention de ${person}`,
+  preview: 'Aperçu',
+  previewMark: 'Aperçu — sans valeur',
 }
 
 const tr: DocumentWords = {
@@ -331,6 +340,8 @@ const tr: DocumentWords = {
   vatId: (v) => `KDV No ${v}`,
   registration: (v) => `Sicil No ${v}`,
   attention: (person) => `İlgili: ${person}`,
+  preview: 'Önizleme',
+  previewMark: 'Önizleme — geçersiz',
 }
 
 const de: DocumentWords = {
@@ -401,6 +412,8 @@ const de: DocumentWords = {
   vatId: (v) => `USt-IdNr. ${v}`,
   registration: (v) => `Reg.-Nr. ${v}`,
   attention: (person) => `z. Hd. ${person}`,
+  preview: 'Vorschau',
+  previewMark: 'Vorschau — ungültig',
 }
 
 export const DOCUMENT_WORDS: Readonly<Record<Language, DocumentWords>> = { en, pl, fr, tr, de }

@@ -12,7 +12,7 @@ import type { Kysely } from 'kysely'
 import type { Json } from '../../shared/engine/types.js'
 import { flattenFields } from '../../shared/engine/values.js'
 import type { DocumentType } from '../../shared/graph/vocabulary.js'
-import { isLanguage, type Language } from '../../shared/i18n/languages.js'
+import { isLanguage, type Language, upper } from '../../shared/i18n/languages.js'
 import { type Actor, writeAudit } from '../db/audit.js'
 import { parseData } from '../db/directory-data.js'
 import { addFile, readFile } from '../db/files.js'
@@ -430,10 +430,16 @@ async function contentFrom(
   }
 }
 
-/** The number a preview shows instead of one from the counter. */
+/** The number a preview shows instead of one from the counter (in English; `previewWords` for the others). */
 export const PREVIEW_NUMBER = 'PREVIEW'
-/** Drawn across every page of a preview, so that no one takes it for a document. */
+/** Drawn across every page of a preview, so that no one takes it for a document (in English). */
 export const PREVIEW_MARK = 'PREVIEW — NOT VALID'
+
+/** A preview's number and mark in a language, in capitals as the language writes them ("ÖNİZLEME"). */
+export function previewWords(language: Language): { number: string; mark: string } {
+  const words = documentWords(language)
+  return { number: upper(words.preview, language), mark: upper(words.previewMark, language) }
+}
 
 /** Whether a field path is one of our company's requisites ("myCompany", "myCompany.…"), which a caller never gives. */
 export const isMyCompanyPath = (path: string) => path === 'myCompany' || path.startsWith('myCompany.')
@@ -446,13 +452,18 @@ export const isMyCompanyPath = (path: string) => path === 'myCompany' || path.st
  * every page is marked "PREVIEW — NOT VALID", and our stamp and signature are never drawn. Our company's
  * requisites come from our default company only: given "myCompany.…" paths are ignored. `undefined` for an
  * unknown template.
+ *
+ * `language` is the caller's: the number and the mark are in it ("ÖNİZLEME — GEÇERSİZ"; English without
+ * it), and so are a built-in template's words unless the sample's client speaks a language of their own
+ * ("client.language"). An uploaded template keeps the language of its locale.
  */
 export async function previewDocument(
   db: Executor,
   templateId: string,
   fields: Readonly<Record<string, unknown>>,
-  now = Date.now(),
+  options: { language?: Language; now?: number } = {},
 ): Promise<(Rendered & { template: DocumentTemplate }) | undefined> {
+  const now = options.now ?? Date.now()
   const found = await loadTemplate(db, templateId)
   if (!found) return undefined
   const own: Array<[string, Json]> = []
@@ -468,17 +479,19 @@ export async function previewDocument(
   const values = new Map(own)
   values.set('title', values.get('title') ?? '')
   // The sample's client may speak a language of their own ("client.language"), as an element's may.
-  const language = values.get('client.language')
+  const clientLanguage = values.get('client.language')
+  const language = isLanguage(clientLanguage) ? clientLanguage : options.language
   const content = await contentFrom(
     db,
     values,
     raw,
     found.template,
-    { extraFields, withSignatureAndStamp: false, ...(isLanguage(language) ? { language } : {}) },
+    { extraFields, withSignatureAndStamp: false, ...(language ? { language } : {}) },
     now,
   )
-  content.number = PREVIEW_NUMBER
-  content.mark = PREVIEW_MARK
+  const marked = previewWords(options.language ?? 'en')
+  content.number = marked.number
+  content.mark = marked.mark
   const rendered = await renderDocument(content, found.template, found.base)
   return { ...rendered, template: found.template }
 }

@@ -1,6 +1,7 @@
 /** The handlers of `simulator-spec.ts`: scenarios stored next to a flow, and template previews that write nothing. */
 import { scenarioProblems } from '../../shared/engine/scenario.js'
 import { parseJson } from '../../shared/graph/io.js'
+import { isLanguage, LANGUAGES } from '../../shared/i18n/languages.js'
 import { pointerSegment } from '../../shared/index.js'
 import { writeAudit } from '../db/audit.js'
 import type { FlowScenarioRow } from '../db/schema.js'
@@ -243,7 +244,11 @@ export function makeSimulatorHandlers(services: Pick<Services, 'db'>): Simulator
     previewTemplate: async ({ c, params, query }) => {
       const fields = decodePreviewFields(query.fields)
       // Reads only (the template, our company and its images): nothing is numbered, stored or audited.
-      const preview = await previewDocument(db, params.id ?? '', fields)
+      // The schema already allows only our languages; checked again here, where the type is narrowed.
+      const language = query.language
+      if (language !== undefined && !isLanguage(language))
+        throw badFields(`"language" must be one of ${LANGUAGES.join(', ')}.`, '/language')
+      const preview = await previewDocument(db, params.id ?? '', fields, language ? { language } : {})
       if (!preview) throw notFound(`No template "${params.id}".`)
       return c.body(new Uint8Array(preview.pdf), 200, {
         'Content-Type': 'application/pdf',

@@ -11,6 +11,7 @@
  */
 import Type from 'typebox'
 import { type Scenario, ScenarioDef } from '../../shared/engine/scenario.js'
+import { LANGUAGES } from '../../shared/i18n/languages.js'
 import type { Operation } from './operation.js'
 
 /** The largest scenario a request may carry. */
@@ -49,6 +50,17 @@ export const PreviewQuery = Type.Object(
           'keys and list entries in all. Paths under "fields." are a "Create document" rule\'s extra fields; ' +
           'paths under "myCompany." are ignored (our company\'s requisites are always the stored ones). ' +
           'Without it, the template with no values.',
+      }),
+    ),
+    language: Type.Optional(
+      Type.Unsafe<(typeof LANGUAGES)[number]>({
+        type: 'string',
+        enum: [...LANGUAGES],
+        description:
+          'The caller\'s language ("en", "pl", "fr", "tr", "de"; default "en"): the number and the mark are in ' +
+          'it ("ÖNİZLEME — GEÇERSİZ", "VORSCHAU — UNGÜLTIG"), and so are a built-in template\'s words unless ' +
+          'the fields give the client a language of their own ("client.language"). An uploaded template keeps ' +
+          'the language of its locale. Any other value: 400 at "/language".',
       }),
     ),
   },
@@ -137,7 +149,7 @@ export const SIMULATOR_OPERATIONS = {
       'Drawn by the same code as the documents a "Create document" rule makes, with our default company\'s ' +
       'requisites (never the caller\'s: "myCompany." paths in the fields are ignored), but it cannot pass for a ' +
       'document: the number is "PREVIEW", every page is marked "PREVIEW — NOT VALID" (a band across the top ' +
-      'and large letters across the page), and our stamp and signature are not drawn. Nothing is stored: no ' +
+      'and large letters across the page; both in the `language` asked for), and our stamp and signature are not drawn. Nothing is stored: no ' +
       'number is taken from the counter, no file, no document, no audit row. For those who design flows ' +
       '(analyst, admin). Built-in templates are "tpl-invoice", "tpl-contract", "tpl-offer", "tpl-act" and ' +
       '"tpl-other", as rules name them.',
@@ -150,7 +162,8 @@ export const SIMULATOR_OPERATIONS = {
           'Also when "fields" is longer than 64 KB, or is not base64url of UTF-8 JSON text of an object (path ' +
           '"/fields"); when it holds more than 1 000 keys and list entries (path "/fields"); when a value in it ' +
           'is longer than 10 000 characters (the path of the value inside it, such as "/fields/title" or ' +
-          '"/fields/items/0/description"), or a key is (the path of the object holding it).',
+          '"/fields/items/0/description"), or a key is (the path of the object holding it); when "language" is not ' +
+          'one we speak (path "/language").',
       },
       '403': {
         description:

@@ -17,6 +17,7 @@ import type { Scenario } from '../../shared/engine/scenario.js'
 import { type Auth, createAuth, ROLES, type Role } from '../auth/auth.js'
 import type { Database } from '../db/schema.js'
 import { describeEachDatabase } from '../db/test-support.js'
+import { DOCUMENT_WORDS } from '../documents/document-words.js'
 import { demoSignaturePng, demoStampPng } from '../runtime/demo-images.js'
 import { Runtime } from '../runtime/runtime.js'
 import { graph, seed } from '../runtime/test-fixtures.js'
@@ -329,6 +330,64 @@ describeEachDatabase('the simulator through the API', (getDb, dialect) => {
         expect(text).toContain('Ayşe Yılmaz')
         expect(text).toContain('PREVIEW — NOT VALID')
       }
+      expect(await counts()).toEqual(before)
+    })
+
+    it('marks a preview in the language asked for ("ÖNİZLEME", "VORSCHAU"), its words too; English by default', async () => {
+      const before = await counts()
+      const preview = async (template: string, query: string, fields: Record<string, unknown> = {}) => {
+        const res = await app.request(`/api/templates/${template}/preview?fields=${fieldsParam(fields)}${query}`)
+        expect(res.status, query).toBe(200)
+        return pdftotext(new Uint8Array(await res.arrayBuffer()), `${template}-preview${query.replace(/\W/g, '-')}.pdf`)
+      }
+      const marks = {
+        tr: 'ÖNİZLEME — GEÇERSİZ',
+        de: 'VORSCHAU — UNGÜLTIG',
+        pl: 'PODGLĄD — NIEWAŻNE',
+        fr: 'APERÇU — SANS VALEUR',
+        en: 'PREVIEW — NOT VALID',
+      } as const
+      for (const [language, mark] of Object.entries(marks)) {
+        const text = await preview('tpl-contract', `&language=${language}`, { 'client.name': 'Jean Dupont' })
+        if (text === undefined) continue
+        expect(text, language).toContain(mark)
+        // The number is the word too, and the built-in template speaks the language asked for.
+        expect(text, language).toContain(mark.split(' — ')[0])
+        expect(text, language).toContain(DOCUMENT_WORDS[language as keyof typeof marks].types.contract)
+        if (language !== 'en') expect(text, language).not.toContain('PREVIEW')
+      }
+      // Turkish capitals: the dotted İ, never a plain I.
+      const turkish = await preview('tpl-invoice', '&language=tr')
+      if (turkish !== undefined) {
+        expect(turkish).toContain('ÖNİZLEME')
+        expect(turkish).not.toContain('ÖNIZLEME')
+        expect(turkish).toContain(DOCUMENT_WORDS.tr.types.invoice)
+      }
+      const german = await preview('tpl-invoice', '&language=de')
+      if (german !== undefined) expect(german).toContain('VORSCHAU')
+      // Without a language: English, as before.
+      const english = await preview('tpl-invoice', '')
+      if (english !== undefined) {
+        expect(english).toContain('PREVIEW — NOT VALID')
+        expect(english).toContain(DOCUMENT_WORDS.en.types.invoice)
+      }
+      // The sample client's own language keeps the document's words; the mark is the caller's.
+      const polishClient = await preview('tpl-contract', '&language=de', { 'client.language': 'pl' })
+      if (polishClient !== undefined) {
+        expect(polishClient).toContain('VORSCHAU — UNGÜLTIG')
+        expect(polishClient).toContain(DOCUMENT_WORDS.pl.types.contract)
+      }
+      for (const language of ['xx', 'TR', 'de-DE', 'tr%20']) {
+        expectError(
+          await call('GET', `/api/templates/tpl-contract/preview?language=${language}`),
+          400,
+          'bad-request',
+          '/language',
+        )
+      }
+      expect((await call('GET', '/api/templates/tpl-contract/preview?language=tr')).status).toBe(200)
+      // An empty one is not given, as for every query parameter.
+      expect((await call('GET', '/api/templates/tpl-contract/preview?language=')).status).toBe(200)
       expect(await counts()).toEqual(before)
     })
 

@@ -3,7 +3,7 @@
 import type { Scenario } from '../../shared/engine/scenario.js'
 import type { Graph } from '../../shared/graph/graph.js'
 import type { Category, ElementType, Finding, PaletteItem } from '../../shared/index.js'
-import { i18n } from './i18n/index.js'
+import { currentLanguage, i18n } from './i18n/index.js'
 
 export interface PaletteGroup {
   category: Category
@@ -340,5 +340,6 @@ function base64url(text: string): string {
  * once encoded.
  */
 export function templatePreviewUrl(templateId: string, fields: Record<string, unknown>): string {
-  return `/api/templates/${encodeURIComponent(templateId)}/preview?fields=${base64url(JSON.stringify(fields))}`
+  // Marked "PREVIEW — NOT VALID" in the language the app speaks now ("ÖNİZLEME — GEÇERSİZ").
+  return `/api/templates/${encodeURIComponent(templateId)}/preview?fields=${base64url(JSON.stringify(fields))}&language=${currentLanguage()}`
 }
