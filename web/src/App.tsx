@@ -73,7 +73,7 @@ export function App() {
     <>
       <AppBar position="static">
         <Toolbar sx={{ flexWrap: 'wrap', columnGap: 2, rowGap: 0.5, py: { xs: 1, sm: 0 } }}>
-          <Typography variant="h1" component="h1" sx={{ flexGrow: 1 }}>
+          <Typography variant="h1" component="h1" noWrap sx={{ flexGrow: 1, flexBasis: '12rem', minWidth: 0 }}>
             Signflow — {label}
           </Typography>
           {!signedOut && !mustChange && (
@@ -118,7 +118,7 @@ export function App() {
             </Box>
           )}
           {typeof session === 'object' && (
-            <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+            <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flex: 'none' }}>
               <Typography
                 variant="body2"
                 title={`${session.user.email} · ${session.user.role}`}
@@ -136,10 +136,11 @@ export function App() {
               >
                 {t('signOut')}
               </Button>
+              <LanguagePicker onDark />
             </Box>
           )}
-          {/* Signed out, the sign-in card has its own picker. */}
-          {!signedOut && <LanguagePicker onDark />}
+          {/* Signed out, the sign-in card has its own picker; an open server has no one signed in. */}
+          {session === 'open' && <LanguagePicker onDark />}
         </Toolbar>
       </AppBar>
       <Container
