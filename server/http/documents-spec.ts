@@ -7,6 +7,7 @@ import Type from 'typebox'
 import { DOCUMENT_TYPES } from '../../shared/graph/vocabulary.js'
 import { LANGUAGES } from '../../shared/i18n/languages.js'
 import { FIELD_KINDS, PARTIES } from '../documents/templates.js'
+import { SEAL_PROBLEM_CODES, SIGNATURE_PROBLEM_CODES } from '../pdf/seal.js'
 import type { Operation } from './operation.js'
 
 const ref = (name: string) => Type.Unsafe<unknown>({ $ref: `#/components/schemas/${name}` })
@@ -632,11 +633,23 @@ export type SigningOperationId = keyof typeof SIGNING_OPERATIONS
 /** The largest PDF the public verify page checks. */
 export const MAX_VERIFY_UPLOAD = 10 * 1024 * 1024
 
+const ProblemParams = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+  description:
+    'The values the problem is said with: "size", "max", "who", "count", "format", "message"; for ' +
+    '"signature-invalid", "field", "reason" (a signature\'s problem code) and that reason\'s own values',
+})
+
 export const verifyResponseSchemas = {
   Verification: Type.Object({
     sealedByUs: Type.Boolean({ description: 'A valid seal of this platform is in the file' }),
     unchanged: Type.Boolean({ description: 'Not one byte changed since the newest valid seal' }),
-    problem: Type.Union([Type.String(), Type.Null()], { description: 'What to know first, when anything is wrong' }),
+    problem: Type.Union([Type.String(), Type.Null()], {
+      description: 'What to know first, when anything is wrong (in English)',
+    }),
+    problemCode: Type.Union([StringEnum(SEAL_PROBLEM_CODES), Type.Null()], {
+      description: 'The same as a stable code, for saying it in another language',
+    }),
+    params: ProblemParams,
     document: Type.Union(
       [Type.Object({ number: Type.String(), title: Type.String(), completedAt: Type.String() }), Type.Null()],
       {
@@ -650,7 +663,11 @@ export const verifyResponseSchemas = {
         signer: Type.Union([Type.String(), Type.Null()]),
         signingTime: Type.Union([Type.String(), Type.Null()]),
         ours: Type.Boolean(),
-        problem: Type.Union([Type.String(), Type.Null()]),
+        problem: Type.Union([Type.String(), Type.Null()], { description: 'Why it is not valid (in English)' }),
+        problemCode: Type.Union([StringEnum(SIGNATURE_PROBLEM_CODES), Type.Null()], {
+          description: 'The same as a stable code',
+        }),
+        params: ProblemParams,
       }),
     ),
   }),

@@ -333,6 +333,9 @@ export function makeVerifyHandlers(services: Pick<Services, 'db'>): { [K in Veri
         sealedByUs: report.sealedByUs,
         unchanged: report.unchanged,
         problem: report.problem ?? null,
+        // The same as a stable code and its values, for a page that says it in its reader's language.
+        problemCode: report.problemCode ?? null,
+        params: report.params ?? {},
         document:
           doc && report.sealedByUs && report.unchanged
             ? { number: doc.number, title: doc.title, completedAt: doc.updated_at }
@@ -344,6 +347,8 @@ export function makeVerifyHandlers(services: Pick<Services, 'db'>): { [K in Veri
           signingTime: s.signingTime ? s.signingTime.toISOString() : null,
           ours: s.trusted,
           problem: s.problem ?? null,
+          problemCode: s.problemCode ?? null,
+          params: s.params ?? {},
         })),
       })
     },

@@ -278,6 +278,8 @@ describeEachDatabase('signing a document', (getDb) => {
       sealedByUs: true,
       unchanged: true,
       problem: null,
+      problemCode: null,
+      params: {},
       document: { number: finished.number, title: finished.title },
     })
     const tampered = Buffer.from(signedBytes)
@@ -288,16 +290,35 @@ describeEachDatabase('signing a document', (getDb) => {
       headers: { 'content-type': 'application/pdf' },
       body: tampered,
     })
-    const changedReport = (await changed.json()) as { unchanged: boolean; document: unknown; problem: string }
+    const changedReport = (await changed.json()) as {
+      unchanged: boolean
+      document: unknown
+      problem: string
+      problemCode: string
+    }
     expect(changedReport.unchanged).toBe(false)
     expect(changedReport.document).toBeNull()
     expect(changedReport.problem).toEqual(expect.any(String))
+    // The same as a code and its values, which the verify page says in its reader's language.
+    expect(changedReport).toMatchObject({
+      problemCode: 'signature-invalid',
+      params: { field: expect.any(String), reason: 'changed' },
+      signatures: expect.arrayContaining([expect.objectContaining({ problemCode: 'changed', params: {} })]),
+    })
+    expect(changedReport.problem).toMatch(/^The signature ".+" is not valid: the document was changed/)
     const garbage = await app.request('/api/public/verify', {
       method: 'POST',
       headers: { 'content-type': 'application/pdf' },
       body: 'not a pdf at all',
     })
-    expect(await garbage.json()).toMatchObject({ sealedByUs: false, problem: expect.any(String) })
+    expect(await garbage.json()).toMatchObject({
+      sealedByUs: false,
+      problem: 'This file is not a PDF.',
+      problemCode: 'not-pdf',
+      params: {},
+    })
+    const unsigned = await verify(new TextEncoder().encode('%PDF-1.7 nothing else'))
+    expect(unsigned.body).toMatchObject({ problemCode: 'no-signature', problem: expect.stringContaining('no seal') })
     expect((await verify(new TextEncoder().encode('hello'), 'text/plain')).status).toBe(415)
     expect((await verify(new TextEncoder().encode('%PDF-1.7 nothing else'))).status).toBe(200)
 

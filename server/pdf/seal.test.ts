@@ -413,6 +413,11 @@ describe('verifySeal', () => {
     expect(report.unchanged).toBe(false)
     expect(report.signatures[0]).toMatchObject({ valid: false, trusted: true, signer: { commonName: 'Signflow seal' } })
     expect(report.problem).toMatch(/changed after it was signed.*digest mismatch/)
+    expect(report).toMatchObject({
+      problemCode: 'signature-invalid',
+      params: { field: report.signatures[0]?.field, reason: 'changed' },
+    })
+    expect(report.signatures[0]).toMatchObject({ problemCode: 'changed', params: {} })
     if (!without('pdfsig')) {
       const { out } = await run('pdfsig', [file('tampered.pdf', tampered)])
       expect(out).toContain('Signature Validation: Digest Mismatch.')
@@ -428,6 +433,7 @@ describe('verifySeal', () => {
     expect(report.problem).toBe(
       `The document was changed after we sealed it: ${added.length} bytes were added after our seal.`,
     )
+    expect(report).toMatchObject({ problemCode: 'bytes-added', params: { count: added.length } })
   })
 
   it('says a document sealed with another certificate was not sealed by us', async () => {
@@ -436,25 +442,40 @@ describe('verifySeal', () => {
     expect(report.sealedByUs).toBe(false)
     expect(report.signatures[0]).toMatchObject({ valid: true, trusted: false })
     expect(report.problem).toBe('This PDF is signed by Signflow seal, but not sealed by us.')
+    expect(report).toMatchObject({ problemCode: 'not-ours', params: { who: 'Signflow seal' } })
   })
 
   it('answers a garbage upload, an empty file, a huge file and an unsigned PDF with a problem, not an error', async () => {
-    const cases: [Uint8Array, RegExp, { maxBytes?: number }?][] = [
-      [new TextEncoder().encode('<html>not a pdf</html>'), /not a PDF/],
-      [new Uint8Array(0), /empty/],
-      [new Uint8Array(2048).fill(0x25), /not a PDF/],
-      [sealed, /^The file is larger than 10 KB, the most this check reads\.$/, { maxBytes: 10 * 1024 }],
-      [new Uint8Array(MAX_VERIFY_BYTES + 1), /^The file is larger than 50 MB, the most this check reads\.$/],
-      [new TextEncoder().encode('%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage'), /damaged|no seal/],
-      [Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5000, 0xff)]), /damaged|no seal/],
-      [contract, /^This PDF has no seal: it holds no digital signature\.$/],
-      [sealed.subarray(0, Math.floor(sealed.length * 0.9)), /damaged or cut short/],
+    const cases: [Uint8Array, RegExp, RegExp, { maxBytes?: number }?][] = [
+      [new TextEncoder().encode('<html>not a pdf</html>'), /not a PDF/, /^not-pdf$/],
+      [new Uint8Array(0), /empty/, /^empty$/],
+      [new Uint8Array(2048).fill(0x25), /not a PDF/, /^not-pdf$/],
+      [sealed, /^The file is larger than 10 KB, the most this check reads\.$/, /^too-large$/, { maxBytes: 10 * 1024 }],
+      [
+        new Uint8Array(MAX_VERIFY_BYTES + 1),
+        /^The file is larger than 50 MB, the most this check reads\.$/,
+        /^too-large$/,
+      ],
+      [
+        new TextEncoder().encode('%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage'),
+        /damaged|no seal/,
+        /^(unreadable|no-signature)$/,
+      ],
+      [
+        Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5000, 0xff)]),
+        /damaged|no seal/,
+        /^(unreadable|no-signature)$/,
+      ],
+      [contract, /^This PDF has no seal: it holds no digital signature\.$/, /^no-signature$/],
+      [sealed.subarray(0, Math.floor(sealed.length * 0.9)), /damaged or cut short/, /^signature-unreadable$/],
     ]
-    for (const [bytes, problem, options] of cases) {
+    for (const [bytes, problem, code, options] of cases) {
       const report = await verifySeal(bytes, [key], options)
       expect(report).toMatchObject({ sealedByUs: false, unchanged: false, signatures: [] })
       expect(report.problem).toMatch(problem)
+      expect(report.problemCode).toMatch(code)
     }
+    expect((await verifySeal(new Uint8Array(MAX_VERIFY_BYTES + 1), [key])).params).toEqual({ size: '50 MB' })
   })
 
   it('reads an upload with a stray "{" in a dictionary, which sends @libpdf/core 0.4.2 into an endless loop', async () => {

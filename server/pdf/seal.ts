@@ -136,6 +136,50 @@ export interface SignerSummary {
   selfSigned: boolean
 }
 
+/**
+ * Why a signature is not valid, as a stable code (the verify page says it in its reader's language; `problem`
+ * stays the English words, for scripts). Its params: "format" for `not-detached` and `unsupported-format`,
+ * "message" (the library's own words) for `not-verified`.
+ */
+export const SIGNATURE_PROBLEM_CODES = [
+  'byte-range-malformed',
+  'byte-range-outside',
+  'gap-not-value',
+  'not-cms',
+  'not-detached',
+  'unsupported-format',
+  'unknown-digest',
+  'changed',
+  'bad-signature',
+  'not-verified',
+] as const
+export type SignatureProblemCode = (typeof SIGNATURE_PROBLEM_CODES)[number]
+
+/**
+ * What a person should know first about a file, as a stable code. Its params: "size" (as "10 MB") for
+ * `too-large`; "max" for `too-many-signatures`; "field", "reason" (a {@link SignatureProblemCode}) and that
+ * reason's own params for `signature-invalid`; "who" for `not-ours`; "count" for `signatures-added` and
+ * `bytes-added`.
+ */
+export const SEAL_PROBLEM_CODES = [
+  'unreadable',
+  'empty',
+  'too-large',
+  'not-pdf',
+  'signature-unreadable',
+  'no-signature',
+  'too-many-signatures',
+  'signature-invalid',
+  'not-ours',
+  'not-ours-unnamed',
+  'signatures-added',
+  'bytes-added',
+] as const
+export type SealProblemCode = (typeof SEAL_PROBLEM_CODES)[number]
+
+/** The values a problem's words are made with (names, counts, formats). */
+export type ProblemParams = Readonly<Record<string, string | number>>
+
 /** What the verify page says about one signature in the file, oldest first. */
 export interface SignatureCheck {
   /** The signature field's name, as readers list it. */
@@ -159,8 +203,11 @@ export interface SignatureCheck {
   location: string | null
   /** The signer's certificate is one of the trusted ones given to {@link verifySeal}. */
   trusted: boolean
-  /** Why `valid` is false, in words. */
+  /** Why `valid` is false, in words (English). */
   problem?: string
+  /** Why `valid` is false, as a code, and the values its words are made with. */
+  problemCode?: SignatureProblemCode
+  params?: ProblemParams
 }
 
 export interface SealReport {
@@ -169,8 +216,11 @@ export interface SealReport {
   /** The file is byte for byte what our newest valid seal covers (or, not sealed by us, the newest signature). */
   unchanged: boolean
   signatures: SignatureCheck[]
-  /** What a person should know first, when anything is wrong. */
+  /** What a person should know first, when anything is wrong (English). */
   problem?: string
+  /** The same as a code, and the values its words are made with. */
+  problemCode?: SealProblemCode
+  params?: ProblemParams
 }
 
 /** A certificate we seal with: DER bytes, PEM text, a certificate summary, or an identity (opened or stored). */
@@ -193,26 +243,44 @@ export async function verifySeal(
     return await inspect(pdf, trustedFingerprints, options.maxBytes ?? MAX_VERIFY_BYTES)
   } catch {
     // A bug of ours or of a library on a file nobody foresaw: the visitor still gets an answer, not a stack.
-    return unreadable('This PDF could not be checked: it is damaged or built in a way this check does not read.')
+    return unreadable(
+      'unreadable',
+      'This PDF could not be checked: it is damaged or built in a way this check does not read.',
+    )
   }
 }
 
-const unreadable = (problem: string): SealReport => ({ sealedByUs: false, unchanged: false, signatures: [], problem })
+const unreadable = (problemCode: SealProblemCode, problem: string, params: ProblemParams = {}): SealReport => ({
+  sealedByUs: false,
+  unchanged: false,
+  signatures: [],
+  problem,
+  problemCode,
+  params,
+})
 
 async function inspect(pdf: Uint8Array, trustedFingerprints: Set<string>, maxBytes: number): Promise<SealReport> {
-  if (pdf.length === 0) return unreadable('The file is empty.')
-  if (pdf.length > maxBytes) return unreadable(`The file is larger than ${size(maxBytes)}, the most this check reads.`)
-  if (!looksLikePdf(pdf)) return unreadable('This file is not a PDF.')
+  if (pdf.length === 0) return unreadable('empty', 'The file is empty.')
+  if (pdf.length > maxBytes)
+    return unreadable('too-large', `The file is larger than ${size(maxBytes)}, the most this check reads.`, {
+      size: size(maxBytes),
+    })
+  if (!looksLikePdf(pdf)) return unreadable('not-pdf', 'This file is not a PDF.')
 
   const found = findSignatures(pdf)
   if (found.length === 0)
-    return unreadable(
-      Buffer.from(pdf.buffer, pdf.byteOffset, pdf.length).includes('/ByteRange')
-        ? 'This PDF mentions a signature, but its signature cannot be read: the file may be damaged or cut short.'
-        : 'This PDF has no seal: it holds no digital signature.',
-    )
+    return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.length).includes('/ByteRange')
+      ? unreadable(
+          'signature-unreadable',
+          'This PDF mentions a signature, but its signature cannot be read: the file may be damaged or cut short.',
+        )
+      : unreadable('no-signature', 'This PDF has no seal: it holds no digital signature.')
   if (found.length > MAX_SIGNATURES)
-    return unreadable(`This PDF has more than ${MAX_SIGNATURES} signatures, the most this check reads.`)
+    return unreadable(
+      'too-many-signatures',
+      `This PDF has more than ${MAX_SIGNATURES} signatures, the most this check reads.`,
+      { max: MAX_SIGNATURES },
+    )
 
   const signatures: SignatureCheck[] = []
   const ends: number[] = []
@@ -230,24 +298,48 @@ async function inspect(pdf: Uint8Array, trustedFingerprints: Set<string>, maxByt
   const newest = sorted.at(-1)
   const sealedByUs = newestOurs !== undefined
   const unchanged = newestOurs ? newestOurs.coversWholeFile : newest?.valid === true && newest.coversWholeFile
-  return { sealedByUs, unchanged, signatures: sorted, problem: overallProblem(sorted, newestOurs) }
+  return { sealedByUs, unchanged, signatures: sorted, ...overallProblem(sorted, newestOurs) }
 }
 
-function overallProblem(signatures: SignatureCheck[], newestOurs: SignatureCheck | undefined): string | undefined {
+function overallProblem(
+  signatures: SignatureCheck[],
+  newestOurs: SignatureCheck | undefined,
+): Pick<SealReport, 'problem' | 'problemCode' | 'params'> {
+  const found = (problemCode: SealProblemCode, problem: string, params: ProblemParams = {}) => ({
+    problem,
+    problemCode,
+    params,
+  })
   const broken = signatures.find((s) => !s.valid)
-  if (broken) return `The signature "${broken.field}" is not valid: ${broken.problem ?? 'it does not verify.'}`
+  if (broken)
+    return found(
+      'signature-invalid',
+      `The signature "${broken.field}" is not valid: ${broken.problem ?? 'it does not verify.'}`,
+      // The reason's own params first: "field" and "reason" are this problem's.
+      { ...broken.params, field: broken.field, reason: broken.problemCode ?? 'bad-signature' },
+    )
   if (!newestOurs) {
     const names = signatures.map((s) => s.signer?.commonName ?? s.signer?.organization ?? '').filter((name) => name)
     const who = [...new Set(names)].join(', ')
-    return `This PDF is signed${who ? ` by ${who}` : ''}, but not sealed by us.`
+    return who
+      ? found('not-ours', `This PDF is signed by ${who}, but not sealed by us.`, { who })
+      : found('not-ours-unnamed', 'This PDF is signed, but not sealed by us.')
   }
   if (!newestOurs.coversWholeFile) {
     const later = signatures.slice(signatures.indexOf(newestOurs) + 1)
     return later.length > 0
-      ? `The document was changed after we sealed it: ${later.length === 1 ? 'a signature was' : `${later.length} signatures were`} added later, and with ${later.length === 1 ? 'it' : 'them'} possibly other changes.`
-      : `The document was changed after we sealed it: ${newestOurs.bytesAfter} bytes were added after our seal.`
+      ? found(
+          'signatures-added',
+          `The document was changed after we sealed it: ${later.length === 1 ? 'a signature was' : `${later.length} signatures were`} added later, and with ${later.length === 1 ? 'it' : 'them'} possibly other changes.`,
+          { count: later.length },
+        )
+      : found(
+          'bytes-added',
+          `The document was changed after we sealed it: ${newestOurs.bytesAfter} bytes were added after our seal.`,
+          { count: newestOurs.bytesAfter },
+        )
   }
-  return undefined
+  return { problem: undefined }
 }
 
 async function trustedDers(entry: TrustedCertificate): Promise<Uint8Array[]> {
@@ -297,7 +389,10 @@ async function checkSignature(
     location: signature.location,
     trusted: false,
   }
-  const fail = (problem: string, end = 0) => ({ check: { ...check, problem }, end })
+  const fail = (problemCode: SignatureProblemCode, problem: string, end = 0, params: ProblemParams = {}) => ({
+    check: { ...check, problem, problemCode, params },
+    end,
+  })
   const identify = (certificate: pkijs.Certificate | null) => {
     check.signer = certificate ? summarize(certificate) : null
     check.trusted = check.signer !== null && trusted.has(check.signer.fingerprint)
@@ -305,11 +400,15 @@ async function checkSignature(
 
   const range = signature.byteRange
   if (range?.length !== 4 || !range.every((n) => Number.isSafeInteger(n) && n >= 0))
-    return fail('its byte range is missing or malformed, so it does not say what it signs.')
+    return fail('byte-range-malformed', 'its byte range is missing or malformed, so it does not say what it signs.')
   const [start1 = 0, length1 = 0, start2 = 0, length2 = 0] = range
   const end = start2 + length2
   if (start1 !== 0 || length1 >= start2 || end > pdf.length)
-    return fail('its byte range does not fit the file, so it does not say what it signs.', Math.min(end, pdf.length))
+    return fail(
+      'byte-range-outside',
+      'its byte range does not fit the file, so it does not say what it signs.',
+      Math.min(end, pdf.length),
+    )
   check.bytesAfter = pdf.length - end
   check.coversWholeFile = check.bytesAfter === 0
 
@@ -317,7 +416,7 @@ async function checkSignature(
   // nothing else: otherwise unsigned content could hide in it.
   const contents = signature.contents
   if (!contents || contents.start !== length1 || contents.end !== start2 || !contents.hex)
-    return fail('the unsigned gap in the file is not exactly its signature value.', end)
+    return fail('gap-not-value', 'the unsigned gap in the file is not exactly its signature value.', end)
   const value = contents.bytes
 
   let signedData: pkijs.SignedData
@@ -330,7 +429,7 @@ async function checkSignature(
     if (!first) throw new Error('no signer')
     signerInfo = first
   } catch {
-    return fail('its signature value is not a CMS (PKCS#7) signature.', end)
+    return fail('not-cms', 'its signature value is not a CMS (PKCS#7) signature.', end)
   }
   const signingTime = signedAttribute(signerInfo, OIDS.signingTime)
   if (signingTime instanceof asn1js.UTCTime || signingTime instanceof asn1js.GeneralizedTime)
@@ -339,19 +438,23 @@ async function checkSignature(
   const embedded = signedData.encapContentInfo.eContent !== undefined
   const isTimestamp = check.kind === 'document-timestamp'
   if (embedded !== isTimestamp || (isTimestamp && signedData.encapContentInfo.eContentType !== OIDS.tstInfo))
-    return fail(`its CMS signature is not of the detached kind that ${format} requires.`, end)
+    return fail('not-detached', `its CMS signature is not of the detached kind that ${format} requires.`, end, {
+      format,
+    })
   if (!isTimestamp && format !== 'ETSI.CAdES.detached' && format !== 'adbe.pkcs7.detached')
-    return fail(`it uses the ${format} format, which this check does not support.`, end)
+    return fail('unsupported-format', `it uses the ${format} format, which this check does not support.`, end, {
+      format,
+    })
 
   const hash = HASHES[signerInfo.digestAlgorithm.algorithmId]
-  if (!hash) return fail('it uses a digest algorithm this check does not know.', end)
+  if (!hash) return fail('unknown-digest', 'it uses a digest algorithm this check does not know.', end)
   if (!isTimestamp) {
     // Checked here first, to tell "the document changed" apart from "the signature is broken".
     const claimed = signedAttribute(signerInfo, OIDS.messageDigest)
     const digest = createHash(hash).update(pdf.subarray(0, length1)).update(pdf.subarray(start2, end)).digest()
     if (claimed instanceof asn1js.OctetString && !digest.equals(claimed.valueBlock.valueHexView)) {
       identify(signerOf(signedData))
-      return fail(CHANGED, end)
+      return fail('changed', CHANGED, end)
     }
   }
 
@@ -365,14 +468,14 @@ async function checkSignature(
       pki,
     )
     identify(result.signerCertificate ?? null)
-    if (!result.signatureVerified) return fail('its cryptographic signature does not verify with its certificate.', end)
+    if (!result.signatureVerified)
+      return fail('bad-signature', 'its cryptographic signature does not verify with its certificate.', end)
   } catch (error) {
     identify(signerOf(signedData))
     const message = messageOf(error)
-    return fail(
-      /digest|imprint|TSTInfo/i.test(message) ? CHANGED : `its cryptographic signature does not verify (${message}).`,
-      end,
-    )
+    return /digest|imprint|TSTInfo/i.test(message)
+      ? fail('changed', CHANGED, end)
+      : fail('not-verified', `its cryptographic signature does not verify (${message}).`, end, { message })
   }
   check.valid = true
   if (isTimestamp) {

@@ -1,6 +1,8 @@
 /**
  * The public verify page: drop a PDF, learn whether we sealed it and whether it changed since. It speaks the
- * browser's language (or the one picked); what the check found in detail is the server's words.
+ * browser's language (or the one picked), what the check found in detail too: the server names it with a code
+ * (`SEAL_PROBLEM_CODES`, `SIGNATURE_PROBLEM_CODES` in server/pdf/seal.ts) and its values; its English words
+ * are shown only for a code this page does not know.
  */
 import Alert from '@mui/material/Alert'
 import Button from '@mui/material/Button'
@@ -9,14 +11,19 @@ import Stack from '@mui/material/Stack'
 import Typography from '@mui/material/Typography'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useFormat } from '../i18n/index.js'
+import { i18n, useFormat } from '../i18n/index.js'
 import { CheckCircleIcon, ErrorIcon, FileIcon } from '../icons.js'
 import { PublicShell } from './PublicShell.js'
+
+/** The values a problem's words are made with. */
+type ProblemParams = Record<string, string | number>
 
 interface Verification {
   sealedByUs: boolean
   unchanged: boolean
   problem: string | null
+  problemCode?: string | null
+  params?: ProblemParams
   document: { number: string; title: string; completedAt: string } | null
   signatures: Array<{
     valid: boolean
@@ -24,7 +31,34 @@ interface Verification {
     signingTime: string | null
     ours: boolean
     problem: string | null
+    problemCode?: string | null
+    params?: ProblemParams
   }>
+}
+
+// i18n-dynamic: public:verify.problem.
+// i18n-dynamic: public:verify.reason.
+/** The key of a file's problem or of a signature's (`verify.problem.<code>`, `verify.reason.<code>`). */
+export const problemKey = (kind: 'problem' | 'reason', code: string) => `verify.${kind}.${code}`
+
+/**
+ * A problem in the page's language, from its code and values; the server's English words when the code is
+ * unknown here (a newer server), or none was given. A file's "signature-invalid" says its signature's reason.
+ */
+export function problemText(
+  t: (key: string, options: ProblemParams) => string,
+  kind: 'problem' | 'reason',
+  code: string | null | undefined,
+  params: ProblemParams = {},
+  english: string | null = null,
+): string | null {
+  const key = code ? problemKey(kind, code) : undefined
+  if (!key || !i18n.exists(`public:${key}`, params)) return english
+  if (kind === 'problem' && code === 'signature-invalid') {
+    const reason = problemText(t, 'reason', String(params.reason ?? 'bad-signature'), params)
+    return t(key, { ...params, reason: reason ?? '' })
+  }
+  return t(key, params)
 }
 
 /** The server's finding, or what went wrong on the way (in `failed`'s words when nothing better is known). */
@@ -120,7 +154,11 @@ export function VerifyPage() {
                 })}
               </Typography>
             )}
-            {result.problem && <Typography color="text.secondary">{result.problem}</Typography>}
+            {result.problem && (
+              <Typography color="text.secondary">
+                {problemText(t, 'problem', result.problemCode, result.params, result.problem)}
+              </Typography>
+            )}
             {result.signatures.map((s, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: the file's signatures, in file order, never reordered
               <Typography key={i} variant="body2" color="text.secondary" sx={{ mt: 1 }}>
@@ -128,7 +166,7 @@ export function VerifyPage() {
                 {s.signer ? t('verify.signature.by', { signer: s.signer }) : ''}
                 {s.signingTime ? t('verify.signature.at', { time: format.when(s.signingTime) }) : ''}
                 {s.ours ? t('verify.signature.ours') : ''}
-                {s.problem ? ` — ${s.problem}` : ''}
+                {s.problem ? ` — ${problemText(t, 'reason', s.problemCode, s.params, s.problem)}` : ''}
               </Typography>
             ))}
           </Paper>
