@@ -7,6 +7,7 @@
  * (docs/screenshots/i18n/<language>-<screen>.png) to look at.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { PDFDocument } from 'pdf-lib'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../shared/i18n/languages.js'
@@ -57,10 +58,19 @@ const SCREENS: Screen[] = [
     },
     ready: (p) => p.getByTestId('simulator-timeline').locator('[role="button"]').first().waitFor(),
   },
+  {
+    name: 'template-editor',
+    // The template the test makes first (its id comes from the server).
+    get hash() {
+      return `#/templates/${encodeURIComponent(templateId)}`
+    },
+    ready: (p) => p.getByTestId('template-page-1').locator('canvas').first().waitFor(),
+  },
   { name: 'sign-in', hash: '#/', signedOut: true, ready: (p) => p.locator('input[type="password"]').waitFor() },
 ]
 
 let demo: WorkingDemo
+let templateId = ''
 let browser: Browser
 let cookie = ''
 const contexts: BrowserContext[] = []
@@ -103,7 +113,10 @@ async function dataTexts(): Promise<Set<string>> {
     add(u.name)
     add(`${u.email} · ${u.role}`)
   }
-  for (const t of (await get('/api/templates')).items) add(t.name)
+  for (const t of (await get('/api/templates')).items) {
+    add(t.name)
+    add(t.currency)
+  }
   for (const e of (await get('/api/elements?limit=200')).items) {
     add(e.title)
     add(e.id)
@@ -157,6 +170,26 @@ beforeAll(async () => {
   cookie = await demo.cookieOf('anna@signflow.test')
   // Something in every list: the deal enters Contract (a document, a notification for the director).
   await demo.api(cookie, 'POST', `/api/elements/${encodeURIComponent(DEAL)}/move`, { stage: 'contract' })
+  // A template of an uploaded one-page PDF with two fields, for the editor.
+  const pdf = await PDFDocument.create()
+  pdf.addPage([595, 842])
+  const upload = await fetch(`${demo.server.url}/api/files?name=blank.pdf`, {
+    method: 'POST',
+    headers: { cookie, origin: demo.server.url, 'content-type': 'application/pdf' },
+    body: Buffer.from(await pdf.save()),
+  })
+  const file = (await upload.json()) as { id: string }
+  const made = await demo.api(cookie, 'POST', '/api/templates', {
+    name: 'Service agreement',
+    type: 'contract',
+    fileId: file.id,
+    fields: [
+      { id: 'title', kind: 'text', page: 1, x: 72, y: 100, width: 300, height: 20, bind: 'title' },
+      { id: 'sign', kind: 'signature', party: 'client', page: 1, x: 72, y: 700, width: 200, height: 60 },
+    ],
+  })
+  if (made.status !== 201) throw new Error(`the test template was not made: ${JSON.stringify(made.body)}`)
+  templateId = made.body.id
   browser = await launchBrowser()
 }, 90_000)
 
