@@ -8,18 +8,14 @@
  * finds the platform's seal valid. Screenshots go to e2e/screenshots/.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_PASSWORDS, sessionSecret, setUpSignIn } from '../server/auth/setup.js'
-import { platformSeal } from '../server/documents/sealing.js'
-import { DEFAULT_STATIC_DIR, type RunningServer, startServer } from '../server/http/serve.js'
-import { type RuntimeProcess, startRuntime } from '../server/runtime/process.js'
 import type { Graph } from '../shared/graph/graph.js'
 import { launchBrowser } from './support/browser.js'
-import { freePort, until, visible as waitVisible } from './support/wait.js'
+import { startWorkingDemo, type WorkingDemo } from './support/server.js'
+import { until, visible as waitVisible } from './support/wait.js'
 
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url)
 const shot = (name: string) => new URL(`${name}.png`, SCREENSHOTS).pathname
@@ -30,9 +26,7 @@ const DEAL = 'invoice-signing:deal-1'
 /** Documents render in the page: a little longer than the usual wait. */
 const visible = (locator: Locator) => waitVisible(locator, 20_000)
 
-let tmp: string
-let proc: RuntimeProcess
-let server: RunningServer
+let demo: WorkingDemo
 let browser: Browser
 let context: BrowserContext | undefined
 let cookie = ''
@@ -40,38 +34,8 @@ const problems: string[] = []
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true })
-  tmp = mkdtempSync(join(tmpdir(), 'signflow-e2e-signing-'))
-  const file = join(tmp, 'signflow.sqlite')
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
-  proc = await startRuntime({ database: file, seed: true, pollMs: 50, publicUrl: url })
-  const auth = await setUpSignIn({
-    db: proc.database.db,
-    dialect: 'sqlite',
-    baseURL: url,
-    secret: sessionSecret(file, () => {}),
-    demo: proc.seeded,
-    log: () => {},
-  })
-  server = await startServer({
-    port,
-    host: '127.0.0.1',
-    staticDir: DEFAULT_STATIC_DIR,
-    services: {
-      db: proc.database.db,
-      runtime: proc.runtime,
-      auth,
-      publicUrl: url,
-      seal: await platformSeal(proc.database.db),
-    },
-  })
-  const signedIn = await fetch(`${url}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ email: 'anna@signflow.test', password: DEMO_PASSWORDS['anna@signflow.test'] }),
-  })
-  expect(signedIn.status).toBe(200)
-  cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  demo = await startWorkingDemo('signing')
+  cookie = await demo.cookieOf('anna@signflow.test')
   browser = await launchBrowser()
 }, 90_000)
 
@@ -82,21 +46,11 @@ afterEach(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await server?.close()
-  await proc?.close()
-  if (tmp) rmSync(tmp, { recursive: true, force: true })
+  await demo?.close()
 })
 
 /** Anna, signed in, through the API as the web app calls it. */
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { cookie, origin: server.url, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  })
-  const text = await res.text()
-  return { status: res.status, body: text ? JSON.parse(text) : undefined }
-}
+const api = (method: string, path: string, body?: unknown) => demo.api(cookie, method, path, body)
 
 async function openLink(link: string, viewport: { width: number; height: number }): Promise<Page> {
   context = await browser.newContext({
@@ -239,8 +193,8 @@ describe('signing an invoice', () => {
       number: string
     }>
     expect(doc?.status).toBe('signed')
-    const pdf = await fetch(`${server.url}/api/documents/${doc?.id}/pdf?version=signed`, { headers: { cookie } })
-    const file = join(tmp, 'signed.pdf')
+    const pdf = await fetch(`${demo.server.url}/api/documents/${doc?.id}/pdf?version=signed`, { headers: { cookie } })
+    const file = join(demo.dir, 'signed.pdf')
     writeFileSync(file, new Uint8Array(await pdf.arrayBuffer()))
     const text = tool('pdftotext', ['-enc', 'UTF-8', file, '-'])
     expect(text).toContain('Certificate of completion')
@@ -256,8 +210,8 @@ describe('signing an invoice', () => {
     const at2 = bytes.indexOf(Buffer.from('Certificate of completion'))
     const broken = Buffer.from(bytes)
     broken[at2 > 0 ? at2 : 200] = (broken[at2 > 0 ? at2 : 200] ?? 0) ^ 0x01
-    writeFileSync(join(tmp, 'broken.pdf'), broken)
-    expect(tool('pdfsig', [join(tmp, 'broken.pdf')])).not.toMatch(/Signature Validation: Signature is Valid\./)
+    writeFileSync(join(demo.dir, 'broken.pdf'), broken)
+    expect(tool('pdfsig', [join(demo.dir, 'broken.pdf')])).not.toMatch(/Signature Validation: Signature is Valid\./)
 
     // A public link to the signed document opens without an account, on a phone.
     const link = await api('POST', `/api/documents/${doc?.id}/public-link`, { expiresInDays: 7 })
@@ -272,13 +226,13 @@ describe('signing an invoice', () => {
     expect(problems).toEqual([])
 
     // Anyone can check the file on the verify page; the changed one is told apart.
-    const verifier = await openLink(`${server.url}/verify`, DESKTOP)
+    const verifier = await openLink(`${demo.server.url}/verify`, DESKTOP)
     await visible(verifier.getByRole('heading', { name: 'Check a signed document' }))
     await verifier.getByTestId('verify-file').setInputFiles(file)
     await visible(verifier.getByRole('heading', { name: 'Sealed by us and unchanged' }))
     expect(await verifier.getByTestId('verify-result').innerText()).toContain(`This is Invoice ${doc?.number}`)
     await verifier.screenshot({ path: shot('desktop-verify-good') })
-    await verifier.getByTestId('verify-file').setInputFiles(join(tmp, 'broken.pdf'))
+    await verifier.getByTestId('verify-file').setInputFiles(join(demo.dir, 'broken.pdf'))
     await visible(verifier.getByRole('heading', { name: 'Changed after it was sealed' }))
     await verifier.screenshot({ path: shot('desktop-verify-changed') })
     expect(problems).toEqual([])

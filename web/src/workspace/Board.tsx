@@ -208,7 +208,9 @@ function Columns({ pipeline, filter, canMove }: { pipeline: Pipeline; filter: Bo
     const out = new Map<string, BoardCard[]>()
     for (const card of board?.items ?? []) {
       const stage = moving.get(card.id) ?? card.stage ?? ''
-      out.set(stage, [...(out.get(stage) ?? []), card])
+      const column = out.get(stage)
+      if (column) column.push(card)
+      else out.set(stage, [card])
     }
     return out
   }, [board, moving])
